@@ -1,0 +1,255 @@
+"""JSON API v1 and the health endpoints. Every error under /api is RFC 9457 problem+json.
+
+Input rules (each a 400 with a ``detail`` that says what to change): ``q`` present, not
+blank, at most ``max_query_chars`` characters; ``k`` an integer in 1..``max_k``; ``lang``
+one of kk, ru, en; a POST body a JSON object with only those fields.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+from flask import Blueprint, Flask, Response, current_app, jsonify, request
+from werkzeug.exceptions import HTTPException
+
+from .service import QAService, Unavailable
+from .text import clean_query
+
+bp = Blueprint("api", __name__)
+
+LANGS = ("kk", "ru", "en")
+ASK_FIELDS = {"q", "k", "lang"}
+PROBLEM_BASE = "https://referendum-qa.example/problems/"
+
+
+class ApiError(Exception):
+    def __init__(self, status: int, title: str, detail: str, headers: dict | None = None):
+        super().__init__(detail)
+        self.status = status
+        self.title = title
+        self.detail = detail
+        self.headers = headers or {}
+
+
+def problem(status: int, title: str, detail: str, headers: dict | None = None) -> Response:
+    slug = title.lower().replace(" ", "-")
+    body = {"type": PROBLEM_BASE + slug, "title": title, "status": status, "detail": detail}
+    response = jsonify(body)
+    response.status_code = status
+    response.mimetype = "application/problem+json"
+    for key, value in (headers or {}).items():
+        response.headers[key] = value
+    return response
+
+
+def _service() -> QAService:
+    return current_app.extensions["qa"]
+
+
+def _bad(detail: str) -> ApiError:
+    return ApiError(400, "Invalid request", detail)
+
+
+def parse_ask(params: dict[str, Any], settings) -> tuple[str, int, str | None]:
+    """Validate ``q``, ``k`` and ``lang``; returns the cleaned values or raises ApiError."""
+    raw_q = params.get("q")
+    if raw_q is None:
+        raise _bad("the question parameter `q` is required")
+    if not isinstance(raw_q, str):
+        raise _bad("`q` must be a string")
+    if len(raw_q) > settings.max_query_chars:
+        raise _bad(f"`q` is longer than {settings.max_query_chars} characters")
+    q = clean_query(raw_q)
+    if not q:
+        raise _bad("`q` is blank")
+    raw_k = params.get("k", settings.default_k)
+    if isinstance(raw_k, bool):
+        raise _bad("`k` must be an integer")
+    if isinstance(raw_k, str):
+        if not raw_k.strip().lstrip("+").isdigit():
+            raise _bad(f"`k` must be an integer between 1 and {settings.max_k}")
+        raw_k = int(raw_k)
+    if not isinstance(raw_k, int) or not 1 <= raw_k <= settings.max_k:
+        raise _bad(f"`k` must be an integer between 1 and {settings.max_k}")
+    lang = params.get("lang")
+    if lang in ("", None):
+        lang = None
+    elif lang not in LANGS:
+        raise _bad("`lang` must be one of kk, ru, en")
+    return q, raw_k, lang
+
+
+@bp.route("/api/v1/ask", methods=["GET", "POST"])
+def ask() -> Response:
+    service = _service()
+    settings = service.settings
+    if request.method == "POST":
+        if not request.is_json:
+            raise ApiError(415, "Unsupported media type", "send the body as application/json")
+        data = request.get_json(silent=True)
+        if not isinstance(data, dict):
+            raise _bad('the body must be a JSON object like {"q": "..."}')
+        unknown = sorted(set(data) - ASK_FIELDS)
+        if unknown:
+            raise _bad(f"unknown field(s): {', '.join(unknown)}; allowed: q, k, lang")
+        params = data
+    else:
+        unknown = sorted(set(request.args) - ASK_FIELDS)
+        if unknown:
+            raise _bad(f"unknown parameter(s): {', '.join(unknown)}; allowed: q, k, lang")
+        params = request.args.to_dict()
+    q, k, lang = parse_ask(params, settings)
+    searcher = _searcher_or_503(service)
+    etag = _etag(searcher.index.version, q, k, lang)
+    if request.method == "GET" and etag in request.if_none_match:
+        response = Response(status=304)
+        response.set_etag(etag)
+        response.headers["Cache-Control"] = f"public, max-age={settings.cache_max_age}"
+        return response
+    answer = searcher.ask(q, k=k, lang=lang)
+    response = jsonify(answer.to_dict())
+    if request.method == "GET":
+        response.set_etag(etag)
+        response.headers["Cache-Control"] = f"public, max-age={settings.cache_max_age}"
+    else:
+        response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _etag(version: str, q: str, k: int, lang: str | None) -> str:
+    key = "\x1f".join([version, q.casefold(), str(k), lang or ""])
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
+
+
+def _searcher_or_503(service: QAService):
+    try:
+        return service.searcher()
+    except Unavailable as exc:
+        raise ApiError(503, "Service unavailable", str(exc), {"Retry-After": "30"}) from None
+
+
+@bp.get("/api/v1/articles")
+def articles() -> Response:
+    searcher = _searcher_or_503(_service())
+    counts: dict[str, int] = {}
+    for p in searcher.index.passages:
+        counts[p.article_id] = counts.get(p.article_id, 0) + 1
+    items = [
+        _article_summary(a) | {"passages": counts.get(a.id, 0)}
+        for a in searcher.index.articles.values()
+    ]
+    return jsonify({"articles": items, "index": _index_info(searcher)})
+
+
+@bp.get("/api/v1/articles/<article_id>")
+def article(article_id: str) -> Response:
+    searcher = _searcher_or_503(_service())
+    found = searcher.index.articles.get(article_id)
+    if found is None:
+        raise ApiError(404, "Not found", f"no article with id {article_id!r}")
+    passages = [
+        {"id": p.id, "start": p.start, "end": p.end}
+        for p in searcher.index.passages
+        if p.article_id == article_id
+    ]
+    body = _article_summary(found) | {"body": found.body, "passage_spans": passages}
+    return jsonify({"article": body, "index": _index_info(searcher)})
+
+
+def _article_summary(a) -> dict:
+    return {
+        "id": a.id,
+        "title": a.title,
+        "date": a.date,
+        "outlet": a.outlet,
+        "section": a.section,
+        "url": a.url,
+        "lang": a.lang,
+    }
+
+
+def _index_info(searcher) -> dict:
+    return {
+        "version": searcher.index.version,
+        "articles": len(searcher.index.articles),
+        "passages": len(searcher.index.passages),
+    }
+
+
+@bp.get("/healthz")
+def healthz() -> Response:
+    return jsonify({"status": "ok"})
+
+
+@bp.get("/readyz")
+def readyz() -> Response:
+    service = _service()
+    try:
+        searcher = service.searcher()
+    except Unavailable as exc:
+        response = jsonify({"status": "unavailable", "detail": str(exc)})
+        response.status_code = 503
+        response.headers["Retry-After"] = "30"
+        return response
+    body = {"status": "ready", "index": _index_info(searcher)}
+    if service.problem:  # serving, but a newer build could not be loaded
+        body["warning"] = service.problem
+    return jsonify(body)
+
+
+@bp.get("/openapi.json")
+def openapi() -> Response:
+    from .openapi import spec
+
+    return jsonify(spec(_service().settings))
+
+
+@bp.after_app_request
+def _cors(response: Response) -> Response:
+    if not request.path.startswith("/api/v1/"):
+        return response
+    allowed = _service().settings.cors_origins.split()
+    origin = request.headers.get("Origin")
+    if "*" in allowed:
+        response.headers["Access-Control-Allow-Origin"] = "*"
+    elif origin and origin in allowed:
+        response.headers["Access-Control-Allow-Origin"] = origin
+        response.headers.add("Vary", "Origin")
+    response.headers["Access-Control-Allow-Methods"] = "GET, POST, OPTIONS"
+    response.headers["Access-Control-Allow-Headers"] = "Content-Type"
+    response.headers["Access-Control-Expose-Headers"] = "ETag, Retry-After"
+    return response
+
+
+def register_error_handlers(app: Flask) -> None:
+    """Under /api every error is problem+json; elsewhere Flask's pages (or the UI's)."""
+
+    @app.errorhandler(ApiError)
+    def _api_error(exc: ApiError):
+        return problem(exc.status, exc.title, exc.detail, exc.headers)
+
+    @app.errorhandler(HTTPException)
+    def _http_error(exc: HTTPException):
+        if not _is_api(request.path):
+            return exc
+        detail = {
+            404: f"no endpoint at {request.path}; see /openapi.json",
+            405: f"{request.method} is not allowed on {request.path}",
+            413: f"request body larger than {_service().settings.max_body_bytes} bytes",
+        }.get(exc.code or 500, exc.description or "")
+        headers = {}
+        if exc.code == 405 and exc.valid_methods:
+            headers["Allow"] = ", ".join(exc.valid_methods)
+        return problem(exc.code or 500, exc.name, detail, headers)
+
+    @app.errorhandler(Exception)
+    def _unexpected(exc: Exception):
+        current_app.logger.exception("unhandled error")
+        if _is_api(request.path):
+            return problem(500, "Internal server error", "an unexpected error; it was logged")
+        return "Internal server error", 500
+
+
+def _is_api(path: str) -> bool:
+    return path.startswith("/api") or path in ("/healthz", "/readyz", "/openapi.json")

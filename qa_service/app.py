@@ -1,0 +1,90 @@
+"""Flask application factory: explicit settings in, one ``QAService`` per app, blueprints.
+
+The model and index load here (once per process, i.e. once per gunicorn worker), never
+at import. Security headers are set for every response in one place so that no route can
+forget them; only ``/widget`` may be framed by other sites.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, Response, request
+
+from .config import Settings
+from .embedder import Embedder
+from .service import QAService
+
+WEB_DIR = Path(__file__).resolve().parent.parent / "web"
+QA_KEY = "qa"
+
+
+def create_app(
+    test_config: Mapping[str, Any] | None = None,
+    *,
+    embedder: Embedder | None = None,
+    settings: Settings | None = None,
+) -> Flask:
+    """Build the app. ``test_config`` holds Flask keys and/or setting names (lower or upper
+    case); ``embedder`` lets tests and the CLI share an already loaded model."""
+    settings = settings or Settings.load(test_config)
+    app = Flask(
+        __name__,
+        template_folder=str(WEB_DIR / "templates"),
+        static_folder=str(WEB_DIR / "static"),
+        static_url_path="/static",
+    )
+    app.config.from_mapping(
+        MAX_CONTENT_LENGTH=settings.max_body_bytes,
+        JSON_SORT_KEYS=False,
+    )
+    if test_config:
+        app.config.from_mapping({k: v for k, v in test_config.items() if k.isupper()})
+    app.json.ensure_ascii = False  # Kazakh and Russian stay readable in responses
+    app.json.sort_keys = False
+
+    service = QAService(settings, embedder=embedder)
+    app.extensions[QA_KEY] = service
+    if not app.config.get("QA_LAZY_LOAD"):
+        service.load()
+
+    from . import api, ui
+
+    app.register_blueprint(api.bp)
+    app.register_blueprint(ui.bp)
+    api.register_error_handlers(app)
+    app.after_request(_security_headers)
+    logging.getLogger("qa_service").setLevel(logging.INFO)
+    return app
+
+
+def service_of(app: Flask) -> QAService:
+    return app.extensions[QA_KEY]
+
+
+def _security_headers(response: Response) -> Response:
+    """CSP without inline scripts everywhere; framing denied except on the widget.
+
+    Framing is decided by the route alone, never by the Referer header, which a hostile
+    page controls or strips.
+    """
+    from flask import current_app
+
+    settings = service_of(current_app).settings
+    framable = request.endpoint == "ui.widget"
+    ancestors = settings.frame_ancestors.strip() or "'none'" if framable else "'none'"
+    frame_src = "'self'" if request.endpoint == "ui.embed_page" else "'none'"
+    csp = (
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+        f"connect-src 'self'; frame-src {frame_src}; object-src 'none'; base-uri 'none'; "
+        f"form-action 'self'; frame-ancestors {ancestors}"
+    )
+    response.headers.setdefault("Content-Security-Policy", csp)
+    if not framable:
+        response.headers.setdefault("X-Frame-Options", "DENY")
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
+    return response

@@ -1,0 +1,213 @@
+"""Reindex: corpus -> articles -> passages -> vectors -> a verified build -> ``current``.
+
+The live index is replaced only when every step succeeded: the sources parsed (or the
+maintainer passed ``skip_invalid``), the new build was written completely, loaded back
+from disk and answered a self-check. Embeddings are reused by passage content hash, so
+adding one article embeds only its passages.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from . import index as idx
+from .config import Settings
+from .corpus import CorpusReport, SourceError, read_corpus, source_files
+from .embedder import Embedder
+from .passages import MAX_WORDS, MIN_WORDS, TARGET_WORDS, split_corpus
+
+# Bumped when passage cutting changes, so that a stale index is detected as such.
+PIPELINE_VERSION = f"1;{MIN_WORDS},{TARGET_WORDS},{MAX_WORDS}"
+BATCH = 32
+
+# Exit codes of `referendum-qa reindex` (documented in the README).
+EXIT_OK = 0
+EXIT_ERROR = 1
+EXIT_INVALID_SOURCES = 3
+EXIT_BUILD_FAILED = 4
+
+
+class BuildError(RuntimeError):
+    def __init__(self, message: str, exit_code: int = EXIT_BUILD_FAILED):
+        super().__init__(message)
+        self.exit_code = exit_code
+
+
+@dataclass
+class BuildSummary:
+    sources: int = 0
+    articles: int = 0
+    duplicates_removed: int = 0
+    passages: int = 0
+    embedded: int = 0
+    reused: int = 0
+    seconds: float = 0.0
+    build_id: str | None = None
+    index_type: str | None = None
+    switched: bool = False
+    dry_run: bool = False
+    errors: list[SourceError] = field(default_factory=list)
+
+    def lines(self) -> list[str]:
+        out = [
+            f"sources read:        {self.sources}",
+            f"articles:            {self.articles}",
+            f"duplicates removed:  {self.duplicates_removed}",
+            f"passages:            {self.passages}",
+        ]
+        if not self.dry_run:
+            out += [
+                f"embedded:            {self.embedded}",
+                f"reused:              {self.reused}",
+                f"index type:          {self.index_type}",
+                f"build:               {self.build_id}",
+                f"live:                {'yes' if self.switched else 'no'}",
+            ]
+        out.append(f"seconds:             {self.seconds:.1f}")
+        if self.errors:
+            out.append(f"invalid sources:     {len(self.errors)}")
+        return out
+
+
+def corpus_hash(corpus_dir: Path) -> str:
+    """Hash of every source file's path and bytes, and of the passage-cutting rules."""
+    digest = hashlib.sha256(PIPELINE_VERSION.encode())
+    for path in source_files(corpus_dir):
+        digest.update(str(path.relative_to(corpus_dir)).encode("utf-8") + b"\0")
+        digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+def is_stale(settings: Settings, embedder_name: str) -> str | None:
+    """Why the live index should be rebuilt (a sentence), or None when it is up to date."""
+    live = idx.current_build(settings.embeddings_dir)
+    if live is None:
+        return "no index has been built yet"
+    try:
+        manifest = idx.read_manifest(live)
+    except idx.IndexError_ as exc:
+        return str(exc)
+    if manifest.embedder.get("name") != embedder_name:
+        return f"the live index was built with {manifest.embedder.get('name')!r}"
+    if manifest.corpus_hash != corpus_hash(settings.corpus_dir):
+        return "the corpus changed since the live index was built"
+    if manifest.format_version != idx.FORMAT_VERSION:
+        return "the index format changed"
+    return None
+
+
+def embed_passages(
+    embedder: Embedder,
+    texts: list[str],
+    keys: list[str],
+    cache: dict[str, np.ndarray],
+    progress: Callable[[int], None] | None = None,
+) -> tuple[np.ndarray, int, int]:
+    """Vectors for ``texts``, taking cached ones by key; returns (vectors, embedded, reused)."""
+    vectors = np.zeros((len(texts), embedder.dim), dtype=np.float32)
+    todo = [i for i, key in enumerate(keys) if key not in cache]
+    for i, key in enumerate(keys):
+        if key in cache:
+            vectors[i] = cache[key]
+    for start in range(0, len(todo), BATCH):
+        batch = todo[start : start + BATCH]
+        vectors[batch] = embedder.encode_passages([texts[i] for i in batch])
+        if progress:
+            progress(len(batch))
+    return vectors, len(todo), len(texts) - len(todo)
+
+
+def verify_build(loaded: idx.LoadedIndex, samples: int = 20) -> None:
+    """The build loaded back from disk must find its own passages: a cheap end-to-end check."""
+    n = len(loaded.passages)
+    if n == 0:
+        raise BuildError("the new build has no passages")
+    rows = np.unique(np.linspace(0, n - 1, num=min(samples, n)).astype(int))
+    queries = np.asarray(loaded.vectors[rows], dtype=np.float32)
+    _, ids = loaded.search(queries, min(10, n))
+    found = np.mean([row in ids[i] for i, row in enumerate(rows)])
+    needed = 1.0 if loaded.manifest.index_type == "flat" else 0.9
+    if found < needed:
+        raise BuildError(
+            f"verification failed: the new index found {found:.0%} of sampled passages "
+            f"(needs {needed:.0%}); the live index was left in place"
+        )
+
+
+def reindex(
+    settings: Settings,
+    embedder: Embedder,
+    *,
+    skip_invalid: bool = False,
+    dry_run: bool = False,
+    progress: Callable[[int], None] | None = None,
+    on_total: Callable[[int], None] | None = None,
+    report: CorpusReport | None = None,
+) -> BuildSummary:
+    """Build a new index from ``settings.corpus_dir`` and make it live if all went well."""
+    started = time.perf_counter()
+    report = report or read_corpus(settings.corpus_dir)
+    summary = BuildSummary(
+        sources=len(report.sources),
+        articles=len(report.articles),
+        duplicates_removed=report.duplicates_removed,
+        errors=list(report.errors),
+        dry_run=dry_run,
+    )
+    passages = split_corpus(report.articles)
+    summary.passages = len(passages)
+    if report.errors and not skip_invalid:
+        summary.seconds = time.perf_counter() - started
+        raise BuildError(
+            "invalid sources (the live index was left in place; fix them, or pass "
+            "--skip-invalid to build without them):\n" + "\n".join(f"  {e}" for e in report.errors),
+            EXIT_INVALID_SOURCES,
+        )
+    if not report.articles:
+        raise BuildError("no articles found in the corpus", EXIT_INVALID_SOURCES)
+    if dry_run:
+        summary.seconds = time.perf_counter() - started
+        return summary
+
+    cache = idx.reusable_vectors(settings.embeddings_dir, embedder.name, embedder.version)
+    keys = [p.content_hash for p in passages]
+    if on_total:
+        on_total(sum(1 for k in keys if k not in cache))
+    vectors, summary.embedded, summary.reused = embed_passages(
+        embedder, [p.text for p in passages], keys, cache, progress
+    )
+    chash = corpus_hash(settings.corpus_dir)
+    kind = idx.choose_index_type(settings.index_type, len(passages))
+    manifest = idx.Manifest(
+        build_id=idx.new_build_id(chash),
+        embedder={"name": embedder.name, "version": embedder.version, "dim": embedder.dim},
+        corpus_hash=chash,
+        articles=len(report.articles),
+        passages=len(passages),
+        index_type=kind,
+        built_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        build_seconds=round(time.perf_counter() - started, 3),
+        sources=report.sources,
+    )
+    try:
+        build_dir = idx.write_build(
+            settings.embeddings_dir, manifest, report.articles, passages, vectors
+        )
+        loaded = idx.load_build(build_dir, embedder.name, embedder.version, embedder.dim)
+        verify_build(loaded)
+    except (OSError, idx.IndexError_) as exc:
+        raise BuildError(f"the new build failed ({exc}); the live index was left in place") from exc
+    idx.switch_current(settings.embeddings_dir, build_dir)
+    idx.prune_builds(settings.embeddings_dir, settings.keep_builds)
+    summary.build_id = manifest.build_id
+    summary.index_type = kind
+    summary.switched = True
+    summary.seconds = time.perf_counter() - started
+    return summary

@@ -1,0 +1,251 @@
+"""`referendum-qa`: serve, reindex, ask (and the maintainer tools added beside them).
+
+The group callback builds one ``Context`` (settings from the environment plus global
+options); subcommands load the embedder only when they need it. User errors end in a
+``ClickException``: a message and exit code 1, no traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import click
+
+from .config import Settings
+
+
+@dataclass
+class Context:
+    settings: Settings
+
+    def embedder(self):
+        from .embedder import EmbedderError, load_embedder
+
+        try:
+            return load_embedder(self.settings.embedder, self.settings.embed_threads)
+        except EmbedderError as exc:
+            raise click.ClickException(str(exc)) from None
+
+
+pass_context = click.make_pass_decorator(Context)
+
+
+@click.group()
+@click.option("--corpus", "corpus_dir", type=click.Path(path_type=Path), help="Corpus folder.")
+@click.option(
+    "--embeddings", "embeddings_dir", type=click.Path(path_type=Path), help="Index folder."
+)
+@click.option("--embedder", help="e5-small, minilm, or a local model directory.")
+@click.version_option(package_name="referendum-qa")
+@click.pass_context
+def cli(ctx: click.Context, corpus_dir, embeddings_dir, embedder) -> None:
+    """Referendum QA: source passages that answer questions about the 2026 reform.
+
+    Settings come from QA_* environment variables (see the README); these options
+    override them.
+    """
+    overrides = {
+        k: v
+        for k, v in {
+            "corpus_dir": corpus_dir,
+            "embeddings_dir": embeddings_dir,
+            "embedder": embedder,
+        }.items()
+        if v is not None
+    }
+    try:
+        settings = Settings.load(overrides)
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from None
+    ctx.obj = Context(settings)
+
+
+@cli.command()
+@click.option("--dry-run", is_flag=True, help="Parse and cut the corpus only; write nothing.")
+@click.option(
+    "--skip-invalid",
+    is_flag=True,
+    help="Build without sources that fail to parse (they are listed) instead of stopping.",
+)
+@click.option("--if-stale", is_flag=True, help="Do nothing when the live index is up to date.")
+@click.option("--index-type", help="flat, hnsw, ivf or auto (default: the setting).")
+@click.option("--quiet", is_flag=True, help="No progress bar.")
+@pass_context
+def reindex(ctx: Context, dry_run, skip_invalid, if_stale, index_type, quiet) -> None:
+    """Rebuild the index from the corpus and make it live once verified.
+
+    Exit codes: 0 built (or up to date, or a clean dry run); 1 error; 2 usage error;
+    3 invalid sources, nothing replaced; 4 the build or its verification failed,
+    nothing replaced.
+    """
+    from tqdm import tqdm
+
+    from .build import BuildError, is_stale
+    from .build import reindex as run_reindex
+
+    settings = ctx.settings
+    if index_type:
+        try:
+            settings = settings.replace(index_type=index_type)
+        except ValueError as exc:
+            raise click.ClickException(str(exc)) from None
+    if if_stale and not dry_run:
+        name = _embedder_name(settings.embedder)
+        reason = is_stale(settings, name)
+        if reason is None:
+            click.echo("index is up to date")
+            return
+        click.echo(f"reindexing: {reason}")
+    embedder = None if dry_run else ctx.embedder()
+    bar = None
+
+    def on_total(total: int) -> None:
+        nonlocal bar
+        if not quiet and total:
+            bar = tqdm(total=total, desc="embedding", unit="passage", file=sys.stderr)
+
+    def progress(n: int) -> None:
+        if bar is not None:
+            bar.update(n)
+
+    try:
+        summary = run_reindex(
+            settings,
+            embedder,
+            skip_invalid=skip_invalid,
+            dry_run=dry_run,
+            progress=progress,
+            on_total=on_total,
+        )
+    except BuildError as exc:
+        click.echo(f"Error: {exc}", err=True)
+        sys.exit(exc.exit_code)
+    finally:
+        if bar is not None:
+            bar.close()
+    for error in summary.errors:
+        click.echo(f"skipped invalid source {error}", err=True)
+    click.echo("\n".join(summary.lines()))
+
+
+def _embedder_name(spec: str) -> str:
+    """The name an embedder will report, without loading it (for the staleness check)."""
+    if spec in ("e5-small", "minilm"):
+        return spec
+    return f"st:{Path(spec).name}"
+
+
+@cli.command()
+@click.argument("question")
+@click.option("-k", default=None, type=click.IntRange(1, 20), help="How many passages.")
+@click.option("--lang", type=click.Choice(["kk", "ru", "en"]), help="UI language.")
+@click.option("--json", "as_json", is_flag=True, help="Print the API's JSON records.")
+@pass_context
+def ask(ctx: Context, question: str, k: int | None, lang: str | None, as_json: bool) -> None:
+    """Print the passages that answer QUESTION, with score and attribution."""
+    from .service import QAService, Unavailable
+
+    service = QAService(ctx.settings, embedder=ctx.embedder())
+    service.load()
+    try:
+        searcher = service.searcher()
+    except Unavailable as exc:
+        raise click.ClickException(str(exc)) from None
+    if len(question) > ctx.settings.max_query_chars:
+        raise click.ClickException(f"question longer than {ctx.settings.max_query_chars} chars")
+    if not question.strip():
+        raise click.ClickException("the question is blank")
+    answer = searcher.ask(question, k=k or ctx.settings.default_k, lang=lang)
+    if as_json:
+        click.echo(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2))
+        return
+    if answer.abstained:
+        click.secho(
+            "No passage in these sources answers this question. Official information: "
+            + ctx.settings.official_info_url,
+            fg="yellow",
+        )
+        shown = answer.related
+        if shown:
+            click.echo("Closest passages (they do not answer it):")
+    else:
+        shown = answer.results
+    for hit in shown:
+        a = hit.article
+        click.secho(f"\n#{hit.rank}  score {hit.score:.3f}  {a.title}", bold=True)
+        click.echo(f"    {a.date} · {a.outlet}" + (f" · {a.url}" if a.url else ""))
+        click.echo("    " + _highlighted(hit))
+    click.echo(f"\n(index {answer.index_version}, {answer.took_ms:.1f} ms)")
+
+
+def _highlighted(hit) -> str:
+    text = hit.passage.text
+    if not hit.highlight:
+        return text
+    out, last = [], 0
+    for start, end in hit.highlight:
+        out.append(text[last:start])
+        out.append(click.style(text[start:end], bold=True, underline=True))
+        last = end
+    out.append(text[last:])
+    return "".join(out)
+
+
+@cli.command()
+@click.option("--host", help="Bind address (default: the setting, 127.0.0.1).")
+@click.option("--port", type=int, help="Port (default: the setting, 8000).")
+@click.option("--workers", type=click.IntRange(1, 64), help="gunicorn workers (default 2).")
+@click.option("--dev", is_flag=True, help="Flask's development server instead of gunicorn.")
+@pass_context
+def serve(ctx: Context, host, port, workers, dev) -> None:
+    """Serve the page, the widget and the API (gunicorn; each worker loads the index once)."""
+    settings = ctx.settings.replace(
+        **{
+            k: v
+            for k, v in {"host": host, "port": port, "workers": workers}.items()
+            if v is not None
+        }
+    )
+    env = {**os.environ, **_settings_env(settings)}
+    if dev:
+        from .app import create_app
+
+        app = create_app(settings=settings)
+        app.run(host=settings.host, port=settings.port, debug=False)
+        return
+    gunicorn = shutil.which("gunicorn", path=str(Path(sys.executable).parent)) or "gunicorn"
+    cmd = [
+        gunicorn,
+        "--bind",
+        f"{settings.host}:{settings.port}",
+        "--workers",
+        str(settings.workers),
+        "--access-logfile",
+        "-",
+        # No query string and no client address in access logs: questions are political.
+        "--access-logformat",
+        '"%(m)s %(U)s" %(s)s %(b)s %(M)sms',
+        "--timeout",
+        "60",
+        "qa_service.wsgi:app",
+    ]
+    click.echo(f"serving on http://{settings.host}:{settings.port} ({settings.workers} workers)")
+    if os.path.isabs(cmd[0]):
+        os.execve(cmd[0], cmd, env)
+    sys.exit(subprocess.run(cmd, env=env).returncode)
+
+
+def _settings_env(settings: Settings) -> dict[str, str]:
+    from dataclasses import fields
+
+    return {f"QA_{f.name.upper()}": str(getattr(settings, f.name)) for f in fields(settings)}
+
+
+def main() -> None:  # pragma: no cover - console entry point
+    cli(prog_name="referendum-qa")

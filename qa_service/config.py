@@ -1,0 +1,113 @@
+"""Settings: every knob of the service declared once, with its default and its help.
+
+Each setting is read, in this order of precedence, from an explicit mapping (tests, the
+CLI), then from the environment as ``QA_<NAME>`` (upper case), then its default. This is
+the only module that reads ``os.environ``; everything else gets a ``Settings`` passed in.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+ENV_PREFIX = "QA_"
+
+
+def _setting(default: Any, help: str) -> Any:
+    return field(default=default, metadata={"help": help})
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The service's configuration. ``docs`` (README) lists every field; a test checks it."""
+
+    corpus_dir: Path = _setting(Path("corpus"), "Folder of source articles (read recursively).")
+    embeddings_dir: Path = _setting(
+        Path("embeddings"), "Folder of index builds; `current` in it points at the live one."
+    )
+    embedder: str = _setting(
+        "e5-small",
+        "Embedding backend: `e5-small` (multilingual, default), `minilm` (English only), "
+        "or the path of a local sentence-transformers model directory.",
+    )
+    embed_threads: int = _setting(
+        0, "CPU threads for the e5-small engine per process (0: the engine's default)."
+    )
+    index_type: str = _setting(
+        "auto",
+        "FAISS index: `flat` (exact), `hnsw`, `ivf`, or `auto` (chosen from the passage count).",
+    )
+    keep_builds: int = _setting(5, "Index builds kept in the embeddings folder; older ones go.")
+    default_k: int = _setting(5, "Passages returned when a request does not give `k`.")
+    max_k: int = _setting(20, "Largest `k` a request may ask for.")
+    max_query_chars: int = _setting(500, "Longest question accepted, in characters.")
+    max_body_bytes: int = _setting(16 * 1024, "Largest request body accepted, in bytes.")
+    official_info_url: str = _setting(
+        "https://www.election.gov.kz",
+        "Official information the service points to when no source answers.",
+    )
+    frame_ancestors: str = _setting(
+        "*",
+        "Sites allowed to embed /widget in a frame: `*` or space-separated origins.",
+    )
+    cors_origins: str = _setting(
+        "*", "Origins allowed to call /api/v1 from browsers: `*` or space-separated origins."
+    )
+    cache_max_age: int = _setting(
+        300, "Seconds proxies and browsers may cache a GET /api/v1/ask response."
+    )
+    host: str = _setting("127.0.0.1", "Address `serve` binds to.")
+    port: int = _setting(8000, "Port `serve` binds to.")
+    workers: int = _setting(2, "gunicorn worker processes for `serve`.")
+    reload_check_seconds: float = _setting(
+        2.0, "How often a worker checks whether `embeddings/current` moved to a new build."
+    )
+
+    @classmethod
+    def load(cls, overrides: Mapping[str, Any] | None = None) -> Settings:
+        """Build settings from defaults, the environment, then ``overrides``."""
+        values: dict[str, Any] = {}
+        for f in fields(cls):
+            env = os.environ.get(ENV_PREFIX + f.name.upper())
+            if env is not None:
+                values[f.name] = env
+        for key, value in (overrides or {}).items():
+            key = key.lower()
+            if key in {f.name for f in fields(cls)}:
+                values[key] = value
+        return cls(**{name: _coerce(cls, name, value) for name, value in values.items()})
+
+    def replace(self, **changes: Any) -> Settings:
+        return dataclasses.replace(
+            self, **{k: _coerce(type(self), k, v) for k, v in changes.items()}
+        )
+
+
+def _coerce(cls: type[Settings], name: str, value: Any) -> Any:
+    """Turn an environment string into the field's type, with an error naming the setting."""
+    default = next(f.default for f in fields(cls) if f.name == name)
+    kind = type(default)
+    if isinstance(value, kind):
+        return value
+    try:
+        if kind is Path:
+            return Path(value)
+        if kind is bool:
+            return str(value).lower() in {"1", "true", "yes", "on"}
+        return kind(value)
+    except (TypeError, ValueError) as exc:
+        raise ValueError(
+            f"setting {ENV_PREFIX}{name.upper()}: cannot read {value!r} as {kind.__name__}"
+        ) from exc
+
+
+def describe() -> list[tuple[str, str, Any, str]]:
+    """(name, env var, default, help) for every setting: the README table is checked against it."""
+    return [
+        (f.name, ENV_PREFIX + f.name.upper(), f.default, f.metadata["help"])
+        for f in fields(Settings)
+    ]

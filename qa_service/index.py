@@ -1,0 +1,339 @@
+"""The on-disk index: one directory per build, and ``current`` pointing at the live one.
+
+A build directory ``embeddings/<build-id>/`` holds:
+
+- ``manifest.json``: readable facts about the build (format version, embedder name,
+  version and dimension, corpus hash, counts, build time, FAISS index type);
+- ``articles.jsonl`` and ``passages.jsonl``: the passage store, one record a line;
+- ``vectors.npy``: the float32, L2-normalized passage vectors, row i = passage i (kept so
+  that a rebuild reuses them and another index type can be built without re-embedding);
+- ``index.faiss``: the FAISS index over those vectors (inner product = cosine).
+
+Files are written under a temporary name, fsynced, and the directory renamed into place;
+``current`` is a symlink replaced atomically with ``os.replace``. A reader therefore sees
+either the old build or the new one, never half of one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import shutil
+import time
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from .corpus import Article
+from .passages import Passage
+
+FORMAT_VERSION = 1
+CURRENT = "current"
+FILES = ("manifest.json", "articles.jsonl", "passages.jsonl", "vectors.npy", "index.faiss")
+
+# Index type thresholds for `auto`, by passage count (see docs/benchmarks.md for the figures).
+FLAT_MAX = 50_000
+HNSW_MAX = 2_000_000
+
+
+class IndexError_(RuntimeError):  # noqa: N801 - avoids shadowing the builtin IndexError
+    """An index cannot be used; the message names the file or the mismatch."""
+
+
+class IndexMissing(IndexError_):
+    pass
+
+
+class IndexMismatch(IndexError_):
+    pass
+
+
+class IndexCorrupt(IndexError_):
+    pass
+
+
+@dataclass(frozen=True)
+class Manifest:
+    build_id: str
+    embedder: dict  # name, version, dim
+    corpus_hash: str
+    articles: int
+    passages: int
+    index_type: str
+    built_at: str
+    build_seconds: float = 0.0
+    sources: list[str] = field(default_factory=list)
+    format_version: int = FORMAT_VERSION
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self), ensure_ascii=False, indent=2, sort_keys=True)
+
+    @classmethod
+    def from_dict(cls, data: dict) -> Manifest:
+        return cls(**{k: data[k] for k in cls.__dataclass_fields__ if k in data})
+
+
+def choose_index_type(requested: str, count: int) -> str:
+    """`auto` picks exact search while it is fast enough, then graph, then inverted lists."""
+    if requested != "auto":
+        if requested not in {"flat", "hnsw", "ivf"}:
+            raise ValueError(f"unknown index type {requested!r}: use flat, hnsw, ivf or auto")
+        return requested
+    if count <= FLAT_MAX:
+        return "flat"
+    if count <= HNSW_MAX:
+        return "hnsw"
+    return "ivf"
+
+
+def make_faiss_index(vectors: np.ndarray, kind: str):
+    """A FAISS inner-product index of the given kind over normalized vectors."""
+    import faiss
+
+    n, dim = vectors.shape
+    if kind == "flat":
+        index = faiss.IndexFlatIP(dim)
+    elif kind == "hnsw":
+        index = faiss.IndexHNSWFlat(dim, 32, faiss.METRIC_INNER_PRODUCT)
+        index.hnsw.efConstruction = 80
+        index.hnsw.efSearch = 64
+    elif kind == "ivf":
+        nlist = max(1, min(int(4 * np.sqrt(max(n, 1))), n // 39 or 1))
+        quantizer = faiss.IndexFlatIP(dim)
+        index = faiss.IndexIVFFlat(quantizer, dim, nlist, faiss.METRIC_INNER_PRODUCT)
+        index.train(vectors)
+        index.nprobe = min(nlist, 16)
+    else:
+        raise ValueError(f"unknown index type {kind!r}")
+    if n:
+        index.add(vectors)
+    return index
+
+
+def _fsync_write(path: Path, data: bytes) -> None:
+    with open(path, "wb") as fh:
+        fh.write(data)
+        fh.flush()
+        os.fsync(fh.fileno())
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def new_build_id(corpus_hash: str) -> str:
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%fZ")
+    return f"{stamp}-{corpus_hash[:8]}"
+
+
+def write_build(
+    embeddings_dir: Path,
+    manifest: Manifest,
+    articles: Iterable[Article],
+    passages: list[Passage],
+    vectors: np.ndarray,
+) -> Path:
+    """Write a complete build directory; returns its final path. Never touches ``current``."""
+    import faiss
+
+    embeddings_dir.mkdir(parents=True, exist_ok=True)
+    final = embeddings_dir / manifest.build_id
+    tmp = embeddings_dir / f".tmp-{manifest.build_id}"
+    if tmp.exists():
+        shutil.rmtree(tmp)
+    tmp.mkdir()
+    try:
+        lines = "".join(json.dumps(a.to_dict(), ensure_ascii=False) + "\n" for a in articles)
+        _fsync_write(tmp / "articles.jsonl", lines.encode("utf-8"))
+        lines = "".join(json.dumps(p.to_dict(), ensure_ascii=False) + "\n" for p in passages)
+        _fsync_write(tmp / "passages.jsonl", lines.encode("utf-8"))
+        with open(tmp / "vectors.npy", "wb") as fh:
+            np.save(fh, np.ascontiguousarray(vectors, dtype=np.float32))
+            fh.flush()
+            os.fsync(fh.fileno())
+        index = make_faiss_index(vectors, manifest.index_type)
+        faiss.write_index(index, str(tmp / "index.faiss"))
+        with open(tmp / "index.faiss", "rb+") as fh:
+            os.fsync(fh.fileno())
+        # The manifest goes last: a directory without one is never a build.
+        _fsync_write(tmp / "manifest.json", manifest.to_json().encode("utf-8"))
+        _fsync_dir(tmp)
+        os.replace(tmp, final)
+        _fsync_dir(embeddings_dir)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return final
+
+
+@dataclass
+class LoadedIndex:
+    """A build in memory: manifest, passage store, vectors and FAISS index."""
+
+    path: Path
+    manifest: Manifest
+    articles: dict[str, Article]
+    passages: list[Passage]
+    vectors: np.ndarray
+    faiss_index: object
+
+    @property
+    def version(self) -> str:
+        return self.manifest.build_id
+
+    def search(self, query_vectors: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+        """Top-k (scores, passage row numbers) for each query row; -1 pads short results."""
+        k = max(1, min(k, len(self.passages)))
+        scores, ids = self.faiss_index.search(np.ascontiguousarray(query_vectors), k)
+        return scores, ids
+
+
+def read_manifest(build_dir: Path) -> Manifest:
+    path = build_dir / "manifest.json"
+    try:
+        return Manifest.from_dict(json.loads(path.read_text(encoding="utf-8")))
+    except FileNotFoundError:
+        raise IndexMissing(f"{path}: no manifest (not a finished build)") from None
+    except (json.JSONDecodeError, TypeError, KeyError) as exc:
+        raise IndexCorrupt(f"{path}: unreadable manifest ({exc})") from None
+
+
+def check_embedder(manifest: Manifest, name: str, version: str, dim: int, where: Path) -> None:
+    """Refuse vectors made by another model: their scores would be meaningless."""
+    built = manifest.embedder
+    if (built.get("name"), built.get("dim")) != (name, dim) or built.get("version") != version:
+        raise IndexMismatch(
+            f"{where}: index was built with embedder {built.get('name')!r} "
+            f"({built.get('version')}, dim {built.get('dim')}), but the service is configured "
+            f"for {name!r} ({version}, dim {dim}). Run `referendum-qa reindex` for this "
+            f"embedder, or set QA_EMBEDDER={built.get('name')}."
+        )
+
+
+def load_build(build_dir: Path, embedder_name: str, embedder_version: str, dim: int) -> LoadedIndex:
+    """Load and check one build; raises an ``IndexError_`` naming the bad file."""
+    import faiss
+
+    build_dir = Path(build_dir)
+    if not build_dir.exists():
+        raise IndexMissing(f"{build_dir}: no index build here; run `referendum-qa reindex`")
+    manifest = read_manifest(build_dir)
+    if manifest.format_version != FORMAT_VERSION:
+        raise IndexMismatch(
+            f"{build_dir}/manifest.json: format version {manifest.format_version}, this "
+            f"service reads {FORMAT_VERSION}; run `referendum-qa reindex`"
+        )
+    check_embedder(manifest, embedder_name, embedder_version, dim, build_dir)
+    for name in FILES:
+        if not (build_dir / name).is_file():
+            raise IndexCorrupt(f"{build_dir / name}: missing")
+    try:
+        articles = {
+            a.id: a for a in map(Article.from_dict, _read_jsonl(build_dir / "articles.jsonl"))
+        }
+        passages = [Passage.from_dict(d) for d in _read_jsonl(build_dir / "passages.jsonl")]
+    except (json.JSONDecodeError, KeyError, TypeError, ValueError) as exc:
+        raise IndexCorrupt(f"{build_dir}: passage store unreadable ({exc})") from None
+    try:
+        vectors = np.load(build_dir / "vectors.npy", mmap_mode="r")
+    except (ValueError, OSError) as exc:
+        raise IndexCorrupt(f"{build_dir / 'vectors.npy'}: unreadable ({exc})") from None
+    try:
+        index = faiss.read_index(str(build_dir / "index.faiss"))
+    except RuntimeError as exc:
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else "read failed"
+        raise IndexCorrupt(f"{build_dir / 'index.faiss'}: unreadable ({first})") from None
+    counts = (len(articles), len(passages), vectors.shape[0], index.ntotal)
+    expected = (manifest.articles, manifest.passages, manifest.passages, manifest.passages)
+    if counts != expected or vectors.shape[1:] != (dim,) or index.d != dim:
+        raise IndexCorrupt(
+            f"{build_dir}: counts or dimension disagree with manifest.json "
+            f"(articles, passages, vectors, index = {counts}, manifest says {expected})"
+        )
+    missing = {p.article_id for p in passages} - set(articles)
+    if missing:
+        raise IndexCorrupt(f"{build_dir}/passages.jsonl: passages of unknown article(s) {missing}")
+    return LoadedIndex(build_dir, manifest, articles, passages, vectors, index)
+
+
+def _read_jsonl(path: Path) -> list[dict]:
+    with open(path, encoding="utf-8") as fh:
+        return [json.loads(line) for line in fh if line.strip()]
+
+
+def current_build(embeddings_dir: Path) -> Path | None:
+    """The live build's directory, or None when there is none yet."""
+    link = Path(embeddings_dir) / CURRENT
+    if not link.is_symlink() and not link.exists():
+        return None
+    target = link.resolve()
+    return target if target.is_dir() else None
+
+
+def switch_current(embeddings_dir: Path, build_dir: Path) -> None:
+    """Point ``current`` at ``build_dir`` atomically (a symlink renamed over the old one)."""
+    embeddings_dir = Path(embeddings_dir)
+    tmp = embeddings_dir / f".current-{os.getpid()}-{time.monotonic_ns()}"
+    os.symlink(build_dir.name, tmp)
+    os.replace(tmp, embeddings_dir / CURRENT)
+    _fsync_dir(embeddings_dir)
+
+
+def list_builds(embeddings_dir: Path) -> list[tuple[Path, Manifest]]:
+    """Finished builds (those with a readable manifest), oldest first."""
+    builds = []
+    root = Path(embeddings_dir)
+    if not root.is_dir():
+        return builds
+    for path in root.iterdir():
+        if path.name.startswith(".") or path.name == CURRENT or not path.is_dir():
+            continue
+        if path.is_symlink():
+            continue
+        try:
+            builds.append((path, read_manifest(path)))
+        except IndexError_:
+            continue
+    return sorted(builds, key=lambda item: (item[1].built_at, item[0].name))
+
+
+def prune_builds(embeddings_dir: Path, keep: int) -> list[Path]:
+    """Remove the oldest builds beyond ``keep``; never the live one. Returns what went."""
+    live = current_build(embeddings_dir)
+    builds = [path for path, _ in list_builds(embeddings_dir)]
+    removed = []
+    for path in builds[: max(0, len(builds) - max(keep, 1))]:
+        if live is not None and path.resolve() == live:
+            continue
+        shutil.rmtree(path, ignore_errors=True)
+        removed.append(path)
+    for stale in Path(embeddings_dir).glob(".tmp-*"):
+        # Left by a build that died; safe to remove once no build of that name runs.
+        if time.time() - stale.stat().st_mtime > 3600:
+            shutil.rmtree(stale, ignore_errors=True)
+    return removed
+
+
+def reusable_vectors(embeddings_dir: Path, name: str, version: str) -> dict[str, np.ndarray]:
+    """Vectors of the live build keyed by passage content hash, if made by this embedder."""
+    live = current_build(embeddings_dir)
+    if live is None:
+        return {}
+    try:
+        manifest = read_manifest(live)
+        if (manifest.embedder.get("name"), manifest.embedder.get("version")) != (name, version):
+            return {}
+        passages = [Passage.from_dict(d) for d in _read_jsonl(live / "passages.jsonl")]
+        vectors = np.load(live / "vectors.npy")
+    except (IndexError_, OSError, ValueError, KeyError, json.JSONDecodeError):
+        return {}
+    if len(passages) != len(vectors):
+        return {}
+    return {p.content_hash: vectors[i] for i, p in enumerate(passages)}

@@ -1,0 +1,274 @@
+"""The OpenAPI 3.1 description of every endpoint and error; tests validate responses by it."""
+
+from __future__ import annotations
+
+from . import __version__
+from .config import Settings
+
+_HIT = {
+    "type": "object",
+    "required": ["rank", "score", "passage_id", "text", "highlight", "article"],
+    "properties": {
+        "rank": {"type": "integer", "minimum": 1},
+        "score": {"type": "number"},
+        "passage_id": {"type": "string"},
+        "text": {"type": "string"},
+        "highlight": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["start", "end"],
+                "properties": {
+                    "start": {"type": "integer", "minimum": 0},
+                    "end": {"type": "integer", "minimum": 0},
+                },
+            },
+        },
+        "article": {"$ref": "#/components/schemas/ArticleSummary"},
+    },
+}
+
+_ARTICLE = {
+    "type": "object",
+    "required": ["id", "title", "date", "outlet", "section", "url"],
+    "properties": {
+        "id": {"type": "string"},
+        "title": {"type": "string"},
+        "date": {"type": "string", "format": "date"},
+        "outlet": {"type": "string"},
+        "section": {"type": ["string", "null"]},
+        "url": {"type": ["string", "null"]},
+        "lang": {"type": "string", "enum": ["kk", "ru", "en"]},
+        "passages": {"type": "integer"},
+    },
+}
+
+_INDEX = {
+    "type": "object",
+    "required": ["version", "articles", "passages"],
+    "properties": {
+        "version": {"type": "string"},
+        "articles": {"type": "integer"},
+        "passages": {"type": "integer"},
+    },
+}
+
+_PROBLEM = {
+    "type": "object",
+    "required": ["type", "title", "status", "detail"],
+    "properties": {
+        "type": {"type": "string"},
+        "title": {"type": "string"},
+        "status": {"type": "integer"},
+        "detail": {"type": "string"},
+    },
+}
+
+
+def _problem(description: str) -> dict:
+    return {
+        "description": description,
+        "content": {
+            "application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}
+        },
+    }
+
+
+def _json(ref: str, description: str) -> dict:
+    return {
+        "description": description,
+        "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{ref}"}}},
+    }
+
+
+def spec(settings: Settings) -> dict:
+    ask_errors = {
+        "400": _problem("`q` missing, blank or too long; `k` or `lang` invalid; unknown field"),
+        "503": _problem("no index loaded; retry after the `Retry-After` seconds"),
+    }
+    q_param = {
+        "name": "q",
+        "in": "query",
+        "required": True,
+        "description": "The question, in Kazakh, Russian or English.",
+        "schema": {"type": "string", "minLength": 1, "maxLength": settings.max_query_chars},
+    }
+    k_param = {
+        "name": "k",
+        "in": "query",
+        "required": False,
+        "description": "How many passages to return.",
+        "schema": {
+            "type": "integer",
+            "minimum": 1,
+            "maximum": settings.max_k,
+            "default": settings.default_k,
+        },
+    }
+    lang_param = {
+        "name": "lang",
+        "in": "query",
+        "required": False,
+        "description": "UI language; detected from the question when absent.",
+        "schema": {"type": "string", "enum": ["kk", "ru", "en"]},
+    }
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Referendum QA",
+            "version": __version__,
+            "description": (
+                "Finds the source passages that answer a question about Kazakhstan's 2026 "
+                "constitutional reform. It never writes answers of its own: every result is "
+                "a quoted passage with its attribution."
+            ),
+        },
+        "paths": {
+            "/api/v1/ask": {
+                "get": {
+                    "summary": "Ask a question (cacheable: ETag and Cache-Control)",
+                    "operationId": "askGet",
+                    "parameters": [q_param, k_param, lang_param],
+                    "responses": {
+                        "200": _json("Answer", "Ranked passages, or an abstention"),
+                        "304": {"description": "Not modified (If-None-Match matched the ETag)"},
+                        **ask_errors,
+                    },
+                },
+                "post": {
+                    "summary": "Ask a question with a JSON body",
+                    "operationId": "askPost",
+                    "requestBody": {
+                        "required": True,
+                        "content": {
+                            "application/json": {
+                                "schema": {"$ref": "#/components/schemas/AskRequest"}
+                            }
+                        },
+                    },
+                    "responses": {
+                        "200": _json("Answer", "Ranked passages, or an abstention"),
+                        **ask_errors,
+                        "413": _problem(f"body over {settings.max_body_bytes} bytes"),
+                        "415": _problem("body is not application/json"),
+                    },
+                },
+            },
+            "/api/v1/articles": {
+                "get": {
+                    "summary": "Every article in the live index",
+                    "operationId": "listArticles",
+                    "responses": {
+                        "200": _json("ArticleList", "Articles with passage counts"),
+                        "503": _problem("no index loaded"),
+                    },
+                }
+            },
+            "/api/v1/articles/{article_id}": {
+                "get": {
+                    "summary": "One article's full text",
+                    "operationId": "getArticle",
+                    "parameters": [
+                        {
+                            "name": "article_id",
+                            "in": "path",
+                            "required": True,
+                            "schema": {"type": "string"},
+                        }
+                    ],
+                    "responses": {
+                        "200": _json("ArticleFull", "The article and its passages' offsets"),
+                        "404": _problem("no such article"),
+                        "503": _problem("no index loaded"),
+                    },
+                }
+            },
+            "/healthz": {
+                "get": {
+                    "summary": "Liveness: the process answers",
+                    "operationId": "healthz",
+                    "responses": {"200": _json("Health", "alive")},
+                }
+            },
+            "/readyz": {
+                "get": {
+                    "summary": "Readiness: an index is loaded and answering",
+                    "operationId": "readyz",
+                    "responses": {
+                        "200": _json("Ready", "ready"),
+                        "503": _json("Ready", "not ready; `detail` says why"),
+                    },
+                }
+            },
+        },
+        "components": {
+            "schemas": {
+                "AskRequest": {
+                    "type": "object",
+                    "additionalProperties": False,
+                    "required": ["q"],
+                    "properties": {
+                        "q": q_param["schema"],
+                        "k": k_param["schema"],
+                        "lang": lang_param["schema"],
+                    },
+                },
+                "Answer": {
+                    "type": "object",
+                    "required": ["query", "lang", "abstained", "results", "index", "took_ms"],
+                    "properties": {
+                        "query": {"type": "string"},
+                        "lang": {"type": "string", "enum": ["kk", "ru", "en"]},
+                        "abstained": {"type": "boolean"},
+                        "results": {"type": "array", "items": {"$ref": "#/components/schemas/Hit"}},
+                        "related": {"type": "array", "items": {"$ref": "#/components/schemas/Hit"}},
+                        "index": {"$ref": "#/components/schemas/IndexInfo"},
+                        "took_ms": {"type": "number"},
+                    },
+                },
+                "Hit": _HIT,
+                "ArticleSummary": _ARTICLE,
+                "ArticleList": {
+                    "type": "object",
+                    "required": ["articles", "index"],
+                    "properties": {
+                        "articles": {
+                            "type": "array",
+                            "items": {"$ref": "#/components/schemas/ArticleSummary"},
+                        },
+                        "index": {"$ref": "#/components/schemas/IndexInfo"},
+                    },
+                },
+                "ArticleFull": {
+                    "type": "object",
+                    "required": ["article", "index"],
+                    "properties": {
+                        "article": {
+                            "allOf": [
+                                {"$ref": "#/components/schemas/ArticleSummary"},
+                                {"type": "object", "required": ["body"]},
+                            ]
+                        },
+                        "index": {"$ref": "#/components/schemas/IndexInfo"},
+                    },
+                },
+                "IndexInfo": _INDEX,
+                "Health": {
+                    "type": "object",
+                    "required": ["status"],
+                    "properties": {"status": {"type": "string"}},
+                },
+                "Ready": {
+                    "type": "object",
+                    "required": ["status"],
+                    "properties": {
+                        "status": {"type": "string", "enum": ["ready", "unavailable"]},
+                        "detail": {"type": "string"},
+                        "warning": {"type": "string"},
+                        "index": {"$ref": "#/components/schemas/IndexInfo"},
+                    },
+                },
+                "Problem": _PROBLEM,
+            }
+        },
+    }

@@ -1,0 +1,91 @@
+"""The running service's hold on the live index: load once, notice new builds, never mix.
+
+Each request takes one ``Searcher`` reference at its start and uses it to the end, so a
+response never mixes two builds. A background-free check (on request, at most every
+``reload_check_seconds``) notices that ``embeddings/current`` moved and loads the new
+build before swapping the reference; if that load fails, the old build keeps serving and
+the failure is reported by ``/readyz``.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from pathlib import Path
+
+from . import index as idx
+from .config import Settings
+from .embedder import Embedder, load_embedder
+from .search import Searcher
+
+log = logging.getLogger(__name__)
+
+
+class Unavailable(RuntimeError):
+    """No index can answer right now; the message says why (shown by /readyz)."""
+
+
+class QAService:
+    def __init__(self, settings: Settings, embedder: Embedder | None = None):
+        self.settings = settings
+        self._embedder = embedder
+        self._searcher: Searcher | None = None
+        self._loaded_from: Path | None = None
+        self._problem: str | None = None
+        self._lock = threading.Lock()
+        self._checked_at = 0.0
+        self._failed: Path | None = None
+
+    @property
+    def embedder(self) -> Embedder:
+        if self._embedder is None:
+            self._embedder = load_embedder(self.settings.embedder, self.settings.embed_threads)
+        return self._embedder
+
+    @property
+    def problem(self) -> str | None:
+        """Why the live build is not (or not the newest) in service, if anything is wrong."""
+        return self._problem
+
+    def load(self) -> None:
+        """Load the build ``current`` points at. Keeps the old one if the new one fails."""
+        with self._lock:
+            self._checked_at = time.monotonic()
+            target = idx.current_build(self.settings.embeddings_dir)
+            if target is None:
+                self._problem = (
+                    f"no index in {self.settings.embeddings_dir}; run `referendum-qa reindex`"
+                )
+                return
+            if target == self._loaded_from and self._searcher is not None:
+                return
+            embedder = self.embedder
+            try:
+                loaded = idx.load_build(target, embedder.name, embedder.version, embedder.dim)
+            except idx.IndexError_ as exc:
+                self._problem = str(exc)
+                self._failed = target
+                log.error("index load failed", extra={"detail": str(exc)})
+                return
+            self._searcher = Searcher(loaded, embedder)
+            self._loaded_from = target
+            self._problem = None
+            self._failed = None
+            log.info("index loaded", extra={"version": loaded.version})
+
+    def maybe_reload(self) -> None:
+        """Cheap on the hot path: one clock read, and a readlink every few seconds."""
+        if time.monotonic() - self._checked_at < self.settings.reload_check_seconds:
+            return
+        self._checked_at = time.monotonic()
+        target = idx.current_build(self.settings.embeddings_dir)
+        if target != self._loaded_from and target != self._failed:
+            self.load()
+
+    def searcher(self) -> Searcher:
+        self.maybe_reload()
+        searcher = self._searcher
+        if searcher is None:
+            raise Unavailable(self._problem or "index not loaded yet")
+        return searcher

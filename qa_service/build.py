@@ -95,7 +95,10 @@ def is_stale(settings: Settings, embedder_name: str) -> str | None:
     except idx.IndexError_ as exc:
         return str(exc)
     if manifest.embedder.get("name") != embedder_name:
-        return f"the live index was built with {manifest.embedder.get('name')!r}"
+        return (
+            f"the live index was built with {manifest.embedder.get('name')!r}, "
+            f"not {embedder_name!r}"
+        )
     if manifest.corpus_hash != corpus_hash(settings.corpus_dir):
         return "the corpus changed since the live index was built"
     if manifest.format_version != idx.FORMAT_VERSION:

@@ -35,8 +35,19 @@ CURRENT = "current"
 FILES = ("manifest.json", "articles.jsonl", "passages.jsonl", "vectors.npy", "index.faiss")
 
 # Index type thresholds for `auto`, by passage count (see docs/benchmarks.md for the figures).
+# Up to FLAT_MAX exact search answers within the latency budget; up to HNSW_MAX the graph
+# fits in memory and builds in bounded time; beyond, inverted lists (trained on a sample).
 FLAT_MAX = 50_000
 HNSW_MAX = 2_000_000
+INDEX_TYPES = ("flat", "hnsw", "ivf", "ivfpq")
+
+# Build and search parameters, chosen from the measurements in docs/benchmarks.md.
+HNSW_M = 32
+HNSW_EF_CONSTRUCTION = 80
+HNSW_EF_SEARCH = 64
+IVF_TRAIN_PER_LIST = 40  # k-means training points per list (FAISS warns below 39)
+IVF_NPROBE = 32
+PQ_SUBQUANTIZERS = 48  # 384 dims -> 48 bytes per vector
 
 
 class IndexError_(RuntimeError):  # noqa: N801 - avoids shadowing the builtin IndexError
@@ -76,11 +87,28 @@ class Manifest:
         return cls(**{k: data[k] for k in cls.__dataclass_fields__ if k in data})
 
 
+def MMAP_FLAGS(faiss) -> int:  # noqa: N802 - reads like the constant it stands for
+    """Memory-map the index file read-only instead of copying it into each process.
+
+    ``IO_FLAG_MMAP_IFC`` maps the stored vectors of flat and HNSW indexes and the inverted
+    lists of IVF ones (combining it with ``IO_FLAG_MMAP`` fails on IVF in FAISS 1.15). The
+    pages come from the page cache, so gunicorn workers share one copy (see the PSS
+    figures in docs/benchmarks.md). Builds are never modified in place, so a mapping
+    cannot see a half-written file.
+    """
+    return faiss.IO_FLAG_MMAP_IFC | faiss.IO_FLAG_READ_ONLY
+
+
 def choose_index_type(requested: str, count: int) -> str:
-    """`auto` picks exact search while it is fast enough, then graph, then inverted lists."""
+    """`auto` picks exact search while it is fast enough, then graph, then inverted lists.
+
+    An explicit type (setting ``index_type`` or ``reindex --index-type``) always wins.
+    """
     if requested != "auto":
-        if requested not in {"flat", "hnsw", "ivf"}:
-            raise ValueError(f"unknown index type {requested!r}: use flat, hnsw, ivf or auto")
+        if requested not in INDEX_TYPES:
+            raise ValueError(
+                f"unknown index type {requested!r}: use {', '.join(INDEX_TYPES)} or auto"
+            )
         return requested
     if count <= FLAT_MAX:
         return "flat"
@@ -89,27 +117,53 @@ def choose_index_type(requested: str, count: int) -> str:
     return "ivf"
 
 
+def ivf_lists(count: int) -> int:
+    """About sqrt(n) lists, at least one, and never more than the data can train."""
+    return max(1, min(int(np.sqrt(max(count, 1))), count // IVF_TRAIN_PER_LIST or 1))
+
+
+def training_sample(vectors: np.ndarray, lists: int, seed: int = 0) -> np.ndarray:
+    """A bounded random sample for k-means: training on all of 1M vectors costs minutes."""
+    n = vectors.shape[0]
+    size = min(n, max(lists * IVF_TRAIN_PER_LIST, 1))
+    if size == n:
+        return np.ascontiguousarray(vectors, dtype=np.float32)
+    rows = np.sort(np.random.default_rng(seed).choice(n, size=size, replace=False))
+    return np.ascontiguousarray(vectors[rows], dtype=np.float32)
+
+
 def make_faiss_index(vectors: np.ndarray, kind: str):
-    """A FAISS inner-product index of the given kind over normalized vectors."""
+    """A FAISS inner-product index of the given kind over normalized vectors.
+
+    ``ivf`` and ``ivfpq`` train their coarse quantizer (and codebooks) on a sample of
+    ``IVF_TRAIN_PER_LIST`` points per list, so build time stays bounded at 1M passages.
+    ``ivfpq`` needs about 10k vectors to train its codebooks; below that it stores exact
+    vectors (an IVF-flat index), which is also the better choice at that size.
+    """
     import faiss
 
     n, dim = vectors.shape
     if kind == "flat":
         index = faiss.IndexFlatIP(dim)
     elif kind == "hnsw":
-        index = faiss.IndexHNSWFlat(dim, 32, faiss.METRIC_INNER_PRODUCT)
-        index.hnsw.efConstruction = 80
-        index.hnsw.efSearch = 64
-    elif kind == "ivf":
-        nlist = max(1, min(int(4 * np.sqrt(max(n, 1))), n // 39 or 1))
+        index = faiss.IndexHNSWFlat(dim, HNSW_M, faiss.METRIC_INNER_PRODUCT)
+        index.hnsw.efConstruction = HNSW_EF_CONSTRUCTION
+        index.hnsw.efSearch = HNSW_EF_SEARCH
+    elif kind in ("ivf", "ivfpq"):
+        nlist = ivf_lists(n)
         quantizer = faiss.IndexFlatIP(dim)
-        index = faiss.IndexIVFFlat(quantizer, dim, nlist, faiss.METRIC_INNER_PRODUCT)
-        index.train(vectors)
-        index.nprobe = min(nlist, 16)
+        if kind == "ivf" or dim % PQ_SUBQUANTIZERS or n < 256 * IVF_TRAIN_PER_LIST:
+            index = faiss.IndexIVFFlat(quantizer, dim, nlist, faiss.METRIC_INNER_PRODUCT)
+        else:
+            index = faiss.IndexIVFPQ(
+                quantizer, dim, nlist, PQ_SUBQUANTIZERS, 8, faiss.METRIC_INNER_PRODUCT
+            )
+        index.train(training_sample(vectors, max(nlist, 256)))
+        index.nprobe = min(nlist, IVF_NPROBE)
     else:
         raise ValueError(f"unknown index type {kind!r}")
     if n:
-        index.add(vectors)
+        index.add(np.ascontiguousarray(vectors, dtype=np.float32))
     return index
 
 
@@ -246,7 +300,7 @@ def load_build(build_dir: Path, embedder_name: str, embedder_version: str, dim: 
     except (ValueError, OSError) as exc:
         raise IndexCorrupt(f"{build_dir / 'vectors.npy'}: unreadable ({exc})") from None
     try:
-        index = faiss.read_index(str(build_dir / "index.faiss"))
+        index = faiss.read_index(str(build_dir / "index.faiss"), MMAP_FLAGS(faiss))
     except RuntimeError as exc:
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else "read failed"
         raise IndexCorrupt(f"{build_dir / 'index.faiss'}: unreadable ({first})") from None

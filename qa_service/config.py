@@ -60,6 +60,9 @@ class Settings:
     cache_max_age: int = _setting(
         300, "Seconds proxies and browsers may cache a GET /api/v1/ask response."
     )
+    query_cache_size: int = _setting(
+        4096, "Query embeddings each worker keeps in its LRU cache (0: no cache)."
+    )
     host: str = _setting("127.0.0.1", "Address `serve` binds to.")
     port: int = _setting(8000, "Port `serve` binds to.")
     workers: int = _setting(2, "gunicorn worker processes for `serve`.")

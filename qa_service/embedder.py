@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import importlib.metadata
 import importlib.resources
+import threading
+from collections import OrderedDict
 from pathlib import Path
 from typing import Protocol, runtime_checkable
 
@@ -132,3 +134,64 @@ def load_embedder(spec: str = DEFAULT, threads: int = 0) -> Embedder:
         f"unknown embedder {spec!r}: use one of {', '.join(BACKENDS)} "
         "or the path of a local sentence-transformers model directory"
     )
+
+
+class CachedEmbedder:
+    """An LRU cache of query vectors in front of any embedder.
+
+    On referendum day many citizens ask the same few questions; embedding is the costliest
+    step of a search, so each worker keeps the last ``size`` query vectors. Keys are the
+    exact (already cleaned) query strings. Passage encoding is never cached: reindexing
+    reuses vectors by content hash instead. Thread-safe; ``hits``/``misses`` are kept for
+    the benchmark report.
+    """
+
+    def __init__(self, embedder: Embedder, size: int):
+        if size < 1:
+            raise ValueError("query cache size must be at least 1")
+        self.inner = embedder
+        self.name = embedder.name
+        self.version = embedder.version
+        self.dim = embedder.dim
+        self.size = size
+        self.hits = 0
+        self.misses = 0
+        self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def encode_queries(self, texts: list[str]) -> np.ndarray:
+        out = np.empty((len(texts), self.dim), dtype=np.float32)
+        todo: list[int] = []
+        with self._lock:
+            for i, text in enumerate(texts):
+                vector = self._cache.get(text)
+                if vector is None:
+                    todo.append(i)
+                else:
+                    self._cache.move_to_end(text)
+                    out[i] = vector
+            self.hits += len(texts) - len(todo)
+            self.misses += len(todo)
+        if todo:
+            fresh = self.inner.encode_queries([texts[i] for i in todo])
+            with self._lock:
+                for row, i in enumerate(todo):
+                    out[i] = fresh[row]
+                    vector = fresh[row].copy()
+                    vector.flags.writeable = False
+                    self._cache[texts[i]] = vector
+                    self._cache.move_to_end(texts[i])
+                while len(self._cache) > self.size:
+                    self._cache.popitem(last=False)
+        return out
+
+    def encode_passages(self, texts: list[str]) -> np.ndarray:
+        return self.inner.encode_passages(texts)
+
+    def __len__(self) -> int:
+        return len(self._cache)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._cache.clear()
+            self.hits = self.misses = 0

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from . import index as idx
 from .config import Settings
-from .embedder import Embedder, load_embedder
+from .embedder import CachedEmbedder, Embedder, load_embedder
 from .search import Searcher
 
 log = logging.getLogger(__name__)
@@ -41,6 +41,10 @@ class QAService:
     def embedder(self) -> Embedder:
         if self._embedder is None:
             self._embedder = load_embedder(self.settings.embedder, self.settings.embed_threads)
+        size = self.settings.query_cache_size
+        if size > 0 and not isinstance(self._embedder, CachedEmbedder):
+            # Query vectors do not depend on the index, so the cache survives reloads.
+            self._embedder = CachedEmbedder(self._embedder, size)
         return self._embedder
 
     @property

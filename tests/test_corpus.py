@@ -68,8 +68,12 @@ def test_near_duplicate_catches_small_edits_but_not_other_articles():
 
 
 def test_article_id_is_stable_and_ignores_case_and_quotes():
-    a = make_article(title="Hello «World»", date="14.02.2026", body="x", outlet="o", source="s", line=1)
-    b = make_article(title='hello "world"', date="2026-02-14", body="y", outlet="o", source="s", line=9)
+    a = make_article(
+        title="Hello «World»", date="14.02.2026", body="x", outlet="o", source="s", line=1
+    )
+    b = make_article(
+        title='hello "world"', date="2026-02-14", body="y", outlet="o", source="s", line=9
+    )
     assert a.id == b.id
     assert a.id.startswith("2026-02-14-")
 

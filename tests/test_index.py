@@ -90,8 +90,9 @@ def test_invalid_source_leaves_live_index(corpus_dir, tmp_path, e5):
     # The maintainer may choose to build without it.
     summary = reindex(settings, e5, skip_invalid=True)
     assert summary.switched and summary.articles == first.articles
-    assert [str(e) for e in summary.errors] == ["bad.jsonl:1: invalid JSON: Expecting ',' "
-                                                "delimiter (column 14)"]
+    assert [str(e) for e in summary.errors] == [
+        "bad.jsonl:1: invalid JSON: Expecting ',' delimiter (column 14)"
+    ]
 
 
 def test_failed_build_leaves_live_index(corpus_dir, tmp_path, e5, monkeypatch):

@@ -57,6 +57,11 @@ def create_app(
     app.register_blueprint(ui.bp)
     api.register_error_handlers(app)
     app.after_request(_security_headers)
+    from . import limits, logs, metrics
+
+    logs.init_app(app, settings)
+    metrics.init_app(app, settings)
+    limits.init_app(app, settings)  # last: it wraps every view registered before it
     logging.getLogger("qa_service").setLevel(logging.INFO)
     return app
 

@@ -215,26 +215,15 @@ def serve(ctx: Context, host, port, workers, dev) -> None:
     env = {**os.environ, **_settings_env(settings)}
     if dev:
         from .app import create_app
+        from .logs import configure
 
+        configure(settings)
         app = create_app(settings=settings)
         app.run(host=settings.host, port=settings.port, debug=False)
         return
     gunicorn = shutil.which("gunicorn", path=str(Path(sys.executable).parent)) or "gunicorn"
-    cmd = [
-        gunicorn,
-        "--bind",
-        f"{settings.host}:{settings.port}",
-        "--workers",
-        str(settings.workers),
-        "--access-logfile",
-        "-",
-        # No query string and no client address in access logs: questions are political.
-        "--access-logformat",
-        '"%(m)s %(U)s" %(s)s %(b)s %(M)sms',
-        "--timeout",
-        "60",
-        "qa_service.wsgi:app",
-    ]
+    # Bind, workers, JSON logs without questions or addresses, metrics: gunicorn_conf.py.
+    cmd = [gunicorn, "--config", "python:qa_service.gunicorn_conf", "qa_service.wsgi:app"]
     click.echo(f"serving on http://{settings.host}:{settings.port} ({settings.workers} workers)")
     if os.path.isabs(cmd[0]):
         os.execve(cmd[0], cmd, env)
@@ -249,3 +238,13 @@ def _settings_env(settings: Settings) -> dict[str, str]:
 
 def main() -> None:  # pragma: no cover - console entry point
     cli(prog_name="referendum-qa")
+
+
+from .bench import bench  # noqa: E402 - registered after the group is defined
+
+cli.add_command(bench)
+
+from .lifecycle import builds_command, rollback_command  # noqa: E402 - after the group
+
+cli.add_command(rollback_command)
+cli.add_command(builds_command)

@@ -69,6 +69,43 @@ class Settings:
     reload_check_seconds: float = _setting(
         2.0, "How often a worker checks whether `embeddings/current` moved to a new build."
     )
+    # Reliability, abuse and privacy (limits.py, logs.py, metrics.py, gunicorn_conf.py).
+    rate_limits: bool = _setting(True, "Rate limiting per client address on or off.")
+    rate_limit_ask: str = _setting(
+        "60/minute", "Questions per client address (`/api/v1/ask`), e.g. `60/minute`."
+    )
+    rate_limit_feedback: str = _setting(
+        "10/minute", "Feedback posts per client address (`/api/v1/feedback`)."
+    )
+    rate_limit_other: str = _setting(
+        "300/minute",
+        "Any other request per client address and route (pages, articles); "
+        "/healthz, /readyz, /metrics and static files are exempt.",
+    )
+    rate_limit_storage_uri: str = _setting(
+        "memory://",
+        "Where counts are kept: `memory://` (per process) or `redis://host:6379` "
+        "(shared by every worker and replica).",
+    )
+    trusted_proxies: int = _setting(
+        0,
+        "Proxies in front of the service whose X-Forwarded-For is trusted (0: use the "
+        "socket address; 1 behind one nginx).",
+    )
+    log_level: str = _setting("INFO", "Log level: DEBUG, INFO, WARNING or ERROR.")
+    log_queries: bool = _setting(
+        False,
+        "Log a salted hash of each question (never the text; never the client address).",
+    )
+    log_query_salt: str = _setting(
+        "", "Salt of the question hash when `log_queries` is on; set a long random secret."
+    )
+    metrics: bool = _setting(True, "Serve Prometheus metrics at /metrics.")
+    metrics_dir: str = _setting(
+        "",
+        "Folder for Prometheus multiprocess files under gunicorn (empty: `serve` makes a "
+        "temporary one); exported as PROMETHEUS_MULTIPROC_DIR.",
+    )
 
     @classmethod
     def load(cls, overrides: Mapping[str, Any] | None = None) -> Settings:

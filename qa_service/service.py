@@ -63,6 +63,9 @@ class QAService:
                 )
                 return
             if target == self._loaded_from and self._searcher is not None:
+                # `current` is back on the build we serve (e.g. a rollback): all is well.
+                self._problem = None
+                self._failed = None
                 return
             embedder = self.embedder
             try:
@@ -70,7 +73,9 @@ class QAService:
             except idx.IndexError_ as exc:
                 self._problem = str(exc)
                 self._failed = target
-                log.error("index load failed", extra={"detail": str(exc)})
+                log.error("index load failed", extra={"build": str(target), "detail": str(exc)})
+                if self._searcher is None:
+                    self._fall_back(target)
                 return
             self._searcher = Searcher(loaded, embedder)
             self._loaded_from = target
@@ -84,8 +89,29 @@ class QAService:
             return
         self._checked_at = time.monotonic()
         target = idx.current_build(self.settings.embeddings_dir)
-        if target != self._loaded_from and target != self._failed:
+        if target != self._failed and (target != self._loaded_from or self._problem):
             self.load()
+
+    def _fall_back(self, broken: Path) -> None:
+        """Nothing served yet and ``current`` is unusable: serve the newest build that loads.
+
+        A worker started (or restarted by gunicorn) after a build went bad would otherwise
+        answer 503 while its siblings still serve; ``problem`` keeps saying what is wrong.
+        """
+        from .lifecycle import newest_loadable
+
+        loaded = newest_loadable(self.settings.embeddings_dir, self.embedder, exclude=broken)
+        if loaded is None:
+            return
+        self._searcher = Searcher(loaded, self.embedder)
+        self._loaded_from = loaded.path.resolve()
+        self._problem = f"{self._problem}; serving the older build {loaded.version} meanwhile"
+        log.warning("serving an older build", extra={"version": loaded.version})
+
+    @property
+    def current(self) -> Searcher | None:
+        """The build in service now, without looking for a newer one (metrics, probes)."""
+        return self._searcher
 
     def searcher(self) -> Searcher:
         self.maybe_reload()

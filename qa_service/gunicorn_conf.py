@@ -1,0 +1,55 @@
+"""gunicorn settings for `referendum-qa serve` (``gunicorn -c python:qa_service.gunicorn_conf``).
+
+Everything comes from the QA_* settings, so `serve`, the Dockerfile and Kubernetes run
+the same configuration.
+
+- Workers are sync processes, each loading the index once (``preload_app`` is off: the
+  e5 engine's threads and FAISS' OpenMP pool do not survive a fork, and each worker
+  notices new builds on its own anyway). Put nginx in front: it buffers slow clients.
+- Logs are JSON lines on stderr; gunicorn's own access log is off because the app writes
+  one line per request without the query string or the client address (logs.py).
+- Prometheus multiprocess mode: all workers write to one folder (``metrics_dir``, or a
+  fresh temporary one), emptied at start; a dead worker's live gauges are dropped.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+from qa_service.config import Settings
+from qa_service.logs import logging_dict
+
+_settings = Settings.load()
+_metrics_dir = Path(_settings.metrics_dir or tempfile.mkdtemp(prefix="referendum-qa-metrics-"))
+_metrics_dir.mkdir(parents=True, exist_ok=True)
+# Read by prometheus_client when a worker imports it, and by the app's Settings.
+os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(_metrics_dir)
+os.environ["QA_METRICS_DIR"] = str(_metrics_dir)
+
+bind = [f"{_settings.host}:{_settings.port}"]
+workers = _settings.workers
+worker_class = "sync"
+timeout = 60
+graceful_timeout = 30
+keepalive = 5
+preload_app = False
+worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
+accesslog = None
+errorlog = "-"
+logconfig_dict = logging_dict(_settings)
+proc_name = "referendum-qa"
+
+
+def on_starting(server) -> None:
+    """Drop the files of a previous run: their counters would be added to ours."""
+    for stale in _metrics_dir.glob("*.db"):
+        stale.unlink(missing_ok=True)
+
+
+def child_exit(server, worker) -> None:
+    """A worker died or was replaced: its ``live*`` gauges must not linger."""
+    from prometheus_client import multiprocess
+
+    multiprocess.mark_process_dead(worker.pid, str(_metrics_dir))

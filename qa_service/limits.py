@@ -1,0 +1,89 @@
+"""Abuse protection: rate limits per client address, and which address that is.
+
+A public referendum service gets scraped and hammered; one client must not starve the
+others. Limits come from settings (``rate_limit_ask``, ``rate_limit_feedback``,
+``rate_limit_other``); health, readiness, metrics and static files are exempt so that
+probes and monitoring never fail because of a flood.
+
+The client address is the socket's unless ``trusted_proxies`` says how many proxies in
+front of us append to ``X-Forwarded-For`` (werkzeug's ``ProxyFix``). Trusting the header
+without a proxy would let anyone pick a fresh address per request and skip every limit.
+
+Counts live in memory (per process: with N gunicorn workers a client gets up to N times
+the limit) or in Redis (``rate_limit_storage_uri``), shared by every worker and replica.
+If Redis goes away, counting falls back to memory instead of failing requests.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+
+from flask import Flask, Response
+from flask_limiter import Limiter, RateLimitExceeded
+from flask_limiter.util import get_remote_address
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from .config import Settings
+
+LIMITER_KEY = "qa_limiter"
+EXEMPT_ENDPOINTS = frozenset({"api.healthz", "api.readyz", "metrics.metrics", "static"})
+
+
+def endpoint_limits(settings: Settings) -> dict[str, str]:
+    """The routes with their own limit; every other non-exempt route gets ``rate_limit_other``."""
+    return {"api.ask": settings.rate_limit_ask, "api.feedback": settings.rate_limit_feedback}
+
+
+def init_app(app: Flask, settings: Settings) -> Limiter | None:
+    """Trust the configured proxies, then limit every route of ``app`` (call after blueprints)."""
+    if settings.trusted_proxies > 0:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.trusted_proxies)  # type: ignore[method-assign]
+    if not settings.rate_limits:
+        return None
+    limiter = Limiter(
+        get_remote_address,
+        app=app,
+        storage_uri=settings.rate_limit_storage_uri,
+        strategy="moving-window",
+        headers_enabled=True,
+        swallow_errors=True,
+        in_memory_fallback_enabled=True,
+        key_prefix="qa",
+    )
+    own = endpoint_limits(settings)
+    for endpoint, view in list(app.view_functions.items()):
+        if endpoint in EXEMPT_ENDPOINTS or endpoint.endswith(".static"):
+            continue
+        value = own.get(endpoint, settings.rate_limit_other)
+        app.view_functions[endpoint] = limiter.limit(value, scope=endpoint)(view)
+    app.extensions[LIMITER_KEY] = limiter
+    app.register_error_handler(RateLimitExceeded, _too_many)
+    return limiter
+
+
+def _too_many(exc: RateLimitExceeded) -> Response:
+    """429 as problem+json with Retry-After (Flask-Limiter adds its X-RateLimit headers)."""
+    from .api import problem
+
+    retry = _retry_after(exc)
+    detail = f"too many requests from your address (limit: {exc.limit.limit}); retry in {retry} s"
+    return problem(429, "Too many requests", detail, {"Retry-After": str(retry)})
+
+
+def _retry_after(exc: RateLimitExceeded) -> int:
+    """Seconds until the window lets this client in again (at least 1)."""
+    limiter = _limiter_of_current_app()
+    try:
+        current = limiter.current_limit if limiter is not None else None
+        if current is not None:
+            return max(1, math.ceil(current.reset_at - time.time()))
+    except Exception:  # noqa: BLE001 - storage trouble must not turn a 429 into a 500
+        pass
+    return max(1, int(exc.limit.limit.get_expiry()))
+
+
+def _limiter_of_current_app() -> Limiter | None:
+    from flask import current_app
+
+    return current_app.extensions.get(LIMITER_KEY)

@@ -1,22 +1,430 @@
-"""The citizens' page, the widget and the embed snippet (HTML from web/templates)."""
+"""The citizens' page, the widget, the embed snippet and the article pages (HTML).
+
+Everything renders on the server first, so the page answers with JavaScript off (a GET
+form, ``/?q=...&lang=...``); ``web/static/app.js`` then takes over the same form and
+renders answers from the JSON API without a reload, from the same answer dictionary
+(``Answer.to_dict()``) and the same message catalogs. Templates and static files live in
+``web/``; strings in ``web/i18n/`` (see ``i18n.py``).
+
+The widget (``/widget``) is the page made compact for an iframe. It learns its host's
+origin from the ``origin`` parameter that ``/embed.js`` adds, and only ever posts its
+height to that origin; ``embed.js`` in turn accepts heights only from the widget's own
+origin and caps them. No templates use inline scripts or styles (the CSP forbids them).
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint
+import hashlib
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlencode, urlsplit
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+
+from .api import ApiError, parse_ask
+from .i18n import LANG_NAMES, LANGS, Catalogs, negotiate
+from .service import QAService, Unavailable
+from .text import clean_query
 
 bp = Blueprint("ui", __name__)
 
+CATALOGS_KEY = "i18n"
+ASSETS_KEY = "ui_assets"
+THEMES = ("light", "dark", "auto")
+EMBED_JS_MAX_AGE = 3600
+# The most a host page lets the widget frame grow to (embed.js enforces the same cap).
+MAX_FRAME_HEIGHT = 4000
+
+
+@dataclass
+class AssetVersions:
+    """Content hashes of static files, computed once per app, for cache-busting URLs."""
+
+    hashes: dict[str, str] = field(default_factory=dict)
+
+
+@bp.record_once
+def _setup(state) -> None:
+    from .app import WEB_DIR
+
+    state.app.extensions.setdefault(CATALOGS_KEY, Catalogs.load(WEB_DIR / "i18n"))
+    state.app.extensions.setdefault(ASSETS_KEY, AssetVersions())
+
+
+# --- helpers -----------------------------------------------------------------------------
+
+
+def _service() -> QAService:
+    return current_app.extensions["qa"]
+
+
+def _catalogs() -> Catalogs:
+    return current_app.extensions[CATALOGS_KEY]
+
+
+def _lang() -> str:
+    return negotiate(request.args.get("lang"), request.accept_languages)
+
+
+def asset_url(filename: str) -> str:
+    """``/static/<file>?v=<hash>``: a new URL whenever the file changes."""
+    versions: AssetVersions = current_app.extensions[ASSETS_KEY]
+    digest = versions.hashes.get(filename)
+    if digest is None:
+        path = current_app.static_folder + "/" + filename
+        with open(path, "rb") as fh:
+            digest = hashlib.sha256(fh.read()).hexdigest()[:10]
+        versions.hashes[filename] = digest
+    return url_for("static", filename=filename, v=digest)
+
+
+def segments(text: str, spans: list[dict] | list[tuple[int, int]]) -> list[tuple[str, bool]]:
+    """Cut ``text`` into (piece, highlighted) parts from the API's ``highlight`` spans.
+
+    Spans are clamped to the text, sorted and merged, so overlapping or out-of-range
+    offsets never duplicate or lose text; ``"".join(piece for piece, _ in ...) == text``.
+    The page's script does the same in ``segments()`` in app.js.
+    """
+    cleaned: list[tuple[int, int]] = []
+    for span in spans or []:
+        start, end = (span["start"], span["end"]) if isinstance(span, dict) else span
+        start, end = max(0, min(int(start), len(text))), max(0, min(int(end), len(text)))
+        if end > start:
+            cleaned.append((start, end))
+    cleaned.sort()
+    merged: list[list[int]] = []
+    for start, end in cleaned:
+        if merged and start <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    out: list[tuple[str, bool]] = []
+    pos = 0
+    for start, end in merged:
+        if start > pos:
+            out.append((text[pos:start], False))
+        out.append((text[start:end], True))
+        pos = end
+    if pos < len(text) or not out:
+        out.append((text[pos:], False))
+    return out
+
+
+def parent_origin(raw: str | None, frame_ancestors: str) -> str | None:
+    """The host page's origin, if ``raw`` is a plain http(s) origin the widget may talk to.
+
+    With ``frame_ancestors`` other than ``*`` it must also be one of the allowed origins:
+    the browser would refuse to frame the widget anywhere else anyway.
+    """
+    if not raw or len(raw) > 200:
+        return None
+    parts = urlsplit(raw)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return None
+    if parts.path or parts.query or parts.fragment or parts.username or parts.password:
+        return None
+    try:
+        port = parts.port
+    except ValueError:
+        return None
+    origin = f"{parts.scheme}://{parts.hostname}" + (f":{port}" if port else "")
+    allowed = frame_ancestors.split()
+    if "*" not in allowed and origin not in allowed:
+        return None
+    return origin
+
+
+def _page_context(lang: str, **extra: Any) -> dict[str, Any]:
+    catalogs = _catalogs()
+    settings = _service().settings
+    args = {k: v for k, v in request.args.items() if k != "lang"}
+
+    def switch_url(target: str) -> str:
+        return request.path + "?" + urlencode({**args, "lang": target})
+
+    return {
+        "lang": lang,
+        "langs": LANGS,
+        "lang_names": LANG_NAMES,
+        "t": lambda key, **values: catalogs.text(lang, key, **values),
+        "msg": lambda key: catalogs.get(lang, key),
+        "fmt_date": lambda iso: catalogs.format_date(lang, iso),
+        "strings": catalogs.strings(lang),
+        "switch_url": switch_url,
+        "asset_url": asset_url,
+        "segments": segments,
+        "settings": settings,
+        "official_url": settings.official_info_url,
+        "official_host": urlsplit(settings.official_info_url).hostname
+        or settings.official_info_url,
+        **extra,
+    }
+
+
+def _html(body: str, status: int = 200, vary_language: bool = True) -> Response:
+    response = Response(body, status=status, mimetype="text/html")
+    if vary_language and "lang" not in request.args:
+        response.vary.add("Accept-Language")
+    return response
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What a search page shows: an answer, or an error message with its HTTP status."""
+
+    answer: dict | None = None
+    error: str | None = None
+    status: int = 200
+
+
+def _ask(raw_q: str, lang: str) -> Outcome:
+    """Validate as the API does (``parse_ask``) and answer; errors in the UI's language."""
+    catalogs = _catalogs()
+    service = _service()
+    settings = service.settings
+    if len(raw_q) > settings.max_query_chars:
+        text = catalogs.text(lang, "error_too_long", max=settings.max_query_chars)
+        return Outcome(error=text, status=400)
+    if not clean_query(raw_q):
+        return Outcome(error=catalogs.text(lang, "error_blank"), status=400)
+    try:
+        q, k, ask_lang = parse_ask({"q": raw_q, "lang": lang}, settings)
+    except ApiError:
+        return Outcome(error=catalogs.text(lang, "error_invalid"), status=400)
+    try:
+        searcher = service.searcher()
+    except Unavailable:
+        return Outcome(error=catalogs.text(lang, "error_unavailable"), status=503)
+    return Outcome(answer=searcher.ask(q, k=k, lang=ask_lang).to_dict())
+
+
+# --- pages -------------------------------------------------------------------------------
+
+
+def _search_page(template: str, *, embedded: bool) -> Response:
+    lang = _lang()
+    raw_q = request.args.get("q")
+    outcome = _ask(raw_q, lang) if raw_q is not None else Outcome()
+    settings = _service().settings
+    extra: dict[str, Any] = {"view_params": {}, "parent_origin": None, "theme": None}
+    if embedded:
+        theme = request.args.get("theme", "auto")
+        theme = theme if theme in THEMES else "auto"
+        origin = parent_origin(request.args.get("origin"), settings.frame_ancestors)
+        # Carried through the widget's own links and forms so that it stays embedded.
+        view_params = {"theme": theme} | ({"origin": origin} if origin else {})
+        extra = {
+            "theme": theme,
+            "parent_origin": origin,
+            "max_frame_height": MAX_FRAME_HEIGHT,
+            "view_params": view_params,
+        }
+    collection = None
+    try:
+        index = _service().searcher().index
+        collection = {"articles": len(index.articles), "passages": len(index.passages)}
+    except Unavailable:
+        pass
+    body = render_template(
+        template,
+        **_page_context(
+            lang,
+            q=raw_q or "",
+            answer=outcome.answer,
+            error=outcome.error,
+            view="widget" if embedded else "page",
+            feedback_done=request.args.get("fb"),
+            feedback_failed=request.args.get("fberr"),
+            collection=collection,
+            **extra,
+        ),
+    )
+    response = _html(body, outcome.status)
+    if outcome.status == 503:
+        response.headers["Retry-After"] = "30"
+    return response
+
 
 @bp.get("/")
-def index() -> str:
-    return "<!doctype html><title>Referendum QA</title><p>Ask at /api/v1/ask?q=...</p>"
+def index() -> Response:
+    return _search_page("index.html", embedded=False)
 
 
 @bp.get("/widget")
-def widget() -> str:
-    return index()
+def widget() -> Response:
+    return _search_page("widget.html", embedded=True)
+
+
+@bp.get("/articles/<article_id>")
+def article(article_id: str) -> Response:
+    """The whole article, with the passage a result came from marked (``?p=<passage id>``)."""
+    lang = _lang()
+    try:
+        searcher = _service().searcher()
+    except Unavailable:
+        body = render_template(
+            "message.html",
+            **_page_context(lang, heading=_catalogs().text(lang, "error_heading")),
+            message=_catalogs().text(lang, "error_unavailable"),
+        )
+        return _html(body, 503)
+    found = searcher.index.articles.get(article_id)
+    if found is None:
+        body = render_template(
+            "message.html",
+            **_page_context(lang, heading=_catalogs().text(lang, "page_not_found")),
+            message=_catalogs().text(lang, "article_not_found"),
+        )
+        return _html(body, 404)
+    marked = None
+    passage_id = request.args.get("p")
+    if passage_id:
+        marked = next(
+            (
+                p
+                for p in searcher.index.passages
+                if p.id == passage_id and p.article_id == article_id
+            ),
+            None,
+        )
+    span = [(marked.start, marked.end)] if marked else []
+    body = render_template(
+        "article.html",
+        **_page_context(lang, article=found, parts=segments(found.body, span), q=""),
+        back_q=request.args.get("q", ""),
+    )
+    return _html(body)
+
+
+@bp.post("/feedback")
+def feedback() -> Response:
+    """The no-JavaScript path of "Did this answer your question?": record, then go back.
+
+    Calls ``app.extensions["feedback"].record(...)`` when the feedback store is installed,
+    then redirects (303) to the same results, where that result says thank you, or that
+    the feedback could not be recorded when no store is installed.
+    """
+    form = request.form
+    settings = _service().settings
+    lang = negotiate(form.get("lang"), None)
+    helpful_raw = form.get("helpful", "")
+    if helpful_raw not in ("yes", "no"):
+        abort(400, description="`helpful` must be yes or no")
+    question = form.get("q", "")
+    if not clean_query(question) or len(question) > settings.max_query_chars:
+        abort(400, description="`q` must be the question the feedback is about")
+    passage_id = form.get("passage_id") or None
+    index_version = form.get("index_version", "")
+    if (passage_id and len(passage_id) > 100) or len(index_version) > 100:
+        abort(400, description="`passage_id` or `index_version` is too long")
+    store = current_app.extensions.get("feedback")
+    if store is not None:
+        store.record(
+            question=clean_query(question),
+            passage_id=passage_id,
+            helpful=helpful_raw == "yes",
+            lang=lang,
+            index_version=index_version,
+        )
+    view = "ui.widget" if form.get("view") == "widget" else "ui.index"
+    # Said honestly on the page: "thank you" only when a store took it.
+    outcome = "fb" if store is not None else "fberr"
+    params = {"q": question, "lang": lang, outcome: passage_id or "none"}
+    if view == "ui.widget":
+        for key in ("origin", "theme"):
+            if form.get(key):
+                params[key] = form[key]
+    anchor = f"#r-{passage_id}" if passage_id else ""
+    return redirect(url_for(view, **params) + anchor, code=303)
 
 
 @bp.get("/embed")
-def embed_page() -> str:
-    return index()
+def embed_page() -> Response:
+    """The snippet to paste, with this server's real address, and a live preview."""
+    lang = _lang()
+    base = request.host_url.rstrip("/")
+    snippet = f'<script src="{base}/embed.js" data-lang="{lang}" async></script>'
+    body = render_template("embed.html", **_page_context(lang, snippet=snippet, q="", base=base))
+    return _html(body)
+
+
+@bp.get("/embed.js")
+def embed_js() -> Response:
+    """The host page's loader. Public, cacheable, loadable from any origin."""
+    response = current_app.send_static_file("embed.js")
+    response.mimetype = "text/javascript"
+    response.headers["Content-Type"] = "text/javascript; charset=utf-8"
+    response.cache_control.public = True
+    response.cache_control.max_age = EMBED_JS_MAX_AGE
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    response.headers["Cross-Origin-Resource-Policy"] = "cross-origin"
+    return response
+
+
+@bp.get("/api/docs")
+def api_docs() -> Response:
+    """The OpenAPI description as a page for people (the JSON is at /openapi.json)."""
+    from .openapi import spec
+
+    lang = _lang()
+    doc = spec(_service().settings)
+    operations = []
+    for path, methods in doc["paths"].items():
+        for method, op in methods.items():
+            operations.append(
+                {
+                    "path": path,
+                    "method": method.upper(),
+                    "summary": op.get("summary", ""),
+                    "parameters": op.get("parameters", []),
+                    "body": _schema_name(op.get("requestBody")),
+                    "responses": op.get("responses", {}),
+                    "anchor": op.get("operationId", f"{method}-{path}"),
+                }
+            )
+    schemas = doc.get("components", {}).get("schemas", {})
+    body = render_template(
+        "api_docs.html",
+        **_page_context(lang, q="", doc=doc, operations=operations, schemas=schemas),
+    )
+    return _html(body)
+
+
+def _schema_name(request_body: dict | None) -> str | None:
+    if not request_body:
+        return None
+    for media in request_body.get("content", {}).values():
+        ref = media.get("schema", {}).get("$ref", "")
+        return ref.rsplit("/", 1)[-1] or None
+    return None
+
+
+@bp.app_template_filter("schema_type")
+def schema_type(schema: dict) -> str:
+    """A short readable type: ``string``, ``integer (1..20)``, ``Hit[]``, ``kk | ru | en``."""
+    if not isinstance(schema, dict):
+        return ""
+    if "$ref" in schema:
+        return schema["$ref"].rsplit("/", 1)[-1]
+    if "enum" in schema:
+        return " | ".join(str(v) for v in schema["enum"])
+    if "allOf" in schema:
+        return " & ".join(schema_type(s) for s in schema["allOf"])
+    kind = schema.get("type", "object")
+    if isinstance(kind, list):
+        kind = " | ".join(kind)
+    if kind == "array":
+        return schema_type(schema.get("items", {})) + "[]"
+    low, high = schema.get("minimum"), schema.get("maximum")
+    if low is not None or high is not None:
+        kind += f" ({'' if low is None else low}..{'' if high is None else high})"
+    return kind

@@ -22,6 +22,7 @@ import time
 from flask import Flask, Response
 from flask_limiter import Limiter, RateLimitExceeded
 from flask_limiter.util import get_remote_address
+from limits import parse_many
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from .config import Settings
@@ -41,6 +42,11 @@ def init_app(app: Flask, settings: Settings) -> Limiter | None:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.trusted_proxies)  # type: ignore[method-assign]
     if not settings.rate_limits:
         return None
+    for name, value in [*endpoint_limits(settings).items(), ("other", settings.rate_limit_other)]:
+        try:
+            parse_many(value)
+        except ValueError as exc:
+            raise ValueError(f"rate limit for {name}: {value!r} is not like `60/minute`") from exc
     limiter = Limiter(
         get_remote_address,
         app=app,

@@ -1,10 +1,11 @@
 """The running service's hold on the live index: load once, notice new builds, never mix.
 
 Each request takes one ``Searcher`` reference at its start and uses it to the end, so a
-response never mixes two builds. A background-free check (on request, at most every
-``reload_check_seconds``) notices that ``embeddings/current`` moved and loads the new
-build before swapping the reference; if that load fails, the old build keeps serving and
-the failure is reported by ``/readyz``.
+response never mixes two builds. A check on request (at most every
+``reload_check_seconds``) notices that ``embeddings/current`` moved; a background thread
+then loads the new build while the old one keeps answering, and swaps the reference once
+the load is complete (loading takes seconds: no request waits for it). If that load
+fails, the old build keeps serving and the failure is reported by ``/readyz``.
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ class QAService:
         self._lock = threading.Lock()
         self._checked_at = 0.0
         self._failed: Path | None = None
+        self._reloading = threading.Event()
 
     @property
     def embedder(self) -> Embedder:
@@ -90,7 +92,28 @@ class QAService:
         self._checked_at = time.monotonic()
         target = idx.current_build(self.settings.embeddings_dir)
         if target != self._failed and (target != self._loaded_from or self._problem):
+            if self._searcher is None:
+                self.load()  # nothing to answer with: this request waits for the load
+            elif not self._reloading.is_set():
+                self._reloading.set()
+                threading.Thread(target=self._reload, name="qa-reload", daemon=True).start()
+
+    def _reload(self) -> None:
+        try:
             self.load()
+        except Exception:  # noqa: BLE001 - a reload must never take the worker down
+            log.exception("index reload crashed; the old build keeps serving")
+        finally:
+            self._reloading.clear()
+
+    def wait_reloaded(self, timeout: float = 60.0) -> bool:
+        """Block until no background reload runs (tests, CLI); False on timeout."""
+        deadline = time.monotonic() + timeout
+        while self._reloading.is_set():
+            if time.monotonic() > deadline:
+                return False
+            time.sleep(0.01)
+        return True
 
     def _fall_back(self, broken: Path) -> None:
         """Nothing served yet and ``current`` is unusable: serve the newest build that loads.

@@ -1,0 +1,154 @@
+"""Rate limits per client address, which address that is, and what a refused client sees."""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import subprocess
+import time
+
+import pytest
+
+from qa_service.app import create_app
+
+
+def _app(seed_app, e5, **settings):
+    """A fresh app (own limiter, own counts) sharing seed_app's loaded index: fast."""
+    service = seed_app.extensions["qa"]
+    app = create_app(
+        {"TESTING": True, "QA_LAZY_LOAD": True},
+        settings=service.settings.replace(**settings),
+        embedder=e5,
+    )
+    app.extensions["qa"] = service
+    return app
+
+
+def _ask(client, n: int, **kwargs):
+    return [client.get(f"/api/v1/ask?q=deputies {i}", **kwargs) for i in range(n)]
+
+
+def test_ask_over_the_limit_gets_429_problem_with_retry_after(seed_app, e5):
+    client = _app(seed_app, e5, rate_limit_ask="3/minute").test_client()
+    first = _ask(client, 3)
+    assert [r.status_code for r in first] == [200, 200, 200]
+    refused = client.get("/api/v1/ask?q=deputies")
+    assert refused.status_code == 429
+    assert refused.mimetype == "application/problem+json"
+    body = refused.get_json()
+    assert body["status"] == 429 and "3 per 1 minute" in body["detail"]
+    retry = int(refused.headers["Retry-After"])
+    assert 1 <= retry <= 60
+    # POST shares the route's budget: a client cannot switch methods to get more.
+    assert client.post("/api/v1/ask", json={"q": "deputies"}).status_code == 429
+
+
+def test_health_ready_and_metrics_are_never_limited(seed_app, e5):
+    client = _app(seed_app, e5, rate_limit_ask="1/minute", rate_limit_other="1/minute")
+    client = client.test_client()
+    _ask(client, 2)
+    for path in ("/healthz", "/readyz", "/metrics"):
+        assert {client.get(path).status_code for _ in range(5)} == {200}, path
+
+
+def test_other_routes_get_the_general_limit(seed_app, e5):
+    client = _app(seed_app, e5, rate_limit_other="2/minute").test_client()
+    codes = [client.get("/api/v1/articles").status_code for _ in range(3)]
+    assert codes == [200, 200, 429]
+    # A separate budget per route: questions still go through.
+    assert client.get("/api/v1/ask?q=deputies").status_code == 200
+
+
+def test_limits_are_per_client_address(seed_app, e5):
+    client = _app(seed_app, e5, rate_limit_ask="2/minute").test_client()
+    a = {"environ_base": {"REMOTE_ADDR": "10.0.0.1"}}
+    b = {"environ_base": {"REMOTE_ADDR": "10.0.0.2"}}
+    assert [r.status_code for r in _ask(client, 3, **a)] == [200, 200, 429]
+    assert [r.status_code for r in _ask(client, 2, **b)] == [200, 200]
+
+
+def test_forwarded_for_is_ignored_without_trusted_proxies(seed_app, e5):
+    """A client that invents X-Forwarded-For addresses must not get a fresh budget."""
+    client = _app(seed_app, e5, rate_limit_ask="2/minute").test_client()
+    codes = [
+        client.get(
+            f"/api/v1/ask?q=deputies {i}", headers={"X-Forwarded-For": f"203.0.113.{i}"}
+        ).status_code
+        for i in range(3)
+    ]
+    assert codes == [200, 200, 429]
+
+
+def test_forwarded_for_from_one_trusted_proxy_names_the_client(seed_app, e5):
+    client = _app(seed_app, e5, rate_limit_ask="2/minute", trusted_proxies=1).test_client()
+
+    def ask_as(addr: str) -> int:
+        # The proxy appends the address it saw; anything before it is the client's claim.
+        headers = {"X-Forwarded-For": f"6.6.6.6, {addr}"}
+        return client.get("/api/v1/ask?q=deputies", headers=headers).status_code
+
+    assert [ask_as("198.51.100.7") for _ in range(3)] == [200, 200, 429]
+    assert ask_as("198.51.100.8") == 200
+
+
+def test_rate_limits_can_be_turned_off(seed_app, e5):
+    client = _app(seed_app, e5, rate_limits=False, rate_limit_ask="1/minute").test_client()
+    assert {r.status_code for r in _ask(client, 3)} == {200}
+
+
+def test_bad_limit_setting_fails_at_startup(seed_app, e5):
+    with pytest.raises(ValueError):
+        _app(seed_app, e5, rate_limit_ask="sixty a minute")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture()
+def redis_uri(tmp_path):
+    server = shutil.which("redis-server")
+    if server is None:
+        pytest.skip("redis-server is not installed (apt-get install redis-server)")
+    port = _free_port()
+    proc = subprocess.Popen(
+        [server, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+        cwd=tmp_path,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            break
+        except OSError:
+            time.sleep(0.05)
+    else:
+        proc.kill()
+        pytest.fail("redis-server did not start")
+    yield f"redis://127.0.0.1:{port}"
+    proc.terminate()
+    proc.wait(timeout=10)
+
+
+@pytest.mark.slow
+def test_redis_storage_shares_counts_between_replicas(seed_app, e5, redis_uri):
+    """Two apps (two workers or replicas) share one budget per client through Redis."""
+    one = _app(seed_app, e5, rate_limit_ask="3/minute", rate_limit_storage_uri=redis_uri)
+    two = _app(seed_app, e5, rate_limit_ask="3/minute", rate_limit_storage_uri=redis_uri)
+    a, b = one.test_client(), two.test_client()
+    codes = [c.get("/api/v1/ask?q=deputies").status_code for c in (a, b, a, b)]
+    assert codes == [200, 200, 200, 429]
+
+
+@pytest.mark.slow
+def test_lost_redis_falls_back_to_memory_and_keeps_answering(seed_app, e5):
+    port = _free_port()  # nothing listens there
+    app = _app(
+        seed_app, e5, rate_limit_ask="2/minute", rate_limit_storage_uri=f"redis://127.0.0.1:{port}"
+    )
+    client = app.test_client()
+    assert [r.status_code for r in _ask(client, 3)] == [200, 200, 429]

@@ -360,14 +360,15 @@ def embed_page() -> Response:
 @bp.get("/embed.js")
 def embed_js() -> Response:
     """The host page's loader. Public, cacheable, loadable from any origin."""
-    response = current_app.send_static_file("embed.js")
-    response.mimetype = "text/javascript"
-    response.headers["Content-Type"] = "text/javascript; charset=utf-8"
+    with open(current_app.static_folder + "/embed.js", "rb") as fh:
+        source = fh.read()
+    response = Response(source, content_type="text/javascript; charset=utf-8")
+    response.set_etag(hashlib.sha256(source).hexdigest()[:16])
     response.cache_control.public = True
     response.cache_control.max_age = EMBED_JS_MAX_AGE
     response.headers["Access-Control-Allow-Origin"] = "*"
     response.headers["Cross-Origin-Resource-Policy"] = "cross-origin"
-    return response
+    return response.make_conditional(request)
 
 
 @bp.get("/api/docs")

@@ -63,6 +63,11 @@ class Settings:
     query_cache_size: int = _setting(
         4096, "Query embeddings each worker keeps in its LRU cache (0: no cache)."
     )
+    faiss_threads: int = _setting(
+        1,
+        "OpenMP threads FAISS uses per process (0: FAISS default, every core). One is "
+        "fastest under gunicorn, where workers already use the cores (docs/benchmarks.md).",
+    )
     host: str = _setting("127.0.0.1", "Address `serve` binds to.")
     port: int = _setting(8000, "Port `serve` binds to.")
     workers: int = _setting(2, "gunicorn worker processes for `serve`.")

@@ -37,8 +37,8 @@ FILES = ("manifest.json", "articles.jsonl", "passages.jsonl", "vectors.npy", "in
 # Index type thresholds for `auto`, by passage count (see docs/benchmarks.md for the figures).
 # Up to FLAT_MAX exact search answers within the latency budget; up to HNSW_MAX the graph
 # fits in memory and builds in bounded time; beyond, inverted lists (trained on a sample).
-FLAT_MAX = 50_000
-HNSW_MAX = 2_000_000
+FLAT_MAX = 20_000
+HNSW_MAX = 200_000
 INDEX_TYPES = ("flat", "hnsw", "ivf", "ivfpq")
 
 # Build and search parameters, chosen from the measurements in docs/benchmarks.md.
@@ -97,6 +97,19 @@ def MMAP_FLAGS(faiss) -> int:  # noqa: N802 - reads like the constant it stands 
     cannot see a half-written file.
     """
     return faiss.IO_FLAG_MMAP_IFC | faiss.IO_FLAG_READ_ONLY
+
+
+def set_search_threads(threads: int) -> None:
+    """FAISS's OpenMP threads for this process (0 leaves FAISS's default, every core).
+
+    Process-wide by nature (an OpenMP setting). One search on two threads is several
+    times *slower* than on one when gunicorn workers already keep the cores busy: the
+    threads spin-wait for each other (docs/benchmarks.md).
+    """
+    if threads > 0:
+        import faiss
+
+        faiss.omp_set_num_threads(threads)
 
 
 def choose_index_type(requested: str, count: int) -> str:

@@ -70,6 +70,7 @@ class QAService:
                 self._failed = None
                 return
             embedder = self.embedder
+            idx.set_search_threads(self.settings.faiss_threads)
             try:
                 loaded = idx.load_build(target, embedder.name, embedder.version, embedder.dim)
             except idx.IndexError_ as exc:

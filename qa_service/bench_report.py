@@ -1,0 +1,371 @@
+"""Turn a benchmark run (bench.py) into the markdown tables and the plot of docs/benchmarks.md.
+
+Kept apart from the measuring code so that the report can be regenerated from a saved
+``bench.json`` without measuring again (``python -m qa_service.bench_report bench.json``).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+
+def _table(header: list[str], rows: list[list[Any]]) -> str:
+    def cell(value: Any) -> str:
+        if value is None:
+            return "–"
+        if isinstance(value, float):
+            return f"{value:,.2f}" if abs(value) < 1000 else f"{value:,.0f}"
+        if isinstance(value, int):
+            return f"{value:,}"
+        return str(value)
+
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(cell(v) for v in row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def _mb(n: int | float) -> float:
+    return round(n / 1024 / 1024, 1)
+
+
+def _verdict(value: float | None, target: float, lower_is_better: bool = True) -> str:
+    if value is None:
+        return "not measured"
+    ok = value <= target if lower_is_better else value >= target
+    if ok:
+        return "met"
+    ratio = value / target if lower_is_better else target / value if value else float("inf")
+    return f"missed ({ratio:.1f}x)"
+
+
+def machine_md(m: dict) -> str:
+    v = m.get("versions", {})
+    return "\n".join(
+        [
+            f"- CPU: {m.get('cpu')}, {m.get('cores')} cores ({m.get('cores_usable')} usable), "
+            f"RAM {m.get('ram_gb')} GB",
+            f"- {m.get('platform')}",
+            "- " + ", ".join(f"{k} {val}" for k, val in v.items()),
+            f"- load average (1, 5, 15 min): start {m.get('loadavg_start')}, "
+            f"end {m.get('loadavg_end')}",
+            f"- HTTP load tool: {'wrk' if m.get('wrk') else 'Python client (wrk missing)'}",
+        ]
+    )
+
+
+def inprocess_md(r: dict) -> str:
+    rows = []
+    floor = r["floor"]
+    for name, stats in (("floor: embed", floor["embed"]), ("floor: FAISS", floor["faiss"])):
+        rows.append([name, stats["p50"], stats["p95"], stats["p99"]])
+    rows.append(
+        ["**floor total**", floor["total"]["p50"], floor["total"]["p95"], floor["total"]["p99"]]
+    )
+    for label in ("uncached", "cached"):
+        for stage, stats in r[label].items():
+            name = f"**{label} total**" if stage == "total" else f"{label}: {stage}"
+            rows.append([name, stats["p50"], stats["p95"], stats["p99"]])
+    note = (
+        ""
+        if r.get("stage_timings")
+        else ("\n\n(search.py recorded no `Answer.timings` in this run: stages not broken down.)")
+    )
+    return (
+        f"{r['queries']:,} distinct queries perturbed from the dev set, {r['passages']} "
+        f"passages, index `{r['index_type']}`; cache hits/misses over both passes: "
+        f"{r['cache']['hits']}/{r['cache']['misses']}.\n\n"
+        + _table(["stage", "p50 ms", "p95 ms", "p99 ms"], rows)
+        + f"\n\nOverhead (service / floor): p50 **{r['overhead_p50']}x**, p99 "
+        f"**{r['overhead_p99']}x**." + note
+    )
+
+
+def http_md(r: dict) -> str:
+    rows = [
+        [
+            x["concurrency"],
+            x["requests"],
+            x["rps"],
+            x["p50_ms"],
+            x["p99_ms"],
+            x["errors"],
+            x["tool"],
+        ]
+        for x in r["runs"]
+    ]
+    return (
+        f"{r['workers']} gunicorn workers, {r['distinct_questions']:,} distinct questions "
+        f"cycled, cold start to /readyz {r['ready_s']} s.\n\n"
+        + _table(["concurrency", "requests", "req/s", "p50 ms", "p99 ms", "errors", "tool"], rows)
+    )
+
+
+def build_md(r: dict) -> str:
+    rows = []
+    for name, b in r["backends"].items():
+        if "error" in b:
+            rows.append([name, "error: " + b["error"], None, None])
+        else:
+            rows.append([name, b["passages_per_s"], b["passages"], b["load_s"]])
+    full, inc = r["full_reindex"], r["incremental_reindex"]
+    threads = [
+        [t, x["p50"], x["p95"], x["p99"]] for t, x in r.get("query_embed_by_threads", {}).items()
+    ]
+    return (
+        _table(["backend", "passages/s", "passages", "model load s"], rows)
+        + "\n\nOne query embedding (e5-small) by engine threads:\n\n"
+        + _table(["threads", "p50 ms", "p95 ms", "p99 ms"], threads)
+        + "\n\n"
+        + _table(
+            ["reindex", "passages", "embedded", "reused", "seconds"],
+            [
+                [
+                    "full (seed corpus)",
+                    full["passages"],
+                    full["embedded"],
+                    full["reused"],
+                    full["seconds"],
+                ],
+                ["+1 new article", inc["passages"], inc["embedded"], inc["reused"], inc["seconds"]],
+            ],
+        )
+    )
+
+
+def memory_md(r: dict) -> str:
+    rows = []
+    for workers, m in r["by_workers"].items():
+        for i, w in enumerate(m["workers"]):
+            rows.append(
+                [workers, i + 1, w.get("rss_mb"), w.get("pss_mb"), w.get("uss_mb"), m["ready_s"]]
+            )
+    return f"Index build on disk: {_mb(r['index_bytes'])} MB.\n\n" + _table(
+        ["workers", "worker", "RSS MB", "PSS MB", "USS MB", "cold start s"], rows
+    )
+
+
+def scale_md(r: dict) -> str:
+    rows = []
+    for x in r["rows"]:
+        if "skipped" in x:
+            rows.append(
+                [x["n"], x["kind"], "skipped: " + x["skipped"], None, None, None, None, None]
+            )
+            continue
+        param = f"{x['param']}={x['value']}" if x["param"] else "exact"
+        rows.append(
+            [
+                x["n"],
+                x["kind"],
+                x["build_s"],
+                _mb(x["bytes"]),
+                x["p50_ms"],
+                x["p99_ms"],
+                x["recall10"],
+                param,
+            ]
+        )
+    sweeps = []
+    for x in r["rows"]:
+        if x.get("sweep") and x["sweep"][0]["param"]:
+            points = ", ".join(
+                f"{p['value']}: {p['p50_ms']:.2f} ms / {p['recall10']:.3f}" for p in x["sweep"]
+            )
+            sweeps.append(
+                f"- {x['kind']} at {x['n']:,} ({x['sweep'][0]['param']}: p50 / recall@10): {points}"
+            )
+    return (
+        f"{r['queries']} held-out synthetic queries, one at a time, k=10; FAISS threads: "
+        f"{r.get('faiss_threads')}.\n\n"
+        + _table(
+            ["passages", "index", "build s", "MB", "p50 ms", "p99 ms", "recall@10", "setting"], rows
+        )
+        + "\n\nParameter sweeps:\n\n"
+        + "\n".join(sweeps)
+    )
+
+
+def shared_md(r: dict) -> str:
+    rows = []
+    for x in r["runs"]:
+        per = x["memory"]
+        rows.append(
+            [
+                x["kind"],
+                x["mode"],
+                _mb(x["index_bytes"]),
+                x["rss_mb_total"],
+                x["pss_mb_total"],
+                x["uss_mb_total"],
+                max((m.get("rss_mb", 0) for m in per), default=0),
+                max(x["p50_ms"]),
+            ]
+        )
+    return f"{r['workers']} processes, {r['n']:,} passages.\n\n" + _table(
+        [
+            "index",
+            "loading",
+            "index MB",
+            "RSS total",
+            "PSS total",
+            "USS total",
+            "RSS max/worker",
+            "p50 ms (worst worker)",
+        ],
+        rows,
+    )
+
+
+def targets_md(results: dict) -> str:
+    from .bench import TARGETS
+
+    rows = []
+    inproc = results.get("inprocess")
+    if inproc:
+        unc = inproc["uncached"]["total"]
+        rows.append(
+            [
+                "server-side p50 (seed, uncached)",
+                "<= 10 ms",
+                unc["p50"],
+                _verdict(unc["p50"], TARGETS["p50_ms"]),
+            ]
+        )
+        rows.append(
+            [
+                "server-side p99 (seed, uncached)",
+                "<= 30 ms",
+                unc["p99"],
+                _verdict(unc["p99"], TARGETS["p99_ms"]),
+            ]
+        )
+        rows.append(
+            [
+                "overhead vs floor (p50)",
+                "<= 1.3x",
+                inproc["overhead_p50"],
+                _verdict(inproc["overhead_p50"], TARGETS["overhead"]),
+            ]
+        )
+    http = results.get("http")
+    if http:
+        top = max(http["runs"], key=lambda x: x["concurrency"])
+        rows.append(
+            [
+                f"req/s at concurrency {top['concurrency']}",
+                ">= 300",
+                top["rps"],
+                _verdict(top["rps"], TARGETS["rps_c32"], False),
+            ]
+        )
+    memory = results.get("memory")
+    if memory:
+        worst = max(
+            (w.get("rss_mb", 0) for m in memory["by_workers"].values() for w in m["workers"]),
+            default=None,
+        )
+        rows.append(["RSS per worker", "<= 300 MB", worst, _verdict(worst, TARGETS["rss_mb"])])
+    scale = results.get("scale")
+    if scale:
+        biggest = max((x["n"] for x in scale["rows"]), default=0)
+        good = [
+            (p["p50_ms"], x["kind"], p)
+            for x in scale["rows"]
+            if x["n"] == biggest and "sweep" in x
+            for p in x["sweep"]
+            if p["recall10"] >= TARGETS["scale_recall"]
+        ]
+        if good:
+            p50, kind, p = min(good, key=lambda g: g[0])
+            label = f"{kind} {p['param']}={p['value']}" if p["param"] else kind
+            rows.append(
+                [
+                    f"search p50 at {biggest:,} with recall@10 >= 0.95",
+                    "<= 5 ms",
+                    f"{p50} ({label})",
+                    _verdict(p50, TARGETS["scale_p50_ms"]),
+                ]
+            )
+        else:
+            rows.append(
+                [
+                    f"search p50 at {biggest:,} with recall@10 >= 0.95",
+                    "<= 5 ms",
+                    None,
+                    "no setting reached the recall",
+                ]
+            )
+    return _table(["target", "wanted", "measured", "verdict"], rows)
+
+
+SECTION_TITLES = {
+    "inprocess": ("In-process latency", inprocess_md),
+    "http": ("HTTP load", http_md),
+    "build": ("Index build", build_md),
+    "memory": ("Memory per worker", memory_md),
+    "scale": ("Index types at scale", scale_md),
+    "shared": ("Shared index memory", shared_md),
+}
+
+
+def to_markdown(report: Any) -> str:
+    data = report if isinstance(report, dict) else report.__dict__
+    results, errors = data["results"], data["errors"]
+    parts = [
+        "## Machine\n\n" + machine_md(results["machine"]),
+        "## Targets\n\n" + targets_md(results),
+    ]
+    for key, (title, render) in SECTION_TITLES.items():
+        if key in results:
+            seconds = data.get("seconds", {}).get(key)
+            parts.append(
+                f"## {title}\n\n" + render(results[key]) + (f"\n\n({seconds} s)" if seconds else "")
+            )
+        elif key in errors:
+            parts.append(f"## {title}\n\nFailed: {errors[key]}")
+    return "\n\n".join(parts) + "\n"
+
+
+def plot(scale: dict, path: Path) -> None:
+    """p50 search latency vs corpus size, one line per index type (log-log)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(7, 4.5), dpi=110)
+    kinds = sorted({x["kind"] for x in scale["rows"] if "p50_ms" in x})
+    for kind in kinds:
+        points = sorted(
+            (x["n"], x["p50_ms"], x["recall10"])
+            for x in scale["rows"]
+            if x["kind"] == kind and "p50_ms" in x
+        )
+        if not points:
+            continue
+        ax.plot([p[0] for p in points], [p[1] for p in points], marker="o", label=kind)
+        for n, ms, recall in points:
+            ax.annotate(
+                f"r={recall:.2f}", (n, ms), textcoords="offset points", xytext=(4, 4), fontsize=7
+            )
+    ax.axhline(5.0, color="grey", linestyle="--", linewidth=0.8, label="target p50 5 ms")
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.set_xlabel("passages")
+    ax.set_ylabel("p50 search latency, ms (one query, k=10)")
+    ax.set_title("FAISS search latency vs corpus size (r = recall@10 vs exact)")
+    ax.grid(True, which="both", alpha=0.3)
+    ax.legend()
+    fig.tight_layout()
+    fig.savefig(path)
+    plt.close(fig)
+
+
+if __name__ == "__main__":  # pragma: no cover - regenerate from a saved run
+    saved = json.loads(Path(sys.argv[1]).read_text())
+    print(to_markdown(saved))
+    if "scale" in saved["results"] and len(sys.argv) > 2:
+        plot(saved["results"]["scale"], Path(sys.argv[2]))

@@ -95,11 +95,18 @@ def browser():
 
 
 @pytest.fixture()
-def page(browser):
+def console_errors() -> list[str]:
+    """Script errors, CSP violations and failed loads seen by ``page``; a test may remove
+    the ones it caused on purpose."""
+    return []
+
+
+@pytest.fixture()
+def page(browser, console_errors):
     context = browser.new_context(viewport={"width": 1280, "height": 900}, color_scheme="light")
     context.set_default_timeout(TIMEOUT_MS)
     page = context.new_page()
-    errors: list[str] = []
+    errors = console_errors
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     page.on(
         "console",
@@ -291,3 +298,63 @@ def test_widget_alone_screenshots(page, live_server):
     assert page.locator("html").get_attribute("lang") == "kk"
     shot(page, "widget", 375)
     shot(page, "widget", 1280)
+    page.goto(f"{live_server.url}/widget?lang=ru&theme=dark&q={quote(ON_TOPIC)}")
+    page.locator("#results .result").first.wait_for()
+    shot(page, "widget-dark", 375)
+
+
+def test_feedback_buttons_call_the_api(page, live_server, seed_app, console_errors):
+    page.goto(f"{live_server.url}/?lang=en")
+    page.fill("#q", ON_TOPIC)
+    page.press("#q", "Enter")
+    first = page.locator("#results .result").first
+    first.wait_for()
+    url_before = page.url
+    with page.expect_response(lambda r: r.url.endswith("/api/v1/feedback")) as info:
+        first.locator("button[value=yes]").click()
+    response = info.value
+    api_exists = any(r.rule == "/api/v1/feedback" for r in seed_app.url_map.iter_rules())
+    note = first.locator("[role=status]")
+    note.wait_for()
+    assert page.url == url_before  # no reload
+    if api_exists:
+        assert response.status == 201
+        assert note.get_attribute("class") == "feedback-thanks"
+    else:  # the endpoint has not landed: the page says so instead of pretending
+        assert response.status == 404
+        assert note.get_attribute("class") == "feedback-failed"
+        console_errors[:] = [e for e in console_errors if "404" not in e]
+
+
+def test_embed_page_preview_loads_the_widget(page, live_server):
+    page.goto(f"{live_server.url}/embed?lang=ru")
+    snippet = page.locator("#snippet").inner_text()
+    assert snippet == f'<script src="{live_server.url}/embed.js" data-lang="ru" async></script>'
+    frame = page.frame_locator(".preview iframe.referendum-qa-widget")
+    frame.locator("#q").wait_for()
+    assert frame.locator("html").get_attribute("lang") == "ru"
+    assert page.locator("button.copy").is_visible()
+
+
+def test_first_load_transfer_size(browser, live_server):
+    """What a phone downloads for the first visit: the page and every resource it loads."""
+    import json
+
+    context = browser.new_context(viewport={"width": 375, "height": 800})
+    try:
+        page = context.new_page()
+        page.goto(f"{live_server.url}/?lang=kk")
+        page.wait_for_load_state("load")
+        entries = page.evaluate(
+            "[...performance.getEntriesByType('navigation'),"
+            " ...performance.getEntriesByType('resource')]"
+            ".map(e => ({name: e.name, bytes: e.transferSize}))"
+        )
+    finally:
+        context.close()
+    total = sum(e["bytes"] for e in entries)
+    assert len(entries) >= 4 and all(e["bytes"] > 0 for e in entries)
+    SHOTS.parent.mkdir(parents=True, exist_ok=True)
+    report = {"url": "/?lang=kk", "total_bytes": total, "entries": entries}
+    (SHOTS.parent / "page-weight.json").write_text(json.dumps(report, indent=2))
+    assert total <= 100 * 1024

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import shutil
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -203,9 +204,16 @@ def reindex(
         build_dir = idx.write_build(
             settings.embeddings_dir, manifest, report.articles, passages, vectors
         )
+    except OSError as exc:
+        raise BuildError(f"the new build failed ({exc}); the live index was left in place") from exc
+    try:
         loaded = idx.load_build(build_dir, embedder.name, embedder.version, embedder.dim)
         verify_build(loaded)
-    except (OSError, idx.IndexError_) as exc:
+    except (OSError, idx.IndexError_, BuildError) as exc:
+        # A written build that fails its check must not stay around as a rollback target.
+        shutil.rmtree(build_dir, ignore_errors=True)
+        if isinstance(exc, BuildError):
+            raise
         raise BuildError(f"the new build failed ({exc}); the live index was left in place") from exc
     idx.switch_current(settings.embeddings_dir, build_dir)
     idx.prune_builds(settings.embeddings_dir, settings.keep_builds)

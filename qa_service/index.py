@@ -234,10 +234,24 @@ def write_build(
         _fsync_dir(tmp)
         os.replace(tmp, final)
         _fsync_dir(embeddings_dir)
+    except OSError as exc:
+        # A full disk says "No space left on device" without a file: name the one we wrote.
+        where = exc.filename or _newest_file(tmp) or tmp
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise OSError(exc.errno, f"{exc.strerror or exc} while writing {where}") from exc
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     return final
+
+
+def _newest_file(folder: Path) -> Path | None:
+    """The file written last in ``folder`` (the one a failed write was busy with)."""
+    try:
+        files = [p for p in folder.iterdir() if p.is_file()]
+    except OSError:
+        return None
+    return max(files, key=lambda p: p.stat().st_mtime_ns, default=None)
 
 
 @dataclass

@@ -129,6 +129,27 @@ def _searcher_or_503(service: QAService):
         raise ApiError(503, "Service unavailable", str(exc), {"Retry-After": "30"}) from None
 
 
+@bp.post("/api/v1/feedback")
+def feedback() -> Response:
+    """Record "did this passage answer you?" (feedback.py); no client address is stored."""
+    from .feedback import FeedbackError, parse_feedback
+
+    if not request.is_json:
+        raise ApiError(415, "Unsupported media type", "send the body as application/json")
+    data = request.get_json(silent=True)
+    try:
+        item = parse_feedback(data, _service().settings.max_query_chars)
+    except FeedbackError as exc:
+        raise _bad(str(exc)) from None
+    current_app.extensions["feedback"].record(
+        item.question, item.passage_id, item.helpful, item.lang, item.index_version
+    )
+    response = jsonify({"status": "recorded"})
+    response.status_code = 201
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
 @bp.get("/api/v1/articles")
 def articles() -> Response:
     searcher = _searcher_or_503(_service())

@@ -48,6 +48,10 @@ def create_app(
 
     service = QAService(settings, embedder=embedder)
     app.extensions[QA_KEY] = service
+    from .feedback import FeedbackStore
+
+    # Opens (and creates) the SQLite file only when the first feedback arrives.
+    app.extensions["feedback"] = FeedbackStore(settings.feedback_db)
     if not app.config.get("QA_LAZY_LOAD"):
         service.load()
 

@@ -128,6 +128,20 @@ def embed_passages(
     return vectors, len(todo), len(texts) - len(todo)
 
 
+def embed_sentences(embeddings_dir: Path, embedder: Embedder, passages: list) -> np.ndarray:
+    """One vector per sentence of every passage (for highlighting and sentence-level
+    scores), reusing the live build's by sentence text; each distinct sentence once."""
+    from .passages import sentence_key, sentence_texts
+
+    texts = sentence_texts(passages)
+    cache = idx.reusable_sentence_vectors(embeddings_dir, embedder.name, embedder.version)
+    unique = list(dict.fromkeys(texts))
+    keys = [sentence_key(t) for t in unique]
+    vectors, _, _ = embed_passages(embedder, unique, keys, cache)
+    row = {t: i for i, t in enumerate(unique)}
+    return vectors[[row[t] for t in texts]] if texts else vectors
+
+
 def verify_build(loaded: idx.LoadedIndex, samples: int = 20) -> None:
     """The build loaded back from disk must find its own passages: a cheap end-to-end check."""
     n = len(loaded.passages)
@@ -187,6 +201,7 @@ def reindex(
     vectors, summary.embedded, summary.reused = embed_passages(
         embedder, [p.text for p in passages], keys, cache, progress
     )
+    sentence_vectors = embed_sentences(settings.embeddings_dir, embedder, passages)
     chash = corpus_hash(settings.corpus_dir)
     kind = idx.choose_index_type(settings.index_type, len(passages))
     manifest = idx.Manifest(
@@ -202,7 +217,7 @@ def reindex(
     )
     try:
         build_dir = idx.write_build(
-            settings.embeddings_dir, manifest, report.articles, passages, vectors
+            settings.embeddings_dir, manifest, report.articles, passages, vectors, sentence_vectors
         )
     except OSError as exc:
         raise BuildError(f"the new build failed ({exc}); the live index was left in place") from exc

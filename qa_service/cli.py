@@ -248,3 +248,8 @@ from .lifecycle import builds_command, rollback_command  # noqa: E402 - after th
 
 cli.add_command(rollback_command)
 cli.add_command(builds_command)
+
+from .quality_cli import eval_command, feedback_group  # noqa: E402 - after the group
+
+cli.add_command(eval_command)
+cli.add_command(feedback_group)

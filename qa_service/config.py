@@ -68,6 +68,11 @@ class Settings:
         "OpenMP threads FAISS uses per process (0: FAISS default, every core). One is "
         "fastest under gunicorn, where workers already use the cores (docs/benchmarks.md).",
     )
+    feedback_db: Path = _setting(
+        Path("var/feedback.sqlite3"),
+        "SQLite file for reader feedback (POST /api/v1/feedback; no client address stored); "
+        "its folder is created on first use.",
+    )
     host: str = _setting("127.0.0.1", "Address `serve` binds to.")
     port: int = _setting(8000, "Port `serve` binds to.")
     workers: int = _setting(2, "gunicorn worker processes for `serve`.")

@@ -33,6 +33,8 @@ from .passages import Passage
 FORMAT_VERSION = 1
 CURRENT = "current"
 FILES = ("manifest.json", "articles.jsonl", "passages.jsonl", "vectors.npy", "index.faiss")
+# Optional: builds made before it existed still load (search then embeds sentences once).
+SENTENCE_VECTORS = "sentence_vectors.npy"
 
 # Index type thresholds for `auto`, by passage count (see docs/benchmarks.md for the figures).
 # Up to FLAT_MAX exact search answers within the latency budget; up to HNSW_MAX the graph
@@ -206,8 +208,13 @@ def write_build(
     articles: Iterable[Article],
     passages: list[Passage],
     vectors: np.ndarray,
+    sentence_vectors: np.ndarray | None = None,
 ) -> Path:
-    """Write a complete build directory; returns its final path. Never touches ``current``."""
+    """Write a complete build directory; returns its final path. Never touches ``current``.
+
+    ``sentence_vectors`` (optional, row j = sentence j of the passages in order) goes to
+    ``sentence_vectors.npy``: search highlights and scores sentences without embedding
+    them per request."""
     import faiss
 
     embeddings_dir.mkdir(parents=True, exist_ok=True)
@@ -225,6 +232,11 @@ def write_build(
             np.save(fh, np.ascontiguousarray(vectors, dtype=np.float32))
             fh.flush()
             os.fsync(fh.fileno())
+        if sentence_vectors is not None:
+            with open(tmp / SENTENCE_VECTORS, "wb") as fh:
+                np.save(fh, np.ascontiguousarray(sentence_vectors, dtype=np.float32))
+                fh.flush()
+                os.fsync(fh.fileno())
         index = make_faiss_index(vectors, manifest.index_type)
         faiss.write_index(index, str(tmp / "index.faiss"))
         with open(tmp / "index.faiss", "rb+") as fh:
@@ -264,6 +276,9 @@ class LoadedIndex:
     passages: list[Passage]
     vectors: np.ndarray
     faiss_index: object
+    # Row j = sentence j of the passages in order (search.sentence_texts); None for builds
+    # made before sentence vectors were stored (the searcher then embeds them at load).
+    sentence_vectors: np.ndarray | None = None
 
     @property
     def version(self) -> str:
@@ -341,7 +356,45 @@ def load_build(build_dir: Path, embedder_name: str, embedder_version: str, dim: 
     missing = {p.article_id for p in passages} - set(articles)
     if missing:
         raise IndexCorrupt(f"{build_dir}/passages.jsonl: passages of unknown article(s) {missing}")
-    return LoadedIndex(build_dir, manifest, articles, passages, vectors, index)
+    sentence_vectors = _load_sentence_vectors(build_dir, passages, dim)
+    return LoadedIndex(build_dir, manifest, articles, passages, vectors, index, sentence_vectors)
+
+
+def _load_sentence_vectors(build_dir: Path, passages: list[Passage], dim: int):
+    path = build_dir / SENTENCE_VECTORS
+    if not path.is_file():
+        return None
+    try:
+        vectors = np.load(path, mmap_mode="r")
+    except (ValueError, OSError) as exc:
+        raise IndexCorrupt(f"{path}: unreadable ({exc})") from None
+    rows = sum(len(p.sentences) for p in passages)
+    if vectors.shape != (rows, dim):
+        raise IndexCorrupt(f"{path}: shape {vectors.shape}, expected ({rows}, {dim})")
+    return vectors
+
+
+def reusable_sentence_vectors(
+    embeddings_dir: Path, name: str, version: str
+) -> dict[str, np.ndarray]:
+    """Sentence vectors of the live build keyed by sentence text hash, if this embedder's."""
+    from .passages import sentence_key, sentence_texts
+
+    live = current_build(embeddings_dir)
+    if live is None or not (live / SENTENCE_VECTORS).is_file():
+        return {}
+    try:
+        manifest = read_manifest(live)
+        if (manifest.embedder.get("name"), manifest.embedder.get("version")) != (name, version):
+            return {}
+        passages = [Passage.from_dict(d) for d in _read_jsonl(live / "passages.jsonl")]
+        vectors = np.load(live / SENTENCE_VECTORS)
+    except (IndexError_, OSError, ValueError, KeyError, json.JSONDecodeError):
+        return {}
+    texts = sentence_texts(passages)
+    if len(texts) != len(vectors):
+        return {}
+    return {sentence_key(t): vectors[i] for i, t in enumerate(texts)}
 
 
 def _read_jsonl(path: Path) -> list[dict]:

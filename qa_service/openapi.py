@@ -154,6 +154,27 @@ def spec(settings: Settings) -> dict:
                     },
                 },
             },
+            "/api/v1/feedback": {
+                "post": {
+                    "summary": "Say whether a passage answered a question (no client data kept)",
+                    "operationId": "postFeedback",
+                    "requestBody": {
+                        "required": True,
+                        "content": {
+                            "application/json": {
+                                "schema": {"$ref": "#/components/schemas/FeedbackRequest"}
+                            }
+                        },
+                    },
+                    "responses": {
+                        "201": _json("FeedbackRecorded", "Recorded"),
+                        "400": _problem("`q` or `helpful` missing or invalid; unknown field"),
+                        "413": _problem(f"body over {settings.max_body_bytes} bytes"),
+                        "415": _problem("body is not application/json"),
+                        "429": _problem("too many requests; retry after `Retry-After`"),
+                    },
+                }
+            },
             "/api/v1/articles": {
                 "get": {
                     "summary": "Every article in the live index",
@@ -269,6 +290,27 @@ def spec(settings: Settings) -> dict:
                     },
                 },
                 "Problem": _PROBLEM,
+                "FeedbackRequest": {
+                    "type": "object",
+                    "additionalProperties": False,
+                    "required": ["q", "helpful"],
+                    "properties": {
+                        "q": {
+                            "type": "string",
+                            "minLength": 1,
+                            "maxLength": settings.max_query_chars,
+                        },
+                        "passage_id": {"type": ["string", "null"], "maxLength": 200},
+                        "helpful": {"type": "boolean"},
+                        "lang": {"type": "string", "enum": ["kk", "ru", "en"]},
+                        "index_version": {"type": "string", "maxLength": 200},
+                    },
+                },
+                "FeedbackRecorded": {
+                    "type": "object",
+                    "required": ["status"],
+                    "properties": {"status": {"type": "string", "enum": ["recorded"]}},
+                },
             }
         },
     }

@@ -13,8 +13,10 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+
+import numpy as np
 
 from .corpus import Article
 from .text import QUOTES, dedupe_key, short_hash, word_count
@@ -198,3 +200,20 @@ def split_article(article: Article) -> list[Passage]:
 
 def split_corpus(articles: Iterable[Article]) -> list[Passage]:
     return [p for article in articles for p in split_article(article)]
+
+
+def sentence_texts(passages: Sequence[Passage]) -> list[str]:
+    """Every passage's sentences in order: the rows of a build's sentence vector matrix."""
+    return [p.text[a:b] for p in passages for a, b in p.sentences]
+
+
+def sentence_offsets(passages: Sequence[Passage]) -> np.ndarray:
+    """Row ``offsets[i]`` of the sentence matrix is passage i's first sentence; the last
+    entry is the row count."""
+    counts = [len(p.sentences) for p in passages]
+    return np.concatenate([[0], np.cumsum(counts, dtype=np.int64)]).astype(np.int64)
+
+
+def sentence_key(text: str) -> str:
+    """What a sentence vector depends on: equal text gives an equal vector (reuse key)."""
+    return short_hash(text, length=24)

@@ -1,21 +1,43 @@
 """Question -> ranked, attributed passages (``Answer``), the records the API returns.
 
-The pipeline: clean the question, embed it, search the dense index, collapse overlapping
-windows of one article, highlight the answering sentence, decide whether to abstain.
+The pipeline (each stage timed on ``Answer.timings``):
+
+1. clean the question and embed it once (``embed``);
+2. dense: cosine of the question with every candidate passage *and* with each of its
+   sentences (sentence vectors are precomputed at build time); a passage scores the better
+   of its own cosine and its best sentence's, since an answer is often one sentence in a
+   window about something else (``dense``);
+3. BM25 over the same passages, with the question bridged into the corpus vocabulary by
+   lexical.py (``bm25``);
+4. fuse: dense + ``w`` x BM25 (both scaled to [0, 1] over the candidates), where ``w`` is
+   ``bm25_weight`` times the share of the question's words that reached the corpus
+   vocabulary. An English question over English sources gets BM25 at full weight; a
+   Russian or Kazakh one gets it only as far as its names and key terms carry over, so
+   BM25 noise cannot drag those languages down (docs/quality.md has the numbers) (``fuse``);
+5. collapse overlapping windows of one article, keeping the best-scoring one;
+6. highlight the answering sentence(s) (``highlight``) and decide whether to abstain
+   (``abstain``; the rule and its calibration live in abstain.py).
 """
 
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 
+from .abstain import AbstainRule, signals_of
 from .corpus import Article
 from .embedder import Embedder
+from .highlight import pick_sentences
 from .index import LoadedIndex
-from .passages import Passage
+from .lexical import BM25Index, words
+from .passages import Passage, sentence_offsets, sentence_texts
 from .text import clean_query, detect_lang
+
+MODES = ("hybrid", "dense", "bm25")
+RRF_K = 60
 
 
 @dataclass(frozen=True)
@@ -57,6 +79,15 @@ class Answer:
     index_passages: int
     took_ms: float
     related: list[Hit] = field(default_factory=list)
+    # Not serialized: per-stage milliseconds (read by the benchmark) and the evidence the
+    # abstention rule saw (read by the evaluation).
+    timings: dict[str, float] = field(default_factory=dict, compare=False)
+    signals: dict[str, float] = field(default_factory=dict, compare=False)
+
+    @property
+    def ranked(self) -> list[Hit]:
+        """What was found, best first, whether or not the service abstained."""
+        return self.results or self.related
 
     def to_dict(self) -> dict:
         return {
@@ -74,40 +105,219 @@ class Answer:
         }
 
 
-class Searcher:
-    """Answers questions from one loaded build with one embedder. Thread-safe for reads."""
+@dataclass(frozen=True)
+class SearchParams:
+    """Knobs of the ranking; the defaults are the measured choice (docs/quality.md)."""
 
-    def __init__(self, index: LoadedIndex, embedder: Embedder):
+    mode: str = "hybrid"  # hybrid | dense | bm25 (the last two for the evaluation)
+    fusion: str = "rrf"  # rrf (reciprocal rank, k=60) | weighted (scaled scores)
+    bm25_weight: float = 1.0  # weight of the BM25 list at full vocabulary coverage
+    # How a passage's dense score uses its sentences: "max" of its own cosine and its best
+    # sentence's, "mean" of the two, or "off" (its own cosine only).
+    sentence_scores: str = "max"
+    depth: int = 50  # dense candidates considered before fusion
+    collapse: bool = True
+    abstain: AbstainRule | None = None  # None: the committed, calibrated rule
+
+
+@dataclass(frozen=True)
+class Scored:
+    """One candidate passage with the scores of each retriever."""
+
+    row: int
+    score: float
+    dense: float
+    bm25: float
+    sentence_scores: tuple[float, ...]
+
+
+class Searcher:
+    """Answers questions from one loaded build with one embedder. Thread-safe for reads.
+
+    Construction does the per-build work once: the BM25 index and, for builds made before
+    sentence vectors were stored, the sentence vectors.
+    """
+
+    def __init__(self, index: LoadedIndex, embedder: Embedder, params: SearchParams | None = None):
         self.index = index
         self.embedder = embedder
+        self.params = params or SearchParams()
+        if self.params.mode not in MODES:
+            raise ValueError(f"unknown search mode {self.params.mode!r}: use {', '.join(MODES)}")
+        self.abstain_rule = self.params.abstain or AbstainRule.load()
+        passages = index.passages
+        self._offsets = sentence_offsets(passages)
+        vectors = index.sentence_vectors
+        if vectors is None or len(vectors) != self._offsets[-1]:
+            vectors = embedder.encode_passages(sentence_texts(passages))
+        self._sentence_vectors = np.asarray(vectors, dtype=np.float32)
+        # The article's title is indexed with each of its passages: titles name the topic
+        # that a passage's sentences often only imply.
+        self.bm25 = BM25Index(
+            [f"{index.articles[p.article_id].title}\n{p.text}" for p in passages]
+        )
 
     def dense(self, query: str, depth: int) -> list[tuple[int, float]]:
         """(passage row, cosine) pairs, best first."""
         qvec = self.embedder.encode_queries([query])
-        scores, ids = self.index.search(np.asarray(qvec, dtype=np.float32), depth)
+        return self._dense(np.asarray(qvec, dtype=np.float32), depth)
+
+    def _dense(self, qvec: np.ndarray, depth: int) -> list[tuple[int, float]]:
+        scores, ids = self.index.search(qvec, depth)
         return [(int(i), float(s)) for i, s in zip(ids[0], scores[0], strict=True) if i >= 0]
+
+    def rank(
+        self, query: str, timings: dict[str, float] | None = None
+    ) -> tuple[list[Scored], dict[str, float]]:
+        """Every candidate scored and sorted, plus the signals abstention needs."""
+        timings = {} if timings is None else timings
+        p = self.params
+        clock = time.perf_counter()
+        n = len(self.index.passages)
+        dense: dict[int, float] = {}
+        sentences: dict[int, np.ndarray] = {}
+        qvec = None
+        if p.mode != "bm25":
+            qvec = np.asarray(self.embedder.encode_queries([query]), dtype=np.float32)
+            clock = _lap(timings, "embed", clock)
+            dense = dict(self._dense(qvec, max(p.depth, 1)))
+            for row in dense:
+                a, b = self._offsets[row], self._offsets[row + 1]
+                sentences[row] = self._sentence_vectors[a:b] @ qvec[0]
+            clock = _lap(timings, "dense", clock)
+        lexical = self.bm25.query(query)
+        bm25_all = self.bm25.scores(lexical.tokens)
+        clock = _lap(timings, "bm25", clock)
+
+        if p.mode == "bm25":
+            rows = [int(r) for r in np.argsort(-bm25_all, kind="stable")[: max(p.depth, 1)]]
+        else:
+            rows = list(dense)
+        bm25_top = float(bm25_all.max()) if n else 0.0
+        weight = p.bm25_weight * lexical.coverage if p.mode == "hybrid" else 0.0
+        rrf_rank = {}
+        if p.fusion == "rrf":
+            dense_order = sorted(
+                rows,
+                key=lambda r: (
+                    -_with_sentences(dense.get(r, 0.0), _max(sentences.get(r)), p.sentence_scores)
+                ),
+            )
+            bm25_order = sorted(rows, key=lambda r: -bm25_all[r])
+            rrf_rank = {r: (dense_order.index(r) + 1, bm25_order.index(r) + 1) for r in rows}
+        scored = []
+        for row in rows:
+            sent = sentences.get(row, np.zeros(0, dtype=np.float32))
+            d = dense.get(row, 0.0)
+            if p.mode == "hybrid" and len(sent):
+                d = _with_sentences(d, float(sent.max()), p.sentence_scores)
+            b = float(bm25_all[row]) / bm25_top if bm25_top > 0 else 0.0
+            if p.mode == "bm25":
+                score = float(bm25_all[row])
+            elif rrf_rank:
+                rd, rb = rrf_rank[row]
+                score = 1 / (RRF_K + rd) + (weight / p.bm25_weight if p.bm25_weight else 0) * (
+                    1 / (RRF_K + rb) if bm25_all[row] > 0 else 0.0
+                )
+            else:
+                score = d + weight * b
+            scored.append(Scored(row, score, d, b, tuple(float(x) for x in sent)))
+        scored.sort(key=lambda s: (-s.score, s.row))
+        _lap(timings, "fuse", clock)
+        signals = signals_of(
+            [s.dense for s in scored],
+            [s.score for s in scored],
+            dense_all=list(dense.values()),
+            coverage=lexical.coverage,
+            bm25_top_row=int(np.argmax(bm25_all)) if bm25_top > 0 else -1,
+            fused_top_row=scored[0].row if scored else -1,
+        )
+        return scored, signals
 
     def ask(self, question: str, k: int = 5, lang: str | None = None) -> Answer:
         started = time.perf_counter()
+        timings: dict[str, float] = {}
         query = clean_query(question)
         lang = lang or detect_lang(query)
-        ranked = self.dense(query, depth=max(k * 4, 20))
-        hits = self._hits(ranked, k)
+        scored, signals = self.rank(query, timings)
+        if self.params.collapse:
+            scored = collapse(scored, self.index.passages)
+        clock = time.perf_counter()
+        hits = self._hits(scored[:k], query)
+        clock = _lap(timings, "highlight", clock)
+        abstained = self.params.mode == "hybrid" and self.abstain_rule.abstains(signals)
+        _lap(timings, "abstain", clock)
         return Answer(
             query=query,
             lang=lang,
-            abstained=False,
-            results=hits,
+            abstained=abstained,
+            results=[] if abstained else hits,
+            related=hits if abstained else [],
             index_version=self.index.version,
             index_articles=len(self.index.articles),
             index_passages=len(self.index.passages),
             took_ms=(time.perf_counter() - started) * 1000,
+            timings=timings,
+            signals=signals,
         )
 
-    def _hits(self, ranked: list[tuple[int, float]], k: int) -> list[Hit]:
+    def _hits(self, scored: list[Scored], query: str) -> list[Hit]:
         hits = []
-        for row, score in ranked[:k]:
-            passage = self.index.passages[row]
+        qwords = set(words(query))
+        for s in scored:
+            passage = self.index.passages[s.row]
             article = self.index.articles[passage.article_id]
-            hits.append(Hit(len(hits) + 1, score, passage, article))
+            spans = pick_sentences(passage, s.sentence_scores, qwords)
+            hits.append(Hit(len(hits) + 1, s.score, passage, article, spans))
         return hits
+
+
+def collapse(scored: list[Scored], passages: Sequence[Passage]) -> list[Scored]:
+    """Drop a window that repeats a better-scoring window of the same article.
+
+    ``scored`` is best first. A later window of the same article is a near-copy of a kept
+    one when they share at least half of the shorter one's characters, or when its own
+    best sentence lies in the part they share (it would highlight the same sentence);
+    windows that merely touch (the one-sentence overlap of passages.py) both stay.
+    """
+    kept: list[Scored] = []
+    spans: dict[str, list[tuple[int, int]]] = {}
+    for s in scored:
+        p = passages[s.row]
+        taken = spans.setdefault(p.article_id, [])
+        best = None
+        if s.sentence_scores and len(s.sentence_scores) == len(p.sentences):
+            a, b = p.sentences[int(np.argmax(s.sentence_scores))]
+            best = (p.start + a, p.start + b)
+        if any(_repeats(p.start, p.end, best, start, end) for start, end in taken):
+            continue
+        taken.append((p.start, p.end))
+        kept.append(s)
+    return kept
+
+
+def _repeats(start: int, end: int, best: tuple[int, int] | None, t0: int, t1: int) -> bool:
+    shared = min(end, t1) - max(start, t0)
+    if shared <= 0:
+        return False
+    if shared * 2 >= min(end - start, t1 - t0):
+        return True
+    return best is not None and t0 <= best[0] and best[1] <= t1
+
+
+def _with_sentences(passage: float, sentence: float, how: str) -> float:
+    if how == "max":
+        return max(passage, sentence)
+    if how == "mean":
+        return (passage + sentence) / 2
+    return passage
+
+
+def _max(values) -> float:
+    return float(values.max()) if values is not None and len(values) else 0.0
+
+
+def _lap(timings: dict[str, float], stage: str, since: float) -> float:
+    now = time.perf_counter()
+    timings[stage] = round(timings.get(stage, 0.0) + (now - since) * 1000, 3)
+    return now

@@ -61,10 +61,13 @@ def built_index(tmp_path_factory, e5):
 
 
 @pytest.fixture(scope="session")
-def seed_app(seed_index, e5):
+def seed_app(seed_index, e5, tmp_path_factory):
     from qa_service.app import create_app
 
     settings, _ = seed_index
+    # Feedback posted by tests goes to a temporary database, never to var/.
+    feedback_db = tmp_path_factory.mktemp("feedback") / "feedback.sqlite3"
+    settings = settings.replace(feedback_db=feedback_db)
     return create_app({"TESTING": True}, settings=settings, embedder=e5)
 
 

@@ -1,0 +1,436 @@
+"""The evaluation harness: a labelled question set in, per-method, per-language metrics out.
+
+A question set is JSON Lines with ``id``, ``lang``, ``question``, ``answerable``,
+``article`` (A1.. by first appearance in the corpus, or null) and ``evidence`` (an exact
+span of a source that answers it, or null). A returned passage is a *hit* when it contains
+the evidence or shares a contiguous run of at least half of its characters.
+
+Every method runs on in-memory indexes built here from the corpus (the live
+``embeddings/`` is never touched): BM25 alone, dense alone for each embedder backend, and
+the hybrid (the service's ranking). Ranking metrics count answerable questions only and
+look at the passages found whether or not the service abstained; abstention is scored
+separately.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import asdict, dataclass, field, replace
+from difflib import SequenceMatcher
+from pathlib import Path
+
+import numpy as np
+
+from .abstain import AbstainRule
+from .corpus import read_corpus
+from .embedder import CachedEmbedder, Embedder
+from .index import LoadedIndex, Manifest, make_faiss_index
+from .passages import Passage, sentence_texts, split_corpus
+from .search import Searcher, SearchParams
+
+LANGS = ("kk", "ru", "en")
+DEPTH = 10  # ranks looked at: MRR@10
+
+
+class EvalSetError(ValueError):
+    """The question set cannot be read; the message names the line."""
+
+
+@dataclass(frozen=True)
+class Question:
+    id: str
+    lang: str
+    question: str
+    answerable: bool
+    article: str | None = None
+    evidence: str | None = None
+
+
+def load_questions(path: Path) -> list[Question]:
+    """Read and check a question set; errors name ``file:line``."""
+    questions = []
+    seen: set[str] = set()
+    try:
+        lines = Path(path).read_text(encoding="utf-8").splitlines()
+    except OSError as exc:
+        raise EvalSetError(f"{path}: cannot read ({exc.strerror})") from None
+    for n, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        where = f"{path}:{n}"
+        try:
+            d = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise EvalSetError(f"{where}: not JSON ({exc.msg})") from None
+        if not isinstance(d, dict):
+            raise EvalSetError(f"{where}: expected a JSON object")
+        for key in ("id", "lang", "question", "answerable"):
+            if key not in d:
+                raise EvalSetError(f"{where}: missing field {key!r}")
+        if d["lang"] not in LANGS:
+            raise EvalSetError(f"{where}: lang must be one of {', '.join(LANGS)}")
+        if not isinstance(d["answerable"], bool):
+            raise EvalSetError(f"{where}: answerable must be true or false")
+        if d["answerable"] and not d.get("evidence"):
+            raise EvalSetError(f"{where}: an answerable question needs its evidence span")
+        if d["id"] in seen:
+            raise EvalSetError(f"{where}: duplicate id {d['id']!r}")
+        seen.add(d["id"])
+        questions.append(
+            Question(
+                id=str(d["id"]),
+                lang=d["lang"],
+                question=str(d["question"]),
+                answerable=d["answerable"],
+                article=d.get("article"),
+                evidence=d.get("evidence"),
+            )
+        )
+    if not questions:
+        raise EvalSetError(f"{path}: no questions")
+    return questions
+
+
+def is_hit(passage_text: str, evidence: str) -> bool:
+    """The passage contains the evidence, or a contiguous run of >= half its characters."""
+    if evidence in passage_text:
+        return True
+    matcher = SequenceMatcher(None, passage_text, evidence, autojunk=False)
+    match = matcher.find_longest_match(0, len(passage_text), 0, len(evidence))
+    return match.size * 2 >= len(evidence)
+
+
+def first_hit_rank(texts: Sequence[str], evidence: str) -> int | None:
+    """1-based rank of the first hit among ``texts``, or None."""
+    for rank, text in enumerate(texts, 1):
+        if is_hit(text, evidence):
+            return rank
+    return None
+
+
+def recall_at(ranks: Sequence[int | None], k: int) -> float:
+    if not ranks:
+        return math.nan
+    return sum(1 for r in ranks if r is not None and r <= k) / len(ranks)
+
+
+def mrr_at(ranks: Sequence[int | None], k: int = DEPTH) -> float:
+    if not ranks:
+        return math.nan
+    return sum(1.0 / r for r in ranks if r is not None and r <= k) / len(ranks)
+
+
+def abstention_scores(answerable: Sequence[bool], abstained: Sequence[bool]) -> dict:
+    """Precision: abstentions that were right; recall: unanswerable questions abstained."""
+    right = sum(1 for a, x in zip(answerable, abstained, strict=True) if x and not a)
+    wrong = sum(1 for a, x in zip(answerable, abstained, strict=True) if x and a)
+    unanswerable = sum(1 for a in answerable if not a)
+    total = right + wrong
+    return {
+        "precision": right / total if total else math.nan,
+        "recall": right / unanswerable if unanswerable else math.nan,
+        "unanswerable_abstained": right,
+        "unanswerable": unanswerable,
+        "answerable_abstained": wrong,
+        "answerable": len(answerable) - unanswerable,
+    }
+
+
+@dataclass
+class Outcome:
+    """One question under one method."""
+
+    id: str
+    lang: str
+    answerable: bool
+    rank: int | None
+    abstained: bool
+    signals: dict[str, float] = field(default_factory=dict)
+    ms: float = 0.0
+
+
+def summarize(outcomes: Sequence[Outcome], abstains: bool) -> dict:
+    """Metrics per language and overall (``all``), plus their mean over languages."""
+    out: dict[str, dict] = {}
+    for lang in (*LANGS, "all"):
+        group = [o for o in outcomes if lang == "all" or o.lang == lang]
+        if not group:
+            continue
+        ranks = [o.rank for o in group if o.answerable]
+        row = {
+            "questions": len(group),
+            "recall@1": recall_at(ranks, 1),
+            "recall@5": recall_at(ranks, 5),
+            "mrr@10": mrr_at(ranks),
+        }
+        if abstains:
+            row["abstention"] = abstention_scores(
+                [o.answerable for o in group], [o.abstained for o in group]
+            )
+        out[lang] = row
+    return out
+
+
+def memory_index(articles, passages: list[Passage], embedder: Embedder) -> LoadedIndex:
+    """A build held in memory only (exact FAISS search), for comparing embedders."""
+    vectors = embedder.encode_passages([p.text for p in passages]) if passages else None
+    vectors = np.asarray(vectors, dtype=np.float32).reshape(len(passages), embedder.dim)
+    manifest = Manifest(
+        build_id=f"eval-{embedder.name}",
+        embedder={"name": embedder.name, "version": embedder.version, "dim": embedder.dim},
+        corpus_hash="",
+        articles=len(articles),
+        passages=len(passages),
+        index_type="flat",
+        built_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+    )
+    sentences = sentence_texts(passages)
+    sentence_vectors = embedder.encode_passages(sentences) if sentences else None
+    return LoadedIndex(
+        path=Path("<memory>"),
+        manifest=manifest,
+        articles={a.id: a for a in articles},
+        passages=passages,
+        vectors=vectors,
+        faiss_index=make_faiss_index(vectors, "flat"),
+        sentence_vectors=sentence_vectors,
+    )
+
+
+@dataclass(frozen=True)
+class Method:
+    name: str
+    embedder: str
+    params: SearchParams
+
+
+def default_methods(backends: Iterable[str], hybrid_backend: str) -> list[Method]:
+    methods = [Method("bm25", hybrid_backend, SearchParams(mode="bm25"))]
+    methods += [Method(f"dense:{b}", b, SearchParams(mode="dense")) for b in backends]
+    methods.append(Method("hybrid", hybrid_backend, SearchParams()))
+    return methods
+
+
+def run_method(searcher: Searcher, questions: Sequence[Question]) -> list[Outcome]:
+    outcomes = []
+    for q in questions:
+        answer = searcher.ask(q.question, k=DEPTH, lang=q.lang)
+        rank = first_hit_rank([h.passage.text for h in answer.ranked], q.evidence or "")
+        outcomes.append(
+            Outcome(
+                id=q.id,
+                lang=q.lang,
+                answerable=q.answerable,
+                rank=rank if q.answerable else None,
+                abstained=answer.abstained,
+                signals=answer.signals,
+                ms=answer.took_ms,
+            )
+        )
+    return outcomes
+
+
+def evaluate(
+    corpus_dir: Path,
+    questions: Sequence[Question],
+    load: Callable[[str], Embedder],
+    methods: Sequence[Method],
+    rule: AbstainRule | None = None,
+) -> dict:
+    """Run every method over the question set; returns the JSON report."""
+    report_corpus = read_corpus(corpus_dir)
+    passages = split_corpus(report_corpus.articles)
+    indexes: dict[str, LoadedIndex] = {}
+    results: dict[str, dict] = {}
+    per_question: dict[str, list[dict]] = {}
+    embedders: dict[str, CachedEmbedder] = {}
+    for method in methods:
+        if method.embedder not in embedders:
+            # Methods sharing a backend embed each question once.
+            embedders[method.embedder] = CachedEmbedder(load(method.embedder), 100_000)
+        embedder = embedders[method.embedder]
+        if method.embedder not in indexes:
+            indexes[method.embedder] = memory_index(report_corpus.articles, passages, embedder)
+        params = method.params
+        if rule is not None and params.mode == "hybrid":
+            params = replace(params, abstain=rule)
+        searcher = Searcher(indexes[method.embedder], embedder, params)
+        outcomes = run_method(searcher, questions)
+        results[method.name] = summarize(outcomes, abstains=params.mode == "hybrid")
+        results[method.name]["mean_ms"] = float(np.mean([o.ms for o in outcomes]))
+        per_question[method.name] = [asdict(o) for o in outcomes]
+    return {
+        "created": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "corpus": {"articles": len(report_corpus.articles), "passages": len(passages)},
+        "questions": len(questions),
+        "methods": results,
+        "per_question": per_question,
+    }
+
+
+# --- abstention calibration ---------------------------------------------------------------
+
+CANDIDATE_RULES: tuple[tuple[str, ...], ...] = (
+    ("top",),
+    ("z",),
+    ("margin",),
+    ("top", "z"),
+    ("z", "margin"),
+    ("top", "margin"),
+)
+
+
+def _fit_rule(names: tuple[str, ...], xs: np.ndarray, answerable: np.ndarray) -> AbstainRule:
+    """Weights and threshold maximizing (unanswerable abstained - 2 x answerable abstained).
+
+    Signals are standardized; for two signals the direction is searched on a grid of
+    angles (a small, deterministic stand-in for logistic regression that cannot overfit a
+    handful of negatives to arbitrary precision).
+    """
+    mean = xs.mean(axis=0)
+    std = xs.std(axis=0)
+    std[std == 0] = 1.0
+    z = (xs - mean) / std
+    angles = [0.0] if len(names) == 1 else np.linspace(0, np.pi / 2, 10)
+    best = (-math.inf, None, None)
+    for angle in angles:
+        w = np.array([1.0]) if len(names) == 1 else np.array([np.cos(angle), np.sin(angle)])
+        s = z @ w
+        order = np.sort(np.unique(s))
+        cuts = np.concatenate([[order[0] - 1], (order[:-1] + order[1:]) / 2, [order[-1] + 1]])
+        for cut in cuts:
+            abst = s < cut
+            gain = np.sum(abst & ~answerable) - 2 * np.sum(abst & answerable)
+            if gain > best[0] or (gain == best[0] and best[2] is not None and cut < best[2]):
+                best = (gain, w, cut)
+    _, w, cut = best
+    # Back to raw signals: sum(w_i (x_i - m_i) / s_i) < cut  <=>  sum(w_i/s_i x_i) < cut'.
+    weights = {n: float(w[i] / std[i]) for i, n in enumerate(names)}
+    threshold = float(cut + sum(w[i] * mean[i] / std[i] for i in range(len(names))))
+    return AbstainRule(weights=weights, threshold=threshold)
+
+
+def calibrate(outcomes: Sequence[Outcome]) -> tuple[AbstainRule, dict]:
+    """Pick the rule family by leave-one-out cross-validation, then fit it on all questions.
+
+    Returns the rule and a record of the choice (each family's cross-validated counts, and
+    the precision/recall curve of the chosen signal combination over its threshold).
+    """
+    answerable = np.array([o.answerable for o in outcomes])
+    table = {}
+    for names in CANDIDATE_RULES:
+        xs = np.array([[o.signals[n] for n in names] for o in outcomes], dtype=np.float64)
+        predicted = np.zeros(len(outcomes), dtype=bool)
+        for i in range(len(outcomes)):
+            train = np.arange(len(outcomes)) != i
+            rule = _fit_rule(names, xs[train], answerable[train])
+            predicted[i] = rule.abstains(dict(zip(names, xs[i], strict=True)))
+        scores = abstention_scores(list(answerable), list(predicted))
+        gain = scores["unanswerable_abstained"] - 2 * scores["answerable_abstained"]
+        table["+".join(names)] = scores | {"gain": int(gain)}
+    best_name = max(table, key=lambda k: (table[k]["gain"], -len(k)))
+    names = tuple(best_name.split("+"))
+    xs = np.array([[o.signals[n] for n in names] for o in outcomes], dtype=np.float64)
+    fitted = _fit_rule(names, xs, answerable)
+    scores = np.array([fitted.score(dict(zip(names, x, strict=True))) for x in xs])
+    curve = []
+    for cut in np.unique(np.concatenate([scores, [fitted.threshold]])):
+        abst = scores < cut
+        curve.append({"threshold": float(cut)} | abstention_scores(list(answerable), list(abst)))
+    chosen_by = (
+        f"leave-one-out cross-validation over {len(outcomes)} questions "
+        f"({int((~answerable).sum())} unanswerable); objective: unanswerable abstained "
+        f"minus 2 x answerable abstained; families tried: "
+        + ", ".join(table)
+        + f"; chosen: {best_name}; fitted on all questions on "
+        + dt.date.today().isoformat()
+    )
+    rule = AbstainRule(fitted.weights, fitted.threshold, chosen_by)
+    return rule, {"cross_validation": table, "chosen": best_name, "curve": curve}
+
+
+# --- output -------------------------------------------------------------------------------
+
+
+def table_lines(report: dict) -> list[str]:
+    """A fixed-width table: one row per method, r@1 / r@5 / MRR per language."""
+    cols = [*LANGS, "all"]
+    head = f"{'method':<16}" + "".join(f"{c + ' r@1 r@5 mrr':>22}" for c in cols)
+    lines = [head, "-" * len(head)]
+    for name, res in report["methods"].items():
+        cells = []
+        for c in cols:
+            r = res.get(c)
+            cells.append(
+                f"{r['recall@1']:>8.2f}{r['recall@5']:>6.2f}{r['mrr@10']:>8.2f}" if r else " " * 22
+            )
+        lines.append(f"{name:<16}" + "".join(cells))
+    lines.append("")
+    lines.append("abstention (unanswerable abstained / answerable wrongly abstained):")
+    for name, res in report["methods"].items():
+        if "abstention" not in res.get("all", {}):
+            continue
+        parts = []
+        for c in cols:
+            a = res.get(c, {}).get("abstention")
+            if a:
+                parts.append(
+                    f"{c} {a['unanswerable_abstained']}/{a['unanswerable']}"
+                    f" wrong {a['answerable_abstained']}/{a['answerable']}"
+                )
+        a = res["all"]["abstention"]
+        lines.append(
+            f"  {name}: " + "; ".join(parts) + f"  (precision {a['precision']:.2f}, "
+            f"recall {a['recall']:.2f})"
+        )
+    return lines
+
+
+def write_chart(report: dict, path: Path) -> None:
+    """Grouped bars: recall@1 and recall@5 per method, one panel per language."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    methods = list(report["methods"])
+    cols = [c for c in (*LANGS, "all") if any(c in r for r in report["methods"].values())]
+    fig, axes = plt.subplots(1, len(cols), figsize=(3.2 * len(cols), 3.4), sharey=True)
+    axes = np.atleast_1d(axes)
+    x = np.arange(len(methods))
+    for ax, col in zip(axes, cols, strict=True):
+        r1 = [report["methods"][m].get(col, {}).get("recall@1", 0) for m in methods]
+        r5 = [report["methods"][m].get(col, {}).get("recall@5", 0) for m in methods]
+        ax.bar(x - 0.2, r1, 0.4, label="recall@1")
+        ax.bar(x + 0.2, r5, 0.4, label="recall@5")
+        ax.set_title(col)
+        ax.set_xticks(x, methods, rotation=35, ha="right", fontsize=8)
+        ax.set_ylim(0, 1.05)
+        ax.grid(axis="y", alpha=0.3)
+    axes[0].legend(fontsize=8, loc="lower left")
+    fig.suptitle(f"Retrieval quality, {report['questions']} questions")
+    fig.tight_layout()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
+def to_json(report: dict) -> str:
+    def clean(v):
+        if isinstance(v, float) and math.isnan(v):
+            return None
+        if isinstance(v, dict):
+            return {k: clean(x) for k, x in v.items()}
+        if isinstance(v, list):
+            return [clean(x) for x in v]
+        return v
+
+    return json.dumps(clean(report), ensure_ascii=False, indent=2)
+
+
+def calibrate_from(report: dict, method: str = "hybrid") -> tuple[AbstainRule, dict]:
+    """``calibrate`` on the signals an ``evaluate`` report recorded for ``method``."""
+    return calibrate([Outcome(**d) for d in report["per_question"][method]])

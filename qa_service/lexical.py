@@ -1,0 +1,180 @@
+"""Lexical retrieval: tokenization for en/ru/kk, transliteration, and BM25 (``bm25s``).
+
+The corpus is (for now) English while most questions are Kazakh or Russian, so Cyrillic
+words cannot match it directly. One cheap bridge carries names and key terms across:
+transliteration plus a *consonant skeleton*. ``Кошербаев`` -> ``kosherbaev`` -> ``ksrbv``
+equals the skeleton of ``Kosherbayev``; Құрылтай, Курултай, Kuryltai and Kurultai all give
+``krlt``; Мәжіліс, Majilis and Mazhilis give ``mjls``. A question word that is not in the
+corpus vocabulary is replaced by the corpus words sharing its skeleton (keys of at least 4
+consonants, words of at least 5 letters: shorter ones collide too often).
+
+A glossary of translated domain words (Конституция -> constitution, ...) was measured
+too and dropped: such words occur in nearly every passage, so bridging them only adds
+BM25 noise to Russian and Kazakh questions (docs/quality.md).
+
+How much BM25 may weigh in the hybrid then follows from ``LexicalQuery.coverage``: the share
+of the question's content words that reached the corpus vocabulary (see search.py).
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+_WORD_RE = re.compile(r"[^\W_]+(?:[-'’][^\W_]+)*", re.UNICODE)
+_CYRILLIC_RE = re.compile(r"[\u0400-\u04FF]")
+
+# Russian and Kazakh Cyrillic to the Latin spelling English-language Kazakh media use.
+_TRANSLIT = {
+    "а": "a", "ә": "a", "б": "b", "в": "v", "г": "g", "ғ": "g", "д": "d", "е": "e",
+    "ё": "yo", "ж": "zh", "з": "z", "и": "i", "й": "y", "і": "i", "к": "k", "қ": "k",
+    "л": "l", "м": "m", "н": "n", "ң": "n", "о": "o", "ө": "o", "п": "p", "р": "r",
+    "с": "s", "т": "t", "у": "u", "ұ": "u", "ү": "u", "ф": "f", "х": "kh", "һ": "h",
+    "ц": "ts", "ч": "ch", "ш": "sh", "щ": "shch", "ъ": "", "ы": "y", "ь": "", "э": "e",
+    "ю": "yu", "я": "ya",
+}  # fmt: skip
+
+_EN_STOP = frozenset(
+    "a an the of to in on at for by with from and or but not no is are was were be been "
+    "being do does did has have had will would shall should can could may might must what "
+    "which who whom whose when where why how that this these those it its he she they them "
+    "his her their there here as about into than then so such any all each other according "
+    "say said says".split()
+)
+_RU_STOP = frozenset(
+    "и в во на с со к ко о об от до по за из у же ли ни не а но или что как какой какая "
+    "какие каким каких кто когда где почему зачем сколько это этот эта эти тот та те он она "
+    "они его ее её их был была были будет будут быть для при над под без только также так".split()
+)
+_KK_STOP = frozenset(
+    "және мен бен пен не ма ме ба бе па пе ғой қандай қай қалай қашан қайда неше нешe кім "
+    "кімдер не неге бұл осы сол ол олар туралы бойынша үшін деп да де та те ғана".split()
+)
+STOPWORDS = _EN_STOP | _RU_STOP | _KK_STOP
+
+
+@functools.lru_cache(maxsize=4)
+def _stemmer(language: str):
+    import Stemmer
+
+    return Stemmer.Stemmer(language)
+
+
+def normalize(text: str) -> str:
+    """NFKC and case folding: what every token goes through."""
+    return unicodedata.normalize("NFKC", text).casefold().replace("’", "'")
+
+
+def words(text: str) -> list[str]:
+    """Unicode words (letters and digits, inner hyphens/apostrophes kept), normalized."""
+    return _WORD_RE.findall(normalize(text))
+
+
+def stem(word: str) -> str:
+    """English stemmer for Latin words, Russian for Cyrillic ones; Kazakh has no stemmer in
+    PyStemmer, and the Russian one would mangle it, so Kazakh-only words stay whole."""
+    if _CYRILLIC_RE.search(word):
+        if any(ch in "әғқңөұүһі" for ch in word):
+            return word
+        return _stemmer("russian").stemWord(word)
+    return _stemmer("english").stemWord(word)
+
+
+def tokenize(text: str) -> list[str]:
+    """Content tokens for BM25: normalized words minus stopwords, stemmed."""
+    return [stem(w) for w in words(text) if w not in STOPWORDS]
+
+
+def transliterate(word: str) -> str:
+    """Cyrillic (Russian and Kazakh letters) to Latin; other characters unchanged."""
+    return "".join(_TRANSLIT.get(ch, ch) for ch in word)
+
+
+def skeleton(word: str) -> str:
+    """A spelling-tolerant key: transliterated, digraphs folded, vowels and doubles dropped.
+
+    Kosherbayev / Кошербаев -> ``kshrbv``; Kurultai / Kuryltai / Құрылтай -> ``krlt``;
+    Majilis / Mazhilis / Мәжіліс -> ``mjls``.
+    """
+    w = transliterate(normalize(word)).replace("ı", "i")
+    w = "".join(ch for ch in unicodedata.normalize("NFKD", w) if not unicodedata.combining(ch))
+    for a, b in (("zh", "j"), ("kh", "h"), ("ch", "c"), ("sh", "s"), ("ts", "c"), ("q", "k")):
+        w = w.replace(a, b)
+    w = w.replace("x", "ks").replace("w", "v")
+    w = re.sub(r"[aeiouy]", "", w)
+    w = re.sub(r"[^a-z]", "", w)
+    return re.sub(r"(.)\1+", r"\1", w)
+
+
+def _skeleton_ok(word: str, key: str) -> bool:
+    # Short keys collide too often to be evidence of the same word.
+    return len(word) >= 5 and len(key) >= 4
+
+
+@dataclass(frozen=True)
+class LexicalQuery:
+    """A question turned into BM25 tokens, with how much of it reached the corpus."""
+
+    tokens: tuple[str, ...]
+    content_words: int  # the question's content words
+    matched_words: int  # of those, how many found a corpus token (directly or bridged)
+
+    @property
+    def coverage(self) -> float:
+        return self.matched_words / self.content_words if self.content_words else 0.0
+
+
+class BM25Index:
+    """BM25 over passage texts, plus a skeleton map of the corpus vocabulary.
+
+    Built in memory when a build loads (tokenizing is fast; bm25s indexes tens of
+    thousands of passages in seconds), so the build directory needs no extra files.
+    """
+
+    def __init__(self, texts: Sequence[str]):
+        import bm25s
+
+        self.size = len(texts)
+        corpus_tokens = [tokenize(t) or ["\x00"] for t in texts]
+        self.vocab: set[str] = {tok for toks in corpus_tokens for tok in toks}
+        self._skeletons: dict[str, set[str]] = {}
+        for text in texts:
+            for w in words(text):
+                key = skeleton(w)
+                if w not in STOPWORDS and _skeleton_ok(w, key):
+                    self._skeletons.setdefault(key, set()).add(stem(w))
+        self._bm25 = bm25s.BM25()
+        self._bm25.index(corpus_tokens, show_progress=False)
+        self._vocab_ids = self._bm25.vocab_dict
+
+    def query(self, text: str) -> LexicalQuery:
+        """BM25 tokens for ``text``: its words found in the corpus vocabulary as they are,
+        else the corpus words sharing their skeleton (names, transliterations)."""
+        tokens: list[str] = []
+        content = matched = 0
+        for w in words(text):
+            if w in STOPWORDS:
+                continue
+            content += 1
+            s = stem(w)
+            found = [s] if s in self.vocab else []
+            if not found:
+                key = skeleton(w)
+                if _skeleton_ok(w, key):
+                    found = sorted(self._skeletons.get(key, ()))
+            if found:
+                matched += 1
+                tokens += found
+        return LexicalQuery(tuple(dict.fromkeys(tokens)), content, matched)
+
+    def scores(self, tokens: Sequence[str]) -> np.ndarray:
+        """BM25 score of every passage (row order of the index) for these tokens."""
+        known = [t for t in tokens if t in self._vocab_ids]
+        if not known:
+            return np.zeros(self.size, dtype=np.float32)
+        return np.asarray(self._bm25.get_scores(known), dtype=np.float32)

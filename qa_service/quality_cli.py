@@ -1,0 +1,141 @@
+"""`referendum-qa eval` and `referendum-qa feedback export`: the answer-quality tools.
+
+Kept apart from cli.py so that the command group stays small; cli.py registers both.
+"""
+
+from __future__ import annotations
+
+import functools
+import sys
+from pathlib import Path
+
+import click
+
+from .cli import Context, pass_context
+
+DEFAULT_REPORT = Path("var/eval/report.json")
+
+
+@click.command("eval")
+@click.option(
+    "--set",
+    "question_set",
+    required=True,
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Question set (JSON Lines: id, lang, question, answerable, article, evidence).",
+)
+@click.option(
+    "--json",
+    "json_out",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=DEFAULT_REPORT,
+    show_default=True,
+    help="Where to write the JSON report.",
+)
+@click.option(
+    "--chart",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Where to write the bar chart (PNG). Default: next to the JSON report.",
+)
+@click.option(
+    "--backends",
+    default="e5-small,minilm",
+    show_default=True,
+    help="Embedders to compare dense-only, comma-separated.",
+)
+@click.option(
+    "--calibrate",
+    is_flag=True,
+    help="Also choose the abstention rule by cross-validation on this set and save it "
+    "to qa_service/abstain.json (review the diff before committing).",
+)
+@pass_context
+def eval_command(ctx: Context, question_set, json_out, chart, backends, calibrate) -> None:
+    """Compare BM25, dense (per embedder) and the hybrid on a labelled question set.
+
+    Indexes are built in memory from the corpus; the live embeddings/ is not touched.
+    Prints a table of recall@1, recall@5 and MRR@10 per language and the abstention
+    counts; writes the JSON report and a bar chart.
+    """
+    from .abstain import RULE_FILE
+    from .embedder import EmbedderError, load_embedder
+    from .evaluate import (
+        EvalSetError,
+        calibrate_from,
+        default_methods,
+        evaluate,
+        load_questions,
+        table_lines,
+        to_json,
+        write_chart,
+    )
+
+    try:
+        questions = load_questions(question_set)
+    except EvalSetError as exc:
+        raise click.ClickException(str(exc)) from None
+    names = [b.strip() for b in backends.split(",") if b.strip()]
+    if not names:
+        raise click.ClickException("--backends is empty")
+    hybrid = ctx.settings.embedder
+
+    @functools.cache
+    def load(name: str):
+        try:
+            return load_embedder(name, ctx.settings.embed_threads)
+        except EmbedderError as exc:
+            raise click.ClickException(str(exc)) from None
+
+    methods = default_methods(names, hybrid)
+    if not ctx.settings.corpus_dir.is_dir():
+        raise click.ClickException(f"corpus folder {ctx.settings.corpus_dir} does not exist")
+    report = evaluate(ctx.settings.corpus_dir, questions, load, methods)
+    if calibrate:
+        rule, record = calibrate_from(report)
+        rule.save(RULE_FILE, {"calibration": record, "question_set": str(question_set)})
+        report["calibration"] = record | {"rule": rule.to_dict()}
+        # Re-run the hybrid with the new rule so the report shows its effect.
+        again = evaluate(ctx.settings.corpus_dir, questions, load, methods[-1:], rule=rule)
+        report["methods"]["hybrid"] = again["methods"]["hybrid"]
+        report["per_question"]["hybrid"] = again["per_question"]["hybrid"]
+        click.echo(f"abstention rule saved to {RULE_FILE}: {record['chosen']}", err=True)
+    click.echo("\n".join(table_lines(report)))
+    json_out.parent.mkdir(parents=True, exist_ok=True)
+    json_out.write_text(to_json(report) + "\n", encoding="utf-8")
+    chart = chart or json_out.with_suffix(".png")
+    write_chart(report, chart)
+    click.echo(f"\nreport: {json_out}\nchart:  {chart}")
+
+
+@click.group("feedback")
+def feedback_group() -> None:
+    """Reader feedback collected by POST /api/v1/feedback."""
+
+
+@feedback_group.command("export")
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="File to write (JSON Lines); default: standard output.",
+)
+@pass_context
+def feedback_export(ctx: Context, out: Path | None) -> None:
+    """Write questions marked unhelpful, and those asked when no passage answered, in the
+    evaluation set format (answerable, article, evidence left for maintainers to label)."""
+    from .feedback import FeedbackStore, export_lines, export_unanswered
+
+    path = ctx.settings.feedback_db
+    if not path.exists():
+        raise click.ClickException(f"no feedback database at {path} (QA_FEEDBACK_DB)")
+    store = FeedbackStore(path)
+    try:
+        items = export_unanswered(store)
+    finally:
+        store.close()
+    text = export_lines(items)
+    if out is None:
+        sys.stdout.write(text)
+    else:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(text, encoding="utf-8")
+        click.echo(f"{len(items)} question(s) written to {out}", err=True)

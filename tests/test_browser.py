@@ -358,3 +358,35 @@ def test_first_load_transfer_size(browser, live_server):
     report = {"url": "/?lang=kk", "total_bytes": total, "entries": entries}
     (SHOTS.parent / "page-weight.json").write_text(json.dumps(report, indent=2))
     assert total <= 100 * 1024
+
+
+SIGNATURE_JS = """root => Array.from(root.querySelectorAll('*')).map(e => {
+  const href = e.getAttribute('href');
+  let link = '';
+  if (href) {
+    const u = new URL(href, location.href);
+    const params = [...u.searchParams.entries()].sort().map(p => p.join('=')).join('&');
+    link = u.pathname + '?' + params + u.hash;
+  }
+  const text = ['P', 'BLOCKQUOTE', 'H2', 'H3', 'LEGEND', 'BUTTON', 'A', 'MARK', 'TIME', 'SPAN']
+    .includes(e.tagName) ? e.textContent.replace(/\\s+/g, ' ').trim() : '';
+  const attrs = ['id', 'lang', 'datetime', 'name', 'value', 'type', 'method', 'action', 'target']
+    .map(a => e.getAttribute(a) || '').join('|');
+  return [e.tagName, e.getAttribute('class') || '', text, link, attrs].join(' ~ ');
+})"""
+
+
+@pytest.mark.parametrize("path", ["/", "/widget"])
+def test_script_renders_the_same_markup_as_the_server(page, live_server, path):
+    """app.js and _results.html must not drift apart: compare them element by element."""
+    from urllib.parse import quote
+
+    page.goto(f"{live_server.url}{path}?lang=kk&q={quote(ON_TOPIC)}")
+    server = page.locator("#results").evaluate(SIGNATURE_JS)
+    page.goto(f"{live_server.url}{path}?lang=kk")
+    page.fill("#q", ON_TOPIC)
+    page.press("#q", "Enter")
+    page.locator("#results .result").first.wait_for()
+    script = page.locator("#results").evaluate(SIGNATURE_JS)
+    assert len(server) > 20
+    assert script == server

@@ -122,7 +122,7 @@
       el("button", { type: "submit", name: "helpful", value: "yes" }, [S.feedback_yes]), " ",
       el("button", { type: "submit", name: "helpful", value: "no" }, [S.feedback_no])
     ]);
-    return el("form", { "class": "feedback", method: "post", action: "/feedback" }, inputs.concat([fieldset]));
+    return el("form", { "class": "feedback", method: "post", action: cfg.feedbackFormUrl }, inputs.concat([fieldset]));
   }
 
   function renderAnswer(answer, q) {
@@ -179,6 +179,8 @@
       params.lang = link.getAttribute("data-lang-link");
       link.setAttribute("href", location.pathname + "?" + query(params));
     });
+    var full = document.querySelector("a.full-page");
+    if (full) full.setAttribute("href", cfg.pageUrl + "?" + query(q ? { q: q, lang: cfg.lang } : { lang: cfg.lang }));
   }
 
   function ask(raw, historyMode) {

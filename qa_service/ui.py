@@ -87,6 +87,23 @@ def asset_url(filename: str) -> str:
     return url_for("static", filename=filename, v=digest)
 
 
+@bp.after_app_request
+def _cache_versioned_assets(response: Response) -> Response:
+    """``/static/<file>?v=<its current hash>`` never changes: let phones keep it a year.
+
+    Only when ``v`` is the file's current hash, so an old URL never pins new content.
+    """
+    if request.endpoint != "static" or response.status_code != 200:
+        return response
+    filename = (request.view_args or {}).get("filename", "")
+    version = request.args.get("v")
+    if version and version == current_app.extensions[ASSETS_KEY].hashes.get(filename):
+        response.cache_control.public = True
+        response.cache_control.max_age = 365 * 24 * 3600
+        response.cache_control.immutable = True
+    return response
+
+
 def segments(text: str, spans: list[dict] | list[tuple[int, int]]) -> list[tuple[str, bool]]:
     """Cut ``text`` into (piece, highlighted) parts from the API's ``highlight`` spans.
 

@@ -432,6 +432,15 @@ def first_load_bytes(client, path: str) -> tuple[int, dict[str, int]]:
     return sum(sizes.values()), sizes
 
 
+def test_versioned_assets_are_cached_for_long(client):
+    page = soup(client.get("/?lang=en"))
+    href = page.find("link", rel="stylesheet")["href"]
+    with client.get(href) as r:
+        assert "immutable" in r.headers["Cache-Control"]
+    with client.get(href.split("?")[0] + "?v=stale") as r:
+        assert "immutable" not in r.headers.get("Cache-Control", "")
+
+
 def test_first_load_of_the_page_is_under_100_kb(client):
     total, sizes = first_load_bytes(client, "/?lang=kk")
     assert total <= PAGE_BUDGET_BYTES, sizes

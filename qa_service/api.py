@@ -66,6 +66,8 @@ def parse_ask(params: dict[str, Any], settings) -> tuple[str, int, str | None]:
     raw_k = params.get("k", settings.default_k)
     if isinstance(raw_k, bool):
         raise _bad("`k` must be an integer")
+    if isinstance(raw_k, float) and raw_k.is_integer():
+        raw_k = int(raw_k)  # JSON Schema counts 3.0 as an integer (found by schemathesis)
     if isinstance(raw_k, str):
         if not raw_k.strip().lstrip("+").isdigit():
             raise _bad(f"`k` must be an integer between 1 and {settings.max_k}")

@@ -65,6 +65,10 @@ _PROBLEM = {
 }
 
 
+# Characters that text.clean_query removes or turns into spaces.
+QUESTION_PATTERN = "[^\\s\\x00-\\x1f\\x7f-\\x9f\\u200b-\\u200f\\u2028\\u2029\\ufeff]"
+
+
 def _problem(description: str) -> dict:
     return {
         "description": description,
@@ -85,13 +89,20 @@ def spec(settings: Settings) -> dict:
     ask_errors = {
         "400": _problem("`q` missing, blank or too long; `k` or `lang` invalid; unknown field"),
         "503": _problem("no index loaded; retry after the `Retry-After` seconds"),
+        "429": _problem("too many questions from this address; retry after `Retry-After`"),
     }
     q_param = {
         "name": "q",
         "in": "query",
         "required": True,
         "description": "The question, in Kazakh, Russian or English.",
-        "schema": {"type": "string", "minLength": 1, "maxLength": settings.max_query_chars},
+        "schema": {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": settings.max_query_chars,
+            # At least one character that survives cleaning (not a space or control).
+            "pattern": QUESTION_PATTERN,
+        },
     }
     k_param = {
         "name": "k",
@@ -295,11 +306,7 @@ def spec(settings: Settings) -> dict:
                     "additionalProperties": False,
                     "required": ["q", "helpful"],
                     "properties": {
-                        "q": {
-                            "type": "string",
-                            "minLength": 1,
-                            "maxLength": settings.max_query_chars,
-                        },
+                        "q": q_param["schema"],
                         "passage_id": {"type": ["string", "null"], "maxLength": 200},
                         "helpful": {"type": "boolean"},
                         "lang": {"type": "string", "enum": ["kk", "ru", "en"]},

@@ -726,7 +726,8 @@ def bench_scale(options: BenchOptions, seed, work: Path, log: Callable[[str], No
                     "recall10": recall_at(found, truth),
                 }
                 sweep.append(point)
-                if value in (None, idx.HNSW_EF_SEARCH, idx.IVF_NPROBE) or default is None:
+                chosen = {None: None, "efSearch": idx.HNSW_EF_SEARCH, "nprobe": idx.IVF_NPROBE}
+                if default is None or value == chosen[name]:
                     default = point
             actual = type(index).__name__
             rows.append(

@@ -219,7 +219,10 @@ def test_abstention_is_shown_honestly(client, seed_app, monkeypatch, catalogs):
     assert state.select_one("a.official-link")["href"] == service.settings.official_info_url
     assert page.select_one(".related-heading").get_text() == catalogs.text("en", "related_heading")
     assert len(page.select("ol.related li.result")) == 2
-    assert not page.select("ol.related form.feedback")  # they do not answer: nothing to rate
+    # They do not answer: nothing is highlighted as an answer, and nothing to rate.
+    assert not page.select("ol.related form.feedback")
+    assert not page.select("ol.related mark")
+    assert "sr-only" in page.select_one("#status")["class"]  # the panel says it visibly
     assert not page.select("ol.results:not(.related)")
     assert page.select_one("#status").get_text(strip=True) == catalogs.text(
         "en", "status_no_answer"

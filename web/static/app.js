@@ -82,7 +82,7 @@
     return widget ? [el("span", { "class": "sr-only" }, [" " + S.new_tab])] : [];
   }
 
-  function hitItem(hit, q, version, withFeedback) {
+  function hitItem(hit, q, version, answering) {
     var a = hit.article;
     var href = cfg.articleUrl.replace("ARTICLE_ID", encodeURIComponent(a.id)) + "?" +
       query({ lang: cfg.lang, p: hit.passage_id, q: q }) + "#passage";
@@ -91,7 +91,7 @@
     if (a.lang && a.lang !== cfg.lang) {
       meta.push(" · ", el("span", { "class": "source-lang" }, [S.source_in[a.lang]]));
     }
-    var pieces = segments(hit.text, hit.highlight).map(function (part) {
+    var pieces = segments(hit.text, answering ? hit.highlight : []).map(function (part) {
       return part[1] ? el("mark", {}, [part[0]]) : document.createTextNode(part[0]);
     });
     var links = [el("a", newTabAttrs({ "class": "article-link-2", href: href }),
@@ -106,7 +106,7 @@
       el("blockquote", { "class": "passage", lang: a.lang || null }, [el("p", {}, pieces)]),
       el("p", { "class": "links" }, links)
     ];
-    if (withFeedback) children.push(feedbackForm(hit.passage_id, q, version));
+    if (answering) children.push(feedbackForm(hit.passage_id, q, version));
     return el("li", { "class": "result", id: "r-" + hit.passage_id, "data-passage-id": hit.passage_id }, children);
   }
 
@@ -141,7 +141,7 @@
           return hitItem(h, q, version, false);
         })));
       }
-      return { nodes: nodes, status: S.status_no_answer };
+      return { nodes: nodes, status: S.status_no_answer, quiet: true };
     }
     nodes.push(el("h2", { "class": "results-heading" }, [S.results_heading]));
     nodes.push(el("ol", { "class": "results" }, answer.results.map(function (h) {
@@ -153,7 +153,8 @@
   function renderError(message) {
     return {
       nodes: [el("div", { "class": "state state-error", role: "alert" }, [el("h2", {}, [S.error_heading]), el("p", {}, [message])])],
-      status: message
+      status: message,
+      quiet: true
     };
   }
 
@@ -161,6 +162,9 @@
     resultsNode.replaceChildren.apply(resultsNode, view.nodes);
     resultsNode.removeAttribute("aria-busy");
     statusNode.textContent = "";
+    /* The no-answer and error panels say it visibly already: the status line is for
+       screen readers then. */
+    statusNode.classList.toggle("sr-only", !!view.quiet);
     /* A fresh text node after a tick, so that screen readers announce a repeat too. */
     window.setTimeout(function () { statusNode.textContent = view.status; }, 50);
     button.disabled = false;
@@ -194,6 +198,7 @@
     if (pending) pending.abort();
     var controller = window.AbortController ? new AbortController() : null;
     pending = controller;
+    statusNode.classList.remove("sr-only");
     statusNode.textContent = S.status_loading;
     resultsNode.setAttribute("aria-busy", "true");
     button.disabled = true;

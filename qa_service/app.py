@@ -85,6 +85,8 @@ def _security_headers(response: Response) -> Response:
     settings = service_of(current_app).settings
     framable = request.endpoint == "ui.widget"
     ancestors = settings.frame_ancestors.strip() or "'none'" if framable else "'none'"
+    if framable and ancestors not in ("*", "'none'") and "'self'" not in ancestors.split():
+        ancestors = f"'self' {ancestors}"  # the /embed page previews the widget in a frame
     frame_src = "'self'" if request.endpoint == "ui.embed_page" else "'none'"
     csp = (
         "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "

@@ -136,11 +136,12 @@ def segments(text: str, spans: list[dict] | list[tuple[int, int]]) -> list[tuple
     return out
 
 
-def parent_origin(raw: str | None, frame_ancestors: str) -> str | None:
+def parent_origin(raw: str | None, frame_ancestors: str, self_origin: str = "") -> str | None:
     """The host page's origin, if ``raw`` is a plain http(s) origin the widget may talk to.
 
-    With ``frame_ancestors`` other than ``*`` it must also be one of the allowed origins:
-    the browser would refuse to frame the widget anywhere else anyway.
+    It must also be allowed by ``frame_ancestors`` (CSP source expressions: ``*``,
+    ``'self'``, ``https:``, ``https://news.example``, ``https://*.example.kz``, ``host:*``):
+    the browser refuses to frame the widget anywhere else anyway.
     """
     if not raw or len(raw) > 200:
         return None
@@ -154,10 +155,40 @@ def parent_origin(raw: str | None, frame_ancestors: str) -> str | None:
     except ValueError:
         return None
     origin = f"{parts.scheme}://{parts.hostname}" + (f":{port}" if port else "")
-    allowed = frame_ancestors.split()
-    if "*" not in allowed and origin not in allowed:
-        return None
-    return origin
+    default_port = 443 if parts.scheme == "https" else 80
+    for source in frame_ancestors.split():
+        if source == "*" or (source == "'self'" and origin == self_origin):
+            return origin
+        if _source_matches(source, parts.scheme, parts.hostname, port or default_port):
+            return origin
+    return None
+
+
+def _source_matches(source: str, scheme: str, host: str, port: int) -> bool:
+    """One CSP host-source or scheme-source against an origin (CSP3 §6.7.2, simplified)."""
+    if source.endswith(":") and "/" not in source:  # a scheme-source such as `https:`
+        return source[:-1].lower() == scheme or (source == "http:" and scheme == "https")
+    want_scheme, sep, rest = source.partition("://")
+    if not sep:
+        want_scheme, rest = "", source
+    if want_scheme and want_scheme.lower() != scheme:
+        if not (want_scheme.lower() == "http" and scheme == "https"):
+            return False
+    rest = rest.split("/", 1)[0]
+    want_host, _, want_port = rest.partition(":")
+    want_host = want_host.lower()
+    if want_host.startswith("*."):
+        if not host.endswith(want_host[1:]):
+            return False
+    elif want_host != host:
+        return False
+    if want_port == "*":
+        return True
+    if want_port:
+        return want_port.isdigit() and int(want_port) == port
+    return port == (443 if scheme == "https" else 80) or (
+        scheme == "https" and want_scheme.lower() == "http" and port == 443
+    )
 
 
 def _page_context(lang: str, **extra: Any) -> dict[str, Any]:
@@ -236,7 +267,9 @@ def _search_page(template: str, *, embedded: bool) -> Response:
     if embedded:
         theme = request.args.get("theme", "auto")
         theme = theme if theme in THEMES else "auto"
-        origin = parent_origin(request.args.get("origin"), settings.frame_ancestors)
+        origin = parent_origin(
+            request.args.get("origin"), settings.frame_ancestors, request.host_url.rstrip("/")
+        )
         # Carried through the widget's own links and forms so that it stays embedded.
         view_params = {"theme": theme} | ({"origin": origin} if origin else {})
         extra = {

@@ -367,7 +367,8 @@ def test_widget_may_be_framed_per_setting(client, seed_app, e5, seed_index):
         {"TESTING": True}, settings=replace(settings, frame_ancestors=only), embedder=e5
     )
     r = app.test_client().get("/widget?origin=https://news.example")
-    assert _csp(r)["frame-ancestors"] == only
+    # Plus 'self', so that the /embed page can preview the widget.
+    assert _csp(r)["frame-ancestors"] == f"'self' {only}"
     assert config_of(soup(r))["parentOrigin"] == "https://news.example"
     r = app.test_client().get("/widget?origin=https://evil.example")
     assert config_of(soup(r))["parentOrigin"] is None
@@ -379,6 +380,17 @@ def test_parent_origin_accepts_only_plain_origins():
     for bad in ("javascript:alert(1)", "https://a.example/path", "null", "", None, "ftp://x.y"):
         assert parent_origin(bad, "*") is None
     assert parent_origin("https://b.example", "https://a.example") is None
+    # frame_ancestors holds CSP source expressions, not only exact origins.
+    allowed = "'self' https://*.example.kz news.example:8443"
+    assert parent_origin("https://www.example.kz", allowed) == "https://www.example.kz"
+    assert parent_origin("https://example.kz.evil.example", allowed) is None
+    assert parent_origin("https://news.example:8443", allowed) == "https://news.example:8443"
+    assert parent_origin("https://news.example", allowed) is None
+    assert parent_origin("http://anything.example", "https:") is None
+    assert parent_origin("https://anything.example", "https:") == "https://anything.example"
+    assert parent_origin("https://qa.example", allowed, "https://qa.example") == (
+        "https://qa.example"
+    )
 
 
 def test_widget_carries_its_parent_origin_and_theme(client):

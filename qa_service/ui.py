@@ -255,6 +255,21 @@ def _ask(raw_q: str, lang: str) -> Outcome:
     return Outcome(answer=searcher.ask(q, k=k, lang=ask_lang).to_dict())
 
 
+@bp.errorhandler(429)
+def _too_many(exc) -> Response:
+    """A rate-limited page view gets a page in the reader's language, not problem+json."""
+    lang = _lang()
+    catalogs = _catalogs()
+    body = render_template(
+        "message.html",
+        **_page_context(lang, heading=catalogs.text(lang, "error_heading")),
+        message=catalogs.text(lang, "error_too_many"),
+    )
+    response = _html(body, 429)
+    response.headers.setdefault("Retry-After", "60")
+    return response
+
+
 # --- pages -------------------------------------------------------------------------------
 
 

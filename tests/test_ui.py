@@ -199,6 +199,21 @@ def test_no_index_is_a_503_page(tmp_path, e5, catalogs, seed_index):
     )
 
 
+def test_rate_limited_pages_get_a_page_not_json(e5, seed_index, catalogs):
+    from qa_service.app import create_app
+
+    settings, _ = seed_index
+    app = create_app(
+        {"TESTING": True}, settings=replace(settings, rate_limit_other="2/minute"), embedder=e5
+    )
+    client = app.test_client()
+    statuses = [client.get("/?lang=ru").status_code for _ in range(3)]
+    assert statuses == [200, 200, 429]
+    r = client.get("/?lang=ru")
+    assert r.mimetype == "text/html" and r.headers["Retry-After"]
+    assert soup(r).find("p", string=catalogs.text("ru", "error_too_many"))
+
+
 def test_abstention_is_shown_honestly(client, seed_app, monkeypatch, catalogs):
     """The page's side of the contract, whatever search.py decides for a given question."""
     service = seed_app.extensions["qa"]

@@ -207,7 +207,7 @@
       signal: controller ? controller.signal : undefined
     }).then(function (response) {
       if (response.ok) return response.json().then(function (answer) { show(renderAnswer(answer, q)); });
-      var key = response.status === 503 ? "error_unavailable" : response.status === 400 ? "error_invalid" : "error_network";
+      var key = { 400: "error_invalid", 429: "error_too_many", 503: "error_unavailable" }[response.status] || "error_network";
       show(renderError(S[key]));
     }).catch(function (error) {
       if (error && error.name === "AbortError") return;

@@ -1,0 +1,253 @@
+"""nginx (deploy/nginx/site.conf) in front of two `referendum-qa serve` replicas on loopback.
+
+What docker-compose.yml runs, without Docker: both replicas answer, one killed under
+load loses no request (nginx retries on the other), a reindex reaches both, answers are
+gzipped and cached, and nginx' log holds neither questions nor addresses.
+"""
+
+from __future__ import annotations
+
+import gzip
+import http.client
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+
+from qa_service.build import reindex
+
+from .conftest import ROOT
+
+pytestmark = pytest.mark.slow
+
+DEPLOY = ROOT / "deploy" / "nginx"
+NGINX = shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None)
+MARKER = "nginx-private-marker"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _get(port: int, path: str, headers: dict | None = None, timeout: float = 30.0):
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+    try:
+        conn.request("GET", path, headers=headers or {})
+        r = conn.getresponse()
+        return r.status, dict(r.getheaders()), r.read()
+    finally:
+        conn.close()
+
+
+def _wait_ready(port: int, proc: subprocess.Popen, seconds: float = 120) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            pytest.fail(f"process on :{port} exited with {proc.returncode}")
+        try:
+            if _get(port, "/readyz", timeout=5)[0] == 200:
+                return
+        except OSError:
+            pass
+        time.sleep(0.3)
+    pytest.fail(f"nothing ready on :{port}")
+
+
+def _version(port: int) -> str:
+    return json.loads(_get(port, "/readyz")[2])["index"]["version"]
+
+
+@pytest.fixture(scope="module")
+def stack(tmp_path_factory, seed_index):
+    if NGINX is None:
+        pytest.skip("nginx is not installed (apt-get install nginx)")
+    settings, _ = seed_index
+    tmp = tmp_path_factory.mktemp("nginx-stack")
+    corpus, embeddings = tmp / "corpus", tmp / "embeddings"
+    shutil.copytree(settings.corpus_dir, corpus)
+    shutil.copytree(settings.embeddings_dir, embeddings, symlinks=True)
+    replicas = []
+    for n in range(2):
+        port = _free_port()
+        env = {
+            **os.environ,
+            "HF_HUB_OFFLINE": "1",
+            "QA_CORPUS_DIR": str(corpus),
+            "QA_EMBEDDINGS_DIR": str(embeddings),
+            "QA_FEEDBACK_DB": str(tmp / f"feedback-{n}.sqlite3"),
+            "QA_TRUSTED_PROXIES": "1",
+            "QA_RELOAD_CHECK_SECONDS": "0.5",
+            "QA_WORKERS": "1",
+            "QA_PORT": str(port),
+            # All test traffic comes from one address (the app's limits: test_limits.py).
+            "QA_RATE_LIMIT_ASK": "100000/minute",
+        }
+        log = open(tmp / f"app-{n}.log", "wb")  # noqa: SIM115 - closed at teardown
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "qa_service", "serve"],
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        replicas.append({"port": port, "proc": proc, "log": log})
+    conf = tmp / "conf"
+    conf.mkdir()
+    # site.conf as deployed; only the rates go up, since every test request comes from
+    # one address.
+    site = (DEPLOY / "site.conf").read_text(encoding="utf-8")
+    (conf / "site.conf").write_text(
+        site.replace("rate=5r/s", "rate=1000r/s").replace("rate=30r/s", "rate=1000r/s")
+    )
+    shutil.copy(Path("/etc/nginx/mime.types"), conf / "mime.types")
+    port = _free_port()
+    (conf / "listen.conf").write_text(f"listen 127.0.0.1:{port};\n")
+    servers = "".join(
+        f"    server 127.0.0.1:{r['port']} max_fails=1 fail_timeout=5s;\n" for r in replicas
+    )
+    (conf / "upstream.conf").write_text(f"upstream qa_app {{\n{servers}}}\n")
+    main = (DEPLOY / "nginx.conf").read_text(encoding="utf-8")
+    main = (
+        main.replace("pid /tmp/nginx.pid;", f"pid {tmp}/nginx.pid;")
+        .replace("/var/cache/nginx/qa", str(tmp / "cache"))
+        .replace("access_log /dev/stdout qa_private;", f"access_log {tmp}/access.log qa_private;")
+        .replace("error_log /dev/stderr crit;", f"error_log {tmp}/error.log crit;")
+    )
+    temp_paths = "".join(
+        f"    {name}_temp_path {tmp}/{name};\n"
+        for name in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
+    )
+    main = main.replace("http {\n", "http {\n" + temp_paths, 1)
+    if os.geteuid() == 0:  # pytest's folders are root's: let the workers read them
+        main = "user root;\n" + main
+    (conf / "nginx.conf").write_text(main)
+    nginx = subprocess.Popen(
+        [NGINX, "-p", str(tmp), "-c", str(conf / "nginx.conf"), "-g", "daemon off;"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    for r in replicas:
+        _wait_ready(r["port"], r["proc"])
+    _wait_ready(port, nginx, seconds=20)
+    yield {
+        "port": port,
+        "replicas": replicas,
+        "corpus": corpus,
+        "embeddings": embeddings,
+        "settings": settings.replace(corpus_dir=corpus, embeddings_dir=embeddings),
+        "access_log": tmp / "access.log",
+        "app_logs": [tmp / f"app-{n}.log" for n in range(2)],
+    }
+    for proc in [nginx] + [r["proc"] for r in replicas]:
+        _stop_group(proc)
+    for r in replicas:
+        r["log"].close()
+
+
+def _stop_group(proc: subprocess.Popen) -> None:
+    """SIGTERM the process group (a killed gunicorn master may leave its worker behind)."""
+    for sig in (signal.SIGTERM, signal.SIGKILL):
+        try:
+            os.killpg(proc.pid, sig)
+        except ProcessLookupError:
+            break
+        try:
+            proc.wait(timeout=20)
+            break
+        except subprocess.TimeoutExpired:
+            continue
+
+
+def _ask(port: int, i: int, extra: str = "") -> tuple[int, dict]:
+    status, headers, body = _get(port, f"/api/v1/ask?q={quote(f'deputies {extra} {i}')}")
+    return status, json.loads(body) if status == 200 else {"raw": body[:200]}
+
+
+def _upstreams(stack) -> set[str]:
+    text = stack["access_log"].read_text()
+    ports = {str(r["port"]) for r in stack["replicas"]}
+    return {p for p in ports if f"127.0.0.1:{p}" in text}
+
+
+def test_both_replicas_answer_through_nginx(stack):
+    statuses = [_ask(stack["port"], i)[0] for i in range(16)]
+    assert statuses == [200] * 16
+    time.sleep(0.5)
+    assert _upstreams(stack) == {str(r["port"]) for r in stack["replicas"]}
+
+
+def test_answers_are_gzipped_cached_and_not_logged(stack):
+    path = f"/api/v1/ask?q={quote('How many deputies? ' + MARKER)}"
+    status, headers, body = _get(stack["port"], path, {"Accept-Encoding": "gzip"})
+    assert status == 200 and headers.get("Content-Encoding") == "gzip"
+    assert json.loads(gzip.decompress(body))["results"]
+    again = _get(stack["port"], path, {"Accept-Encoding": "gzip"})
+    assert again[1].get("X-Cache-Status") == "HIT"
+    assert _get(stack["port"], "/metrics")[0] == 200  # loopback counts as private
+    time.sleep(0.5)
+    logs = [stack["access_log"], *stack["app_logs"]]
+    for log in logs:
+        text = log.read_text(errors="replace")
+        assert MARKER not in text, log.name
+        assert "How many deputies" not in text, log.name
+
+
+def test_reindex_reaches_both_replicas(stack, e5):
+    old = _version(stack["replicas"][0]["port"])
+    (stack["corpus"] / "polling.md").write_text(
+        "---\ntitle: Polling stations open at seven\ndate: 2026-03-01\noutlet: Test Gazette\n"
+        "lang: en\n---\nPolling stations for the referendum open at seven in the morning.\n",
+        encoding="utf-8",
+    )
+    new = reindex(stack["settings"], e5).build_id
+    assert new != old
+    deadline = time.monotonic() + 120
+    seen = {}
+    while time.monotonic() < deadline:
+        seen = {r["port"]: _version(r["port"]) for r in stack["replicas"]}
+        if set(seen.values()) == {new}:
+            break
+        time.sleep(0.5)
+    assert set(seen.values()) == {new}
+    versions = {_ask(stack["port"], i, "after reindex")[1]["index"]["version"] for i in range(6)}
+    assert versions == {new}
+
+
+def test_a_replica_killed_under_load_loses_no_request(stack):
+    results: list[int] = []
+    stop = threading.Event()
+
+    def load(slot: int) -> None:
+        i = 0
+        while not stop.is_set():
+            try:
+                results.append(_ask(stack["port"], i, f"kill {slot}")[0])
+            except OSError as exc:
+                results.append(repr(exc))
+            i += 1
+
+    threads = [threading.Thread(target=load, args=(n,)) for n in range(4)]
+    for t in threads:
+        t.start()
+    time.sleep(2)
+    victim = stack["replicas"][0]["proc"]
+    os.killpg(victim.pid, signal.SIGKILL)  # master and worker, mid-request
+    before = len(results)
+    time.sleep(4)
+    stop.set()
+    for t in threads:
+        t.join(timeout=60)
+    assert len(results) > before  # traffic went on after the kill
+    assert set(results) == {200}, [r for r in results if r != 200][:5]

@@ -28,6 +28,7 @@ class LiveServer:
     def __init__(self, app):
         from werkzeug.serving import make_server
 
+        self.app = app
         self.server = make_server("127.0.0.1", 0, app, threaded=True)
         self.url = f"http://127.0.0.1:{self.server.server_port}"
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
@@ -61,8 +62,20 @@ def host_page_app(widget_url: str, lang: str = "en"):
 
 
 @pytest.fixture(scope="session")
-def live_server(seed_app) -> Iterator[LiveServer]:
-    with LiveServer(seed_app) as server:
+def browser_app(seed_index, e5):
+    """The seed app, with its own rate-limit counts switched off: the other test files'
+    requests to a shared app must not turn a browser test's click into a 429."""
+    from dataclasses import replace
+
+    from qa_service.app import create_app
+
+    settings, _ = seed_index
+    return create_app({"TESTING": True}, settings=replace(settings, rate_limits=False), embedder=e5)
+
+
+@pytest.fixture(scope="session")
+def live_server(browser_app) -> Iterator[LiveServer]:
+    with LiveServer(browser_app) as server:
         yield server
 
 
@@ -169,7 +182,7 @@ def test_ask_shows_attributed_results_with_highlight(page, live_server):
     assert top["text"][:40] in page.locator("mark#passage").inner_text()
 
 
-def test_off_topic_question_gets_the_no_answer_state(page, live_server, seed_app):
+def test_off_topic_question_gets_the_no_answer_state(page, live_server, browser_app):
     answer = api_answer(live_server, OFF_TOPIC)
     if not answer["abstained"]:
         pytest.xfail("search.py does not abstain on off-topic questions yet")
@@ -178,7 +191,7 @@ def test_off_topic_question_gets_the_no_answer_state(page, live_server, seed_app
     page.press("#q", "Enter")
     state = page.locator("#results .state-no-answer")
     state.wait_for()
-    official = seed_app.extensions["qa"].settings.official_info_url
+    official = browser_app.extensions["qa"].settings.official_info_url
     assert state.locator("a.official-link").get_attribute("href") == official
     assert page.locator("#results .results:not(.related) .result").count() == 0
     assert page.locator("#results .related .result").count() == len(answer["related"])
@@ -303,7 +316,7 @@ def test_widget_alone_screenshots(page, live_server):
     shot(page, "widget-dark", 375)
 
 
-def test_feedback_buttons_call_the_api(page, live_server, seed_app, console_errors):
+def test_feedback_buttons_call_the_api(page, live_server, browser_app, console_errors):
     page.goto(f"{live_server.url}/?lang=en")
     page.fill("#q", ON_TOPIC)
     page.press("#q", "Enter")
@@ -313,7 +326,7 @@ def test_feedback_buttons_call_the_api(page, live_server, seed_app, console_erro
     with page.expect_response(lambda r: r.url.endswith("/api/v1/feedback")) as info:
         first.locator("button[value=yes]").click()
     response = info.value
-    api_exists = any(r.rule == "/api/v1/feedback" for r in seed_app.url_map.iter_rules())
+    api_exists = any(r.rule == "/api/v1/feedback" for r in browser_app.url_map.iter_rules())
     note = first.locator("[role=status]")
     note.wait_for()
     assert page.url == url_before  # no reload
@@ -409,7 +422,7 @@ def abstaining_server(seed_index, e5) -> Iterator[LiveServer]:
     from qa_service.app import create_app
 
     settings, _ = seed_index
-    app = create_app({"TESTING": True}, settings=settings, embedder=e5)
+    app = create_app({"TESTING": True}, settings=replace(settings, rate_limits=False), embedder=e5)
     service = app.extensions["qa"]
     real = service.searcher()
 
@@ -418,14 +431,15 @@ def abstaining_server(seed_index, e5) -> Iterator[LiveServer]:
 
         def ask(self, q, k=5, lang=None):
             answer = real.ask(q, k=k, lang=lang)
-            return replace(answer, abstained=True, results=[], related=answer.results[:2])
+            related = [*answer.results, *answer.related][:2]
+            return replace(answer, abstained=True, results=[], related=related)
 
     service.searcher = lambda: Abstaining()
     with LiveServer(app) as server:
         yield server
 
 
-def test_no_answer_state_rendered_by_script_and_server_alike(page, abstaining_server, seed_app):
+def test_no_answer_state_rendered_by_script_and_server_alike(page, abstaining_server):
     from urllib.parse import quote
 
     url = abstaining_server.url
@@ -436,9 +450,9 @@ def test_no_answer_state_rendered_by_script_and_server_alike(page, abstaining_se
     page.press("#q", "Enter")
     state = page.locator("#results .state-no-answer")
     state.wait_for()
-    official = seed_app.extensions["qa"].settings.official_info_url
+    official = abstaining_server.app.extensions["qa"].settings.official_info_url
     assert state.locator("a.official-link").get_attribute("href") == official
     assert page.locator("#results .related .result").count() == 2
     assert page.locator("#results form.feedback").count() == 0
     assert page.locator("#results").evaluate(SIGNATURE_JS) == server
-    shot(page, "no-answer", 375)
+    shot(page, "no-answer-related", 375)

@@ -53,6 +53,14 @@ def test_page_renders_in_each_language(client, catalogs, lang):
     assert config_of(page)["lang"] == lang
 
 
+@pytest.mark.parametrize("lang", LANGS)
+def test_every_example_question_is_answered_by_the_seed(client, catalogs, lang):
+    """An example that leads to "no source answers" would teach people the service is empty."""
+    for example in catalogs.get(lang, "examples"):
+        answer = client.get("/api/v1/ask", query_string={"q": example, "lang": lang}).get_json()
+        assert not answer["abstained"] and answer["results"], example
+
+
 def test_catalogs_have_the_same_keys_and_real_translations(catalogs):
     keys = {lang: set(catalogs.messages[lang]) for lang in LANGS}
     assert keys["kk"] == keys["ru"] == keys["en"]
@@ -224,7 +232,8 @@ def test_abstention_is_shown_honestly(client, seed_app, monkeypatch, catalogs):
 
         def ask(self, q, k=5, lang=None):
             answer = real.ask(q, k=k, lang=lang)
-            return replace(answer, abstained=True, results=[], related=answer.results[:2])
+            related = [*answer.results, *answer.related][:2]
+            return replace(answer, abstained=True, results=[], related=related)
 
     monkeypatch.setattr(service, "searcher", lambda: Abstaining())
     r = client.get("/", query_string={"q": "Who won the World Cup?", "lang": "en"})

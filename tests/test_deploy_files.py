@@ -1,0 +1,57 @@
+"""Dockerfile, docker-compose.yml and deploy/k8s agree with the code (Docker is not run here)."""
+
+from __future__ import annotations
+
+import re
+
+import yaml
+
+from qa_service.config import describe
+
+from .conftest import ROOT
+
+SETTINGS = {env for _, env, _, _ in describe()}
+
+
+def _env_names(text: str) -> set[str]:
+    return set(re.findall(r"\bQA_[A-Z_]+\b", text))
+
+
+def test_every_qa_variable_in_deploy_files_is_a_setting():
+    files = [ROOT / "Dockerfile", ROOT / "docker-compose.yml", *(ROOT / "deploy").rglob("*.yaml")]
+    unknown = {f.name: _env_names(f.read_text()) - SETTINGS for f in files}
+    assert {name: names for name, names in unknown.items() if names} == {}
+
+
+def test_compose_mounts_existing_nginx_files_and_runs_the_reindex_first():
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    services = compose["services"]
+    for mount in services["nginx"]["volumes"]:
+        source = mount.split(":")[0]
+        assert (ROOT / source).is_file(), source
+    for name in ("app1", "app2"):
+        app = services[name]
+        assert app["depends_on"]["reindex"]["condition"] == "service_completed_successfully"
+        assert "embeddings:/app/embeddings:ro" in app["volumes"]
+        assert app["environment"]["QA_TRUSTED_PROXIES"] == "1"
+    assert "embeddings:/app/embeddings" in services["reindex"]["volumes"]
+
+
+def test_dockerfile_pins_cpu_torch_first_and_runs_unprivileged():
+    text = (ROOT / "Dockerfile").read_text()
+    torch = text.index('pip install "torch==${TORCH_VERSION}"')
+    assert torch < text.index("pip install -e .") < text.index("referendum-qa reindex")
+    assert re.search(r"^USER qa$", text, flags=re.M)
+    assert text.index("USER qa") > text.index("referendum-qa reindex")
+    version = re.search(r"ARG TORCH_VERSION=(\S+)", text).group(1)
+    assert f'"torch=={version}"' in (ROOT / "pyproject.toml").read_text()
+
+
+def test_k8s_probes_use_healthz_and_readyz():
+    docs = list(yaml.safe_load_all((ROOT / "deploy" / "k8s" / "app.yaml").read_text()))
+    deployment = next(d for d in docs if d["kind"] == "Deployment")
+    container = deployment["spec"]["template"]["spec"]["containers"][0]
+    assert container["livenessProbe"]["httpGet"]["path"] == "/healthz"
+    assert container["readinessProbe"]["httpGet"]["path"] == "/readyz"
+    hpa = next(d for d in docs if d["kind"] == "HorizontalPodAutoscaler")
+    assert hpa["spec"]["metrics"][0]["resource"]["name"] == "cpu"

@@ -1,13 +1,16 @@
 """When no passage answers: a calibrated rule over signals of the ranking.
 
-``signals_of`` turns one ranking into a few numbers: the best (sentence-aware) cosine, how
-far it stands above the rest of the corpus in standard deviations (``z``: a question that
-every passage matches about equally, i.e. on topic but unanswered, has a low one), the gap
-to the runner-up, how much of the question reached the corpus vocabulary, and whether BM25
-and the fused ranking agree on the top passage.
+``signals_of`` turns one ranking into a few numbers: the (sentence-aware) cosine of the
+passage ranked first, how far it stands above the other candidates in standard deviations
+(``z``), its lead over the runner-up (``margin``), how far the best sentence stands above
+the mean candidate sentence (``gap``), how much of the question reached the corpus
+vocabulary, whether BM25 and the fused ranking agree on the top passage, and whether the
+answer type the question asks for appears in the top hits (``type``).
 
-``AbstainRule`` abstains when ``sum(weights[f] * signal[f]) < threshold``. Its weights and
-threshold are chosen by ``referendum-qa eval --calibrate`` (cross-validation on a labelled
+``AbstainRule`` abstains when the answer type the question asks for ("how many", "when")
+is in none of the top hits' highlighted sentences (``require_type``), or when
+``sum(weights[f] * signal[f]) < threshold``. Whether to require the type, the weights and
+the threshold are chosen by ``referendum-qa eval --calibrate`` (cross-validation on a labelled
 question set; see evaluate.py) and stored, with how they were chosen, in
 ``qa_service/abstain.json``, a committed file, so that every build and worker uses the same
 rule and a change to it is reviewed like code.
@@ -17,12 +20,63 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Mapping, Sequence
+import re
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 RULE_FILE = Path(__file__).resolve().parent / "abstain.json"
-SIGNALS = ("top", "z", "margin", "coverage", "agree")
+SIGNALS = ("top", "z", "margin", "gap", "coverage", "agree", "type")
+
+# Answer types a question announces, in kk/ru/en, and what an answering sentence must hold.
+# A classic QA check: "how many" wants a number, "when" a time; a passage on the right
+# topic without one does not answer (the service must not point at it as if it did).
+_QUANTITY_Q = re.compile(r"\b(how many|how much|сколько|скольк\w*|қанша|неше)\b", re.IGNORECASE)
+_TIME_Q = re.compile(
+    r"\b(when|what year|what date|когда|в каком году|какого числа|қашан|қай жылы|қай күні)\b",
+    re.IGNORECASE,
+)
+# A count: a standalone number that is not a year, an ordinal or part of a name like
+# "Referendum-2026"; or a number word ("one" is left out: mostly "one of the ...").
+_NUMBER = re.compile(
+    r"(?<![\w-])(?!(?:19|20)\d\d(?![\w-]))\d[\d\s.,]*(?![\w-])|\b(two|three|four|five|six|seven|"
+    r"eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|"
+    r"ninety|hundred|thousand|million|billion|dozen)\b",
+    re.IGNORECASE,
+)
+# A time: a standalone year, a date, a month, or a relative time expression.
+_TIME = re.compile(
+    r"(?<![\w-])(?:19|20)\d\d(?![\w-])|\b\d{1,2}[./]\d{1,2}\b|(?<![\w-])(january|february|march|"
+    r"april|may|june|july|august|september|october|november|december|spring|summer|autumn|"
+    r"winter|year|years|month|months|week|weeks|today|tomorrow|yesterday|ago|monday|"
+    r"tuesday|wednesday|thursday|friday|saturday|sunday|deadline)(?![\w-])",
+    re.IGNORECASE,
+)
+
+
+def expected_type(question: str) -> str | None:
+    """``quantity``, ``time``, or None when the question announces no answer type."""
+    if _QUANTITY_Q.search(question):
+        return "quantity"
+    if _TIME_Q.search(question):
+        return "time"
+    return None
+
+
+def type_check(question: str) -> Callable[[str], bool] | None:
+    """A test that a sentence holds the answer type ``question`` asks for, or None."""
+    kind = expected_type(question)
+    if kind is None:
+        return None
+    pattern = _NUMBER if kind == "quantity" else _TIME
+    return lambda sentence: pattern.search(sentence) is not None
+
+
+def type_satisfied(question: str, sentences: Sequence[str]) -> bool:
+    """Whether one of ``sentences`` (the highlighted answers) holds what the question
+    asks for; always true when it asks for no particular type."""
+    check = type_check(question)
+    return check is None or any(check(s) for s in sentences)
 
 
 def signals_of(
@@ -30,6 +84,7 @@ def signals_of(
     fused_sorted: Sequence[float],
     *,
     dense_all: Sequence[float],
+    sentences_all: Sequence[float] = (),
     coverage: float,
     bm25_top_row: int,
     fused_top_row: int,
@@ -46,6 +101,11 @@ def signals_of(
         "top": top,
         "z": (top - mean) / std,
         "margin": top - second,
+        # Best sentence minus the mean sentence among the candidates: how much one
+        # sentence stands out from the topic's background (low for off-topic questions).
+        "gap": float(max(sentences_all) - sum(sentences_all) / len(sentences_all))
+        if len(sentences_all)
+        else 0.0,
         "coverage": float(coverage),
         "agree": 1.0 if bm25_top_row >= 0 and bm25_top_row == fused_top_row else 0.0,
     }
@@ -53,22 +113,27 @@ def signals_of(
 
 @dataclass(frozen=True)
 class AbstainRule:
-    """Abstain when the weighted sum of signals falls below ``threshold``."""
+    """Abstain when the question's answer type is missing from the top hits (if
+    ``require_type``), or when the weighted sum of signals falls below ``threshold``."""
 
     weights: Mapping[str, float] = field(default_factory=dict)
     threshold: float = -math.inf
+    require_type: bool = False
     chosen_by: str = "default: never abstain (no calibration file)"
 
     def score(self, signals: Mapping[str, float]) -> float:
         return sum(w * float(signals.get(name, 0.0)) for name, w in self.weights.items())
 
     def abstains(self, signals: Mapping[str, float]) -> bool:
+        if self.require_type and float(signals.get("type", 1.0)) == 0.0:
+            return True
         return bool(self.weights) and self.score(signals) < self.threshold
 
     def to_dict(self) -> dict:
         return {
             "weights": dict(self.weights),
-            "threshold": self.threshold,
+            "threshold": self.threshold if math.isfinite(self.threshold) else None,
+            "require_type": self.require_type,
             "chosen_by": self.chosen_by,
         }
 
@@ -79,7 +144,8 @@ class AbstainRule:
             raise ValueError(f"abstention rule uses unknown signal(s): {sorted(unknown)}")
         return cls(
             weights={k: float(v) for k, v in data.get("weights", {}).items()},
-            threshold=float(data.get("threshold", -math.inf)),
+            threshold=-math.inf if data.get("threshold") is None else float(data["threshold"]),
+            require_type=bool(data.get("require_type", False)),
             chosen_by=str(data.get("chosen_by", "")),
         )
 

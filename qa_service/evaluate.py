@@ -274,22 +274,37 @@ def evaluate(
 # --- abstention calibration ---------------------------------------------------------------
 
 CANDIDATE_RULES: tuple[tuple[str, ...], ...] = (
+    (),
     ("top",),
     ("z",),
     ("margin",),
+    ("gap",),
     ("top", "z"),
     ("z", "margin"),
     ("top", "margin"),
+    ("top", "gap"),
+    ("gap", "margin"),
 )
+WRONG_COST = 2  # an answerable question abstained costs twice an unanswerable one answered
 
 
-def _fit_rule(names: tuple[str, ...], xs: np.ndarray, answerable: np.ndarray) -> AbstainRule:
-    """Weights and threshold maximizing (unanswerable abstained - 2 x answerable abstained).
+def _gain(abstained: np.ndarray, answerable: np.ndarray) -> int:
+    return int(np.sum(abstained & ~answerable) - WRONG_COST * np.sum(abstained & answerable))
+
+
+def _fit_rule(
+    names: tuple[str, ...], xs: np.ndarray, answerable: np.ndarray, base: np.ndarray
+) -> AbstainRule:
+    """Weights and threshold maximizing (unanswerable abstained - 2 x answerable
+    abstained), given questions ``base`` already abstains on (the answer-type gate).
 
     Signals are standardized; for two signals the direction is searched on a grid of
-    angles (a small, deterministic stand-in for logistic regression that cannot overfit a
-    handful of negatives to arbitrary precision).
+    angles (a small, deterministic stand-in for logistic regression that cannot fit a
+    handful of negatives to arbitrary precision). Among equal gains the lowest threshold
+    (the fewest abstentions) wins.
     """
+    if not names:
+        return AbstainRule()
     mean = xs.mean(axis=0)
     std = xs.std(axis=0)
     std[std == 0] = 1.0
@@ -300,11 +315,10 @@ def _fit_rule(names: tuple[str, ...], xs: np.ndarray, answerable: np.ndarray) ->
         w = np.array([1.0]) if len(names) == 1 else np.array([np.cos(angle), np.sin(angle)])
         s = z @ w
         order = np.sort(np.unique(s))
-        cuts = np.concatenate([[order[0] - 1], (order[:-1] + order[1:]) / 2, [order[-1] + 1]])
+        cuts = np.concatenate([[order[0] - 1], (order[:-1] + order[1:]) / 2])
         for cut in cuts:
-            abst = s < cut
-            gain = np.sum(abst & ~answerable) - 2 * np.sum(abst & answerable)
-            if gain > best[0] or (gain == best[0] and best[2] is not None and cut < best[2]):
+            gain = _gain(base | (s < cut), answerable)
+            if gain > best[0]:
                 best = (gain, w, cut)
     _, w, cut = best
     # Back to raw signals: sum(w_i (x_i - m_i) / s_i) < cut  <=>  sum(w_i/s_i x_i) < cut'.
@@ -316,40 +330,56 @@ def _fit_rule(names: tuple[str, ...], xs: np.ndarray, answerable: np.ndarray) ->
 def calibrate(outcomes: Sequence[Outcome]) -> tuple[AbstainRule, dict]:
     """Pick the rule family by leave-one-out cross-validation, then fit it on all questions.
 
-    Returns the rule and a record of the choice (each family's cross-validated counts, and
-    the precision/recall curve of the chosen signal combination over its threshold).
+    A family is a set of signals (0-2) for the linear part, with or without the answer-type
+    gate. Returns the rule and a record of the choice (each family's cross-validated
+    counts, and the precision/recall curve of the chosen rule over its threshold).
     """
     answerable = np.array([o.answerable for o in outcomes])
+    type_missing = np.array([o.signals.get("type", 1.0) == 0.0 for o in outcomes])
+    n = len(outcomes)
     table = {}
-    for names in CANDIDATE_RULES:
-        xs = np.array([[o.signals[n] for n in names] for o in outcomes], dtype=np.float64)
-        predicted = np.zeros(len(outcomes), dtype=bool)
-        for i in range(len(outcomes)):
-            train = np.arange(len(outcomes)) != i
-            rule = _fit_rule(names, xs[train], answerable[train])
-            predicted[i] = rule.abstains(dict(zip(names, xs[i], strict=True)))
-        scores = abstention_scores(list(answerable), list(predicted))
-        gain = scores["unanswerable_abstained"] - 2 * scores["answerable_abstained"]
-        table["+".join(names)] = scores | {"gain": int(gain)}
-    best_name = max(table, key=lambda k: (table[k]["gain"], -len(k)))
-    names = tuple(best_name.split("+"))
-    xs = np.array([[o.signals[n] for n in names] for o in outcomes], dtype=np.float64)
-    fitted = _fit_rule(names, xs, answerable)
-    scores = np.array([fitted.score(dict(zip(names, x, strict=True))) for x in xs])
+    for require_type in (False, True):
+        base = type_missing if require_type else np.zeros(n, dtype=bool)
+        for names in CANDIDATE_RULES:
+            xs = np.array(
+                [[o.signals.get(m, 0.0) for m in names] for o in outcomes], dtype=np.float64
+            )
+            xs = xs.reshape(n, len(names))
+            predicted = np.zeros(n, dtype=bool)
+            for i in range(n):
+                train = np.arange(n) != i
+                rule = _fit_rule(names, xs[train], answerable[train], base[train])
+                rule = replace(rule, require_type=require_type)
+                predicted[i] = rule.abstains(outcomes[i].signals)
+            scores = abstention_scores(list(answerable), list(predicted))
+            label = "+".join(("type-gate", *names) if require_type else names) or "never"
+            table[label] = scores | {
+                "gain": _gain(predicted, answerable),
+                "names": list(names),
+                "require_type": require_type,
+            }
+    best_label = max(table, key=lambda k: (table[k]["gain"], -len(table[k]["names"])))
+    best = table[best_label]
+    names = tuple(best["names"])
+    base = type_missing if best["require_type"] else np.zeros(n, dtype=bool)
+    xs = np.array([[o.signals.get(m, 0.0) for m in names] for o in outcomes], dtype=np.float64)
+    fitted = _fit_rule(names, xs.reshape(n, len(names)), answerable, base)
+    scores = np.array([fitted.score(o.signals) for o in outcomes])
     curve = []
     for cut in np.unique(np.concatenate([scores, [fitted.threshold]])):
-        abst = scores < cut
+        abst = base | (scores < cut) if names else base
         curve.append({"threshold": float(cut)} | abstention_scores(list(answerable), list(abst)))
     chosen_by = (
-        f"leave-one-out cross-validation over {len(outcomes)} questions "
+        f"leave-one-out cross-validation over {n} questions "
         f"({int((~answerable).sum())} unanswerable); objective: unanswerable abstained "
-        f"minus 2 x answerable abstained; families tried: "
+        f"minus {WRONG_COST} x answerable abstained; families tried: "
         + ", ".join(table)
-        + f"; chosen: {best_name}; fitted on all questions on "
+        + f"; chosen: {best_label}; then fitted on all questions ("
         + dt.date.today().isoformat()
+        + ")"
     )
-    rule = AbstainRule(fitted.weights, fitted.threshold, chosen_by)
-    return rule, {"cross_validation": table, "chosen": best_name, "curve": curve}
+    rule = AbstainRule(fitted.weights, fitted.threshold, bool(best["require_type"]), chosen_by)
+    return rule, {"cross_validation": table, "chosen": best_label, "curve": curve}
 
 
 # --- output -------------------------------------------------------------------------------
@@ -412,6 +442,31 @@ def write_chart(report: dict, path: Path) -> None:
         ax.grid(axis="y", alpha=0.3)
     axes[0].legend(fontsize=8, loc="lower left")
     fig.suptitle(f"Retrieval quality, {report['questions']} questions")
+    fig.tight_layout()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
+def write_curve(record: dict, path: Path) -> None:
+    """The chosen abstention rule's precision/recall over its threshold (from calibrate)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    curve = record["curve"]
+    recall = [p["recall"] for p in curve]
+    precision = [1.0 if math.isnan(p["precision"]) else p["precision"] for p in curve]
+    wrong = [p["answerable_abstained"] / max(p["answerable"], 1) for p in curve]
+    fig, ax = plt.subplots(figsize=(4.6, 3.4))
+    ax.plot(recall, precision, marker=".", label="precision")
+    ax.plot(recall, wrong, marker=".", label="answerable abstained (share)")
+    ax.set_xlabel("recall (unanswerable abstained)")
+    ax.set_ylim(-0.02, 1.05)
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=8)
+    ax.set_title(f"Abstention: {record['chosen']}", fontsize=9)
     fig.tight_layout()
     path.parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(path, dpi=110)

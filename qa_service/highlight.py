@@ -1,25 +1,28 @@
 """Which sentence(s) of a returned passage answer the question: offsets into its text.
 
 Each sentence is scored by the embedder (cosine of its precomputed vector with the
-question's, computed during ranking) plus a small bonus for the question's words it
-contains, which breaks near-ties between sentences that are equally "on topic" in favour of
-the one naming what was asked about. Without sentence scores (BM25-only ranking), word
-overlap alone decides.
+question's, computed during ranking) plus two small bonuses that break near-ties between
+sentences equally "on topic": one for the question's words it contains (the BM25 tokens,
+so names a Kazakh or Russian question bridged into English count), and one for holding
+the answer type the question asks for ("how many" -> a number, "when" -> a time; see
+abstain.py). Without sentence scores (BM25-only ranking), the bonuses alone decide.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
-from .lexical import STOPWORDS, stem, words
+from .lexical import stem, words
 from .passages import Passage
 
-LEXICAL_BONUS = 0.05  # at most this much cosine for sharing every question word
+LEXICAL_BONUS = 0.03  # at most this much cosine for sharing every question word
+TYPE_BONUS = 0.05  # for holding the answer type the question asks for
 TIE_MARGIN = 0.01  # a second sentence this close to the best is highlighted too
 MAX_SENTENCES = 2
 
 
 def _overlap(sentence: str, qstems: set[str]) -> float:
+    """Share of the question's tokens found in the sentence."""
     if not qstems:
         return 0.0
     found = {stem(w) for w in words(sentence)} & qstems
@@ -27,19 +30,27 @@ def _overlap(sentence: str, qstems: set[str]) -> float:
 
 
 def pick_sentences(
-    passage: Passage, sentence_scores: Sequence[float], question_words: set[str]
+    passage: Passage,
+    sentence_scores: Sequence[float],
+    question_stems: set[str],
+    answers_type: Callable[[str], bool] | None = None,
 ) -> tuple[tuple[int, int], ...]:
-    """(start, end) offsets into ``passage.text`` of the answering sentence(s), in order."""
+    """(start, end) offsets into ``passage.text`` of the answering sentence(s), in order.
+
+    ``question_stems``: the question's BM25 tokens; ``answers_type(sentence)``: whether a
+    sentence holds the answer type the question asks for (None: it asks for none)."""
     spans = passage.sentences
     if not spans:
         return ()
-    qstems = {stem(w) for w in question_words if w not in STOPWORDS}
     have_dense = len(sentence_scores) == len(spans)
     scores = []
     for i, (a, b) in enumerate(spans):
-        lexical = _overlap(passage.text[a:b], qstems)
-        base = float(sentence_scores[i]) if have_dense else 0.0
-        scores.append(base + LEXICAL_BONUS * lexical)
+        text = passage.text[a:b]
+        score = float(sentence_scores[i]) if have_dense else 0.0
+        score += LEXICAL_BONUS * _overlap(text, question_stems)
+        if answers_type is not None and answers_type(text):
+            score += TYPE_BONUS
+        scores.append(score)
     best = max(scores)
     if not have_dense and best == 0.0:
         return ()

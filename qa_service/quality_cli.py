@@ -19,10 +19,12 @@ DEFAULT_REPORT = Path("var/eval/report.json")
 @click.command("eval")
 @click.option(
     "--set",
-    "question_set",
+    "question_sets",
     required=True,
+    multiple=True,
     type=click.Path(path_type=Path, dir_okay=False),
-    help="Question set (JSON Lines: id, lang, question, answerable, article, evidence).",
+    help="Question set (JSON Lines: id, lang, question, answerable, article, evidence); "
+    "repeat to combine sets.",
 )
 @click.option(
     "--json",
@@ -44,13 +46,21 @@ DEFAULT_REPORT = Path("var/eval/report.json")
     help="Embedders to compare dense-only, comma-separated.",
 )
 @click.option(
+    "--rule-file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Where --calibrate writes the rule (default: qa_service/abstain.json, which the "
+    "service reads).",
+)
+@click.option(
     "--calibrate",
     is_flag=True,
     help="Also choose the abstention rule by cross-validation on this set and save it "
     "to qa_service/abstain.json (review the diff before committing).",
 )
 @pass_context
-def eval_command(ctx: Context, question_set, json_out, chart, backends, calibrate) -> None:
+def eval_command(
+    ctx: Context, question_sets, json_out, chart, backends, rule_file, calibrate
+) -> None:
     """Compare BM25, dense (per embedder) and the hybrid on a labelled question set.
 
     Indexes are built in memory from the corpus; the live embeddings/ is not touched.
@@ -68,12 +78,17 @@ def eval_command(ctx: Context, question_set, json_out, chart, backends, calibrat
         table_lines,
         to_json,
         write_chart,
+        write_curve,
     )
 
+    questions = []
     try:
-        questions = load_questions(question_set)
+        for path in question_sets:
+            questions += load_questions(path)
     except EvalSetError as exc:
         raise click.ClickException(str(exc)) from None
+    if len({q.id for q in questions}) != len(questions):
+        raise click.ClickException("question ids repeat across the sets; make them unique")
     names = [b.strip() for b in backends.split(",") if b.strip()]
     if not names:
         raise click.ClickException("--backends is empty")
@@ -92,19 +107,25 @@ def eval_command(ctx: Context, question_set, json_out, chart, backends, calibrat
     report = evaluate(ctx.settings.corpus_dir, questions, load, methods)
     if calibrate:
         rule, record = calibrate_from(report)
-        rule.save(RULE_FILE, {"calibration": record, "question_set": str(question_set)})
+        rule_file = rule_file or RULE_FILE
+        sets = [str(p) for p in question_sets]
+        rule.save(rule_file, {"question_sets": sets, "calibration": record})
         report["calibration"] = record | {"rule": rule.to_dict()}
         # Re-run the hybrid with the new rule so the report shows its effect.
         again = evaluate(ctx.settings.corpus_dir, questions, load, methods[-1:], rule=rule)
         report["methods"]["hybrid"] = again["methods"]["hybrid"]
         report["per_question"]["hybrid"] = again["per_question"]["hybrid"]
-        click.echo(f"abstention rule saved to {RULE_FILE}: {record['chosen']}", err=True)
+        click.echo(f"abstention rule saved to {rule_file}: {record['chosen']}", err=True)
     click.echo("\n".join(table_lines(report)))
     json_out.parent.mkdir(parents=True, exist_ok=True)
     json_out.write_text(to_json(report) + "\n", encoding="utf-8")
     chart = chart or json_out.with_suffix(".png")
     write_chart(report, chart)
     click.echo(f"\nreport: {json_out}\nchart:  {chart}")
+    if calibrate:
+        curve = chart.with_name(chart.stem + "-abstention.png")
+        write_curve(report["calibration"], curve)
+        click.echo(f"curve:  {curve}")
 
 
 @click.group("feedback")

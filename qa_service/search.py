@@ -27,17 +27,18 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .abstain import AbstainRule, signals_of
+from .abstain import AbstainRule, signals_of, type_check, type_satisfied
 from .corpus import Article
 from .embedder import Embedder
 from .highlight import pick_sentences
 from .index import LoadedIndex
-from .lexical import BM25Index, words
+from .lexical import BM25Index
 from .passages import Passage, sentence_offsets, sentence_texts
 from .text import clean_query, detect_lang
 
 MODES = ("hybrid", "dense", "bm25")
 RRF_K = 60
+TYPE_CHECK_HITS = 3  # highlighted sentences of this many top hits must hold the answer type
 
 
 @dataclass(frozen=True)
@@ -153,9 +154,7 @@ class Searcher:
         self._sentence_vectors = np.asarray(vectors, dtype=np.float32)
         # The article's title is indexed with each of its passages: titles name the topic
         # that a passage's sentences often only imply.
-        self.bm25 = BM25Index(
-            [f"{index.articles[p.article_id].title}\n{p.text}" for p in passages]
-        )
+        self.bm25 = BM25Index([f"{index.articles[p.article_id].title}\n{p.text}" for p in passages])
 
     def dense(self, query: str, depth: int) -> list[tuple[int, float]]:
         """(passage row, cosine) pairs, best first."""
@@ -168,8 +167,9 @@ class Searcher:
 
     def rank(
         self, query: str, timings: dict[str, float] | None = None
-    ) -> tuple[list[Scored], dict[str, float]]:
-        """Every candidate scored and sorted, plus the signals abstention needs."""
+    ) -> tuple[list[Scored], dict[str, float], tuple[str, ...]]:
+        """Every candidate scored and sorted, the signals abstention needs, and the
+        question's BM25 tokens (highlighting uses them)."""
         timings = {} if timings is None else timings
         p = self.params
         clock = time.perf_counter()
@@ -228,23 +228,27 @@ class Searcher:
             [s.dense for s in scored],
             [s.score for s in scored],
             dense_all=list(dense.values()),
+            sentences_all=np.concatenate(list(sentences.values())) if sentences else (),
             coverage=lexical.coverage,
             bm25_top_row=int(np.argmax(bm25_all)) if bm25_top > 0 else -1,
             fused_top_row=scored[0].row if scored else -1,
         )
-        return scored, signals
+        return scored, signals, lexical.tokens
 
     def ask(self, question: str, k: int = 5, lang: str | None = None) -> Answer:
         started = time.perf_counter()
         timings: dict[str, float] = {}
         query = clean_query(question)
         lang = lang or detect_lang(query)
-        scored, signals = self.rank(query, timings)
+        scored, signals, tokens = self.rank(query, timings)
         if self.params.collapse:
             scored = collapse(scored, self.index.passages)
         clock = time.perf_counter()
-        hits = self._hits(scored[:k], query)
+        hits = self._hits(scored[: max(k, TYPE_CHECK_HITS)], query, set(tokens))
         clock = _lap(timings, "highlight", clock)
+        answers = [h.passage.text[a:b] for h in hits[:TYPE_CHECK_HITS] for a, b in h.highlight]
+        signals["type"] = 1.0 if type_satisfied(query, answers) else 0.0
+        hits = hits[:k]
         abstained = self.params.mode == "hybrid" and self.abstain_rule.abstains(signals)
         _lap(timings, "abstain", clock)
         return Answer(
@@ -261,13 +265,13 @@ class Searcher:
             signals=signals,
         )
 
-    def _hits(self, scored: list[Scored], query: str) -> list[Hit]:
+    def _hits(self, scored: list[Scored], query: str, tokens: set[str]) -> list[Hit]:
         hits = []
-        qwords = set(words(query))
+        check = type_check(query)
         for s in scored:
             passage = self.index.passages[s.row]
             article = self.index.articles[passage.article_id]
-            spans = pick_sentences(passage, s.sentence_scores, qwords)
+            spans = pick_sentences(passage, s.sentence_scores, tokens, check)
             hits.append(Hit(len(hits) + 1, s.score, passage, article, spans))
         return hits
 

@@ -1,0 +1,146 @@
+"""The evaluation harness: metric functions on hand-made cases, set loading, the CLI."""
+
+from __future__ import annotations
+
+import json
+import math
+
+import pytest
+
+from qa_service.cli import cli
+from qa_service.evaluate import (
+    EvalSetError,
+    Outcome,
+    abstention_scores,
+    calibrate,
+    first_hit_rank,
+    is_hit,
+    load_questions,
+    mrr_at,
+    recall_at,
+    summarize,
+)
+
+from .conftest import DATA
+
+TINY_SET = DATA / "eval" / "tiny_questions.jsonl"
+
+
+def test_is_hit_contains_or_shares_half_the_evidence():
+    evidence = "the number of deputies will be 145"
+    assert is_hit("Now the number of deputies will be 145, and more.", evidence)
+    # A contiguous run of at least half the evidence's characters.
+    assert is_hit("... the number of deputies will", evidence)
+    assert not is_hit("the number of seats", evidence)
+    assert not is_hit("Deputies and 145 and number", evidence)
+
+
+def test_first_hit_rank():
+    texts = ["nothing here", "still nothing", "the Kurultai will have 145 deputies"]
+    assert first_hit_rank(texts, "will have 145 deputies") == 3
+    assert first_hit_rank(texts, "a different sentence entirely") is None
+
+
+def test_recall_and_mrr_on_hand_made_ranks():
+    ranks = [1, 2, None, 5, 11]
+    assert recall_at(ranks, 1) == pytest.approx(1 / 5)
+    assert recall_at(ranks, 5) == pytest.approx(3 / 5)
+    assert mrr_at(ranks, 10) == pytest.approx((1 + 1 / 2 + 1 / 5) / 5)
+    assert math.isnan(recall_at([], 1))
+
+
+def test_abstention_precision_and_recall():
+    answerable = [True, True, True, False, False]
+    abstained = [False, True, False, True, False]
+    s = abstention_scores(answerable, abstained)
+    assert s["precision"] == pytest.approx(1 / 2)
+    assert s["recall"] == pytest.approx(1 / 2)
+    assert (s["unanswerable_abstained"], s["answerable_abstained"]) == (1, 1)
+    assert math.isnan(abstention_scores([True], [False])["precision"])
+
+
+def test_summarize_per_language():
+    outcomes = [
+        Outcome("1", "en", True, 1, False),
+        Outcome("2", "en", True, 3, False),
+        Outcome("3", "ru", True, None, False),
+        Outcome("4", "ru", False, None, True),
+    ]
+    s = summarize(outcomes, abstains=True)
+    assert s["en"]["recall@1"] == 0.5 and s["en"]["recall@5"] == 1.0
+    assert s["ru"]["recall@5"] == 0.0
+    assert s["all"]["questions"] == 4
+    assert s["ru"]["abstention"]["recall"] == 1.0
+    assert "kk" not in s
+
+
+def test_calibration_separates_a_clear_case():
+    outcomes = [
+        Outcome(str(i), "en", True, 1, False, {"top": 0.85 + i / 100, "z": 3.0, "type": 1.0})
+        for i in range(8)
+    ] + [
+        Outcome(f"u{i}", "en", False, None, False, {"top": 0.6 + i / 100, "z": 1.0, "type": 1.0})
+        for i in range(4)
+    ]
+    rule, record = calibrate(outcomes)
+    assert all(not rule.abstains(o.signals) for o in outcomes if o.answerable)
+    assert all(rule.abstains(o.signals) for o in outcomes if not o.answerable)
+    assert record["chosen"] in record["cross_validation"]
+    assert record["curve"] and "leave-one-out" in rule.chosen_by
+
+
+def test_load_questions_checks_fields(tmp_path):
+    assert [q.lang for q in load_questions(TINY_SET)] == ["en", "ru", "kk", "en"]
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"id": "x", "lang": "de", "question": "?", "answerable": false}\n')
+    with pytest.raises(EvalSetError, match=r"bad.jsonl:1: lang"):
+        load_questions(bad)
+    bad.write_text('{"id": "x", "lang": "en", "question": "?", "answerable": true}\n')
+    with pytest.raises(EvalSetError, match="evidence"):
+        load_questions(bad)
+    bad.write_text("not json\n")
+    with pytest.raises(EvalSetError, match="not JSON"):
+        load_questions(bad)
+
+
+@pytest.mark.slow
+def test_eval_cli_writes_report_and_chart(runner, corpus_dir, tmp_path):
+    report = tmp_path / "out" / "report.json"
+    rule_file = tmp_path / "rule.json"
+    result = runner.invoke(
+        cli,
+        [
+            "--corpus",
+            str(corpus_dir),
+            "eval",
+            "--set",
+            str(TINY_SET),
+            "--backends",
+            "e5-small",
+            "--json",
+            str(report),
+            "--calibrate",
+            "--rule-file",
+            str(rule_file),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    assert "hybrid" in result.output and "dense:e5-small" in result.output
+    data = json.loads(report.read_text(encoding="utf-8"))
+    assert set(data["methods"]) == {"bm25", "dense:e5-small", "hybrid"}
+    for lang in ("kk", "ru", "en", "all"):
+        row = data["methods"]["hybrid"][lang]
+        assert 0.0 <= row["recall@1"] <= row["recall@5"] <= 1.0
+    assert "abstention" in data["methods"]["hybrid"]["all"]
+    assert data["methods"]["hybrid"]["all"]["recall@5"] == 1.0
+    chart = report.with_suffix(".png")
+    assert chart.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert json.loads(rule_file.read_text(encoding="utf-8"))["chosen_by"]
+
+
+def test_eval_cli_rejects_a_bad_set(runner, tmp_path):
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text("{}\n")
+    result = runner.invoke(cli, ["eval", "--set", str(bad)])
+    assert result.exit_code == 1
+    assert "missing field" in result.output

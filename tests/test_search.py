@@ -1,0 +1,193 @@
+"""Retrieval: tokenization and transliteration, fusion gate, collapse, highlight, abstention."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from qa_service.abstain import AbstainRule, expected_type, type_satisfied
+from qa_service.lexical import BM25Index, skeleton, tokenize
+from qa_service.passages import Passage
+from qa_service.search import Scored, Searcher, SearchParams, collapse
+
+
+@pytest.mark.parametrize(
+    "a, b",
+    [
+        ("Кошербаев", "Kosherbayev"),
+        ("Құрылтай", "Kurultai"),
+        ("Курултай", "Kurultai"),
+        ("Kuryltai", "Kurultai"),
+        ("Мәжіліс", "Majilis"),
+        ("Mazhilis", "Majilis"),
+        ("Нұрмұханов", "Nurmukhanov"),
+    ],
+)
+def test_spelling_variants_share_a_skeleton(a, b):
+    assert skeleton(a) == skeleton(b)
+
+
+def test_skeletons_of_different_words_differ():
+    assert skeleton("Kurultai") != skeleton("Kosherbayev")
+    assert skeleton("Senate") != skeleton("Majilis")
+
+
+def test_tokenize_is_unicode_aware_lowercased_and_stemmed():
+    assert tokenize("The Deputies were ELECTED") == ["deputi", "elect"]
+    assert tokenize("Депутаты парламента") == ["депутат", "парламент"]
+    # Kazakh has no stemmer: words stay whole, lowercased.
+    assert tokenize("Құрылтайға ӨТКЕН") == ["құрылтайға", "өткен"]
+
+
+def test_bm25_bridges_cyrillic_names_to_the_corpus():
+    bm25 = BM25Index(
+        [
+            "Minister Yermek Kosherbayev met UN agencies.",
+            "The Kurultai will have 145 deputies.",
+            "The state language keeps its status.",
+        ]
+    )
+    q = bm25.query("Кошербаев кіммен кездесті?")
+    assert "kosherbayev" in q.tokens
+    scores = bm25.scores(q.tokens)
+    assert scores.argmax() == 0
+    # A Russian question with no name or cognate reaches nothing: BM25 stays silent.
+    silent = bm25.query("Какой статус у языка?")
+    assert silent.coverage == 0.0
+    assert not bm25.scores(silent.tokens).any()
+    # English matches directly, at full coverage.
+    assert bm25.query("Kurultai deputies").coverage == 1.0
+
+
+def _passage(pid: str, article: str, start: int, end: int, sentences) -> Passage:
+    text = "x" * (end - start)
+    return Passage(pid, article, 0, text, start, end, tuple(sentences))
+
+
+def test_collapse_drops_near_copies_and_keeps_touching_windows():
+    passages = [
+        _passage("a", "A", 0, 100, [(0, 70), (70, 100)]),
+        _passage("b", "A", 10, 100, [(0, 40), (40, 90)]),  # mostly the same text as a
+        _passage("c", "A", 70, 220, [(0, 30), (30, 150)]),  # shares a's last sentence
+        _passage("d", "A", 150, 300, [(0, 50), (50, 150)]),  # its best sentence is in c
+        _passage("e", "B", 0, 100, [(0, 100)]),  # another article
+    ]
+    scored = [
+        Scored(0, 0.9, 0.9, 0.0, (0.9, 0.1)),
+        Scored(1, 0.8, 0.8, 0.0, (0.8, 0.1)),
+        Scored(2, 0.7, 0.7, 0.0, (0.1, 0.7)),
+        Scored(3, 0.6, 0.6, 0.0, (0.6, 0.1)),
+        Scored(4, 0.5, 0.5, 0.0, (0.5,)),
+    ]
+    kept = [passages[s.row].id for s in collapse(scored, passages)]
+    assert kept == ["a", "c", "e"]
+
+
+@pytest.fixture(scope="module")
+def seed_searcher(seed_app):
+    return seed_app.extensions["qa"].searcher()
+
+
+def test_bm25_weight_follows_vocabulary_coverage(seed_searcher):
+    """The gate: a Cyrillic question sharing no word with the English corpus is ranked
+    exactly as with BM25 switched off; an English one is not."""
+    off = Searcher(seed_searcher.index, seed_searcher.embedder, SearchParams(bm25_weight=0))
+    ru = "Что гражданин может продемонстрировать, участвуя в кампании?"
+    scored, signals, _ = seed_searcher.rank(ru)
+    assert signals["coverage"] == 0.0
+    assert [s.row for s in scored] == [s.row for s in off.rank(ru)[0]]
+    en = "What did the foreign minister say about political stability?"
+    scored, signals, _ = seed_searcher.rank(en)
+    assert signals["coverage"] > 0.5
+    assert any(s.bm25 > 0 for s in scored)
+
+
+def test_hybrid_answers_across_languages(seed_searcher):
+    for question in (
+        "How many deputies will the Kurultai have?",
+        "Сколько депутатов будет в Курултае?",
+        "Құрылтайда неше депутат болады?",
+    ):
+        answer = seed_searcher.ask(question, k=3)
+        assert not answer.abstained, question
+        top = answer.results[0]
+        start, end = top.highlight[0]
+        assert "145" in top.passage.text[start:end], question
+
+
+def test_highlights_are_whole_sentences_inside_the_passage(seed_searcher):
+    answer = seed_searcher.ask("Who met the heads of UN agencies in Almaty?", k=5)
+    assert answer.results
+    for hit in answer.results:
+        assert hit.highlight
+        for start, end in hit.highlight:
+            assert 0 <= start < end <= len(hit.passage.text)
+            assert (start, end) in hit.passage.sentences
+        assert hit.to_dict()["highlight"][0] == {
+            "start": hit.highlight[0][0],
+            "end": hit.highlight[0][1],
+        }
+
+
+def test_results_never_hold_overlapping_near_copies(seed_searcher):
+    answer = seed_searcher.ask("What is the Kurultai?", k=10)
+    ids = [h.passage.id for h in answer.results]
+    assert len(ids) == len(set(ids))
+    for i, a in enumerate(answer.results):
+        for b in answer.results[i + 1 :]:
+            if a.article.id != b.article.id:
+                continue
+            shared = min(a.passage.end, b.passage.end) - max(a.passage.start, b.passage.start)
+            shorter = min(len(a.passage.text), len(b.passage.text))
+            assert shared * 2 < shorter
+
+
+def test_timings_are_recorded_but_not_serialized(seed_searcher):
+    answer = seed_searcher.ask("What is the Kurultai?")
+    assert {"embed", "dense", "bm25", "fuse", "highlight", "abstain"} <= set(answer.timings)
+    assert all(v >= 0 for v in answer.timings.values())
+    assert "timings" not in answer.to_dict() and "signals" not in answer.to_dict()
+
+
+def test_off_topic_question_abstains_and_keeps_related(client):
+    r = client.get("/api/v1/ask", query_string={"q": "Who won the football match yesterday?"})
+    body = r.get_json()
+    assert body["abstained"] is True
+    assert body["results"] == []
+    assert body["related"], "the closest passages are still shown as related"
+
+
+def test_on_topic_question_does_not_abstain(client):
+    r = client.get("/api/v1/ask", query_string={"q": "How many deputies will the Kurultai have?"})
+    body = r.get_json()
+    assert body["abstained"] is False
+    assert body["results"] and body["related"] == []
+
+
+def test_answer_type_check():
+    assert expected_type("How many deputies?") == "quantity"
+    assert expected_type("Сколько участков?") == "quantity"
+    assert expected_type("Қашан өтеді?") == "time"
+    assert expected_type("Who is the minister?") is None
+    assert type_satisfied("How many deputies?", ["There will be 145 deputies."])
+    # A year, an ordinal or a name with digits is not a count.
+    assert not type_satisfied("How many deputies?", ["At the Referendum-2026 marathon."])
+    assert not type_satisfied("How many members?", ["In the 21st century, in 2026."])
+    assert type_satisfied("When is the vote?", ["The vote is on 15 March."])
+    assert type_satisfied("Who spoke?", ["Anything at all."])
+
+
+def test_abstain_rule_round_trip_and_decision():
+    rule = AbstainRule({"top": 10.0, "margin": 20.0}, 8.0, True, "test")
+    again = AbstainRule.from_dict(rule.to_dict())
+    assert again == rule
+    assert rule.abstains({"top": 0.7, "margin": 0.0, "type": 1.0})
+    assert not rule.abstains({"top": 0.9, "margin": 0.01, "type": 1.0})
+    assert rule.abstains({"top": 0.9, "margin": 0.01, "type": 0.0})
+    never = AbstainRule()
+    assert never.to_dict()["threshold"] is None
+    assert AbstainRule.from_dict(never.to_dict()).threshold == -math.inf
+    assert not never.abstains({"top": 0.0})
+    with pytest.raises(ValueError, match="unknown signal"):
+        AbstainRule.from_dict({"weights": {"bogus": 1.0}, "threshold": 0})

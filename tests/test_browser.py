@@ -360,8 +360,8 @@ def test_first_load_transfer_size(browser, live_server):
         page.goto(f"{live_server.url}/?lang=kk")
         page.wait_for_load_state("load")
         try:  # the icon is fetched after `load`; count it when it comes
-            page.wait_for_function(
-                "performance.getEntriesByType('resource').length >= 3", timeout=3000
+            page.wait_for_function(  # a function, not a string: the page's CSP forbids eval
+                "() => performance.getEntriesByType('resource').length >= 3", timeout=3000
             )
         except PlaywrightTimeout:
             pass

@@ -212,7 +212,9 @@ def test_rate_limited_pages_get_a_page_not_json(e5, seed_index, catalogs):
 
     settings, _ = seed_index
     app = create_app(
-        {"TESTING": True}, settings=replace(settings, rate_limit_other="2/minute"), embedder=e5
+        {"TESTING": True},
+        settings=replace(settings, rate_limit_ask="2/minute", rate_limit_other="2/minute"),
+        embedder=e5,
     )
     client = app.test_client()
     statuses = [client.get("/?lang=ru").status_code for _ in range(3)]

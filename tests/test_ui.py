@@ -23,8 +23,23 @@ def soup(response) -> BeautifulSoup:
 
 
 @pytest.fixture(scope="module")
-def catalogs(seed_app) -> Catalogs:
-    return seed_app.extensions["i18n"]
+def ui_app(seed_index, e5):
+    """The seed app with rate limits off: these tests make more page requests a minute
+    than a citizen may, and must not share counts with the other test files."""
+    from qa_service.app import create_app
+
+    settings, _ = seed_index
+    return create_app({"TESTING": True}, settings=replace(settings, rate_limits=False), embedder=e5)
+
+
+@pytest.fixture()
+def app(ui_app):
+    return ui_app
+
+
+@pytest.fixture(scope="module")
+def catalogs(ui_app) -> Catalogs:
+    return ui_app.extensions["i18n"]
 
 
 def config_of(page: BeautifulSoup) -> dict:
@@ -180,11 +195,11 @@ def test_question_html_is_escaped_everywhere(client):
         assert soup(r).title.get_text().startswith(evil) or path == "/widget"
 
 
-def test_blank_and_too_long_questions_get_a_clear_error(client, catalogs, seed_app):
+def test_blank_and_too_long_questions_get_a_clear_error(client, catalogs, app):
     r = client.get("/?q=%20%20&lang=ru")
     assert r.status_code == 400
     assert soup(r).select_one(".state-error p").get_text() == catalogs.text("ru", "error_blank")
-    limit = seed_app.extensions["qa"].settings.max_query_chars
+    limit = app.extensions["qa"].settings.max_query_chars
     r = client.get("/", query_string={"q": "я" * (limit + 1), "lang": "kk"})
     assert r.status_code == 400
     assert soup(r).select_one(".state-error p").get_text() == catalogs.text(
@@ -224,9 +239,9 @@ def test_rate_limited_pages_get_a_page_not_json(e5, seed_index, catalogs):
     assert soup(r).find("p", string=catalogs.text("ru", "error_too_many"))
 
 
-def test_abstention_is_shown_honestly(client, seed_app, monkeypatch, catalogs):
+def test_abstention_is_shown_honestly(client, app, monkeypatch, catalogs):
     """The page's side of the contract, whatever search.py decides for a given question."""
-    service = seed_app.extensions["qa"]
+    service = app.extensions["qa"]
     real = service.searcher()
 
     class Abstaining:
@@ -255,8 +270,8 @@ def test_abstention_is_shown_honestly(client, seed_app, monkeypatch, catalogs):
     )
 
 
-def test_article_page_marks_the_passage(client, seed_app, catalogs):
-    index = seed_app.extensions["qa"].searcher().index
+def test_article_page_marks_the_passage(client, app, catalogs):
+    index = app.extensions["qa"].searcher().index
     passage = index.passages[3]
     article = index.articles[passage.article_id]
     r = client.get(f"/articles/{article.id}", query_string={"p": passage.id, "lang": "ru"})
@@ -271,10 +286,10 @@ def test_article_page_marks_the_passage(client, seed_app, catalogs):
     assert catalogs.text("en", "article_not_found") in missing.get_data(as_text=True)
 
 
-def test_api_docs_page_lists_every_operation(client, seed_app):
+def test_api_docs_page_lists_every_operation(client, app):
     from qa_service.openapi import spec
 
-    doc = spec(seed_app.extensions["qa"].settings)
+    doc = spec(app.extensions["qa"].settings)
     page = soup(client.get("/api/docs?lang=en"))
     headings = {h.get_text() for h in page.select("section.operation h2")}
     expected = {f"{m.upper()} {p}" for p, ops in doc["paths"].items() for m in ops}
@@ -293,9 +308,9 @@ class FakeFeedback:
         self.calls.append(kwargs)
 
 
-def test_feedback_form_records_and_redirects_back(client, seed_app, monkeypatch, catalogs):
+def test_feedback_form_records_and_redirects_back(client, app, monkeypatch, catalogs):
     store = FakeFeedback()
-    monkeypatch.setitem(seed_app.extensions, "feedback", store)
+    monkeypatch.setitem(app.extensions, "feedback", store)
     form = {
         "q": ON_TOPIC,
         "passage_id": "p-123",
@@ -328,19 +343,19 @@ def test_feedback_form_records_and_redirects_back(client, seed_app, monkeypatch,
     assert item.select_one("form.feedback") is None
 
 
-def test_feedback_from_the_widget_returns_to_the_widget(client, seed_app, monkeypatch):
-    monkeypatch.setitem(seed_app.extensions, "feedback", FakeFeedback())
+def test_feedback_from_the_widget_returns_to_the_widget(client, app, monkeypatch):
+    monkeypatch.setitem(app.extensions, "feedback", FakeFeedback())
     form = {"q": "x?", "helpful": "yes", "lang": "kk", "view": "widget"}
     form |= {"origin": "https://news.example", "theme": "dark"}
     r = client.post("/feedback", data=form)
     target = urlsplit(r.headers["Location"])
     assert target.path == "/widget"
     assert parse_qs(target.query)["origin"] == ["https://news.example"]
-    assert seed_app.extensions["feedback"].calls[0]["passage_id"] is None
+    assert app.extensions["feedback"].calls[0]["passage_id"] is None
 
 
-def test_feedback_without_a_store_says_it_was_not_recorded(client, seed_app, monkeypatch):
-    monkeypatch.delitem(seed_app.extensions, "feedback", raising=False)
+def test_feedback_without_a_store_says_it_was_not_recorded(client, app, monkeypatch):
+    monkeypatch.delitem(app.extensions, "feedback", raising=False)
     r = client.post("/feedback", data={"q": "x?", "passage_id": "p-1", "helpful": "yes"})
     assert r.status_code == 303
     assert parse_qs(urlsplit(r.headers["Location"]).query)["fberr"] == ["p-1"]
@@ -378,9 +393,9 @@ def test_pages_may_not_be_framed(client, path):
     assert r.headers["Referrer-Policy"] == "strict-origin-when-cross-origin"
 
 
-def test_widget_may_be_framed_per_setting(client, seed_app, e5, seed_index):
+def test_widget_may_be_framed_per_setting(client, app, e5, seed_index):
     r = client.get("/widget?lang=kk")
-    assert _csp(r)["frame-ancestors"] == seed_app.extensions["qa"].settings.frame_ancestors
+    assert _csp(r)["frame-ancestors"] == app.extensions["qa"].settings.frame_ancestors
     assert "X-Frame-Options" not in r.headers
     assert r.headers["X-Content-Type-Options"] == "nosniff"
     assert _csp(client.get("/embed"))["frame-src"] == "'self'"
@@ -389,14 +404,14 @@ def test_widget_may_be_framed_per_setting(client, seed_app, e5, seed_index):
 
     settings, _ = seed_index
     only = "https://news.example https://www.egemen.kz"
-    app = create_app(
+    framed = create_app(
         {"TESTING": True}, settings=replace(settings, frame_ancestors=only), embedder=e5
-    )
-    r = app.test_client().get("/widget?origin=https://news.example")
+    ).test_client()
+    r = framed.get("/widget?origin=https://news.example")
     # Plus 'self', so that the /embed page can preview the widget.
     assert _csp(r)["frame-ancestors"] == f"'self' {only}"
     assert config_of(soup(r))["parentOrigin"] == "https://news.example"
-    r = app.test_client().get("/widget?origin=https://evil.example")
+    r = framed.get("/widget?origin=https://evil.example")
     assert config_of(soup(r))["parentOrigin"] is None
 
 

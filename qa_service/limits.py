@@ -19,7 +19,7 @@ from __future__ import annotations
 import math
 import time
 
-from flask import Flask, Response
+from flask import Flask, Response, request
 from flask_limiter import Limiter, RateLimitExceeded
 from flask_limiter.util import get_remote_address
 from limits import parse_many
@@ -32,8 +32,19 @@ EXEMPT_ENDPOINTS = frozenset({"api.healthz", "api.readyz", "metrics.metrics", "s
 
 
 def endpoint_limits(settings: Settings) -> dict[str, str]:
-    """The routes with their own limit; every other non-exempt route gets ``rate_limit_other``."""
-    return {"api.ask": settings.rate_limit_ask, "api.feedback": settings.rate_limit_feedback}
+    """The routes with their own limit; every other non-exempt route gets ``rate_limit_other``.
+
+    The page and the widget answer ``?q=`` like the API, so they count as questions:
+    otherwise a scraper would simply use the page. Each route has its own budget.
+    """
+    ask, feedback = settings.rate_limit_ask, settings.rate_limit_feedback
+    return {
+        "api.ask": ask,
+        "ui.index": ask,
+        "ui.widget": ask,
+        "api.feedback": feedback,
+        "ui.feedback": feedback,
+    }
 
 
 def init_app(app: Flask, settings: Settings) -> Limiter | None:
@@ -74,6 +85,10 @@ def _too_many(exc: RateLimitExceeded) -> Response:
 
     retry = _retry_after(exc)
     detail = f"too many requests from your address (limit: {exc.limit.limit}); retry in {retry} s"
+    if not request.path.startswith("/api/"):
+        # A person on the page: a short plain sentence, not a JSON document.
+        text = f"Too many requests from your address. Please retry in {retry} seconds.\n"
+        return Response(text, 429, {"Retry-After": str(retry)}, mimetype="text/plain")
     return problem(429, "Too many requests", detail, {"Retry-After": str(retry)})
 
 

@@ -59,6 +59,16 @@ def test_other_routes_get_the_general_limit(seed_app, e5):
     assert client.get("/api/v1/ask?q=deputies").status_code == 200
 
 
+def test_the_page_answering_questions_counts_as_asking(seed_app, e5):
+    client = _app(seed_app, e5, rate_limit_ask="2/minute").test_client()
+    codes = [client.get("/?q=deputies&lang=en").status_code for _ in range(3)]
+    assert codes == [200, 200, 429]
+    refused = client.get("/?q=deputies&lang=en")
+    assert int(refused.headers["Retry-After"]) >= 1  # the page's own 429 (ui.py) or ours
+    # The API has a budget of its own.
+    assert client.get("/api/v1/ask?q=deputies").status_code == 200
+
+
 def test_limits_are_per_client_address(seed_app, e5):
     client = _app(seed_app, e5, rate_limit_ask="2/minute").test_client()
     a = {"environ_base": {"REMOTE_ADDR": "10.0.0.1"}}

@@ -25,7 +25,9 @@ class OperationReport:
     seconds: float = 0.0
 
 
-def fuzz_app(app, max_examples: int, derandomize: bool = False) -> list[OperationReport]:
+def fuzz_app(
+    app, max_examples: int, derandomize: bool = False, on_report=None
+) -> list[OperationReport]:
     """Up to ``max_examples`` valid and as many invalid cases per operation against ``app``."""
     import schemathesis
     from schemathesis import GenerationMode
@@ -46,6 +48,8 @@ def fuzz_app(app, max_examples: int, derandomize: bool = False) -> list[Operatio
             report.failure = str(exc)
         report.seconds = time.perf_counter() - started
         reports.append(report)
+        if on_report is not None:
+            on_report(report)
     return reports
 
 

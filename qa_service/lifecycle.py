@@ -127,6 +127,7 @@ def newest_loadable(
 
 # --- command line (registered in cli.py) -------------------------------------------------
 
+
 @click.command("rollback")
 @click.option("--to", "to", metavar="BUILD_ID", help="Go to this build (default: the previous).")
 @click.pass_obj

@@ -178,3 +178,62 @@ class BM25Index:
         if not known:
             return np.zeros(self.size, dtype=np.float32)
         return np.asarray(self._bm25.get_scores(known), dtype=np.float32)
+
+
+# --- Kazakh typed in Latin letters ----------------------------------------------------------
+
+# The 2021 official Latin alphabet, and the ASCII habits of people typing without it.
+_LATIN_KK_MARKS = set("äğñöüūışÄĞÑÖÜŪİŞ")
+_LATIN_KK_WORDS = frozenset(
+    "qandai qanday qai qay qalai qalay qaşan qashan neşe neshe qanşa qansha kim kimder "
+    "nege ma me ba pe turaly boiynşa boyinsha boiynsha üşın ushin jäne jane zhane bolady "
+    "bola".split()
+)
+_LATIN_TO_CYRILLIC = (
+    ("şş", "щ"), ("sh", "ш"), ("ş", "ш"), ("ch", "ч"), ("ç", "ч"), ("zh", "ж"), ("kh", "х"),
+    ("gh", "ғ"), ("ğ", "ғ"), ("ng", "ң"), ("ñ", "ң"), ("ts", "ц"), ("ia", "я"), ("ya", "я"),
+    ("iu", "ю"), ("yu", "ю"), ("ä", "ә"), ("ö", "ө"), ("ü", "ү"), ("ū", "ұ"), ("ı", "і"),
+    ("i", "і"), ("y", "ы"), ("j", "ж"), ("q", "қ"), ("a", "а"), ("b", "б"), ("v", "в"),
+    ("g", "г"), ("d", "д"), ("e", "е"), ("z", "з"), ("k", "к"), ("l", "л"), ("m", "м"),
+    ("n", "н"), ("o", "о"), ("p", "п"), ("r", "р"), ("s", "с"), ("t", "т"), ("u", "у"),
+    ("f", "ф"), ("h", "х"), ("w", "у"), ("c", "ц"), ("x", "кс"),
+)  # fmt: skip
+
+
+def looks_latin_kazakh(text: str) -> bool:
+    """Kazakh written in Latin letters: no Cyrillic, and either Kazakh-only Latin letters
+    or, with no English function word, Kazakh question/function words."""
+    if _CYRILLIC_RE.search(text):
+        return False
+    if any(ch in _LATIN_KK_MARKS for ch in text):
+        return True
+    found = words(text)
+    kazakh = sum(1 for w in found if w in _LATIN_KK_WORDS)
+    english = sum(1 for w in found if w in _EN_STOP)
+    return english == 0 and (kazakh >= 2 or (kazakh >= 1 and len(found) >= 3))
+
+
+def latin_kazakh_to_cyrillic(text: str) -> str:
+    """Kazakh Latin (official or ASCII habits) -> Cyrillic, word by word, case kept per
+    word's first letter. Approximate (Latin ``i`` is і or и, ``y`` ы or й), which the
+    embedder tolerates far better than Latin-script Kazakh it has rarely seen."""
+    out = []
+    for token in re.split(r"(\W+)", text):
+        if not token or not token[0].isalpha():
+            out.append(token)
+            continue
+        low = token.lower()
+        converted = []
+        i = 0
+        while i < len(low):
+            for latin, cyr in _LATIN_TO_CYRILLIC:
+                if low.startswith(latin, i):
+                    converted.append(cyr)
+                    i += len(latin)
+                    break
+            else:
+                converted.append(low[i])
+                i += 1
+        word = "".join(converted)
+        out.append(word[:1].upper() + word[1:] if token[0].isupper() else word)
+    return "".join(out)

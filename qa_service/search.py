@@ -32,7 +32,7 @@ from .corpus import Article
 from .embedder import Embedder
 from .highlight import pick_sentences
 from .index import LoadedIndex
-from .lexical import BM25Index
+from .lexical import BM25Index, latin_kazakh_to_cyrillic, looks_latin_kazakh
 from .passages import Passage, sentence_offsets, sentence_texts
 from .text import clean_query, detect_lang
 
@@ -118,6 +118,7 @@ class SearchParams:
     sentence_scores: str = "max"
     depth: int = 50  # dense candidates considered before fusion
     collapse: bool = True
+    latin_kazakh: bool = True  # embed Kazakh typed in Latin letters as Cyrillic
     abstain: AbstainRule | None = None  # None: the committed, calibrated rule
 
 
@@ -166,7 +167,7 @@ class Searcher:
         return [(int(i), float(s)) for i, s in zip(ids[0], scores[0], strict=True) if i >= 0]
 
     def rank(
-        self, query: str, timings: dict[str, float] | None = None
+        self, query: str, timings: dict[str, float] | None = None, dense_query: str | None = None
     ) -> tuple[list[Scored], dict[str, float], tuple[str, ...]]:
         """Every candidate scored and sorted, the signals abstention needs, and the
         question's BM25 tokens (highlighting uses them)."""
@@ -178,7 +179,8 @@ class Searcher:
         sentences: dict[int, np.ndarray] = {}
         qvec = None
         if p.mode != "bm25":
-            qvec = np.asarray(self.embedder.encode_queries([query]), dtype=np.float32)
+            qvec = self.embedder.encode_queries([dense_query or query])
+            qvec = np.asarray(qvec, dtype=np.float32)
             clock = _lap(timings, "embed", clock)
             dense = dict(self._dense(qvec, max(p.depth, 1)))
             for row in dense:
@@ -239,17 +241,26 @@ class Searcher:
         started = time.perf_counter()
         timings: dict[str, float] = {}
         query = clean_query(question)
+        dense_query = None
+        if self.params.latin_kazakh and looks_latin_kazakh(query):
+            # e5 has seen little Latin-script Kazakh; the Cyrillic spelling embeds near the
+            # sources (BM25 keeps the Latin words, which match names directly).
+            dense_query = latin_kazakh_to_cyrillic(query)
+            lang = lang or "kk"
         lang = lang or detect_lang(query)
-        scored, signals, tokens = self.rank(query, timings)
+        scored, signals, tokens = self.rank(query, timings, dense_query)
         if self.params.collapse:
             scored = collapse(scored, self.index.passages)
         clock = time.perf_counter()
-        hits = self._hits(scored[: max(k, TYPE_CHECK_HITS)], query, set(tokens))
+        asked = dense_query or query  # the answer type reads the Cyrillic spelling if any
+        hits = self._hits(scored[: max(k, TYPE_CHECK_HITS)], asked, set(tokens))
         clock = _lap(timings, "highlight", clock)
         answers = [h.passage.text[a:b] for h in hits[:TYPE_CHECK_HITS] for a, b in h.highlight]
-        signals["type"] = 1.0 if type_satisfied(query, answers) else 0.0
+        signals["type"] = 1.0 if type_satisfied(asked, answers) else 0.0
         hits = hits[:k]
-        abstained = self.params.mode == "hybrid" and self.abstain_rule.abstains(signals)
+        abstained = self.params.mode == "hybrid" and self.abstain_rule.abstains(
+            signals, similarity=dense_query is None
+        )
         _lap(timings, "abstain", clock)
         return Answer(
             query=query,

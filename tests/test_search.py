@@ -7,7 +7,13 @@ import math
 import pytest
 
 from qa_service.abstain import AbstainRule, expected_type, type_satisfied
-from qa_service.lexical import BM25Index, skeleton, tokenize
+from qa_service.lexical import (
+    BM25Index,
+    latin_kazakh_to_cyrillic,
+    looks_latin_kazakh,
+    skeleton,
+    tokenize,
+)
 from qa_service.passages import Passage
 from qa_service.search import Scored, Searcher, SearchParams, collapse
 
@@ -191,3 +197,31 @@ def test_abstain_rule_round_trip_and_decision():
     assert not never.abstains({"top": 0.0})
     with pytest.raises(ValueError, match="unknown signal"):
         AbstainRule.from_dict({"weights": {"bogus": 1.0}, "threshold": 0})
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Qūryltaida neşe deputat bolady?", True),
+        ("Kuryltaida neshe deputat bolady?", True),
+        ("Memlekettik tildin martebesi ozgere me?", True),
+        ("How many deputies will the Kurultai have?", False),
+        ("Tell me about the Kurultai", False),
+        ("Құрылтайда неше депутат болады?", False),
+    ],
+)
+def test_latin_kazakh_is_detected(text, expected):
+    assert looks_latin_kazakh(text) is expected
+
+
+def test_latin_kazakh_becomes_cyrillic():
+    assert latin_kazakh_to_cyrillic("Qūryltaida neşe deputat?") == "Құрылтаіда неше депутат?"
+    assert latin_kazakh_to_cyrillic("Kuryltaida neshe") == "Курылтаіда неше"
+
+
+def test_latin_kazakh_question_is_answered(seed_searcher):
+    answer = seed_searcher.ask("Qūryltaida neşe deputat bolady?", k=3)
+    assert answer.lang == "kk"
+    assert not answer.abstained
+    top = answer.results[0]
+    assert any("145" in top.passage.text[a:b] for a, b in top.highlight)

@@ -25,7 +25,8 @@ from .embedder import Embedder
 from .passages import MAX_WORDS, MIN_WORDS, TARGET_WORDS, split_corpus
 
 # Bumped when passage cutting changes, so that a stale index is detected as such.
-PIPELINE_VERSION = f"1;{MIN_WORDS},{TARGET_WORDS},{MAX_WORDS}"
+# 2: builds also hold sentence vectors (`reindex --if-stale` adds them to older builds).
+PIPELINE_VERSION = f"2;{MIN_WORDS},{TARGET_WORDS},{MAX_WORDS}"
 BATCH = 32
 
 # Exit codes of `referendum-qa reindex` (documented in the README).

@@ -10,6 +10,7 @@ abstain.py). Without sentence scores (BM25-only ranking), the bonuses alone deci
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Sequence
 
 from .lexical import stem, words
@@ -21,12 +22,18 @@ TIE_MARGIN = 0.01  # a second sentence this close to the best is highlighted too
 MAX_SENTENCES = 2
 
 
+@functools.lru_cache(maxsize=65536)
+def _stems(sentence: str) -> frozenset[str]:
+    """A sentence's word stems; cached, since the same sentences come back request after
+    request."""
+    return frozenset(stem(w) for w in words(sentence))
+
+
 def _overlap(sentence: str, qstems: set[str]) -> float:
     """Share of the question's tokens found in the sentence."""
     if not qstems:
         return 0.0
-    found = {stem(w) for w in words(sentence)} & qstems
-    return len(found) / len(qstems)
+    return len(_stems(sentence) & qstems) / len(qstems)
 
 
 def pick_sentences(

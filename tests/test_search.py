@@ -225,3 +225,29 @@ def test_latin_kazakh_question_is_answered(seed_searcher):
     assert not answer.abstained
     top = answer.results[0]
     assert any("145" in top.passage.text[a:b] for a, b in top.highlight)
+
+
+def test_builds_store_sentence_vectors_and_reuse_them(seed_index, e5):
+    import numpy as np
+
+    from qa_service import index as idx
+    from qa_service.build import embed_sentences
+    from qa_service.passages import sentence_key, sentence_texts
+
+    settings, _ = seed_index
+    live = idx.current_build(settings.embeddings_dir)
+    loaded = idx.load_build(live, e5.name, e5.version, e5.dim)
+    texts = sentence_texts(loaded.passages)
+    assert loaded.sentence_vectors is not None
+    assert loaded.sentence_vectors.shape == (len(texts), e5.dim)
+    cache = idx.reusable_sentence_vectors(settings.embeddings_dir, e5.name, e5.version)
+    assert set(cache) == {sentence_key(t) for t in texts}
+
+    class NoEncoding:
+        name, version, dim = e5.name, e5.version, e5.dim
+
+        def encode_passages(self, texts):
+            raise AssertionError(f"re-embedded {len(texts)} sentences")
+
+    again = embed_sentences(settings.embeddings_dir, NoEncoding(), loaded.passages)
+    assert np.allclose(again, loaded.sentence_vectors)

@@ -891,6 +891,9 @@ def run(
                 report.errors[name] = f"{type(exc).__name__}: {exc}"
                 log(f"{name} failed: {exc}")
             report.seconds[name] = round(time.perf_counter() - started, 1)
+            # Written after every section: a long run cut short keeps what it measured.
+            report.results["machine"]["loadavg_end"] = loadavg()
+            write_report(report, out)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     report.results["machine"]["loadavg_end"] = loadavg()

@@ -39,7 +39,8 @@ class Settings:
     )
     index_type: str = _setting(
         "auto",
-        "FAISS index: `flat` (exact), `hnsw`, `ivf`, or `auto` (chosen from the passage count).",
+        "FAISS index: `flat` (exact), `hnsw`, `ivf`, `ivfpq`, or `auto` (chosen from the "
+        "passage count: `flat` up to 20,000, then `ivf`; see docs/benchmarks.md).",
     )
     keep_builds: int = _setting(5, "Index builds kept in the embeddings folder; older ones go.")
     default_k: int = _setting(5, "Passages returned when a request does not give `k`.")

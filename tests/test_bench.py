@@ -109,9 +109,9 @@ def test_a_304_costs_no_embedding(app, client):
 def test_auto_index_type_follows_the_thresholds_and_an_override_wins():
     assert idx.choose_index_type("auto", 23) == "flat"
     assert idx.choose_index_type("auto", idx.FLAT_MAX) == "flat"
-    assert idx.choose_index_type("auto", idx.FLAT_MAX + 1) == "hnsw"
-    assert idx.choose_index_type("auto", idx.HNSW_MAX) == "hnsw"
-    assert idx.choose_index_type("auto", idx.HNSW_MAX + 1) == "ivf"
+    assert idx.choose_index_type("auto", idx.FLAT_MAX + 1) == "ivf"
+    assert idx.choose_index_type("auto", 10**6) == "ivf"
+    assert idx.choose_index_type("hnsw", 10**6) == "hnsw"
     assert idx.choose_index_type("ivf", 10) == "ivf"
     assert idx.choose_index_type("flat", 10**7) == "flat"
     with pytest.raises(ValueError, match="unknown index type"):

@@ -114,7 +114,8 @@ class SearchParams:
     fusion: str = "rrf"  # rrf (reciprocal rank, k=60) | weighted (scaled scores)
     bm25_weight: float = 1.0  # weight of the BM25 list at full vocabulary coverage
     # How a passage's dense score uses its sentences: "max" of its own cosine and its best
-    # sentence's, "mean" of the two, or "off" (its own cosine only).
+    # sentence's, "mean" of the two, "off" (its own cosine only), or "rrf" (with RRF
+    # fusion: passage and best-sentence rankings as two separate lists).
     sentence_scores: str = "max"
     depth: int = 50  # dense candidates considered before fusion
     collapse: bool = True
@@ -207,6 +208,13 @@ class Searcher:
             )
             bm25_order = sorted(rows, key=lambda r: -bm25_all[r])
             rrf_rank = {r: (dense_order.index(r) + 1, bm25_order.index(r) + 1) for r in rows}
+            if p.sentence_scores == "rrf":  # passage and best-sentence lists fused apart
+                p_order = sorted(rows, key=lambda r: -dense.get(r, 0.0))
+                s_order = sorted(rows, key=lambda r: -_max(sentences.get(r)))
+                rrf_rank = {
+                    r: (p_order.index(r) + 1, bm25_order.index(r) + 1, s_order.index(r) + 1)
+                    for r in rows
+                }
         scored = []
         for row in rows:
             sent = sentences.get(row, np.zeros(0, dtype=np.float32))
@@ -217,10 +225,11 @@ class Searcher:
             if p.mode == "bm25":
                 score = float(bm25_all[row])
             elif rrf_rank:
-                rd, rb = rrf_rank[row]
+                rd, rb, *rs = rrf_rank[row]
                 score = 1 / (RRF_K + rd) + (weight / p.bm25_weight if p.bm25_weight else 0) * (
                     1 / (RRF_K + rb) if bm25_all[row] > 0 else 0.0
                 )
+                score += sum(1 / (RRF_K + r) for r in rs)
             else:
                 score = d + weight * b
             scored.append(Scored(row, score, d, b, tuple(float(x) for x in sent)))

@@ -121,8 +121,11 @@ def spec(settings: Settings) -> dict:
         "in": "query",
         "required": False,
         "description": "UI language; detected from the question when absent.",
-        "schema": {"type": "string", "enum": ["kk", "ru", "en"]},
+        # Empty means absent (a form's unset select sends `lang=`): found by schemathesis.
+        "schema": {"type": "string", "enum": ["kk", "ru", "en", ""]},
     }
+    # In a JSON body, null means absent too (api.parse_ask, feedback.parse_feedback).
+    body_lang = {"type": ["string", "null"], "enum": ["kk", "ru", "en", "", None]}
     return {
         "openapi": "3.1.0",
         "info": {
@@ -242,7 +245,7 @@ def spec(settings: Settings) -> dict:
                     "properties": {
                         "q": q_param["schema"],
                         "k": k_param["schema"],
-                        "lang": lang_param["schema"],
+                        "lang": body_lang,
                     },
                 },
                 "Answer": {
@@ -307,10 +310,14 @@ def spec(settings: Settings) -> dict:
                     "required": ["q", "helpful"],
                     "properties": {
                         "q": q_param["schema"],
-                        "passage_id": {"type": ["string", "null"], "maxLength": 200},
+                        "passage_id": {
+                            "type": ["string", "null"],
+                            "pattern": "\\S",
+                            "maxLength": 200,
+                        },
                         "helpful": {"type": "boolean"},
-                        "lang": {"type": "string", "enum": ["kk", "ru", "en"]},
-                        "index_version": {"type": "string", "maxLength": 200},
+                        "lang": body_lang,
+                        "index_version": {"type": ["string", "null"], "maxLength": 200},
                     },
                 },
                 "FeedbackRecorded": {

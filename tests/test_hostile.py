@@ -122,6 +122,34 @@ def test_unicode_tricks_are_normalized_before_search(open_app):
     assert "\u200b" not in query
 
 
+def test_edge_cases_schemathesis_found_agree_with_the_schema(open_app):
+    """Each was a disagreement between /openapi.json and the code, found by scripts/fuzz."""
+    client = open_app.test_client()
+    document = spec(open_app.extensions["qa"].settings)
+    ask_body = _validator(open_app, "AskRequest")
+    feedback_body = _validator(open_app, "FeedbackRequest")
+    assert client.get("/api/v1/ask?q=deputies&lang=").status_code == 200
+    lang = next(
+        p for p in document["paths"]["/api/v1/ask"]["get"]["parameters"] if p["name"] == "lang"
+    )
+    assert "" in lang["schema"]["enum"]
+    for body in ({"q": "deputies", "k": 3.0}, {"q": "deputies", "lang": None}):
+        ask_body.validate(body)
+        assert client.post("/api/v1/ask", json=body).status_code == 200
+    for body in ({"q": "\u009e"}, {"q": "\u200b \x1a"}):
+        assert not ask_body.is_valid(body)
+        assert client.post("/api/v1/ask", json=body).status_code == 400
+    ok = {"q": "deputies", "helpful": True, "lang": "", "index_version": None}
+    feedback_body.validate(ok)
+    assert client.post("/api/v1/feedback", json=ok).status_code == 201
+    for bad in (
+        {"q": "deputies", "helpful": True, "passage_id": ""},
+        {"q": "deputies", "helpful": True, "passage_id": "  "},
+    ):
+        assert not feedback_body.is_valid(bad)
+        assert client.post("/api/v1/feedback", json=bad).status_code == 400
+
+
 def test_schemathesis_finds_no_5xx_and_no_schema_violation(open_app):
     """Every operation in /openapi.json, valid and invalid inputs; a small budget for CI."""
     reports = fuzz_app(open_app, max_examples=15, derandomize=True)

@@ -34,6 +34,7 @@ import sys
 import tempfile
 import threading
 import time
+import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Callable, Sequence
@@ -466,6 +467,8 @@ def start_server(settings: Settings, workers: int, log: Path, timeout: float = 1
                 if response.status == 200:
                     server.ready_s = round(time.perf_counter() - started, 2)
                     return server
+        except urllib.error.HTTPError as exc:  # 503 while loading: close its body
+            exc.close()
         except OSError:
             pass
         time.sleep(0.05)
@@ -821,6 +824,10 @@ def bench_shared(options: BenchOptions, seed, work: Path, log: Callable[[str], N
                         p.wait(timeout=30)
                     except subprocess.TimeoutExpired:
                         p.kill()
+                        p.wait(timeout=10)
+                    for pipe in (p.stdin, p.stdout):
+                        with contextlib.suppress(OSError):
+                            pipe.close()
             results["runs"].append(
                 {
                     "kind": kind,

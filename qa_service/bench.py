@@ -15,8 +15,9 @@ plot into ``--out`` (default ``var/bench``, gitignored):
   build time, bytes, p50/p99 search, recall@10 against exact search;
 - ``shared``: four processes loading one large index memory-mapped vs copied.
 
-``--small`` shrinks every size so the whole run takes seconds: CI runs it as a smoke test
-(tests/test_bench.py). Nothing here asserts a speed; the report compares with targets.
+``--small`` shrinks every size (3 minutes on two busy cores, mostly starting servers and
+embedding): CI runs it as a smoke test (tests/test_bench.py). Nothing here asserts a
+speed; the report compares with targets.
 """
 
 from __future__ import annotations
@@ -962,7 +963,7 @@ def options_from(
 
 
 @click.command("bench")
-@click.option("--small", is_flag=True, help="Tiny sizes, seconds in all (the CI smoke test).")
+@click.option("--small", is_flag=True, help="Tiny sizes: a smoke test of every section.")
 @click.option(
     "--out",
     type=click.Path(path_type=Path),

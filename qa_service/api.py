@@ -159,7 +159,7 @@ def articles() -> Response:
     for p in searcher.index.passages:
         counts[p.article_id] = counts.get(p.article_id, 0) + 1
     items = [
-        _article_summary(a) | {"passages": counts.get(a.id, 0)}
+        a.attribution() | {"passages": counts.get(a.id, 0)}
         for a in searcher.index.articles.values()
     ]
     return jsonify({"articles": items, "index": _index_info(searcher)})
@@ -176,20 +176,8 @@ def article(article_id: str) -> Response:
         for p in searcher.index.passages
         if p.article_id == article_id
     ]
-    body = _article_summary(found) | {"body": found.body, "passage_spans": passages}
+    body = found.attribution() | {"body": found.body, "passage_spans": passages}
     return jsonify({"article": body, "index": _index_info(searcher)})
-
-
-def _article_summary(a) -> dict:
-    return {
-        "id": a.id,
-        "title": a.title,
-        "date": a.date,
-        "outlet": a.outlet,
-        "section": a.section,
-        "url": a.url,
-        "lang": a.lang,
-    }
 
 
 def _index_info(searcher) -> dict:

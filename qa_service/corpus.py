@@ -48,6 +48,18 @@ class Article:
     source: str  # file the article was read from, relative to the corpus folder
     line: int  # line in that file where the article starts
 
+    def attribution(self) -> dict:
+        """What every result carries about its source (API, page, CLI)."""
+        return {
+            "id": self.id,
+            "title": self.title,
+            "date": self.date,
+            "outlet": self.outlet,
+            "section": self.section,
+            "url": self.url,
+            "lang": self.lang,
+        }
+
     def to_dict(self) -> dict:
         return {
             "id": self.id,

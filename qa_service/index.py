@@ -377,24 +377,38 @@ def _load_sentence_vectors(build_dir: Path, passages: list[Passage], dim: int):
     return vectors
 
 
+def _live_store(
+    embeddings_dir: Path, name: str, version: str, vectors_file: str
+) -> tuple[list[Passage], np.ndarray] | None:
+    """The live build's passages and one of its vector files, if this embedder made them.
+
+    Reuse is an optimisation: anything unreadable means "embed again", never an error.
+    """
+    live = current_build(embeddings_dir)
+    if live is None or not (live / vectors_file).is_file():
+        return None
+    try:
+        manifest = read_manifest(live)
+        if (manifest.embedder.get("name"), manifest.embedder.get("version")) != (name, version):
+            return None
+        passages = [Passage.from_dict(d) for d in _read_jsonl(live / "passages.jsonl")]
+        vectors = np.load(live / vectors_file)
+    except (IndexError_, OSError, ValueError, KeyError, json.JSONDecodeError):
+        return None
+    return passages, vectors
+
+
 def reusable_sentence_vectors(
     embeddings_dir: Path, name: str, version: str
 ) -> dict[str, np.ndarray]:
     """Sentence vectors of the live build keyed by sentence text hash, if this embedder's."""
     from .passages import sentence_key, sentence_texts
 
-    live = current_build(embeddings_dir)
-    if live is None or not (live / SENTENCE_VECTORS).is_file():
+    store = _live_store(embeddings_dir, name, version, SENTENCE_VECTORS)
+    if store is None:
         return {}
-    try:
-        manifest = read_manifest(live)
-        if (manifest.embedder.get("name"), manifest.embedder.get("version")) != (name, version):
-            return {}
-        passages = [Passage.from_dict(d) for d in _read_jsonl(live / "passages.jsonl")]
-        vectors = np.load(live / SENTENCE_VECTORS)
-    except (IndexError_, OSError, ValueError, KeyError, json.JSONDecodeError):
-        return {}
-    texts = sentence_texts(passages)
+    texts = sentence_texts(store[0])
+    vectors = store[1]
     if len(texts) != len(vectors):
         return {}
     return {sentence_key(t): vectors[i] for i, t in enumerate(texts)}
@@ -460,17 +474,10 @@ def prune_builds(embeddings_dir: Path, keep: int) -> list[Path]:
 
 def reusable_vectors(embeddings_dir: Path, name: str, version: str) -> dict[str, np.ndarray]:
     """Vectors of the live build keyed by passage content hash, if made by this embedder."""
-    live = current_build(embeddings_dir)
-    if live is None:
+    store = _live_store(embeddings_dir, name, version, "vectors.npy")
+    if store is None:
         return {}
-    try:
-        manifest = read_manifest(live)
-        if (manifest.embedder.get("name"), manifest.embedder.get("version")) != (name, version):
-            return {}
-        passages = [Passage.from_dict(d) for d in _read_jsonl(live / "passages.jsonl")]
-        vectors = np.load(live / "vectors.npy")
-    except (IndexError_, OSError, ValueError, KeyError, json.JSONDecodeError):
-        return {}
+    passages, vectors = store
     if len(passages) != len(vectors):
         return {}
     return {p.content_hash: vectors[i] for i, p in enumerate(passages)}

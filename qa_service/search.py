@@ -50,22 +50,13 @@ class Hit:
     highlight: tuple[tuple[int, int], ...] = ()
 
     def to_dict(self) -> dict:
-        a = self.article
         return {
             "rank": self.rank,
             "score": round(float(self.score), 4),
             "passage_id": self.passage.id,
             "text": self.passage.text,
             "highlight": [{"start": s, "end": e} for s, e in self.highlight],
-            "article": {
-                "id": a.id,
-                "title": a.title,
-                "date": a.date,
-                "outlet": a.outlet,
-                "section": a.section,
-                "url": a.url,
-                "lang": a.lang,
-            },
+            "article": self.article.attribution(),
         }
 
 

@@ -295,8 +295,10 @@ def test_a_worker_starting_on_a_broken_build_serves_the_newest_good_one(live, e5
     assert client.get("/api/v1/ask?q=referendum").status_code == 200
     # Once an operator rolls back, the warning goes.
     lifecycle.rollback(live.embeddings_dir, e5, to=good)
-    client.get("/healthz")
-    client.application.extensions["qa"].maybe_reload()
+    service = client.application.extensions["qa"]
+    assert service.wait_reloaded()  # a reload begun before the rollback ends first
+    service.maybe_reload()  # the reload runs in the background: wait for it
+    assert service.wait_reloaded()
     assert client.get("/readyz").get_json().get("warning") is None
 
 

@@ -10,7 +10,13 @@ _HIT = {
     "required": ["rank", "score", "passage_id", "text", "highlight", "article"],
     "properties": {
         "rank": {"type": "integer", "minimum": 1},
-        "score": {"type": "number"},
+        "score": {
+            "type": "number",
+            "description": (
+                "Fused ranking score (reciprocal-rank fusion of the dense and BM25 rankings): "
+                "higher is better, comparable only within one response; not a probability."
+            ),
+        },
         "passage_id": {"type": "string"},
         "text": {"type": "string"},
         "highlight": {

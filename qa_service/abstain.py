@@ -120,6 +120,9 @@ class AbstainRule:
     threshold: float = -math.inf
     require_type: bool = False
     chosen_by: str = "default: never abstain (no calibration file)"
+    # Abstain on a question whose words the sources never use although written in their
+    # language (signal ``off_vocabulary``): a rule of evidence, not a fitted threshold.
+    require_vocabulary: bool = True
 
     def score(self, signals: Mapping[str, float]) -> float:
         return sum(w * float(signals.get(name, 0.0)) for name, w in self.weights.items())
@@ -130,6 +133,8 @@ class AbstainRule:
         lower), where the threshold would abstain on answerable questions."""
         if self.require_type and float(signals.get("type", 1.0)) == 0.0:
             return True
+        if similarity and self.require_vocabulary and signals.get("off_vocabulary") == 1.0:
+            return True
         return similarity and bool(self.weights) and self.score(signals) < self.threshold
 
     def to_dict(self) -> dict:
@@ -137,6 +142,7 @@ class AbstainRule:
             "weights": dict(self.weights),
             "threshold": self.threshold if math.isfinite(self.threshold) else None,
             "require_type": self.require_type,
+            "require_vocabulary": self.require_vocabulary,
             "chosen_by": self.chosen_by,
         }
 
@@ -149,6 +155,7 @@ class AbstainRule:
             weights={k: float(v) for k, v in data.get("weights", {}).items()},
             threshold=-math.inf if data.get("threshold") is None else float(data["threshold"]),
             require_type=bool(data.get("require_type", False)),
+            require_vocabulary=bool(data.get("require_vocabulary", True)),
             chosen_by=str(data.get("chosen_by", "")),
         )
 

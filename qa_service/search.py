@@ -139,6 +139,7 @@ class Searcher:
         if self.params.mode not in MODES:
             raise ValueError(f"unknown search mode {self.params.mode!r}: use {', '.join(MODES)}")
         self.abstain_rule = self.params.abstain or AbstainRule.load()
+        self._corpus_langs = {a.lang for a in index.articles.values()}
         passages = index.passages
         self._offsets = sentence_offsets(passages)
         vectors = index.sentence_vectors
@@ -234,6 +235,13 @@ class Searcher:
             coverage=lexical.coverage,
             bm25_top_row=int(np.argmax(bm25_all)) if bm25_top > 0 else -1,
             fused_top_row=scored[0].row if scored else -1,
+        )
+        # A question in a language the sources are written in, none of whose content words
+        # (nor their transliterations) occurs anywhere in them, is about something else.
+        signals["off_vocabulary"] = float(
+            lexical.content_words >= 2
+            and lexical.matched_words == 0
+            and detect_lang(query) in self._corpus_langs
         )
         return scored, signals, lexical.tokens
 

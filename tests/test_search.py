@@ -251,3 +251,31 @@ def test_builds_store_sentence_vectors_and_reuse_them(seed_index, e5):
 
     again = embed_sentences(settings.embeddings_dir, NoEncoding(), loaded.passages)
     assert np.allclose(again, loaded.sentence_vectors)
+
+
+@pytest.mark.parametrize(
+    "question, off_vocabulary",
+    [
+        ("Who won the football world cup in 2022?", 1.0),  # English, no word in the sources
+        ("What is the capital of France?", 1.0),
+        ("How many deputies will the Kurultai have?", 0.0),
+        ("Кто выиграл чемпионат мира по футболу?", 0.0),  # not the sources' language
+        ("Zhana parlamentte qansha deputat bolady?", 0.0),  # Kazakh in Latin letters
+    ],
+)
+def test_vocabulary_gate(seed_searcher, question, off_vocabulary):
+    answer = seed_searcher.ask(question)
+    assert answer.signals["off_vocabulary"] == off_vocabulary
+    if off_vocabulary:
+        assert answer.abstained and answer.results == [] and answer.related
+
+
+def test_vocabulary_gate_can_be_switched_off():
+    signals = {"top": 0.9, "margin": 0.05, "type": 1.0, "off_vocabulary": 1.0}
+    rule = AbstainRule({"top": 10.0}, 8.0, True, "test")
+    assert rule.abstains(signals)
+    assert not AbstainRule({"top": 10.0}, 8.0, True, "test", require_vocabulary=False).abstains(
+        signals
+    )
+    assert not rule.abstains(signals, similarity=False)  # converted Latin-Kazakh questions
+    assert AbstainRule.from_dict({"weights": {}, "threshold": None}).require_vocabulary

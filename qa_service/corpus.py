@@ -61,18 +61,7 @@ class Article:
         }
 
     def to_dict(self) -> dict:
-        return {
-            "id": self.id,
-            "title": self.title,
-            "date": self.date,
-            "outlet": self.outlet,
-            "section": self.section,
-            "url": self.url,
-            "lang": self.lang,
-            "body": self.body,
-            "source": self.source,
-            "line": self.line,
-        }
+        return self.attribution() | {"body": self.body, "source": self.source, "line": self.line}
 
     @classmethod
     def from_dict(cls, data: dict) -> Article:

@@ -86,3 +86,19 @@ def runner():
     from click.testing import CliRunner
 
     return CliRunner()
+
+
+def abstaining(real):
+    """A searcher that always abstains, keeping the real one's passages as ``related``:
+    the page's side of the no-answer contract, whatever search.py decides for a question."""
+    from dataclasses import replace
+
+    class Abstaining:
+        index = real.index
+
+        def ask(self, q, k=5, lang=None):
+            answer = real.ask(q, k=k, lang=lang)
+            related = [*answer.results, *answer.related][:2]
+            return replace(answer, abstained=True, results=[], related=related)
+
+    return Abstaining()

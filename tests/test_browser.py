@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from .conftest import abstaining
+
 pytestmark = pytest.mark.browser
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -423,17 +425,8 @@ def abstaining_server(seed_index, e5) -> Iterator[LiveServer]:
     settings, _ = seed_index
     app = create_app({"TESTING": True}, settings=replace(settings, rate_limits=False), embedder=e5)
     service = app.extensions["qa"]
-    real = service.searcher()
-
-    class Abstaining:
-        index = real.index
-
-        def ask(self, q, k=5, lang=None):
-            answer = real.ask(q, k=k, lang=lang)
-            related = [*answer.results, *answer.related][:2]
-            return replace(answer, abstained=True, results=[], related=related)
-
-    service.searcher = lambda: Abstaining()
+    always_abstaining = abstaining(service.searcher())
+    service.searcher = lambda: always_abstaining
     with LiveServer(app) as server:
         yield server
 

@@ -14,6 +14,8 @@ from bs4 import BeautifulSoup
 from qa_service.i18n import DEFAULT_LANG, LANGS, CatalogError, Catalogs, negotiate
 from qa_service.ui import parent_origin, segments
 
+from .conftest import abstaining
+
 ON_TOPIC = "How many deputies will the Kurultai have?"
 PAGE_BUDGET_BYTES = 100 * 1024
 
@@ -242,17 +244,8 @@ def test_rate_limited_pages_get_a_page_not_json(e5, seed_index, catalogs):
 def test_abstention_is_shown_honestly(client, app, monkeypatch, catalogs):
     """The page's side of the contract, whatever search.py decides for a given question."""
     service = app.extensions["qa"]
-    real = service.searcher()
-
-    class Abstaining:
-        index = real.index
-
-        def ask(self, q, k=5, lang=None):
-            answer = real.ask(q, k=k, lang=lang)
-            related = [*answer.results, *answer.related][:2]
-            return replace(answer, abstained=True, results=[], related=related)
-
-    monkeypatch.setattr(service, "searcher", lambda: Abstaining())
+    always_abstaining = abstaining(service.searcher())
+    monkeypatch.setattr(service, "searcher", lambda: always_abstaining)
     r = client.get("/", query_string={"q": "Who won the World Cup?", "lang": "en"})
     page = soup(r)
     state = page.select_one(".state-no-answer")

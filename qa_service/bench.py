@@ -709,7 +709,7 @@ def bench_scale(options: BenchOptions, seed, work: Path, log: Callable[[str], No
             path.unlink()
             sweep = []
             if kind == "hnsw":
-                settings = [("efSearch", v) for v in (16, 32, 64, 128)]
+                settings = [("efSearch", v) for v in (16, 32, 64, 128, 256, 512)]
             elif kind in ("ivf", "ivfpq"):
                 settings = [("nprobe", v) for v in (4, 8, 16, 32, 64) if v <= index.nlist]
             else:
@@ -933,6 +933,7 @@ def options_from(
     seconds: float | None,
     kinds: str | None,
     shared_size: int | None,
+    hnsw_max_build: int | None = None,
 ) -> BenchOptions:
     sections = parse_list(only, str) or SECTIONS
     unknown = set(sections) - set(SECTIONS)
@@ -959,6 +960,8 @@ def options_from(
         changes["http_seconds"] = seconds
     if shared_size:
         changes["shared_size"] = shared_size
+    if hnsw_max_build:
+        changes["hnsw_max_build"] = hnsw_max_build
     return replace(options, **changes)
 
 
@@ -977,15 +980,24 @@ def options_from(
 @click.option("--queries", type=click.IntRange(10), help="In-process queries (default 1000).")
 @click.option("--seconds", type=click.FloatRange(0.5, 120), help="Seconds per HTTP load run.")
 @click.option("--shared-size", type=click.IntRange(100), help="Passages for `shared`.")
+@click.option(
+    "--hnsw-max-build",
+    type=click.IntRange(1),
+    help="Largest corpus `scale` builds HNSW for (default 100000: slow above on 2 cores).",
+)
 @click.pass_obj
-def bench(ctx, small, out, only, sizes, kinds, queries, seconds, shared_size) -> None:
+def bench(
+    ctx, small, out, only, sizes, kinds, queries, seconds, shared_size, hnsw_max_build
+) -> None:
     """Measure latency, throughput, build speed, memory and index scaling side by side.
 
     Writes bench.json, bench.md (the tables of docs/benchmarks.md) and
     latency_vs_size.png into --out. Sections that fail are reported, the others still run.
     """
     try:
-        options = options_from(small, out, only, sizes, queries, seconds, kinds, shared_size)
+        options = options_from(
+            small, out, only, sizes, queries, seconds, kinds, shared_size, hnsw_max_build
+        )
     except ValueError as exc:
         raise click.ClickException(str(exc)) from None
     report = run(options, ctx.settings, log=lambda msg: click.echo(msg, err=True))

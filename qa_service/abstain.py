@@ -4,8 +4,10 @@
 passage ranked first, how far it stands above the other candidates in standard deviations
 (``z``), its lead over the runner-up (``margin``), how far the best sentence stands above
 the mean candidate sentence (``gap``), how much of the question reached the corpus
-vocabulary, whether BM25 and the fused ranking agree on the top passage, and whether the
-answer type the question asks for appears in the top hits (``type``).
+vocabulary, whether BM25 and the fused ranking agree on the top passage, the cosine of the
+question's latent terms with the top passage's (``latent``: does it name the concepts the
+question names, in whatever language), and whether the answer type the question asks for
+appears in the top hits (``type``).
 
 ``AbstainRule`` abstains when the answer type the question asks for ("how many", "when")
 is in none of the top hits' highlighted sentences (``require_type``), or when
@@ -26,7 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 RULE_FILE = Path(__file__).resolve().parent / "abstain.json"
-SIGNALS = ("top", "z", "margin", "gap", "coverage", "agree", "type")
+SIGNALS = ("top", "z", "margin", "gap", "coverage", "agree", "type", "latent")
 
 # Answer types a question announces, in kk/ru/en, and what an answering sentence must hold.
 # A classic QA check: "how many" wants a number, "when" a time; a passage on the right
@@ -123,6 +125,9 @@ class AbstainRule:
     # Abstain on a question whose words the sources never use although written in their
     # language (signal ``off_vocabulary``): a rule of evidence, not a fitted threshold.
     require_vocabulary: bool = True
+    # The rule for a ranking without latent terms (turned off, or an embedder without
+    # them), fitted on the same questions from the other signals only.
+    fallback: AbstainRule | None = None
 
     def score(self, signals: Mapping[str, float]) -> float:
         return sum(w * float(signals.get(name, 0.0)) for name, w in self.weights.items())
@@ -135,6 +140,10 @@ class AbstainRule:
             return True
         if similarity and self.require_vocabulary and signals.get("off_vocabulary") == 1.0:
             return True
+        # A ranking that lacks a signal the rule weighs (latent terms) is not the one it was
+        # fitted on: the fallback decides, or else only the gates above.
+        if any(name not in signals for name in self.weights):
+            return self.fallback is not None and self.fallback.abstains(signals, similarity)
         return similarity and bool(self.weights) and self.score(signals) < self.threshold
 
     def to_dict(self) -> dict:
@@ -144,7 +153,7 @@ class AbstainRule:
             "require_type": self.require_type,
             "require_vocabulary": self.require_vocabulary,
             "chosen_by": self.chosen_by,
-        }
+        } | ({"without_latent": self.fallback.to_dict()} if self.fallback else {})
 
     @classmethod
     def from_dict(cls, data: Mapping) -> AbstainRule:
@@ -157,6 +166,7 @@ class AbstainRule:
             require_type=bool(data.get("require_type", False)),
             require_vocabulary=bool(data.get("require_vocabulary", True)),
             chosen_by=str(data.get("chosen_by", "")),
+            fallback=cls.from_dict(data["without_latent"]) if data.get("without_latent") else None,
         )
 
     @classmethod

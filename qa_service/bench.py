@@ -341,10 +341,12 @@ def bench_inprocess(options: BenchOptions, settings: Settings, embedder) -> dict
     """Per-stage latency of ``Searcher.ask``, uncached then cached, against the floor.
 
     Each query is measured floor and ask back to back (alternating which goes first), so
-    machine noise and warm caches favour neither.
-    Stage timings come from ``Answer.timings`` when search.py records them.
+    machine noise and warm caches favour neither; likewise the service's ranking against
+    the same ranking without latent terms (``QA_LATENT_TERMS=false``), which shows what
+    the second encoder pass costs. Stage timings come from ``Answer.timings``.
     """
     from .embedder import CachedEmbedder
+    from .search import Searcher, SearchParams
     from .service import QAService
     from .text import clean_query
 
@@ -356,9 +358,19 @@ def bench_inprocess(options: BenchOptions, settings: Settings, embedder) -> dict
     cache = service.embedder
     assert isinstance(cache, CachedEmbedder)
     index = searcher.index
+    plain_cache = CachedEmbedder(embedder, len(queries) + 100)
+    plain = Searcher(searcher.index, plain_cache, SearchParams(latent_weight=0))
     for q in warmup:
         searcher.ask(q, k=5)
+        plain.ask(q, k=5)
     cache.clear()
+    plain_cache.clear()
+    plain_ms: list[float] = []
+
+    def without_latent(q: str) -> None:
+        t0 = time.perf_counter()
+        plain.ask(q, k=5)
+        plain_ms.append((time.perf_counter() - t0) * 1000)
 
     floor_ms, floor_embed_ms, floor_search_ms = [], [], []
 
@@ -380,6 +392,7 @@ def bench_inprocess(options: BenchOptions, settings: Settings, embedder) -> dict
             floor_first = label == "uncached" and i % 2 == 0
             if floor_first:
                 floor(q)
+                without_latent(q)
             t0 = time.perf_counter()
             answer = searcher.ask(q, k=5)
             total = (time.perf_counter() - t0) * 1000
@@ -388,6 +401,7 @@ def bench_inprocess(options: BenchOptions, settings: Settings, embedder) -> dict
                 stages.setdefault(stage, []).append(float(ms))
             if label == "uncached" and not floor_first:
                 floor(q)
+                without_latent(q)
     floor = percentiles(floor_ms)
     result = {
         "queries": len(queries),
@@ -399,6 +413,7 @@ def bench_inprocess(options: BenchOptions, settings: Settings, embedder) -> dict
             "faiss": percentiles(floor_search_ms),
         },
         "uncached": {stage: percentiles(v) for stage, v in runs["uncached"].items()},
+        "uncached_without_latent": percentiles(plain_ms),
         "cached": {stage: percentiles(v) for stage, v in runs["cached"].items()},
         "cache": {"hits": cache.hits, "misses": cache.misses},
         "stage_timings": bool(set(runs["uncached"]) - {"total"}),
@@ -406,6 +421,8 @@ def bench_inprocess(options: BenchOptions, settings: Settings, embedder) -> dict
     unc = result["uncached"]["total"]
     result["overhead_p50"] = round(unc["p50"] / floor["p50"], 2) if floor["p50"] else None
     result["overhead_p99"] = round(unc["p99"] / floor["p99"], 2) if floor["p99"] else None
+    no_latent = result["uncached_without_latent"]["p50"]
+    result["latent_cost_p50"] = round(unc["p50"] / no_latent, 2) if no_latent else None
     return result
 
 

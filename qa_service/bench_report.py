@@ -68,6 +68,15 @@ def inprocess_md(r: dict) -> str:
         for stage, stats in r[label].items():
             name = f"**{label} total**" if stage == "total" else f"{label}: {stage}"
             rows.append([name, stats["p50"], stats["p95"], stats["p99"]])
+    plain = r.get("uncached_without_latent")
+    if plain:
+        rows.append(["uncached total, latent terms off", plain["p50"], plain["p95"], plain["p99"]])
+    latent = (
+        f" Latent terms on / off (uncached, same queries, interleaved): p50 "
+        f"**{r['latent_cost_p50']}x**."
+        if r.get("latent_cost_p50")
+        else ""
+    )
     note = (
         ""
         if r.get("stage_timings")
@@ -79,7 +88,7 @@ def inprocess_md(r: dict) -> str:
         f"{r['cache']['hits']}/{r['cache']['misses']}.\n\n"
         + _table(["stage", "p50 ms", "p95 ms", "p99 ms"], rows)
         + f"\n\nOverhead (service / floor): p50 **{r['overhead_p50']}x**, p99 "
-        f"**{r['overhead_p99']}x**." + note
+        f"**{r['overhead_p99']}x**." + latent + note
     )
 
 

@@ -21,12 +21,13 @@ import numpy as np
 from . import index as idx
 from .config import Settings
 from .corpus import CorpusReport, SourceError, read_corpus, source_files
-from .embedder import Embedder
+from .embedder import LATENT_TERMS, Embedder
 from .passages import MAX_WORDS, MIN_WORDS, TARGET_WORDS, split_corpus
 
 # Bumped when passage cutting changes, so that a stale index is detected as such.
 # 2: builds also hold sentence vectors (`reindex --if-stale` adds them to older builds).
-PIPELINE_VERSION = f"2;{MIN_WORDS},{TARGET_WORDS},{MAX_WORDS}"
+# 3: and passages' latent terms.
+PIPELINE_VERSION = f"3;{MIN_WORDS},{TARGET_WORDS},{MAX_WORDS}"
 BATCH = 32
 
 # Exit codes of `referendum-qa reindex` (documented in the README).
@@ -143,6 +144,26 @@ def embed_sentences(embeddings_dir: Path, embedder: Embedder, passages: list) ->
     return vectors[[row[t] for t in texts]] if texts else vectors
 
 
+def embed_latent_terms(
+    embeddings_dir: Path, embedder: Embedder, passages: list
+) -> np.ndarray | None:
+    """Each passage's latent terms (None for a backend without them), reusing the live
+    build's by passage content hash."""
+    if not getattr(embedder, "latent_dim", 0):
+        return None
+    cache = idx.reusable_latent_terms(embeddings_dir, embedder.name, embedder.version)
+    cache = {key: row for key, row in cache.items() if row.shape == (2, LATENT_TERMS)}
+    todo = [i for i, p in enumerate(passages) if p.content_hash not in cache]
+    fresh = {}
+    for start in range(0, len(todo), BATCH):
+        batch = todo[start : start + BATCH]
+        terms = embedder.encode_latent([passages[i].text for i in batch])
+        for i, row in zip(batch, terms, strict=True):
+            fresh[i] = row
+    rows = [fresh[i] if i in fresh else cache[p.content_hash] for i, p in enumerate(passages)]
+    return np.stack(rows).astype(np.float32) if rows else None
+
+
 def verify_build(loaded: idx.LoadedIndex, samples: int = 20) -> None:
     """The build loaded back from disk must find its own passages: a cheap end-to-end check."""
     n = len(loaded.passages)
@@ -203,6 +224,7 @@ def reindex(
         embedder, [p.text for p in passages], keys, cache, progress
     )
     sentence_vectors = embed_sentences(settings.embeddings_dir, embedder, passages)
+    latent_terms = embed_latent_terms(settings.embeddings_dir, embedder, passages)
     chash = corpus_hash(settings.corpus_dir)
     kind = idx.choose_index_type(settings.index_type, len(passages))
     manifest = idx.Manifest(
@@ -218,7 +240,13 @@ def reindex(
     )
     try:
         build_dir = idx.write_build(
-            settings.embeddings_dir, manifest, report.articles, passages, vectors, sentence_vectors
+            settings.embeddings_dir,
+            manifest,
+            report.articles,
+            passages,
+            vectors,
+            sentence_vectors,
+            latent_terms,
         )
     except OSError as exc:
         raise BuildError(f"the new build failed ({exc}); the live index was left in place") from exc

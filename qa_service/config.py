@@ -37,6 +37,12 @@ class Settings:
     embed_threads: int = _setting(
         0, "CPU threads for the e5-small engine per process (0: the engine's default)."
     )
+    latent_terms: bool = _setting(
+        True,
+        "Use e5's latent terms as a third retriever and as abstention evidence: better "
+        "answers in Kazakh and Russian, for a second encoder pass per new question "
+        "(docs/quality.md, docs/benchmarks.md). Off: dense + BM25 only.",
+    )
     index_type: str = _setting(
         "auto",
         "FAISS index: `flat` (exact), `hnsw`, `ivf`, `ivfpq`, or `auto` (chosen from the "

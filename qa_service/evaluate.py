@@ -197,6 +197,9 @@ def memory_index(articles, passages: list[Passage], embedder: Embedder) -> Loade
         vectors=vectors,
         faiss_index=make_faiss_index(vectors, "flat"),
         sentence_vectors=sentence_vectors,
+        latent_terms=embedder.encode_latent([p.text for p in passages])
+        if getattr(embedder, "latent_dim", 0) and passages
+        else None,
     )
 
 
@@ -207,9 +210,17 @@ class Method:
     params: SearchParams
 
 
+NO_LATENT = ":no-latent"  # the hybrid with the latent-terms list off (QA_LATENT_TERMS=0)
+
+
 def default_methods(backends: Iterable[str], hybrid_backend: str) -> list[Method]:
     methods = [Method("bm25", hybrid_backend, SearchParams(mode="bm25"))]
     methods += [Method(f"dense:{b}", b, SearchParams(mode="dense")) for b in backends]
+    if hybrid_backend == "e5-small":  # the backend with a latent-terms head
+        methods.append(
+            Method(f"latent:{hybrid_backend}", hybrid_backend, SearchParams(mode="latent"))
+        )
+        methods.append(Method(f"hybrid{NO_LATENT}", hybrid_backend, SearchParams(latent_weight=0)))
     methods.append(Method("hybrid", hybrid_backend, SearchParams()))
     return methods
 
@@ -284,6 +295,11 @@ CANDIDATE_RULES: tuple[tuple[str, ...], ...] = (
     ("top", "margin"),
     ("top", "gap"),
     ("gap", "margin"),
+    ("latent",),
+    ("top", "latent"),
+    ("z", "latent"),
+    ("margin", "latent"),
+    ("gap", "latent"),
 )
 WRONG_COST = 2  # an answerable question abstained costs twice an unanswerable one answered
 
@@ -327,20 +343,39 @@ def _fit_rule(
     return AbstainRule(weights=weights, threshold=threshold)
 
 
-def calibrate(outcomes: Sequence[Outcome]) -> tuple[AbstainRule, dict]:
+def calibrate(
+    outcomes: Sequence[Outcome], plain: Sequence[Outcome] | None = None
+) -> tuple[AbstainRule, dict]:
     """Pick the rule family by leave-one-out cross-validation, then fit it on all questions.
 
     A family is a set of signals (0-2) for the linear part, with or without the answer-type
-    gate. Returns the rule and a record of the choice (each family's cross-validated
-    counts, and the precision/recall curve of the chosen rule over its threshold).
+    gate. ``plain`` are the same questions ranked without latent terms: the rule's fallback
+    (``AbstainRule.fallback``) is chosen the same way on them, among families that do
+    without latent terms. Returns the rule and a record of the choice (each family's
+    cross-validated counts, and the precision/recall curve of the chosen rule over its
+    threshold).
     """
+    table = _cross_validate(outcomes, CANDIDATE_RULES)
+    rule, best_label, curve = _fit_best(table, outcomes)
+    record = {"cross_validation": table, "chosen": best_label, "curve": curve}
+    if plain is not None:
+        families = tuple(f for f in CANDIDATE_RULES if "latent" not in f)
+        plain_table = _cross_validate(plain, families)
+        fallback, plain_label, _ = _fit_best(plain_table, plain)
+        rule = replace(rule, fallback=fallback)
+        record["without_latent"] = {"cross_validation": plain_table, "chosen": plain_label}
+    return rule, record
+
+
+def _cross_validate(outcomes: Sequence[Outcome], families) -> dict:
+    """Leave-one-out counts of each family, with and without the answer-type gate."""
     answerable = np.array([o.answerable for o in outcomes])
     type_missing = np.array([o.signals.get("type", 1.0) == 0.0 for o in outcomes])
     n = len(outcomes)
     table = {}
     for require_type in (False, True):
         base = type_missing if require_type else np.zeros(n, dtype=bool)
-        for names in CANDIDATE_RULES:
+        for names in families:
             xs = np.array(
                 [[o.signals.get(m, 0.0) for m in names] for o in outcomes], dtype=np.float64
             )
@@ -358,6 +393,15 @@ def calibrate(outcomes: Sequence[Outcome]) -> tuple[AbstainRule, dict]:
                 "names": list(names),
                 "require_type": require_type,
             }
+    return table
+
+
+def _fit_best(table: dict, outcomes: Sequence[Outcome]) -> tuple[AbstainRule, str, list[dict]]:
+    """The family with the best cross-validated gain in ``table`` (fewer signals on a tie),
+    fitted on all questions, with its precision/recall curve over the threshold."""
+    answerable = np.array([o.answerable for o in outcomes])
+    type_missing = np.array([o.signals.get("type", 1.0) == 0.0 for o in outcomes])
+    n = len(outcomes)
     best_label = max(table, key=lambda k: (table[k]["gain"], -len(table[k]["names"])))
     best = table[best_label]
     names = tuple(best["names"])
@@ -379,7 +423,7 @@ def calibrate(outcomes: Sequence[Outcome]) -> tuple[AbstainRule, dict]:
         + ")"
     )
     rule = AbstainRule(fitted.weights, fitted.threshold, bool(best["require_type"]), chosen_by)
-    return rule, {"cross_validation": table, "chosen": best_label, "curve": curve}
+    return rule, best_label, curve
 
 
 # --- output -------------------------------------------------------------------------------
@@ -487,5 +531,11 @@ def to_json(report: dict) -> str:
 
 
 def calibrate_from(report: dict, method: str = "hybrid") -> tuple[AbstainRule, dict]:
-    """``calibrate`` on the signals an ``evaluate`` report recorded for ``method``."""
-    return calibrate([Outcome(**d) for d in report["per_question"][method]])
+    """``calibrate`` on the signals an ``evaluate`` report recorded for ``method`` (and,
+    for the fallback, for ``method`` without latent terms when the report has it)."""
+    runs = report["per_question"]
+    plain = runs.get(f"{method}{NO_LATENT}")
+    return calibrate(
+        [Outcome(**d) for d in runs[method]],
+        [Outcome(**d) for d in plain] if plain is not None else None,
+    )

@@ -35,6 +35,8 @@ CURRENT = "current"
 FILES = ("manifest.json", "articles.jsonl", "passages.jsonl", "vectors.npy", "index.faiss")
 # Optional: builds made before it existed still load (search then embeds sentences once).
 SENTENCE_VECTORS = "sentence_vectors.npy"
+# Optional too: each passage's latent terms (embedder.latent_array), for backends with them.
+LATENT_TERMS = "latent_terms.npy"
 
 # Index type threshold for `auto`, by passage count (docs/benchmarks.md has the figures).
 # Up to FLAT_MAX exact search takes under ~3 ms on one core. Beyond, IVF: at 100k it built
@@ -212,12 +214,14 @@ def write_build(
     passages: list[Passage],
     vectors: np.ndarray,
     sentence_vectors: np.ndarray | None = None,
+    latent_terms: np.ndarray | None = None,
 ) -> Path:
     """Write a complete build directory; returns its final path. Never touches ``current``.
 
     ``sentence_vectors`` (optional, row j = sentence j of the passages in order) goes to
     ``sentence_vectors.npy``: search highlights and scores sentences without embedding
-    them per request."""
+    them per request. ``latent_terms`` (optional, row i = passage i) to
+    ``latent_terms.npy``, for the same reason."""
     import faiss
 
     embeddings_dir.mkdir(parents=True, exist_ok=True)
@@ -235,11 +239,12 @@ def write_build(
             np.save(fh, np.ascontiguousarray(vectors, dtype=np.float32))
             fh.flush()
             os.fsync(fh.fileno())
-        if sentence_vectors is not None:
-            with open(tmp / SENTENCE_VECTORS, "wb") as fh:
-                np.save(fh, np.ascontiguousarray(sentence_vectors, dtype=np.float32))
-                fh.flush()
-                os.fsync(fh.fileno())
+        for name, extra in ((SENTENCE_VECTORS, sentence_vectors), (LATENT_TERMS, latent_terms)):
+            if extra is not None:
+                with open(tmp / name, "wb") as fh:
+                    np.save(fh, np.ascontiguousarray(extra, dtype=np.float32))
+                    fh.flush()
+                    os.fsync(fh.fileno())
         index = make_faiss_index(vectors, manifest.index_type)
         faiss.write_index(index, str(tmp / "index.faiss"))
         with open(tmp / "index.faiss", "rb+") as fh:
@@ -282,6 +287,9 @@ class LoadedIndex:
     # Row j = sentence j of the passages in order (search.sentence_texts); None for builds
     # made before sentence vectors were stored (the searcher then embeds them at load).
     sentence_vectors: np.ndarray | None = None
+    # Row i = passage i's latent terms, shape (passages, 2, k); None for builds made before
+    # they were stored or with a backend without them.
+    latent_terms: np.ndarray | None = None
 
     @property
     def version(self) -> str:
@@ -360,7 +368,10 @@ def load_build(build_dir: Path, embedder_name: str, embedder_version: str, dim: 
     if missing:
         raise IndexCorrupt(f"{build_dir}/passages.jsonl: passages of unknown article(s) {missing}")
     sentence_vectors = _load_sentence_vectors(build_dir, passages, dim)
-    return LoadedIndex(build_dir, manifest, articles, passages, vectors, index, sentence_vectors)
+    latent_terms = _load_latent_terms(build_dir, len(passages))
+    return LoadedIndex(
+        build_dir, manifest, articles, passages, vectors, index, sentence_vectors, latent_terms
+    )
 
 
 def _load_sentence_vectors(build_dir: Path, passages: list[Passage], dim: int):
@@ -375,6 +386,19 @@ def _load_sentence_vectors(build_dir: Path, passages: list[Passage], dim: int):
     if vectors.shape != (rows, dim):
         raise IndexCorrupt(f"{path}: shape {vectors.shape}, expected ({rows}, {dim})")
     return vectors
+
+
+def _load_latent_terms(build_dir: Path, passages: int):
+    path = build_dir / LATENT_TERMS
+    if not path.is_file():
+        return None
+    try:
+        terms = np.load(path, mmap_mode="r")
+    except (ValueError, OSError) as exc:
+        raise IndexCorrupt(f"{path}: unreadable ({exc})") from None
+    if terms.ndim != 3 or terms.shape[:2] != (passages, 2):
+        raise IndexCorrupt(f"{path}: shape {terms.shape}, expected ({passages}, 2, k)")
+    return terms
 
 
 def _live_store(
@@ -412,6 +436,14 @@ def reusable_sentence_vectors(
     if len(texts) != len(vectors):
         return {}
     return {sentence_key(t): vectors[i] for i, t in enumerate(texts)}
+
+
+def reusable_latent_terms(embeddings_dir: Path, name: str, version: str) -> dict[str, np.ndarray]:
+    """Latent terms of the live build keyed by passage content hash, if this embedder's."""
+    store = _live_store(embeddings_dir, name, version, LATENT_TERMS)
+    if store is None or len(store[0]) != len(store[1]) or store[1].ndim != 3:
+        return {}
+    return {p.content_hash: store[1][i] for i, p in enumerate(store[0])}
 
 
 def _read_jsonl(path: Path) -> list[dict]:

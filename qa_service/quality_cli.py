@@ -111,10 +111,12 @@ def eval_command(
         sets = [str(p) for p in question_sets]
         rule.save(rule_file, {"question_sets": sets, "calibration": record})
         report["calibration"] = record | {"rule": rule.to_dict()}
-        # Re-run the hybrid with the new rule so the report shows its effect.
-        again = evaluate(ctx.settings.corpus_dir, questions, load, methods[-1:], rule=rule)
-        report["methods"]["hybrid"] = again["methods"]["hybrid"]
-        report["per_question"]["hybrid"] = again["per_question"]["hybrid"]
+        # Re-run the hybrids with the new rule so the report shows its effect.
+        hybrids = [m for m in methods if m.params.mode == "hybrid"]
+        again = evaluate(ctx.settings.corpus_dir, questions, load, hybrids, rule=rule)
+        for m in hybrids:
+            report["methods"][m.name] = again["methods"][m.name]
+            report["per_question"][m.name] = again["per_question"][m.name]
         click.echo(f"abstention rule saved to {rule_file}: {record['chosen']}", err=True)
     click.echo("\n".join(table_lines(report)))
     json_out.parent.mkdir(parents=True, exist_ok=True)

@@ -9,34 +9,39 @@ The pipeline (each stage timed on ``Answer.timings``):
    window about something else (``dense``);
 3. BM25 over the same passages, with the question bridged into the corpus vocabulary by
    lexical.py (``bm25``);
-4. fuse: dense + ``w`` x BM25 (both scaled to [0, 1] over the candidates), where ``w`` is
-   ``bm25_weight`` times the share of the question's words that reached the corpus
-   vocabulary. An English question over English sources gets BM25 at full weight; a
-   Russian or Kazakh one gets it only as far as its names and key terms carry over, so
-   BM25 noise cannot drag those languages down (docs/quality.md has the numbers) (``fuse``);
-5. collapse overlapping windows of one article, keeping the best-scoring one;
-6. highlight the answering sentence(s) (``highlight``) and decide whether to abstain
+4. latent terms: the candidates' precomputed sparse concept vectors (embedder.py) against
+   the question's, a lexical-like match that works across languages (``latent``);
+5. fuse by reciprocal rank: the dense list, the latent-terms list, and the BM25 list
+   weighted by the share of the question's words that reached the corpus vocabulary. An
+   English question over English sources gets BM25 at full weight; a Russian or Kazakh
+   one gets it only as far as its names and key terms carry over, so BM25 noise cannot
+   drag those languages down (docs/quality.md has the numbers) (``fuse``);
+6. collapse overlapping windows of one article, keeping the best-scoring one;
+7. highlight the answering sentence(s) (``highlight``) and decide whether to abstain
    (``abstain``; the rule and its calibration live in abstain.py).
 """
 
 from __future__ import annotations
 
+import os
+import threading
 import time
 from collections.abc import Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from .abstain import AbstainRule, signals_of, type_check, type_satisfied
 from .corpus import Article
-from .embedder import Embedder
+from .embedder import Embedder, latent_scores
 from .highlight import pick_sentences
 from .index import LoadedIndex
 from .lexical import BM25Index, latin_kazakh_to_cyrillic, looks_latin_kazakh
 from .passages import Passage, sentence_offsets, sentence_texts
 from .text import clean_query, detect_lang
 
-MODES = ("hybrid", "dense", "bm25")
+MODES = ("hybrid", "dense", "bm25", "latent")
 RRF_K = 60
 TYPE_CHECK_HITS = 3  # highlighted sentences of this many top hits must hold the answer type
 
@@ -101,13 +106,16 @@ class Answer:
 class SearchParams:
     """Knobs of the ranking; the defaults are the measured choice (docs/quality.md)."""
 
-    mode: str = "hybrid"  # hybrid | dense | bm25 (the last two for the evaluation)
+    mode: str = "hybrid"  # hybrid | dense | bm25 | latent (the last three for the evaluation)
     fusion: str = "rrf"  # rrf (reciprocal rank, k=60) | weighted (scaled scores)
     bm25_weight: float = 1.0  # weight of the BM25 list at full vocabulary coverage
     # How a passage's dense score uses its sentences: "max" of its own cosine and its best
     # sentence's, "mean" of the two, "off" (its own cosine only), or "rrf" (with RRF
     # fusion: passage and best-sentence rankings as two separate lists).
     sentence_scores: str = "max"
+    # Weight of the latent-terms list (RRF) or score (weighted) in the hybrid; 0 turns it
+    # off, and so does an embedder without latent terms.
+    latent_weight: float = 1.0
     depth: int = 50  # dense candidates considered before fusion
     collapse: bool = True
     latin_kazakh: bool = True  # embed Kazakh typed in Latin letters as Cyrillic
@@ -146,9 +154,32 @@ class Searcher:
         if vectors is None or len(vectors) != self._offsets[-1]:
             vectors = embedder.encode_passages(sentence_texts(passages))
         self._sentence_vectors = np.asarray(vectors, dtype=np.float32)
+        self._latent_dim = int(getattr(embedder, "latent_dim", 0) or 0)
+        self._pool: ThreadPoolExecutor | None = None
+        self._pool_pid = 0
+        self._pool_lock = threading.Lock()
+        self._latent = None
+        if self._latent_dim and (self.params.latent_weight > 0 or self.params.mode == "latent"):
+            terms = index.latent_terms
+            if terms is None or len(terms) != len(passages):
+                terms = embedder.encode_latent([p.text for p in passages])
+            self._latent = np.asarray(terms, dtype=np.float32)
         # The article's title is indexed with each of its passages: titles name the topic
         # that a passage's sentences often only imply.
         self.bm25 = BM25Index([f"{index.articles[p.article_id].title}\n{p.text}" for p in passages])
+
+    def _background(self, fn, *args) -> Future:
+        """Run ``fn`` on this searcher's helper thread, made anew in a forked worker
+        (threads do not survive a fork)."""
+        with self._pool_lock:
+            if self._pool is None or self._pool_pid != os.getpid():
+                self._pool = ThreadPoolExecutor(1, thread_name_prefix="latent-terms")
+                self._pool_pid = os.getpid()
+            return self._pool.submit(fn, *args)
+
+    def _latent_query(self, text: str) -> np.ndarray:
+        cached = getattr(self.embedder, "encode_latent_query", None)
+        return cached(text) if cached else self.embedder.encode_latent([text])[0]
 
     def dense(self, query: str, depth: int) -> list[tuple[int, float]]:
         """(passage row, cosine) pairs, best first."""
@@ -171,6 +202,11 @@ class Searcher:
         dense: dict[int, float] = {}
         sentences: dict[int, np.ndarray] = {}
         qvec = None
+        latent_job = None
+        if self._latent is not None and p.mode in ("hybrid", "latent"):
+            # The latent terms take a second pass of the encoder: run it beside the dense
+            # one (the engine releases the GIL), so a lone question waits for one pass.
+            latent_job = self._background(self._latent_query, dense_query or query)
         if p.mode != "bm25":
             qvec = self.embedder.encode_queries([dense_query or query])
             qvec = np.asarray(qvec, dtype=np.float32)
@@ -186,27 +222,42 @@ class Searcher:
 
         if p.mode == "bm25":
             rows = [int(r) for r in np.argsort(-bm25_all, kind="stable")[: max(p.depth, 1)]]
+        elif p.mode == "latent":
+            rows = list(range(n))
         else:
             rows = list(dense)
+        latent: dict[int, float] = {}
+        if latent_job is not None and rows:
+            terms = latent_job.result()
+            found = latent_scores(terms, self._latent[rows], self._latent_dim)
+            latent = {r: float(v) for r, v in zip(rows, found, strict=True)}
+            if p.mode == "latent":
+                rows = sorted(rows, key=lambda r: (-latent[r], r))[: max(p.depth, 1)]
+            clock = _lap(timings, "latent", clock)
         bm25_top = float(bm25_all.max()) if n else 0.0
+        latent_top = max(latent.values(), default=0.0)
         weight = p.bm25_weight * lexical.coverage if p.mode == "hybrid" else 0.0
-        rrf_rank = {}
+        latent_weight = p.latent_weight if p.mode == "hybrid" and latent else 0.0
+        rrf_rank: dict[int, dict[str, int]] = {}
         if p.fusion == "rrf":
-            dense_order = sorted(
-                rows,
-                key=lambda r: (
-                    -_with_sentences(dense.get(r, 0.0), _max(sentences.get(r)), p.sentence_scores)
+            orders = {
+                "dense": sorted(
+                    rows,
+                    key=lambda r: (
+                        -_with_sentences(
+                            dense.get(r, 0.0), _max(sentences.get(r)), p.sentence_scores
+                        )
+                    ),
                 ),
-            )
-            bm25_order = sorted(rows, key=lambda r: -bm25_all[r])
-            rrf_rank = {r: (dense_order.index(r) + 1, bm25_order.index(r) + 1) for r in rows}
+                "bm25": sorted(rows, key=lambda r: -bm25_all[r]),
+            }
             if p.sentence_scores == "rrf":  # passage and best-sentence lists fused apart
-                p_order = sorted(rows, key=lambda r: -dense.get(r, 0.0))
-                s_order = sorted(rows, key=lambda r: -_max(sentences.get(r)))
-                rrf_rank = {
-                    r: (p_order.index(r) + 1, bm25_order.index(r) + 1, s_order.index(r) + 1)
-                    for r in rows
-                }
+                orders["dense"] = sorted(rows, key=lambda r: -dense.get(r, 0.0))
+                orders["sentence"] = sorted(rows, key=lambda r: -_max(sentences.get(r)))
+            if latent_weight:
+                orders["latent"] = sorted(rows, key=lambda r: -latent[r])
+            place = {name: {r: i + 1 for i, r in enumerate(o)} for name, o in orders.items()}
+            rrf_rank = {r: {name: place[name][r] for name in orders} for r in rows}
         scored = []
         for row in rows:
             sent = sentences.get(row, np.zeros(0, dtype=np.float32))
@@ -216,14 +267,22 @@ class Searcher:
             b = float(bm25_all[row]) / bm25_top if bm25_top > 0 else 0.0
             if p.mode == "bm25":
                 score = float(bm25_all[row])
+            elif p.mode == "latent":
+                score = latent[row]
             elif rrf_rank:
-                rd, rb, *rs = rrf_rank[row]
-                score = 1 / (RRF_K + rd) + (weight / p.bm25_weight if p.bm25_weight else 0) * (
-                    1 / (RRF_K + rb) if bm25_all[row] > 0 else 0.0
+                ranks = rrf_rank[row]
+                # Each list adds 1/(k + rank); BM25 counts only where it matched at all.
+                score = 1 / (RRF_K + ranks["dense"]) + sum(
+                    1 / (RRF_K + ranks[name]) for name in ("sentence",) if name in ranks
                 )
-                score += sum(1 / (RRF_K + r) for r in rs)
+                if bm25_all[row] > 0 and p.bm25_weight:
+                    score += weight / p.bm25_weight / (RRF_K + ranks["bm25"])
+                if "latent" in ranks:
+                    score += latent_weight / (RRF_K + ranks["latent"])
             else:
                 score = d + weight * b
+                if latent_weight and latent_top > 0:
+                    score += latent_weight * latent[row] / latent_top
             scored.append(Scored(row, score, d, b, tuple(float(x) for x in sent)))
         scored.sort(key=lambda s: (-s.score, s.row))
         _lap(timings, "fuse", clock)
@@ -238,6 +297,9 @@ class Searcher:
         )
         # A question in a language the sources are written in, none of whose content words
         # (nor their transliterations) occurs anywhere in them, is about something else.
+        if latent and scored:
+            # How far the top passage names the concepts the question names (in any language).
+            signals["latent"] = latent.get(scored[0].row, 0.0)
         signals["off_vocabulary"] = float(
             lexical.content_words >= 2
             and lexical.matched_words == 0

@@ -18,7 +18,7 @@ from pathlib import Path
 from . import index as idx
 from .config import Settings
 from .embedder import CachedEmbedder, Embedder, load_embedder
-from .search import Searcher
+from .search import Searcher, SearchParams
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +38,10 @@ class QAService:
         self._checked_at = 0.0
         self._failed: Path | None = None
         self._reloading = threading.Event()
+
+    @property
+    def search_params(self) -> SearchParams:
+        return SearchParams(latent_weight=1.0 if self.settings.latent_terms else 0.0)
 
     @property
     def embedder(self) -> Embedder:
@@ -80,7 +84,7 @@ class QAService:
                 if self._searcher is None:
                     self._fall_back(target)
                 return
-            self._searcher = Searcher(loaded, embedder)
+            self._searcher = Searcher(loaded, embedder, self.search_params)
             self._loaded_from = target
             self._problem = None
             self._failed = None
@@ -127,7 +131,7 @@ class QAService:
         loaded = newest_loadable(self.settings.embeddings_dir, self.embedder, exclude=broken)
         if loaded is None:
             return
-        self._searcher = Searcher(loaded, self.embedder)
+        self._searcher = Searcher(loaded, self.embedder, self.search_params)
         self._loaded_from = loaded.path.resolve()
         self._problem = f"{self._problem}; serving the older build {loaded.version} meanwhile"
         log.warning("serving an older build", extra={"version": loaded.version})

@@ -211,6 +211,7 @@ def test_bench_small_runs_every_section(runner, tmp_path):
     assert {"machine", "build", "inprocess", "http", "scale", "shared"} <= set(results)
     assert results["machine"]["cores"] >= 1
     assert results["inprocess"]["cache"]["hits"] > 0
+    assert results["inprocess"]["latent_cost_p50"] > 0
     assert all(run["requests"] >= 0 for run in results["http"]["runs"])
     assert {row["kind"] for row in results["scale"]["rows"]} == {"flat", "hnsw", "ivf"}
     assert all(0.0 <= row["recall10"] <= 1.0 for row in results["scale"]["rows"])

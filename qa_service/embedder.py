@@ -26,8 +26,8 @@ from typing import Protocol, runtime_checkable
 import numpy as np
 
 DEFAULT = "e5-small"
-# Strongest latent terms kept per text: 64 gave the best retrieval and abstention on the
-# dev set among 32 / 64 / 256 (docs/quality.md), and keeps a passage's terms at 512 bytes.
+# Strongest latent terms kept per text: 64 retrieved better than 256 on the dev set (the
+# weaker terms are generic; docs/quality.md) and keeps a passage's terms at 512 bytes.
 LATENT_TERMS = 64
 
 

@@ -49,7 +49,9 @@ INDEX_TYPES = ("flat", "hnsw", "ivf", "ivfpq")
 # Build and search parameters, chosen from the measurements in docs/benchmarks.md.
 HNSW_M = 32
 HNSW_EF_CONSTRUCTION = 80
-HNSW_EF_SEARCH = 64
+HNSW_EF_SEARCH = 64  # recall@10 0.97 at 100k, but only 0.85 at 1M ...
+HNSW_EF_SEARCH_LARGE = 256  # ... where 256 gives 0.977 at 4.1 ms (docs/benchmarks.md)
+HNSW_LARGE = 200_000  # from here on the larger default (unmeasured between 100k and 1M)
 IVF_TRAIN_PER_LIST = 40  # k-means training points per list (FAISS warns below 39)
 IVF_LISTS_PER_SQRT_N = 1  # sqrt(n) lists; 4 sqrt(n) built 6x slower at 1M, no better
 IVF_NPROBE = 32
@@ -168,7 +170,7 @@ def make_faiss_index(vectors: np.ndarray, kind: str):
     elif kind == "hnsw":
         index = faiss.IndexHNSWFlat(dim, HNSW_M, faiss.METRIC_INNER_PRODUCT)
         index.hnsw.efConstruction = HNSW_EF_CONSTRUCTION
-        index.hnsw.efSearch = HNSW_EF_SEARCH
+        index.hnsw.efSearch = default_ef_search(n)
     elif kind in ("ivf", "ivfpq"):
         nlist = ivf_lists(n)
         quantizer = faiss.IndexFlatIP(dim)
@@ -185,6 +187,21 @@ def make_faiss_index(vectors: np.ndarray, kind: str):
     if n:
         index.add(np.ascontiguousarray(vectors, dtype=np.float32))
     return index
+
+
+def default_ef_search(passages: int) -> int:
+    return HNSW_EF_SEARCH_LARGE if passages >= HNSW_LARGE else HNSW_EF_SEARCH
+
+
+def tune_search(index, ef_search: int = 0, nprobe: int = 0) -> None:
+    """Set an approximate index's search-time knob: HNSW's efSearch, IVF's nprobe (0: the
+    default for its size). A flat index has none. Recall against latency: the sweeps in
+    docs/benchmarks.md show what each value buys."""
+    hnsw = getattr(index, "hnsw", None)
+    if hnsw is not None:
+        hnsw.efSearch = ef_search or default_ef_search(index.ntotal)
+    elif hasattr(index, "nprobe") and hasattr(index, "nlist"):
+        index.nprobe = min(index.nlist, nprobe or IVF_NPROBE)
 
 
 def _fsync_write(path: Path, data: bytes) -> None:

@@ -39,6 +39,10 @@ class QAService:
         self._failed: Path | None = None
         self._reloading = threading.Event()
 
+    def _searcher_for(self, loaded: idx.LoadedIndex) -> Searcher:
+        idx.tune_search(loaded.faiss_index, self.settings.hnsw_ef_search, self.settings.ivf_nprobe)
+        return Searcher(loaded, self.embedder, self.search_params)
+
     @property
     def search_params(self) -> SearchParams:
         return SearchParams(latent_weight=1.0 if self.settings.latent_terms else 0.0)
@@ -84,7 +88,7 @@ class QAService:
                 if self._searcher is None:
                     self._fall_back(target)
                 return
-            self._searcher = Searcher(loaded, embedder, self.search_params)
+            self._searcher = self._searcher_for(loaded)
             self._loaded_from = target
             self._problem = None
             self._failed = None
@@ -131,7 +135,7 @@ class QAService:
         loaded = newest_loadable(self.settings.embeddings_dir, self.embedder, exclude=broken)
         if loaded is None:
             return
-        self._searcher = Searcher(loaded, self.embedder, self.search_params)
+        self._searcher = self._searcher_for(loaded)
         self._loaded_from = loaded.path.resolve()
         self._problem = f"{self._problem}; serving the older build {loaded.version} meanwhile"
         log.warning("serving an older build", extra={"version": loaded.version})

@@ -218,3 +218,40 @@ def test_bench_small_runs_every_section(runner, tmp_path):
     assert results["build"]["incremental_reindex"]["reused"] > 0
     assert "## Targets" in (out / "bench.md").read_text()
     assert (out / "latency_vs_size.png").stat().st_size > 0
+
+
+def test_search_knobs_apply_after_a_round_trip_through_disk(clustered, tmp_path):
+    import faiss
+
+    vectors, _ = clustered
+    for kind in ("hnsw", "ivf"):
+        path = tmp_path / f"{kind}.faiss"
+        faiss.write_index(idx.make_faiss_index(vectors, kind), str(path))
+        index = faiss.read_index(str(path))
+        idx.tune_search(index)
+        if kind == "hnsw":
+            assert index.hnsw.efSearch == idx.HNSW_EF_SEARCH  # 4,000 passages: the small default
+            idx.tune_search(index, ef_search=300)
+            assert index.hnsw.efSearch == 300
+        else:
+            assert index.nprobe == min(index.nlist, idx.IVF_NPROBE)
+            idx.tune_search(index, nprobe=2)
+            assert index.nprobe == 2
+    assert idx.default_ef_search(idx.HNSW_LARGE) == idx.HNSW_EF_SEARCH_LARGE
+    idx.tune_search(idx.make_faiss_index(vectors[:10], "flat"), 99, 99)  # no knob: no error
+
+
+def test_service_applies_the_ef_search_setting(tmp_path, e5):
+    import shutil
+
+    from qa_service.service import QAService
+
+    from .conftest import DATA, build
+
+    corpus = tmp_path / "corpus"
+    shutil.copytree(DATA / "corpus", corpus)
+    settings, _ = build(corpus, tmp_path / "emb", e5, index_type="hnsw")
+    service = QAService(settings.replace(hnsw_ef_search=123), embedder=e5)
+    assert service.searcher().index.faiss_index.hnsw.efSearch == 123
+    plain = QAService(settings, embedder=e5)
+    assert plain.searcher().index.faiss_index.hnsw.efSearch == idx.HNSW_EF_SEARCH

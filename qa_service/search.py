@@ -23,6 +23,7 @@ The pipeline (each stage timed on ``Answer.timings``):
 
 from __future__ import annotations
 
+import logging
 import os
 import threading
 import time
@@ -40,6 +41,8 @@ from .index import LoadedIndex
 from .lexical import BM25Index, latin_kazakh_to_cyrillic, looks_latin_kazakh
 from .passages import Passage, sentence_offsets, sentence_texts
 from .text import clean_query, detect_lang
+
+log = logging.getLogger(__name__)
 
 MODES = ("hybrid", "dense", "bm25", "latent")
 RRF_K = 60
@@ -158,12 +161,19 @@ class Searcher:
         self._pool: ThreadPoolExecutor | None = None
         self._pool_pid = 0
         self._pool_lock = threading.Lock()
+        # A build made before latent terms were stored is served without them (and with
+        # the abstention rule's fallback) rather than encoding every passage at load,
+        # which would hold a worker for minutes to hours; `reindex --if-stale` adds them.
         self._latent = None
-        if self._latent_dim and (self.params.latent_weight > 0 or self.params.mode == "latent"):
-            terms = index.latent_terms
-            if terms is None or len(terms) != len(passages):
-                terms = embedder.encode_latent([p.text for p in passages])
-            self._latent = np.asarray(terms, dtype=np.float32)
+        wanted = self.params.latent_weight > 0 or self.params.mode == "latent"
+        if self._latent_dim and wanted:
+            if index.latent_terms is None:
+                log.warning(
+                    "build has no latent terms: serving without them until a reindex",
+                    extra={"version": index.version},
+                )
+            else:
+                self._latent = np.asarray(index.latent_terms, dtype=np.float32)
         # The article's title is indexed with each of its passages: titles name the topic
         # that a passage's sentences often only imply.
         self.bm25 = BM25Index([f"{index.articles[p.article_id].title}\n{p.text}" for p in passages])

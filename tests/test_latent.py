@@ -90,13 +90,26 @@ def test_builds_store_latent_terms_and_reuse_them(seed_index, e5):
     assert np.array_equal(again, loaded.latent_terms)
 
 
-def test_a_build_without_latent_terms_gets_them_at_load(seed_searcher):
+def test_a_build_without_latent_terms_is_served_without_them(seed_searcher, caplog):
+    """No encoding of every passage at load (minutes to hours on a large corpus): the
+    ranking and abstention rule without latent terms, and a warning to reindex."""
     old = dataclasses.replace(seed_searcher.index, latent_terms=None)
-    searcher = Searcher(old, seed_searcher.embedder)
-    question = "Сколько депутатов будет в Курултае?"
-    assert searcher.rank(question)[1]["latent"] == pytest.approx(
-        seed_searcher.rank(question)[1]["latent"], abs=1e-5
-    )
+
+    class NoLatentEncoding:
+        name, version, dim = "e5-small", seed_searcher.embedder.version, 384
+        latent_dim = seed_searcher.embedder.latent_dim
+        encode_queries = seed_searcher.embedder.encode_queries
+        encode_passages = seed_searcher.embedder.encode_passages
+
+        def encode_latent(self, texts):
+            raise AssertionError("latent terms encoded at load")
+
+    with caplog.at_level("WARNING"):
+        searcher = Searcher(old, NoLatentEncoding())
+    assert "no latent terms" in caplog.text
+    answer = searcher.ask("Сколько депутатов будет в Курултае?")
+    assert "latent" not in answer.signals
+    assert not answer.abstained and "145" in answer.results[0].passage.text
 
 
 def test_query_latent_terms_are_cached(e5):

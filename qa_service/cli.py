@@ -180,18 +180,22 @@ def ask(ctx: Context, question: str, k: int | None, lang: str | None, as_json: b
         a = hit.article
         click.secho(f"\n#{hit.rank}  score {hit.score:.3f}  {a.title}", bold=True)
         click.echo(f"    {a.date} · {a.outlet}" + (f" · {a.url}" if a.url else ""))
-        click.echo("    " + _highlighted(hit))
+        click.echo("    " + _highlighted(hit, styled=sys.stdout.isatty()))
     click.echo(f"\n(index {answer.index_version}, {answer.took_ms:.1f} ms)")
 
 
-def _highlighted(hit) -> str:
+def _highlighted(hit, styled: bool) -> str:
+    """The passage with its answering sentence(s) in bold and underlined on a terminal,
+    between ``**`` when piped (click drops the styles there, and the highlight with them)."""
     text = hit.passage.text
     if not hit.highlight:
         return text
     out, last = [], 0
     for start, end in hit.highlight:
         out.append(text[last:start])
-        out.append(click.style(text[start:end], bold=True, underline=True))
+        sentence = text[start:end]
+        marked = click.style(sentence, bold=True, underline=True) if styled else f"**{sentence}**"
+        out.append(marked)
         last = end
     out.append(text[last:])
     return "".join(out)

@@ -37,6 +37,15 @@ def test_ask_deputies_in_three_languages(runner, seed_index, question):
     assert "145" in top["text"]
 
 
+def test_ask_marks_the_highlight_when_piped(runner, seed_index):
+    """CliRunner's output is not a terminal: the answering sentence is between ``**``."""
+    settings, _ = seed_index
+    result = _ask(runner, settings, "How many deputies will the new parliament have?")
+    assert result.exit_code == 0, result.output
+    assert "**Now the number of deputies will be 145" in result.output
+    assert "\x1b[" not in result.output
+
+
 def test_ask_where_the_draft_was_explained(runner, seed_index):
     settings, _ = seed_index
     result = _ask(

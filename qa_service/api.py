@@ -8,6 +8,7 @@ one of kk, ru, en; a POST body a JSON object with only those fields.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from typing import Any
 
 from flask import Blueprint, Flask, Response, current_app, jsonify, request
@@ -233,8 +234,11 @@ def _cors(response: Response) -> Response:
     return response
 
 
-def register_error_handlers(app: Flask) -> None:
-    """Under /api every error is problem+json; elsewhere Flask's pages (or the UI's)."""
+def register_error_handlers(
+    app: Flask, page: Callable[[HTTPException], Response | HTTPException] | None = None
+) -> None:
+    """Under /api every error is problem+json; elsewhere ``page`` renders it (the UI's
+    page in the reader's language), or Flask's own page."""
 
     @app.errorhandler(ApiError)
     def _api_error(exc: ApiError):
@@ -243,7 +247,7 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def _http_error(exc: HTTPException):
         if not _is_api(request.path):
-            return exc
+            return page(exc) if page is not None else exc
         detail = {
             404: f"no endpoint at {request.path}; see /openapi.json",
             405: f"{request.method} is not allowed on {request.path}",

@@ -59,7 +59,7 @@ def create_app(
 
     app.register_blueprint(api.bp)
     app.register_blueprint(ui.bp)
-    api.register_error_handlers(app)
+    api.register_error_handlers(app, page=ui.error_page)
     app.after_request(_security_headers)
     from . import limits, logs, metrics
 

@@ -29,6 +29,7 @@ from flask import (
     request,
     url_for,
 )
+from werkzeug.exceptions import HTTPException
 
 from .api import ApiError, parse_ask
 from .i18n import LANG_NAMES, LANGS, Catalogs, negotiate
@@ -267,6 +268,26 @@ def _too_many(exc) -> Response:
     )
     response = _html(body, 429)
     response.headers.setdefault("Retry-After", "60")
+    return response
+
+
+def error_page(exc: HTTPException) -> Response | HTTPException:
+    """A page that is not there, or a method it does not take, in the reader's language
+    and the site's layout (with its link home), instead of Flask's English page."""
+    keys = {404: ("page_not_found", "error_no_page"), 405: ("error_heading", "error_method")}
+    if exc.code not in keys:
+        return exc
+    lang = _lang()
+    catalogs = _catalogs()
+    heading, message = keys[exc.code]
+    body = render_template(
+        "message.html",
+        **_page_context(lang, heading=catalogs.text(lang, heading)),
+        message=catalogs.text(lang, message),
+    )
+    response = _html(body, exc.code)
+    if exc.code == 405 and getattr(exc, "valid_methods", None):
+        response.headers["Allow"] = ", ".join(exc.valid_methods)
     return response
 
 

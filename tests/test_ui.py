@@ -209,6 +209,21 @@ def test_blank_and_too_long_questions_get_a_clear_error(client, catalogs, app):
     )
 
 
+@pytest.mark.parametrize("lang", ["kk", "ru", "en"])
+def test_unknown_pages_get_a_page_in_the_readers_language(client, catalogs, lang):
+    r = client.get(f"/no-such-page?lang={lang}")
+    assert r.status_code == 404 and r.mimetype == "text/html"
+    page = soup(r)
+    assert page.find("p", string=catalogs.text(lang, "error_no_page"))
+    assert page.find("a", href=lambda h: h and h.startswith("/"))  # a way back
+    r = client.delete(f"/?lang={lang}")
+    assert r.status_code == 405 and "GET" in r.headers["Allow"]
+    assert soup(r).find("p", string=catalogs.text(lang, "error_method"))
+    # The API keeps answering in problem+json.
+    r = client.get("/api/v1/no-such-endpoint")
+    assert r.status_code == 404 and r.mimetype == "application/problem+json"
+
+
 def test_no_index_is_a_503_page(tmp_path, e5, catalogs, seed_index):
     from qa_service.app import create_app
 

@@ -33,9 +33,12 @@ SIGNALS = ("top", "z", "margin", "gap", "coverage", "agree", "type", "latent")
 # Answer types a question announces, in kk/ru/en, and what an answering sentence must hold.
 # A classic QA check: "how many" wants a number, "when" a time; a passage on the right
 # topic without one does not answer (the service must not point at it as if it did).
-_QUANTITY_Q = re.compile(r"\b(how many|how much|сколько|скольк\w*|қанша|неше)\b", re.IGNORECASE)
+_QUANTITY_Q = re.compile(
+    r"\b(how many|how much|сколько|скольк\w*|қанша|канша|неше)\b", re.IGNORECASE
+)
 _TIME_Q = re.compile(
-    r"\b(when|what year|what date|когда|в каком году|какого числа|қашан|қай жылы|қай күні)\b",
+    r"\b(when|what year|what date|когда|в каком году|какого числа|қашан|кашан|қай жылы|"
+    r"кай жылы|қай күні|кай куни)\b",
     re.IGNORECASE,
 )
 # A count: a standalone number that is not a year, an ordinal or part of a name like

@@ -20,6 +20,17 @@ _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u20
 # Letters found in Kazakh Cyrillic but not in Russian.
 _KAZAKH_LETTERS = set("әғқңөұүһіӘҒҚҢӨҰҮҺІ")
 _CYRILLIC_RE = re.compile(r"[\u0400-\u04FF]")
+_WORD_RE = re.compile(r"\w+")
+# Kazakh question and function words as typed on a Russian keyboard (қ -> к, ұ -> у, і ->
+# и): none of them is a Russian word, so one of them outweighs nothing Russian.
+_KAZAKH_PLAIN_WORDS = frozenset(
+    "канша неше кандай калай кашан кайда кай ким кимдер болады бола болама туралы бойынша "
+    "жане ушин деп ма ме ба бе па пе жок бар шешим".split()
+)
+_RUSSIAN_WORDS = frozenset(
+    "и в во на с со к о об от до по за из у ли не что как какой какая какие кто когда где "
+    "почему сколько это будет будут был была были ещё еще или а но".split()
+)
 _LATIN_RE = re.compile(r"[A-Za-z]")
 
 
@@ -46,15 +57,20 @@ def short_hash(*parts: str, length: int = 12) -> str:
 def detect_lang(text: str) -> str:
     """Guess kk, ru or en from the script: enough to pick a UI language and a splitter.
 
-    Kazakh-only letters decide kk; other Cyrillic gives ru; anything else en. Latin-script
-    Kazakh is reported as en here; search handles it through transliteration instead.
+    Kazakh-only letters decide kk. Cyrillic without them is Kazakh typed on a Russian
+    keyboard when it has more Kazakh question/function words (канша, болады, ма) than
+    Russian ones, else ru; anything else en. Latin-script Kazakh is reported as en here;
+    search handles it through transliteration instead.
     """
     if any(ch in _KAZAKH_LETTERS for ch in text):
         return "kk"
     cyr = len(_CYRILLIC_RE.findall(text))
     lat = len(_LATIN_RE.findall(text))
     if cyr and cyr >= lat:
-        return "ru"
+        found = _WORD_RE.findall(text.casefold())
+        kazakh = sum(w in _KAZAKH_PLAIN_WORDS for w in found)
+        russian = sum(w in _RUSSIAN_WORDS for w in found)
+        return "kk" if kazakh > russian else "ru"
     return "en"
 
 

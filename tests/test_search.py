@@ -16,6 +16,7 @@ from qa_service.lexical import (
 )
 from qa_service.passages import Passage
 from qa_service.search import Scored, Searcher, SearchParams, collapse
+from qa_service.text import detect_lang
 
 
 @pytest.mark.parametrize(
@@ -182,6 +183,32 @@ def test_answer_type_check():
     assert not type_satisfied("How many members?", ["In the 21st century, in 2026."])
     assert type_satisfied("When is the vote?", ["The vote is on 15 March."])
     assert type_satisfied("Who spoke?", ["Anything at all."])
+    # Kazakh typed on a Russian keyboard (қ -> к).
+    assert expected_type("Курултайда канша депутат болады?") == "quantity"
+    assert expected_type("Референдум кашан өтеді?") == "time"
+
+
+@pytest.mark.parametrize(
+    "text, lang",
+    [
+        ("Құрылтайда неше депутат болады?", "kk"),
+        ("Курултайда канша депутат болады?", "kk"),  # no Kazakh letter, Kazakh words
+        ("Жана Конституция кашан кушине енеди?", "kk"),
+        ("Сколько депутатов будет в Курултае?", "ru"),
+        ("Кто такой Кошербаев?", "ru"),
+        ("Кошербаев", "ru"),
+        ("How many deputies?", "en"),
+    ],
+)
+def test_language_guess(text, lang):
+    assert detect_lang(text) == lang
+
+
+def test_kazakh_typed_with_russian_letters_is_answered_in_kazakh(seed_searcher):
+    answer = seed_searcher.ask("Курултайда канша депутат болады?", k=3)
+    assert answer.lang == "kk" and not answer.abstained
+    top = answer.results[0]
+    assert any("145" in top.passage.text[a:b] for a, b in top.highlight)
 
 
 def test_abstain_rule_round_trip_and_decision():

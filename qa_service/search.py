@@ -27,6 +27,7 @@ import logging
 import os
 import threading
 import time
+import weakref
 from collections.abc import Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -185,6 +186,8 @@ class Searcher:
             if self._pool is None or self._pool_pid != os.getpid():
                 self._pool = ThreadPoolExecutor(1, thread_name_prefix="latent-terms")
                 self._pool_pid = os.getpid()
+                # A reload replaces this searcher: its thread goes with it, not at exit.
+                weakref.finalize(self, self._pool.shutdown, wait=False)
             return self._pool.submit(fn, *args)
 
     def _latent_query(self, text: str) -> np.ndarray:

@@ -171,3 +171,15 @@ def test_helper_thread_is_made_anew_after_a_fork(seed_searcher, monkeypatch):
     monkeypatch.setattr(os, "getpid", lambda: pid + 1)
     assert seed_searcher._background(lambda: 42).result() == 42
     assert seed_searcher._pool is not pool
+
+
+def test_a_replaced_searcher_takes_its_helper_thread_with_it(seed_searcher):
+    import gc
+
+    searcher = Searcher(seed_searcher.index, seed_searcher.embedder)
+    searcher.ask("Когда референдум?")
+    pool = searcher._pool
+    del searcher
+    gc.collect()
+    with pytest.raises(RuntimeError):
+        pool.submit(print)  # shut down

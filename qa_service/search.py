@@ -175,6 +175,11 @@ class Searcher:
                 )
             else:
                 self._latent = np.asarray(index.latent_terms, dtype=np.float32)
+        if self.params.mode == "latent" and self._latent is None:
+            raise ValueError(
+                "search mode 'latent' needs an embedder with latent terms and a build that "
+                "stores them"
+            )
         # The article's title is indexed with each of its passages: titles name the topic
         # that a passage's sentences often only imply.
         self.bm25 = BM25Index([f"{index.articles[p.article_id].title}\n{p.text}" for p in passages])
@@ -285,9 +290,9 @@ class Searcher:
             elif rrf_rank:
                 ranks = rrf_rank[row]
                 # Each list adds 1/(k + rank); BM25 counts only where it matched at all.
-                score = 1 / (RRF_K + ranks["dense"]) + sum(
-                    1 / (RRF_K + ranks[name]) for name in ("sentence",) if name in ranks
-                )
+                score = 1 / (RRF_K + ranks["dense"])
+                if "sentence" in ranks:
+                    score += 1 / (RRF_K + ranks["sentence"])
                 if bm25_all[row] > 0 and p.bm25_weight:
                     score += weight / p.bm25_weight / (RRF_K + ranks["bm25"])
                 if "latent" in ranks:
@@ -308,11 +313,11 @@ class Searcher:
             bm25_top_row=int(np.argmax(bm25_all)) if bm25_top > 0 else -1,
             fused_top_row=scored[0].row if scored else -1,
         )
-        # A question in a language the sources are written in, none of whose content words
-        # (nor their transliterations) occurs anywhere in them, is about something else.
         if latent and scored:
             # How far the top passage names the concepts the question names (in any language).
             signals["latent"] = latent.get(scored[0].row, 0.0)
+        # A question in a language the sources are written in, none of whose content words
+        # (nor their transliterations) occurs anywhere in them, is about something else.
         signals["off_vocabulary"] = float(
             lexical.content_words >= 2
             and lexical.matched_words == 0

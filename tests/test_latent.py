@@ -72,6 +72,12 @@ def test_latent_mode_ranks_by_latent_terms_alone(seed_searcher):
     assert any("145" in h.passage.text for h in answer.results)
 
 
+def test_latent_mode_needs_latent_terms(seed_searcher):
+    old = dataclasses.replace(seed_searcher.index, latent_terms=None)
+    with pytest.raises(ValueError, match="needs an embedder with latent terms"):
+        Searcher(old, seed_searcher.embedder, SearchParams(mode="latent"))
+
+
 def test_builds_store_latent_terms_and_reuse_them(seed_index, e5):
     from qa_service import index as idx
     from qa_service.build import embed_latent_terms

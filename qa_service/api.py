@@ -205,8 +205,14 @@ def readyz() -> Response:
         response.headers["Retry-After"] = "30"
         return response
     body = {"status": "ready", "index": _index_info(searcher)}
-    if service.problem:  # serving, but a newer build could not be loaded
-        body["warning"] = service.problem
+    warnings = [service.problem] if service.problem else []  # a newer build failed to load
+    if searcher.latent_missing:
+        warnings.append(
+            "the live build has no latent terms (made by an older version): answers use "
+            "dense + BM25 only until `referendum-qa reindex --if-stale`"
+        )
+    if warnings:
+        body["warning"] = "; ".join(warnings)
     return jsonify(body)
 
 

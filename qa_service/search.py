@@ -167,6 +167,8 @@ class Searcher:
         # which would hold a worker for minutes to hours; `reindex --if-stale` adds them.
         self._latent = None
         wanted = self.params.latent_weight > 0 or self.params.mode == "latent"
+        # Said by /readyz: the ranking and abstention run without what they were set up for.
+        self.latent_missing = bool(self._latent_dim and wanted and index.latent_terms is None)
         if self._latent_dim and wanted:
             if index.latent_terms is None:
                 log.warning(

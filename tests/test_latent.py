@@ -189,3 +189,27 @@ def test_a_replaced_searcher_takes_its_helper_thread_with_it(seed_searcher):
     gc.collect()
     with pytest.raises(RuntimeError):
         pool.submit(print)  # shut down
+
+
+def test_readyz_says_when_the_build_lacks_latent_terms(seed_index, e5, tmp_path):
+    """An upgrade onto an old build keeps serving; the operator learns why answers differ."""
+    import shutil
+
+    from qa_service import index as idx
+    from qa_service.app import create_app
+
+    settings, _ = seed_index
+    copy = tmp_path / "embeddings"
+    shutil.copytree(settings.embeddings_dir, copy, symlinks=True)
+    (idx.current_build(copy) / idx.LATENT_TERMS).unlink()
+    app = create_app({"TESTING": True}, settings=settings.replace(embeddings_dir=copy), embedder=e5)
+    ready = app.test_client().get("/readyz")
+    assert ready.status_code == 200
+    assert "no latent terms" in ready.get_json()["warning"]
+    assert "reindex --if-stale" in ready.get_json()["warning"]
+    off = create_app(
+        {"TESTING": True},
+        settings=settings.replace(embeddings_dir=copy, latent_terms=False),
+        embedder=e5,
+    )
+    assert "warning" not in off.test_client().get("/readyz").get_json()

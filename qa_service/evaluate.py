@@ -429,6 +429,12 @@ def _fit_best(table: dict, outcomes: Sequence[Outcome]) -> tuple[AbstainRule, st
 # --- output -------------------------------------------------------------------------------
 
 
+def _ratio(value: float | None) -> str:
+    """Two decimals; "n/a" for a ratio with nothing to divide by (NaN in memory, null once
+    the report went through JSON)."""
+    return "n/a" if value is None or math.isnan(value) else f"{value:.2f}"
+
+
 def table_lines(report: dict) -> list[str]:
     """A fixed-width table: one row per method, r@1 / r@5 / MRR per language."""
     cols = [*LANGS, "all"]
@@ -457,8 +463,8 @@ def table_lines(report: dict) -> list[str]:
                 )
         a = res["all"]["abstention"]
         lines.append(
-            f"  {name}: " + "; ".join(parts) + f"  (precision {a['precision']:.2f}, "
-            f"recall {a['recall']:.2f})"
+            f"  {name}: " + "; ".join(parts) + f"  (precision {_ratio(a['precision'])}, "
+            f"recall {_ratio(a['recall'])})"
         )
     return lines
 

@@ -19,6 +19,8 @@ from qa_service.evaluate import (
     mrr_at,
     recall_at,
     summarize,
+    table_lines,
+    to_json,
 )
 
 from .conftest import DATA
@@ -72,6 +74,15 @@ def test_summarize_per_language():
     assert s["all"]["questions"] == 4
     assert s["ru"]["abstention"]["recall"] == 1.0
     assert "kk" not in s
+
+
+def test_table_reads_a_report_back_from_json():
+    """Nothing abstained: precision has nothing to divide by (NaN, null in JSON)."""
+    outcomes = [Outcome("q1", "en", True, 1, False, {}, 1.0)]
+    report = {"methods": {"hybrid": summarize(outcomes, abstains=True)}}
+    for r in (report, json.loads(to_json(report))):
+        lines = "\n".join(table_lines(r))
+        assert "precision n/a" in lines and "hybrid" in lines
 
 
 def test_calibration_separates_a_clear_case():

@@ -103,6 +103,22 @@ def is_hit(passage_text: str, evidence: str) -> bool:
     return match.size * 2 >= len(evidence)
 
 
+def highlight_hit(passage: Passage, highlight: Sequence[tuple[int, int]], evidence: str) -> bool:
+    """Whether a highlighted sentence carries (part of) the evidence: it is one of the
+    passage's sentences that the evidence's place in the passage overlaps. Evidence often
+    spans two sentences; highlighting either is pointing at the answer."""
+    text = passage.text
+    start = text.find(evidence)
+    if start >= 0:
+        region = (start, start + len(evidence))
+    else:
+        matcher = SequenceMatcher(None, text, evidence, autojunk=False)
+        match = matcher.find_longest_match(0, len(text), 0, len(evidence))
+        region = (match.a, match.a + match.size)
+    answering = {(a, b) for a, b in passage.sentences if min(b, region[1]) - max(a, region[0]) >= 5}
+    return any(tuple(span) in answering for span in highlight)
+
+
 def first_hit_rank(texts: Sequence[str], evidence: str) -> int | None:
     """1-based rank of the first hit among ``texts``, or None."""
     for rank, text in enumerate(texts, 1):
@@ -150,6 +166,9 @@ class Outcome:
     abstained: bool
     signals: dict[str, float] = field(default_factory=dict)
     ms: float = 0.0
+    # When the passage ranked first answers: whether its highlighted sentence(s) hold the
+    # evidence (None otherwise: nothing to judge the highlight on).
+    highlighted: bool | None = None
 
 
 def summarize(outcomes: Sequence[Outcome], abstains: bool) -> dict:
@@ -166,6 +185,10 @@ def summarize(outcomes: Sequence[Outcome], abstains: bool) -> dict:
             "recall@5": recall_at(ranks, 5),
             "mrr@10": mrr_at(ranks),
         }
+        judged = [o.highlighted for o in group if o.highlighted is not None]
+        # Of the questions whose first passage answers, the share whose highlight does.
+        row["highlight@1"] = sum(judged) / len(judged) if judged else math.nan
+        row["highlight_judged"] = len(judged)
         if abstains:
             row["abstention"] = abstention_scores(
                 [o.answerable for o in group], [o.abstained for o in group]
@@ -230,6 +253,10 @@ def run_method(searcher: Searcher, questions: Sequence[Question]) -> list[Outcom
     for q in questions:
         answer = searcher.ask(q.question, k=DEPTH, lang=q.lang)
         rank = first_hit_rank([h.passage.text for h in answer.ranked], q.evidence or "")
+        highlighted = None
+        if q.answerable and rank == 1:
+            top = answer.ranked[0]
+            highlighted = highlight_hit(top.passage, top.highlight, q.evidence or "")
         outcomes.append(
             Outcome(
                 id=q.id,
@@ -239,6 +266,7 @@ def run_method(searcher: Searcher, questions: Sequence[Question]) -> list[Outcom
                 abstained=answer.abstained,
                 signals=answer.signals,
                 ms=answer.took_ms,
+                highlighted=highlighted,
             )
         )
     return outcomes
@@ -448,6 +476,17 @@ def table_lines(report: dict) -> list[str]:
                 f"{r['recall@1']:>8.2f}{r['recall@5']:>6.2f}{r['mrr@10']:>8.2f}" if r else " " * 22
             )
         lines.append(f"{name:<16}" + "".join(cells))
+    lines.append("")
+    lines.append("highlight (first passage answers: its highlighted sentences hold the evidence):")
+    for name, res in report["methods"].items():
+        if "abstention" not in res.get("all", {}):
+            continue
+        parts = [
+            f"{c} {round(r['highlight@1'] * r['highlight_judged'])}/{r['highlight_judged']}"
+            for c in cols
+            if (r := res.get(c)) and r.get("highlight_judged")
+        ]
+        lines.append(f"  {name}: " + "; ".join(parts))
     lines.append("")
     lines.append("abstention (unanswerable abstained / answerable wrongly abstained):")
     for name, res in report["methods"].items():

@@ -14,6 +14,7 @@ from qa_service.evaluate import (
     abstention_scores,
     calibrate,
     first_hit_rank,
+    highlight_hit,
     is_hit,
     load_questions,
     mrr_at,
@@ -35,6 +36,21 @@ def test_is_hit_contains_or_shares_half_the_evidence():
     assert is_hit("... the number of deputies will", evidence)
     assert not is_hit("the number of seats", evidence)
     assert not is_hit("Deputies and 145 and number", evidence)
+
+
+def test_highlight_hit_is_a_sentence_that_carries_the_evidence():
+    from qa_service.passages import Passage
+
+    text = "The draft changes the name. Now there will be 145 deputies. It was said in Astana."
+    spans = ((0, 27), (28, 59), (60, 82))
+    passage = Passage("p", "a", 0, text, 0, len(text), spans)
+    assert highlight_hit(passage, [spans[1]], "there will be 145 deputies")
+    assert not highlight_hit(passage, [spans[0]], "there will be 145 deputies")
+    # Evidence over two sentences: either one is pointing at the answer.
+    assert highlight_hit(passage, [spans[2]], "145 deputies. It was said")
+    # Not quoted exactly (quotes stripped, say): the longest shared run locates it.
+    assert highlight_hit(passage, [spans[1]], "Now there will be 145 deputies!")
+    assert not highlight_hit(passage, [], "there will be 145 deputies")
 
 
 def test_first_hit_rank():
@@ -63,7 +79,7 @@ def test_abstention_precision_and_recall():
 
 def test_summarize_per_language():
     outcomes = [
-        Outcome("1", "en", True, 1, False),
+        Outcome("1", "en", True, 1, False, highlighted=True),
         Outcome("2", "en", True, 3, False),
         Outcome("3", "ru", True, None, False),
         Outcome("4", "ru", False, None, True),
@@ -73,6 +89,8 @@ def test_summarize_per_language():
     assert s["ru"]["recall@5"] == 0.0
     assert s["all"]["questions"] == 4
     assert s["ru"]["abstention"]["recall"] == 1.0
+    assert (s["en"]["highlight@1"], s["en"]["highlight_judged"]) == (1.0, 1)
+    assert math.isnan(s["ru"]["highlight@1"])
     assert "kk" not in s
 
 

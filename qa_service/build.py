@@ -117,17 +117,29 @@ def embed_passages(
     progress: Callable[[int], None] | None = None,
 ) -> tuple[np.ndarray, int, int]:
     """Vectors for ``texts``, taking cached ones by key; returns (vectors, embedded, reused)."""
-    vectors = np.zeros((len(texts), embedder.dim), dtype=np.float32)
+    return _encode_cached(embedder.encode_passages, (embedder.dim,), texts, keys, cache, progress)
+
+
+def _encode_cached(
+    encode: Callable[[list[str]], np.ndarray],
+    row_shape: tuple[int, ...],
+    texts: list[str],
+    keys: list[str],
+    cache: dict[str, np.ndarray],
+    progress: Callable[[int], None] | None = None,
+) -> tuple[np.ndarray, int, int]:
+    """``encode`` the texts whose key is not in ``cache``, in batches; the rest from it."""
+    rows = np.zeros((len(texts), *row_shape), dtype=np.float32)
     todo = [i for i, key in enumerate(keys) if key not in cache]
     for i, key in enumerate(keys):
         if key in cache:
-            vectors[i] = cache[key]
+            rows[i] = cache[key]
     for start in range(0, len(todo), BATCH):
         batch = todo[start : start + BATCH]
-        vectors[batch] = embedder.encode_passages([texts[i] for i in batch])
+        rows[batch] = encode([texts[i] for i in batch])
         if progress:
             progress(len(batch))
-    return vectors, len(todo), len(texts) - len(todo)
+    return rows, len(todo), len(texts) - len(todo)
 
 
 def embed_sentences(embeddings_dir: Path, embedder: Embedder, passages: list) -> np.ndarray:
@@ -149,19 +161,15 @@ def embed_latent_terms(
 ) -> np.ndarray | None:
     """Each passage's latent terms (None for a backend without them), reusing the live
     build's by passage content hash."""
-    if not getattr(embedder, "latent_dim", 0):
+    if not getattr(embedder, "latent_dim", 0) or not passages:
         return None
+    shape = (2, LATENT_TERMS)
     cache = idx.reusable_latent_terms(embeddings_dir, embedder.name, embedder.version)
-    cache = {key: row for key, row in cache.items() if row.shape == (2, LATENT_TERMS)}
-    todo = [i for i, p in enumerate(passages) if p.content_hash not in cache]
-    fresh = {}
-    for start in range(0, len(todo), BATCH):
-        batch = todo[start : start + BATCH]
-        terms = embedder.encode_latent([passages[i].text for i in batch])
-        for i, row in zip(batch, terms, strict=True):
-            fresh[i] = row
-    rows = [fresh[i] if i in fresh else cache[p.content_hash] for i, p in enumerate(passages)]
-    return np.stack(rows).astype(np.float32) if rows else None
+    cache = {key: row for key, row in cache.items() if row.shape == shape}
+    texts = [p.text for p in passages]
+    keys = [p.content_hash for p in passages]
+    terms, _, _ = _encode_cached(embedder.encode_latent, shape, texts, keys, cache)
+    return terms
 
 
 def verify_build(loaded: idx.LoadedIndex, samples: int = 20) -> None:

@@ -476,11 +476,11 @@ def table_lines(report: dict) -> list[str]:
                 f"{r['recall@1']:>8.2f}{r['recall@5']:>6.2f}{r['mrr@10']:>8.2f}" if r else " " * 22
             )
         lines.append(f"{name:<16}" + "".join(cells))
+    # The service's own rankings (the hybrids): the ones that highlight and abstain for real.
+    served = [(n, r) for n, r in report["methods"].items() if "abstention" in r.get("all", {})]
     lines.append("")
     lines.append("highlight (first passage answers: its highlighted sentences hold the evidence):")
-    for name, res in report["methods"].items():
-        if "abstention" not in res.get("all", {}):
-            continue
+    for name, res in served:
         parts = [
             f"{c} {round(r['highlight@1'] * r['highlight_judged'])}/{r['highlight_judged']}"
             for c in cols
@@ -489,9 +489,7 @@ def table_lines(report: dict) -> list[str]:
         lines.append(f"  {name}: " + "; ".join(parts))
     lines.append("")
     lines.append("abstention (unanswerable abstained / answerable wrongly abstained):")
-    for name, res in report["methods"].items():
-        if "abstention" not in res.get("all", {}):
-            continue
+    for name, res in served:
         parts = []
         for c in cols:
             a = res.get(c, {}).get("abstention")

@@ -21,7 +21,7 @@ import json
 import os
 import shutil
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -392,30 +392,32 @@ def load_build(build_dir: Path, embedder_name: str, embedder_version: str, dim: 
 
 
 def _load_sentence_vectors(build_dir: Path, passages: list[Passage], dim: int):
-    path = build_dir / SENTENCE_VECTORS
-    if not path.is_file():
-        return None
-    try:
-        vectors = np.load(path, mmap_mode="r")
-    except (ValueError, OSError) as exc:
-        raise IndexCorrupt(f"{path}: unreadable ({exc})") from None
     rows = sum(len(p.sentences) for p in passages)
-    if vectors.shape != (rows, dim):
-        raise IndexCorrupt(f"{path}: shape {vectors.shape}, expected ({rows}, {dim})")
-    return vectors
+    return _load_optional(
+        build_dir / SENTENCE_VECTORS, lambda shape: shape == (rows, dim), f"({rows}, {dim})"
+    )
 
 
 def _load_latent_terms(build_dir: Path, passages: int):
-    path = build_dir / LATENT_TERMS
+    return _load_optional(
+        build_dir / LATENT_TERMS,
+        lambda shape: len(shape) == 3 and shape[:2] == (passages, 2),
+        f"({passages}, 2, k)",
+    )
+
+
+def _load_optional(path: Path, fits: Callable[[tuple], bool], expected: str):
+    """An optional array of a build, memory-mapped: None when the build predates it, an
+    ``IndexCorrupt`` naming the file when it is there but unreadable or misshapen."""
     if not path.is_file():
         return None
     try:
-        terms = np.load(path, mmap_mode="r")
+        array = np.load(path, mmap_mode="r")
     except (ValueError, OSError) as exc:
         raise IndexCorrupt(f"{path}: unreadable ({exc})") from None
-    if terms.ndim != 3 or terms.shape[:2] != (passages, 2):
-        raise IndexCorrupt(f"{path}: shape {terms.shape}, expected ({passages}, 2, k)")
-    return terms
+    if not fits(array.shape):
+        raise IndexCorrupt(f"{path}: shape {array.shape}, expected {expected}")
+    return array
 
 
 def _live_store(

@@ -24,16 +24,18 @@ ARG PIP_EXTRA_INDEX_URL
 RUN pip install "torch==${TORCH_VERSION}"
 
 WORKDIR /app
-# Editable: templates and static files are read from /app/web next to the package.
-COPY pyproject.toml README.md ./
-COPY qa_service ./qa_service
-COPY web ./web
-COPY scripts ./scripts
-RUN pip install -e .
+# A wheel, as any user installs it: templates, static files, catalogs and the abstention
+# rule are package data. The source tree is removed after the install.
+COPY pyproject.toml README.md /src/
+COPY qa_service /src/qa_service
+COPY web /src/web
+RUN pip install /src && rm -rf /src
 
 # The bundled corpus is indexed at build time: the image answers on its own. A named
 # volume mounted at /app/embeddings starts as a copy of this index.
 COPY corpus ./corpus
+ENV QA_CORPUS_DIR=/app/corpus \
+    QA_EMBEDDINGS_DIR=/app/embeddings
 RUN referendum-qa reindex --quiet \
     && mkdir -p /app/var \
     && chown -R qa:qa /app/embeddings /app/var

@@ -20,6 +20,7 @@ rule and a change to it is reviewed like code.
 
 from __future__ import annotations
 
+import importlib.resources
 import json
 import math
 import re
@@ -27,7 +28,8 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-RULE_FILE = Path(__file__).resolve().parent / "abstain.json"
+# Package data: shipped in the wheel beside this module.
+RULE_FILE = Path(str(importlib.resources.files("qa_service") / "abstain.json"))
 SIGNALS = ("top", "z", "margin", "gap", "coverage", "agree", "type", "latent")
 
 # Answer types a question announces, in kk/ru/en, and what an answering sentence must hold.

@@ -9,16 +9,15 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
-from pathlib import Path
 from typing import Any
 
 from flask import Flask, Response, request
 
 from .config import Settings
 from .embedder import Embedder
+from .resources import web_dir
 from .service import QAService
 
-WEB_DIR = Path(__file__).resolve().parent.parent / "web"
 QA_KEY = "qa"
 
 
@@ -31,10 +30,11 @@ def create_app(
     """Build the app. ``test_config`` holds Flask keys and/or setting names (lower or upper
     case); ``embedder`` lets tests and the CLI share an already loaded model."""
     settings = settings or Settings.load(test_config)
+    web = web_dir()
     app = Flask(
         __name__,
-        template_folder=str(WEB_DIR / "templates"),
-        static_folder=str(WEB_DIR / "static"),
+        template_folder=str(web / "templates"),
+        static_folder=str(web / "static"),
         static_url_path="/static",
     )
     app.config.from_mapping(

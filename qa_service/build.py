@@ -21,7 +21,7 @@ import numpy as np
 from . import index as idx
 from .config import Settings
 from .corpus import CorpusReport, SourceError, read_corpus, source_files
-from .embedder import LATENT_TERMS, Embedder
+from .embedder import LATENT_TERMS, Embedder, EmbedderId
 from .passages import MAX_WORDS, MIN_WORDS, TARGET_WORDS, split_corpus
 
 # Bumped when passage cutting changes, so that a stale index is detected as such.
@@ -31,8 +31,6 @@ PIPELINE_VERSION = f"3;{MIN_WORDS},{TARGET_WORDS},{MAX_WORDS}"
 BATCH = 32
 
 # Exit codes of `referendum-qa reindex` (documented in the README).
-EXIT_OK = 0
-EXIT_ERROR = 1
 EXIT_INVALID_SOURCES = 3
 EXIT_BUILD_FAILED = 4
 
@@ -88,8 +86,12 @@ def corpus_hash(corpus_dir: Path) -> str:
     return digest.hexdigest()
 
 
-def is_stale(settings: Settings, embedder_name: str) -> str | None:
-    """Why the live index should be rebuilt (a sentence), or None when it is up to date."""
+def is_stale(settings: Settings, want: EmbedderId) -> str | None:
+    """Why the live index should be rebuilt (a sentence), or None when it is up to date.
+
+    The embedder is compared exactly as ``load_build`` compares it (``EmbedderId``): a
+    build that workers would refuse is never "up to date".
+    """
     live = idx.current_build(settings.embeddings_dir)
     if live is None:
         return "no index has been built yet"
@@ -97,11 +99,9 @@ def is_stale(settings: Settings, embedder_name: str) -> str | None:
         manifest = idx.read_manifest(live)
     except idx.IndexError_ as exc:
         return str(exc)
-    if manifest.embedder.get("name") != embedder_name:
-        return (
-            f"the live index was built with {manifest.embedder.get('name')!r}, "
-            f"not {embedder_name!r}"
-        )
+    built = EmbedderId.from_dict(manifest.embedder)
+    if built != want:
+        return f"the live index was built with {built}, not {want}"
     if manifest.corpus_hash != corpus_hash(settings.corpus_dir):
         return "the corpus, or how passages are cut and stored, changed since the last build"
     if manifest.format_version != idx.FORMAT_VERSION:
@@ -148,7 +148,7 @@ def embed_sentences(embeddings_dir: Path, embedder: Embedder, passages: list) ->
     from .passages import sentence_key, sentence_texts
 
     texts = sentence_texts(passages)
-    cache = idx.reusable_sentence_vectors(embeddings_dir, embedder.name, embedder.version)
+    cache = idx.reusable_sentence_vectors(embeddings_dir, EmbedderId.of(embedder))
     unique = list(dict.fromkeys(texts))
     keys = [sentence_key(t) for t in unique]
     vectors, _, _ = embed_passages(embedder, unique, keys, cache)
@@ -164,7 +164,7 @@ def embed_latent_terms(
     if not getattr(embedder, "latent_dim", 0) or not passages:
         return None
     shape = (2, LATENT_TERMS)
-    cache = idx.reusable_latent_terms(embeddings_dir, embedder.name, embedder.version)
+    cache = idx.reusable_latent_terms(embeddings_dir, EmbedderId.of(embedder))
     cache = {key: row for key, row in cache.items() if row.shape == shape}
     texts = [p.text for p in passages]
     keys = [p.content_hash for p in passages]
@@ -224,7 +224,7 @@ def reindex(
         summary.seconds = time.perf_counter() - started
         return summary
 
-    cache = idx.reusable_vectors(settings.embeddings_dir, embedder.name, embedder.version)
+    cache = idx.reusable_vectors(settings.embeddings_dir, EmbedderId.of(embedder))
     keys = [p.content_hash for p in passages]
     if on_total:
         on_total(sum(1 for k in keys if k not in cache))
@@ -237,7 +237,7 @@ def reindex(
     kind = idx.choose_index_type(settings.index_type, len(passages))
     manifest = idx.Manifest(
         build_id=idx.new_build_id(chash),
-        embedder={"name": embedder.name, "version": embedder.version, "dim": embedder.dim},
+        embedder=EmbedderId.of(embedder).to_dict(),
         corpus_hash=chash,
         articles=len(report.articles),
         passages=len(passages),
@@ -259,7 +259,7 @@ def reindex(
     except OSError as exc:
         raise BuildError(f"the new build failed ({exc}); the live index was left in place") from exc
     try:
-        loaded = idx.load_build(build_dir, embedder.name, embedder.version, embedder.dim)
+        loaded = idx.load_build(build_dir, EmbedderId.of(embedder))
         verify_build(loaded)
     except (OSError, idx.IndexError_, BuildError) as exc:
         # A written build that fails its check must not stay around as a rollback target.

@@ -7,6 +7,7 @@ options); subcommands load the embedder only when they need it. User errors end 
 
 from __future__ import annotations
 
+import importlib
 import json
 import os
 import shutil
@@ -24,6 +25,22 @@ from .config import Settings
 class Context:
     settings: Settings
 
+    def require_data(self) -> None:
+        """Stop with one line and exit code 2 when there is neither a corpus nor an index.
+
+        Installed from a wheel and run outside the repository, the defaults (``./corpus``,
+        ``./embeddings``) usually point nowhere; say which settings to give instead of
+        failing later with a traceback or an empty service.
+        """
+        s = self.settings
+        if not s.corpus_dir.is_dir() and not s.embeddings_dir.is_dir():
+            click.echo(
+                f"Error: no corpus at {s.corpus_dir} and no index at {s.embeddings_dir}: "
+                "set QA_CORPUS_DIR and/or QA_EMBEDDINGS_DIR (or --corpus/--embeddings)",
+                err=True,
+            )
+            sys.exit(2)
+
     def embedder(self):
         from .embedder import EmbedderError, load_embedder
 
@@ -36,7 +53,35 @@ class Context:
 pass_context = click.make_pass_decorator(Context)
 
 
-@click.group()
+class LazyGroup(click.Group):
+    """A command group whose maintainer tools are imported only when invoked.
+
+    ``serve``, ``reindex`` and ``ask`` must not pull the lab (evaluation, benchmarks,
+    matplotlib) into memory; ``eval`` and ``bench`` live in ``qa_service.lab`` and are
+    registered here by dotted path (the pattern from click's documentation).
+    """
+
+    def __init__(self, *args, lazy: dict[str, str] | None = None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.lazy = dict(lazy or {})
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted([*super().list_commands(ctx), *self.lazy])
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name in self.lazy:
+            module, attr = self.lazy[name].rsplit(".", 1)
+            return getattr(importlib.import_module(module), attr)
+        return super().get_command(ctx, name)
+
+
+@click.group(
+    cls=LazyGroup,
+    lazy={
+        "bench": "qa_service.lab.bench.bench",
+        "eval": "qa_service.lab.quality_cli.eval_command",
+    },
+)
 @click.option("--corpus", "corpus_dir", type=click.Path(path_type=Path), help="Corpus folder.")
 @click.option(
     "--embeddings", "embeddings_dir", type=click.Path(path_type=Path), help="Index folder."
@@ -84,10 +129,12 @@ def reindex(ctx: Context, dry_run, skip_invalid, if_stale, index_type, quiet) ->
     3 invalid sources, nothing replaced; 4 the build or its verification failed,
     nothing replaced.
     """
+    ctx.require_data()
     from tqdm import tqdm
 
     from .build import BuildError, is_stale
     from .build import reindex as run_reindex
+    from .embedder import EmbedderId
 
     settings = ctx.settings
     if index_type:
@@ -95,14 +142,13 @@ def reindex(ctx: Context, dry_run, skip_invalid, if_stale, index_type, quiet) ->
             settings = settings.replace(index_type=index_type)
         except ValueError as exc:
             raise click.ClickException(str(exc)) from None
-    if if_stale and not dry_run:
-        name = _embedder_name(settings.embedder)
-        reason = is_stale(settings, name)
+    embedder = None if dry_run else ctx.embedder()
+    if if_stale and embedder is not None:
+        reason = is_stale(settings, EmbedderId.of(embedder))
         if reason is None:
             click.echo("index is up to date")
             return
         click.echo(f"reindexing: {reason}")
-    embedder = None if dry_run else ctx.embedder()
     bar = None
 
     def on_total(total: int) -> None:
@@ -134,13 +180,6 @@ def reindex(ctx: Context, dry_run, skip_invalid, if_stale, index_type, quiet) ->
     click.echo("\n".join(summary.lines()))
 
 
-def _embedder_name(spec: str) -> str:
-    """The name an embedder will report, without loading it (for the staleness check)."""
-    if spec in ("e5-small", "minilm"):
-        return spec
-    return f"st:{Path(spec).name}"
-
-
 @cli.command()
 @click.argument("question")
 @click.option("-k", default=None, type=click.IntRange(1, 20), help="How many passages.")
@@ -149,6 +188,7 @@ def _embedder_name(spec: str) -> str:
 @pass_context
 def ask(ctx: Context, question: str, k: int | None, lang: str | None, as_json: bool) -> None:
     """Print the passages that answer QUESTION, with score and attribution."""
+    ctx.require_data()
     from .service import QAService, Unavailable
 
     service = QAService(ctx.settings, embedder=ctx.embedder())
@@ -209,6 +249,7 @@ def _highlighted(hit, styled: bool) -> str:
 @pass_context
 def serve(ctx: Context, host, port, workers, dev) -> None:
     """Serve the page, the widget and the API (gunicorn; each worker loads the index once)."""
+    ctx.require_data()
     settings = ctx.settings.replace(
         **{
             k: v
@@ -240,20 +281,9 @@ def _settings_env(settings: Settings) -> dict[str, str]:
     return {f"QA_{f.name.upper()}": str(getattr(settings, f.name)) for f in fields(settings)}
 
 
-def main() -> None:  # pragma: no cover - console entry point
-    cli(prog_name="referendum-qa")
-
-
-from .bench import bench  # noqa: E402 - registered after the group is defined
-
-cli.add_command(bench)
-
+from .feedback_cli import feedback_group  # noqa: E402 - registered after the group
 from .lifecycle import builds_command, rollback_command  # noqa: E402 - after the group
 
 cli.add_command(rollback_command)
 cli.add_command(builds_command)
-
-from .quality_cli import eval_command, feedback_group  # noqa: E402 - after the group
-
-cli.add_command(eval_command)
 cli.add_command(feedback_group)

@@ -20,6 +20,8 @@ import importlib.metadata
 import importlib.resources
 import threading
 from collections import OrderedDict
+from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol, runtime_checkable
 
@@ -29,6 +31,32 @@ DEFAULT = "e5-small"
 # Strongest latent terms kept per text: 64 retrieved better than 256 on the dev set (the
 # weaker terms are generic; docs/quality.md) and keeps a passage's terms at 512 bytes.
 LATENT_TERMS = 64
+
+
+@dataclass(frozen=True)
+class EmbedderId:
+    """Which model made a set of vectors. Vectors from another name, version or dimension
+    live in another space, so every comparison (loading a build, reusing vectors at
+    reindex, ``reindex --if-stale``) goes through this one equality."""
+
+    name: str
+    version: str
+    dim: int
+
+    @classmethod
+    def of(cls, embedder: Embedder) -> EmbedderId:
+        return cls(str(embedder.name), str(embedder.version), int(embedder.dim))
+
+    @classmethod
+    def from_dict(cls, data: Mapping) -> EmbedderId:
+        """From a manifest's ``embedder`` record; missing fields never equal a real id."""
+        return cls(str(data.get("name")), str(data.get("version")), int(data.get("dim") or 0))
+
+    def to_dict(self) -> dict:
+        return {"name": self.name, "version": self.version, "dim": self.dim}
+
+    def __str__(self) -> str:
+        return f"{self.name!r} ({self.version}, dim {self.dim})"
 
 
 @runtime_checkable

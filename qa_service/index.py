@@ -28,6 +28,7 @@ from pathlib import Path
 import numpy as np
 
 from .corpus import Article
+from .embedder import EmbedderId
 from .passages import Passage
 
 FORMAT_VERSION = 1
@@ -329,19 +330,18 @@ def read_manifest(build_dir: Path) -> Manifest:
         raise IndexCorrupt(f"{path}: unreadable manifest ({exc})") from None
 
 
-def check_embedder(manifest: Manifest, name: str, version: str, dim: int, where: Path) -> None:
+def check_embedder(manifest: Manifest, want: EmbedderId, where: Path) -> None:
     """Refuse vectors made by another model: their scores would be meaningless."""
-    built = manifest.embedder
-    if (built.get("name"), built.get("dim")) != (name, dim) or built.get("version") != version:
+    built = EmbedderId.from_dict(manifest.embedder)
+    if built != want:
         raise IndexMismatch(
-            f"{where}: index was built with embedder {built.get('name')!r} "
-            f"({built.get('version')}, dim {built.get('dim')}), but the service is configured "
-            f"for {name!r} ({version}, dim {dim}). Run `referendum-qa reindex` for this "
-            f"embedder, or set QA_EMBEDDER={built.get('name')}."
+            f"{where}: index was built with embedder {built}, but the service is configured "
+            f"for {want}. Run `referendum-qa reindex` for this embedder, or set "
+            f"QA_EMBEDDER={built.name}."
         )
 
 
-def load_build(build_dir: Path, embedder_name: str, embedder_version: str, dim: int) -> LoadedIndex:
+def load_build(build_dir: Path, want: EmbedderId) -> LoadedIndex:
     """Load and check one build; raises an ``IndexError_`` naming the bad file."""
     import faiss
 
@@ -354,7 +354,8 @@ def load_build(build_dir: Path, embedder_name: str, embedder_version: str, dim: 
             f"{build_dir}/manifest.json: format version {manifest.format_version}, this "
             f"service reads {FORMAT_VERSION}; run `referendum-qa reindex`"
         )
-    check_embedder(manifest, embedder_name, embedder_version, dim, build_dir)
+    check_embedder(manifest, want, build_dir)
+    dim = want.dim
     for name in FILES:
         if not (build_dir / name).is_file():
             raise IndexCorrupt(f"{build_dir / name}: missing")
@@ -421,7 +422,7 @@ def _load_optional(path: Path, fits: Callable[[tuple], bool], expected: str):
 
 
 def _live_store(
-    embeddings_dir: Path, name: str, version: str, vectors_file: str
+    embeddings_dir: Path, want: EmbedderId, vectors_file: str
 ) -> tuple[list[Passage], np.ndarray] | None:
     """The live build's passages and one of its vector files, if this embedder made them.
 
@@ -432,7 +433,7 @@ def _live_store(
         return None
     try:
         manifest = read_manifest(live)
-        if (manifest.embedder.get("name"), manifest.embedder.get("version")) != (name, version):
+        if EmbedderId.from_dict(manifest.embedder) != want:
             return None
         passages = [Passage.from_dict(d) for d in _read_jsonl(live / "passages.jsonl")]
         vectors = np.load(live / vectors_file)
@@ -441,13 +442,11 @@ def _live_store(
     return passages, vectors
 
 
-def reusable_sentence_vectors(
-    embeddings_dir: Path, name: str, version: str
-) -> dict[str, np.ndarray]:
+def reusable_sentence_vectors(embeddings_dir: Path, want: EmbedderId) -> dict[str, np.ndarray]:
     """Sentence vectors of the live build keyed by sentence text hash, if this embedder's."""
     from .passages import sentence_key, sentence_texts
 
-    store = _live_store(embeddings_dir, name, version, SENTENCE_VECTORS)
+    store = _live_store(embeddings_dir, want, SENTENCE_VECTORS)
     if store is None:
         return {}
     texts = sentence_texts(store[0])
@@ -457,9 +456,9 @@ def reusable_sentence_vectors(
     return {sentence_key(t): vectors[i] for i, t in enumerate(texts)}
 
 
-def reusable_latent_terms(embeddings_dir: Path, name: str, version: str) -> dict[str, np.ndarray]:
+def reusable_latent_terms(embeddings_dir: Path, want: EmbedderId) -> dict[str, np.ndarray]:
     """Latent terms of the live build keyed by passage content hash, if this embedder's."""
-    store = _live_store(embeddings_dir, name, version, LATENT_TERMS)
+    store = _live_store(embeddings_dir, want, LATENT_TERMS)
     if store is None or len(store[0]) != len(store[1]) or store[1].ndim != 3:
         return {}
     return {p.content_hash: store[1][i] for i, p in enumerate(store[0])}
@@ -523,9 +522,9 @@ def prune_builds(embeddings_dir: Path, keep: int) -> list[Path]:
     return removed
 
 
-def reusable_vectors(embeddings_dir: Path, name: str, version: str) -> dict[str, np.ndarray]:
+def reusable_vectors(embeddings_dir: Path, want: EmbedderId) -> dict[str, np.ndarray]:
     """Vectors of the live build keyed by passage content hash, if made by this embedder."""
-    store = _live_store(embeddings_dir, name, version, "vectors.npy")
+    store = _live_store(embeddings_dir, want, "vectors.npy")
     if store is None:
         return {}
     passages, vectors = store

@@ -19,7 +19,7 @@ from pathlib import Path
 import click
 
 from . import index as idx
-from .embedder import Embedder
+from .embedder import Embedder, EmbedderId
 
 log = logging.getLogger(__name__)
 
@@ -59,7 +59,7 @@ def builds(embeddings_dir: Path) -> list[BuildInfo]:
 def _check(build_dir: Path, embedder: Embedder) -> idx.LoadedIndex:
     from .build import BuildError, verify_build
 
-    loaded = idx.load_build(build_dir, embedder.name, embedder.version, embedder.dim)
+    loaded = idx.load_build(build_dir, EmbedderId.of(embedder))
     try:
         verify_build(loaded)
     except BuildError as exc:
@@ -136,6 +136,7 @@ def rollback_command(ctx, to: str | None) -> None:
 
     Running services switch to it between requests, as after a reindex.
     """
+    ctx.require_data()
     try:
         done = rollback(ctx.settings.embeddings_dir, ctx.embedder(), to)
     except LifecycleError as exc:
@@ -147,6 +148,7 @@ def rollback_command(ctx, to: str | None) -> None:
 @click.pass_obj
 def builds_command(ctx) -> None:
     """List the kept index builds, oldest first; `*` marks the live one."""
+    ctx.require_data()
     found = builds(ctx.settings.embeddings_dir)
     if not found:
         raise click.ClickException(

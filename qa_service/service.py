@@ -17,7 +17,7 @@ from pathlib import Path
 
 from . import index as idx
 from .config import Settings
-from .embedder import CachedEmbedder, Embedder, load_embedder
+from .embedder import CachedEmbedder, Embedder, EmbedderId, load_embedder
 from .search import Searcher, SearchParams
 
 log = logging.getLogger(__name__)
@@ -80,7 +80,7 @@ class QAService:
             embedder = self.embedder
             idx.set_search_threads(self.settings.faiss_threads)
             try:
-                loaded = idx.load_build(target, embedder.name, embedder.version, embedder.dim)
+                loaded = idx.load_build(target, EmbedderId.of(embedder))
             except idx.IndexError_ as exc:
                 self._problem = str(exc)
                 self._failed = target

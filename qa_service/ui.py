@@ -33,6 +33,7 @@ from werkzeug.exceptions import HTTPException
 
 from .api import ApiError, parse_ask
 from .i18n import LANG_NAMES, LANGS, Catalogs, negotiate
+from .resources import web_dir
 from .service import QAService, Unavailable
 from .text import clean_query
 
@@ -55,9 +56,7 @@ class AssetVersions:
 
 @bp.record_once
 def _setup(state) -> None:
-    from .app import WEB_DIR
-
-    state.app.extensions.setdefault(CATALOGS_KEY, Catalogs.load(WEB_DIR / "i18n"))
+    state.app.extensions.setdefault(CATALOGS_KEY, Catalogs.load(web_dir() / "i18n"))
     state.app.extensions.setdefault(ASSETS_KEY, AssetVersions())
 
 

@@ -94,6 +94,17 @@ def test_reindex_summary_dry_run_and_exit_codes(runner, corpus_dir, tmp_path):
         assert label in built.output
     again = runner.invoke(cli, [*base, "--if-stale"])
     assert again.exit_code == 0 and "up to date" in again.output
+    # Another embedder version (a model package upgrade) makes the build stale: workers
+    # would refuse it, so --if-stale must rebuild rather than say "up to date".
+    manifest_file = tmp_path / "emb" / "current" / "manifest.json"
+    manifest = json.loads(manifest_file.read_text(encoding="utf-8"))
+    manifest["embedder"]["version"] += "-older"
+    manifest_file.write_text(json.dumps(manifest), encoding="utf-8")
+    upgraded = runner.invoke(cli, [*base, "--if-stale", "--quiet"])
+    assert upgraded.exit_code == 0, upgraded.output
+    assert "reindexing:" in upgraded.output and "-older" in upgraded.output
+    assert "embedded:" in upgraded.output
+    assert "up to date" in runner.invoke(cli, [*base, "--if-stale"]).output
     (corpus_dir / "bad.md").write_text("no front matter\n", encoding="utf-8")
     invalid = runner.invoke(cli, [*base, "--quiet"])
     assert invalid.exit_code == 3

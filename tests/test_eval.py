@@ -8,7 +8,7 @@ import math
 import pytest
 
 from qa_service.cli import cli
-from qa_service.evaluate import (
+from qa_service.lab.evaluate import (
     EvalSetError,
     Outcome,
     abstention_scores,

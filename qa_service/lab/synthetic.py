@@ -22,9 +22,9 @@ from pathlib import Path
 
 import numpy as np
 
-from .corpus import Article, read_corpus
-from .embedder import Embedder
-from .passages import Passage, split_corpus
+from ..corpus import Article, read_corpus
+from ..embedder import Embedder, EmbedderId
+from ..passages import Passage, split_corpus
 
 RANK = 64  # directions of the topic subspace
 TOPIC_NOISE = 0.35  # norm of the low-rank noise added to a unit-norm mix
@@ -105,7 +105,7 @@ def synthetic_build(
     It is a normal build (manifest, passage store, vectors, FAISS index), so the service,
     ``load_build`` and the HTTP benchmark use it as they would a real corpus.
     """
-    from . import index as idx
+    from .. import index as idx
 
     vectors = synthetic_vectors(seed.vectors, n, rng_seed)
     articles: list[Article] = []
@@ -144,7 +144,7 @@ def synthetic_build(
     chash = hashlib.sha256(f"synthetic:{n}:{rng_seed}".encode()).hexdigest()
     manifest = idx.Manifest(
         build_id=idx.new_build_id(chash),
-        embedder={"name": embedder.name, "version": embedder.version, "dim": embedder.dim},
+        embedder=EmbedderId.of(embedder).to_dict(),
         corpus_hash=chash,
         articles=len(articles),
         passages=n,

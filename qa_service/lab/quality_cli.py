@@ -1,17 +1,14 @@
-"""`referendum-qa eval` and `referendum-qa feedback export`: the answer-quality tools.
+"""`referendum-qa eval`: the answer-quality tool.
 
-Kept apart from cli.py so that the command group stays small; cli.py registers both.
+Lab code: cli.py registers it lazily, so serving never imports the evaluation.
 """
 
 from __future__ import annotations
 
 import functools
-import sys
 from pathlib import Path
 
 import click
-
-from .cli import Context, pass_context
 
 DEFAULT_REPORT = Path("var/eval/report.json")
 
@@ -57,18 +54,17 @@ DEFAULT_REPORT = Path("var/eval/report.json")
     help="Also choose the abstention rule by cross-validation on this set and save it "
     "to qa_service/abstain.json (review the diff before committing).",
 )
-@pass_context
-def eval_command(
-    ctx: Context, question_sets, json_out, chart, backends, rule_file, calibrate
-) -> None:
+@click.pass_obj
+def eval_command(ctx, question_sets, json_out, chart, backends, rule_file, calibrate) -> None:
     """Compare BM25, dense (per embedder) and the hybrid on a labelled question set.
 
     Indexes are built in memory from the corpus; the live embeddings/ is not touched.
     Prints a table of recall@1, recall@5 and MRR@10 per language and the abstention
     counts; writes the JSON report and a bar chart.
     """
-    from .abstain import RULE_FILE
-    from .embedder import EmbedderError, load_embedder
+    ctx.require_data()
+    from ..abstain import RULE_FILE
+    from ..embedder import EmbedderError, load_embedder
     from .evaluate import (
         EvalSetError,
         calibrate_from,
@@ -128,37 +124,3 @@ def eval_command(
         curve = chart.with_name(chart.stem + "-abstention.png")
         write_curve(report["calibration"], curve)
         click.echo(f"curve:  {curve}")
-
-
-@click.group("feedback")
-def feedback_group() -> None:
-    """Reader feedback collected by POST /api/v1/feedback."""
-
-
-@feedback_group.command("export")
-@click.option(
-    "--out",
-    type=click.Path(path_type=Path, dir_okay=False),
-    help="File to write (JSON Lines); default: standard output.",
-)
-@pass_context
-def feedback_export(ctx: Context, out: Path | None) -> None:
-    """Write questions marked unhelpful, and those asked when no passage answered, in the
-    evaluation set format (answerable, article, evidence left for maintainers to label)."""
-    from .feedback import FeedbackStore, export_lines, export_unanswered
-
-    path = ctx.settings.feedback_db
-    if not path.exists():
-        raise click.ClickException(f"no feedback database at {path} (QA_FEEDBACK_DB)")
-    store = FeedbackStore(path)
-    try:
-        items = export_unanswered(store)
-    finally:
-        store.close()
-    text = export_lines(items)
-    if out is None:
-        sys.stdout.write(text)
-    else:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_text(text, encoding="utf-8")
-        click.echo(f"{len(items)} question(s) written to {out}", err=True)

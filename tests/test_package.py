@@ -1,0 +1,142 @@
+"""The package as users get it: every module imports on its own, serving never loads the
+lab, and a built wheel serves from another folder (no checkout next to it)."""
+
+from __future__ import annotations
+
+import json
+import pkgutil
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+import qa_service
+
+from .conftest import ROOT
+
+# wsgi builds the app at import (gunicorn's entry point) and __main__ runs the CLI.
+ENTRY_POINTS = {"qa_service.wsgi", "qa_service.__main__"}
+
+
+def _modules() -> list[str]:
+    found = ["qa_service"]
+    for info in pkgutil.walk_packages(qa_service.__path__, "qa_service."):
+        found.append(info.name)
+    return sorted(set(found) - ENTRY_POINTS)
+
+
+def _run(code: str, cwd: Path | None = None, env: dict | None = None) -> str:
+    done = subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(code)],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env=env,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    return done.stdout
+
+
+def test_every_module_imports_alone_in_a_fresh_interpreter():
+    """An import cycle hidden by import order (a imports b imports a) fails here: each
+    module is the first thing a fresh interpreter imports."""
+    modules = _modules()
+    assert "qa_service.lab.evaluate" in modules and "qa_service.search" in modules
+    failed = {}
+    for name in modules:
+        done = subprocess.run(
+            [sys.executable, "-c", f"import {name}"], capture_output=True, text=True, timeout=120
+        )
+        if done.returncode:
+            failed[name] = done.stderr.strip().splitlines()[-1:]
+    assert failed == {}
+
+
+@pytest.mark.slow
+def test_serving_never_imports_the_lab(built_index):
+    """After the app answers a question (and the CLI is loaded), no evaluation, benchmark,
+    synthetic-corpus or plotting module is in memory."""
+    settings, _ = built_index
+    out = _run(
+        f"""
+        import json, sys
+        import qa_service.cli
+        from qa_service.app import create_app
+        app = create_app({{"TESTING": True, "corpus_dir": {str(settings.corpus_dir)!r},
+                           "embeddings_dir": {str(settings.embeddings_dir)!r}}})
+        r = app.test_client().get("/api/v1/ask?q=referendum")
+        assert r.status_code == 200, r.status_code
+        assert app.test_client().get("/?q=referendum").status_code == 200
+        print(json.dumps(sorted(sys.modules)))
+        """
+    )
+    loaded = json.loads(out)
+    lab = [m for m in loaded if m.startswith(("qa_service.lab", "matplotlib"))]
+    assert lab == []
+    assert "qa_service.search" in loaded  # the check above ran against a real answer
+
+
+@pytest.mark.slow
+def test_wheel_serves_from_another_folder(tmp_path, built_index):
+    """Build the wheel, install it into an empty target, and serve from a folder with no
+    checkout: templates, static files, catalogs and the abstention rule are package data."""
+    settings, _ = built_index
+    wheels = tmp_path / "wheels"
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q"]
+        + ["-w", str(wheels), str(ROOT)],
+        check=True,
+        capture_output=True,
+        timeout=300,
+        cwd=tmp_path,
+    )
+    (wheel,) = wheels.glob("referendum_qa-*.whl")
+    target = tmp_path / "site"
+    subprocess.run(
+        [sys.executable, "-m", "pip", "install", "--no-deps", "-q", "--target", str(target)]
+        + [str(wheel)],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    env = {"PATH": "/usr/bin:/bin", "PYTHONPATH": str(target), "HF_HUB_OFFLINE": "1"}
+    out = _run(
+        f"""
+        import json, qa_service
+        from qa_service.abstain import RULE_FILE
+        from qa_service.app import create_app
+        app = create_app({{"TESTING": True, "corpus_dir": {str(settings.corpus_dir)!r},
+                           "embeddings_dir": {str(settings.embeddings_dir)!r},
+                           "feedback_db": "fb.sqlite3"}})
+        c = app.test_client()
+        codes = {{p: c.get(p).status_code
+                  for p in ("/", "/widget?lang=ru", "/embed.js", "/api/v1/ask?q=referendum")}}
+        page = c.get("/?lang=kk").get_data(as_text=True)
+        print(json.dumps({{"file": qa_service.__file__, "codes": codes,
+                          "rule": RULE_FILE.is_file(), "kk": "lang=\\"kk\\"" in page}}))
+        """,
+        cwd=elsewhere,
+        env=env,
+    )
+    report = json.loads(out.strip().splitlines()[-1])
+    assert report["file"].startswith(str(target))
+    assert set(report["codes"].values()) == {200}, report["codes"]
+    assert report["rule"] and report["kk"]
+
+
+def test_cli_without_corpus_or_index_says_so_and_exits_2(tmp_path):
+    done = subprocess.run(
+        [sys.executable, "-m", "qa_service", "ask", "When is the referendum?"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=120,
+    )
+    assert done.returncode == 2
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and "QA_CORPUS_DIR" in lines[0] and "Traceback" not in done.stderr

@@ -1,0 +1,1 @@
+"""Templates, static assets and message catalogs, shipped as ``qa_service.web``."""

@@ -156,11 +156,9 @@ def feedback() -> Response:
 @bp.get("/api/v1/articles")
 def articles() -> Response:
     searcher = _searcher_or_503(_service())
-    counts: dict[str, int] = {}
-    for p in searcher.index.passages:
-        counts[p.article_id] = counts.get(p.article_id, 0) + 1
+    rows = searcher.index.rows_by_article
     items = [
-        a.attribution() | {"passages": counts.get(a.id, 0)}
+        a.attribution() | {"passages": len(rows.get(a.id, ()))}
         for a in searcher.index.articles.values()
     ]
     return jsonify({"articles": items, "index": _index_info(searcher)})
@@ -173,9 +171,7 @@ def article(article_id: str) -> Response:
     if found is None:
         raise ApiError(404, "Not found", f"no article with id {article_id!r}")
     passages = [
-        {"id": p.id, "start": p.start, "end": p.end}
-        for p in searcher.index.passages
-        if p.article_id == article_id
+        {"id": p.id, "start": p.start, "end": p.end} for p in searcher.index.passages_of(article_id)
     ]
     body = found.attribution() | {"body": found.body, "passage_spans": passages}
     return jsonify({"article": body, "index": _index_info(searcher)})

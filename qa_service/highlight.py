@@ -5,7 +5,7 @@ question's, computed during ranking) plus two small bonuses that break near-ties
 sentences equally "on topic": one for the question's words it contains (the BM25 tokens,
 so names a Kazakh or Russian question bridged into English count), and one for holding
 the answer type the question asks for ("how many" -> a number, "when" -> a time; see
-abstain.py). Without sentence scores (BM25-only ranking), the bonuses alone decide.
+answer_type.py). Without sentence scores (BM25-only ranking), the bonuses alone decide.
 """
 
 from __future__ import annotations
@@ -13,8 +13,12 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Sequence
 
+from .answer import Hit
+from .answer_type import type_check
+from .index import LoadedIndex
 from .lexical import stem, words
 from .passages import Passage
+from .retrieval.base import Ranking
 
 LEXICAL_BONUS = 0.03  # at most this much cosine for sharing every question word
 TYPE_BONUS = 0.05  # for holding the answer type the question asks for
@@ -64,3 +68,28 @@ def pick_sentences(
     order = sorted(range(len(spans)), key=lambda i: -scores[i])
     chosen = [i for i in order[:MAX_SENTENCES] if scores[i] >= best - TIE_MARGIN]
     return tuple(spans[i] for i in sorted(chosen))
+
+
+def highlight_hits(
+    index: LoadedIndex,
+    fused: Ranking,
+    dense: Ranking | None,
+    question: str,
+    tokens: Sequence[str],
+    count: int,
+) -> list[Hit]:
+    """The first ``count`` rows of ``fused`` as attributed hits, each with its answering
+    sentence(s) marked. ``dense`` gives the sentences' cosines (None: bonuses only);
+    ``question`` is read for the answer type, ``tokens`` are its BM25 tokens."""
+    sentences = dense.detail.get("sentences", {}) if dense is not None else {}
+    check = type_check(question)
+    stems = set(tokens)
+    hits = []
+    for row, score in zip(fused.rows[:count], fused.scores[:count], strict=True):
+        passage = index.passages[row]
+        article = index.articles[passage.article_id]
+        cosines = sentences.get(row)
+        scores = tuple(float(x) for x in cosines) if cosines is not None else ()
+        spans = pick_sentences(passage, scores, stems, check)
+        hits.append(Hit(len(hits) + 1, score, passage, article, spans))
+    return hits

@@ -29,6 +29,7 @@ import numpy as np
 
 from .corpus import Article
 from .embedder import EmbedderId
+from .lexical import BM25Index
 from .passages import Passage
 
 FORMAT_VERSION = 1
@@ -38,6 +39,8 @@ FILES = ("manifest.json", "articles.jsonl", "passages.jsonl", "vectors.npy", "in
 SENTENCE_VECTORS = "sentence_vectors.npy"
 # Optional too: each passage's latent terms (embedder.latent_array), for backends with them.
 LATENT_TERMS = "latent_terms.npy"
+# Optional: the BM25 index (lexical.BM25Index.save); older builds get one built at load.
+BM25_DIR = "bm25"
 
 # Index type threshold for `auto`, by passage count (docs/benchmarks.md has the figures).
 # Up to FLAT_MAX exact search takes under ~3 ms on one core. Beyond, IVF: at 100k it built
@@ -233,13 +236,15 @@ def write_build(
     vectors: np.ndarray,
     sentence_vectors: np.ndarray | None = None,
     latent_terms: np.ndarray | None = None,
+    bm25: BM25Index | None = None,
 ) -> Path:
     """Write a complete build directory; returns its final path. Never touches ``current``.
 
     ``sentence_vectors`` (optional, row j = sentence j of the passages in order) goes to
     ``sentence_vectors.npy``: search highlights and scores sentences without embedding
     them per request. ``latent_terms`` (optional, row i = passage i) to
-    ``latent_terms.npy``, for the same reason."""
+    ``latent_terms.npy``, for the same reason; ``bm25`` to ``bm25/``, so workers load
+    BM25 instead of tokenizing the corpus at every start."""
     import faiss
 
     embeddings_dir.mkdir(parents=True, exist_ok=True)
@@ -263,6 +268,8 @@ def write_build(
                     np.save(fh, np.ascontiguousarray(extra, dtype=np.float32))
                     fh.flush()
                     os.fsync(fh.fileno())
+        if bm25 is not None:
+            bm25.save(tmp / BM25_DIR)
         index = make_faiss_index(vectors, manifest.index_type)
         faiss.write_index(index, str(tmp / "index.faiss"))
         with open(tmp / "index.faiss", "rb+") as fh:
@@ -308,10 +315,22 @@ class LoadedIndex:
     # Row i = passage i's latent terms, shape (passages, 2, k); None for builds made before
     # they were stored or with a backend without them.
     latent_terms: np.ndarray | None = None
+    # The stored BM25 index; None for builds made before it was stored.
+    bm25: BM25Index | None = None
+
+    def __post_init__(self) -> None:
+        # Article id -> its passages' rows, in order: the article endpoints read it per
+        # request instead of scanning every passage.
+        self.rows_by_article: dict[str, list[int]] = {}
+        for row, p in enumerate(self.passages):
+            self.rows_by_article.setdefault(p.article_id, []).append(row)
 
     @property
     def version(self) -> str:
         return self.manifest.build_id
+
+    def passages_of(self, article_id: str) -> list[Passage]:
+        return [self.passages[r] for r in self.rows_by_article.get(article_id, ())]
 
     def search(self, query_vectors: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
         """Top-k (scores, passage row numbers) for each query row; -1 pads short results."""
@@ -387,9 +406,32 @@ def load_build(build_dir: Path, want: EmbedderId) -> LoadedIndex:
         raise IndexCorrupt(f"{build_dir}/passages.jsonl: passages of unknown article(s) {missing}")
     sentence_vectors = _load_sentence_vectors(build_dir, passages, dim)
     latent_terms = _load_latent_terms(build_dir, len(passages))
+    bm25 = _load_bm25(build_dir / BM25_DIR, len(passages))
     return LoadedIndex(
-        build_dir, manifest, articles, passages, vectors, index, sentence_vectors, latent_terms
+        build_dir,
+        manifest,
+        articles,
+        passages,
+        vectors,
+        index,
+        sentence_vectors,
+        latent_terms,
+        bm25,
     )
+
+
+def _load_bm25(folder: Path, passages: int) -> BM25Index | None:
+    """The stored BM25 index, memory-mapped; None when the build predates it, an
+    ``IndexCorrupt`` naming the folder when it is there but unreadable or of another size."""
+    if not folder.is_dir():
+        return None
+    try:
+        bm25 = BM25Index.load(folder)
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise IndexCorrupt(f"{folder}: unreadable BM25 index ({exc})") from None
+    if bm25.size != passages:
+        raise IndexCorrupt(f"{folder}: BM25 over {bm25.size} passages, the build has {passages}")
+    return bm25
 
 
 def _load_sentence_vectors(build_dir: Path, passages: list[Passage], dim: int):

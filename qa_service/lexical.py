@@ -19,10 +19,12 @@ of the question's content words that reached the corpus vocabulary (see search.p
 from __future__ import annotations
 
 import functools
+import json
 import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
@@ -132,11 +134,16 @@ class LexicalQuery:
 class BM25Index:
     """BM25 over passage texts, plus a skeleton map of the corpus vocabulary.
 
-    Built in memory when a build loads (tokenizing is fast; bm25s indexes tens of
-    thousands of passages in seconds), so the build directory needs no extra files.
+    Built at reindex and stored in the build (``save``: bm25s's arrays, memory-mapped by
+    ``load``, and the vocabulary with its skeletons as JSON), so workers do not tokenize
+    the corpus at every start. ``BM25Index(texts)`` builds one in memory.
     """
 
-    def __init__(self, texts: Sequence[str]):
+    META = "lexical.json"
+
+    def __init__(self, texts: Sequence[str] | None = None):
+        if texts is None:  # filled by ``load``
+            return
         import bm25s
 
         self.size = len(texts)
@@ -151,6 +158,42 @@ class BM25Index:
         self._bm25 = bm25s.BM25()
         self._bm25.index(corpus_tokens, show_progress=False)
         self._vocab_ids = self._bm25.vocab_dict
+
+    @staticmethod
+    def passage_texts(passages, articles) -> list[str]:
+        """What BM25 indexes: each passage with its article's title, since titles name the
+        topic that a passage's sentences often only imply."""
+        return [f"{articles[p.article_id].title}\n{p.text}" for p in passages]
+
+    @classmethod
+    def for_build(cls, index) -> BM25Index:
+        """Built in memory for a build made before BM25 was stored in builds."""
+        return cls(cls.passage_texts(index.passages, index.articles))
+
+    def save(self, folder: Path) -> None:
+        folder.mkdir(parents=True, exist_ok=True)
+        self._bm25.save(str(folder), show_progress=False)
+        meta = {
+            "size": self.size,
+            "vocab": sorted(self.vocab),
+            "skeletons": {k: sorted(v) for k, v in sorted(self._skeletons.items())},
+        }
+        (folder / self.META).write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
+
+    @classmethod
+    def load(cls, folder: Path) -> BM25Index:
+        """A saved index, its score arrays memory-mapped (shared by the workers' page
+        cache). Raises ``OSError``/``ValueError``/``KeyError`` on a damaged folder."""
+        import bm25s
+
+        meta = json.loads((folder / cls.META).read_text(encoding="utf-8"))
+        self = cls()
+        self.size = int(meta["size"])
+        self.vocab = set(meta["vocab"])
+        self._skeletons = {k: set(v) for k, v in meta["skeletons"].items()}
+        self._bm25 = bm25s.BM25.load(str(folder), mmap=True, show_progress=False, verbosity=0)
+        self._vocab_ids = self._bm25.vocab_dict
+        return self
 
     def query(self, text: str) -> LexicalQuery:
         """BM25 tokens for ``text``: its words found in the corpus vocabulary as they are,

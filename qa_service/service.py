@@ -45,7 +45,9 @@ class QAService:
 
     @property
     def search_params(self) -> SearchParams:
-        return SearchParams(latent_weight=1.0 if self.settings.latent_terms else 0.0)
+        if self.settings.latent_terms:
+            return SearchParams()
+        return SearchParams(retrievers=("dense", "bm25"))
 
     @property
     def embedder(self) -> Embedder:

@@ -374,12 +374,7 @@ def article(article_id: str) -> Response:
     passage_id = request.args.get("p")
     if passage_id:
         marked = next(
-            (
-                p
-                for p in searcher.index.passages
-                if p.id == passage_id and p.article_id == article_id
-            ),
-            None,
+            (p for p in searcher.index.passages_of(article_id) if p.id == passage_id), None
         )
     span = [(marked.start, marked.end)] if marked else []
     body = render_template(

@@ -8,7 +8,7 @@ import dataclasses
 import numpy as np
 import pytest
 
-from qa_service.abstain import AbstainRule
+from qa_service.confidence import AbstainRule
 from qa_service.embedder import CachedEmbedder, EmbedderId, latent_array, latent_scores
 from qa_service.search import Searcher, SearchParams
 
@@ -55,27 +55,36 @@ def test_e5_latent_terms_match_across_languages(seed_searcher):
 
 def test_hybrid_fuses_latent_terms_and_reports_them(seed_searcher):
     question = "Құрылтайда неше депутат болады?"
-    scored, signals, _ = seed_searcher.rank(question, timings := {})
-    assert 0.0 < signals["latent"] <= 1.0
-    assert "latent" in timings
-    off = Searcher(seed_searcher.index, seed_searcher.embedder, SearchParams(latent_weight=0))
-    plain, plain_signals, _ = off.rank(question)
-    assert "latent" not in plain_signals
+    answer = seed_searcher.ask(question)
+    assert 0.0 < answer.signals["latent"] <= 1.0
+    assert "latent" in answer.timings
+    off = Searcher(
+        seed_searcher.index, seed_searcher.embedder, SearchParams(retrievers=("dense", "bm25"))
+    )
+    assert "latent" not in off.ask(question).signals
     # Same candidates, but the latent list moves the fused scores.
-    assert {s.row for s in scored} == {s.row for s in plain}
-    assert [s.score for s in scored] != [s.score for s in plain]
+    on_fused, off_fused = _fused(seed_searcher, question), _fused(off, question)
+    assert set(on_fused.rows) == set(off_fused.rows)
+    assert on_fused.scores != off_fused.scores
+
+
+def _fused(searcher: Searcher, question: str):
+    query = searcher.encode(searcher.prepare(question))
+    return searcher.fuse(searcher.retrieve(query), searcher.bm25.lexical(query).coverage)
 
 
 def test_latent_mode_ranks_by_latent_terms_alone(seed_searcher):
-    alone = Searcher(seed_searcher.index, seed_searcher.embedder, SearchParams(mode="latent"))
+    alone = Searcher(
+        seed_searcher.index, seed_searcher.embedder, SearchParams(retrievers=("latent",))
+    )
     answer = alone.ask("How many deputies will the Kurultai have?", k=3)
     assert any("145" in h.passage.text for h in answer.results)
 
 
 def test_latent_mode_needs_latent_terms(seed_searcher):
     old = dataclasses.replace(seed_searcher.index, latent_terms=None)
-    with pytest.raises(ValueError, match="needs an embedder with latent terms"):
-        Searcher(old, seed_searcher.embedder, SearchParams(mode="latent"))
+    with pytest.raises(ValueError, match="need an embedder with latent terms"):
+        Searcher(old, seed_searcher.embedder, SearchParams(retrievers=("latent",)))
 
 
 def test_builds_store_latent_terms_and_reuse_them(seed_index, e5):
@@ -162,21 +171,22 @@ def test_latent_terms_setting_reaches_the_searcher(seed_index, e5):
     settings, _ = seed_index
     on = QAService(settings, embedder=e5)
     off = QAService(settings.replace(latent_terms=False), embedder=e5)
-    assert on.search_params.latent_weight == 1.0
-    assert off.search_params.latent_weight == 0.0
+    assert "latent" in on.search_params.retrievers
+    assert "latent" not in off.search_params.retrievers
     assert "latent" not in off.searcher().ask("Когда референдум?").signals
 
 
 def test_helper_thread_is_made_anew_after_a_fork(seed_searcher, monkeypatch):
     import os
 
+    encoder = seed_searcher.encoder
     seed_searcher.ask("Когда референдум?")
-    pool = seed_searcher._pool
+    pool = encoder._pool
     assert pool is not None
     pid = os.getpid()
     monkeypatch.setattr(os, "getpid", lambda: pid + 1)
-    assert seed_searcher._background(lambda: 42).result() == 42
-    assert seed_searcher._pool is not pool
+    assert encoder._background(lambda: 42).result() == 42
+    assert encoder._pool is not pool
 
 
 def test_a_replaced_searcher_takes_its_helper_thread_with_it(seed_searcher):
@@ -184,7 +194,7 @@ def test_a_replaced_searcher_takes_its_helper_thread_with_it(seed_searcher):
 
     searcher = Searcher(seed_searcher.index, seed_searcher.embedder)
     searcher.ask("Когда референдум?")
-    pool = searcher._pool
+    pool = searcher.encoder._pool
     del searcher
     gc.collect()
     with pytest.raises(RuntimeError):

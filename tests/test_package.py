@@ -108,7 +108,7 @@ def test_wheel_serves_from_another_folder(tmp_path, built_index):
     out = _run(
         f"""
         import json, qa_service
-        from qa_service.abstain import RULE_FILE
+        from qa_service.confidence import RULE_FILE
         from qa_service.app import create_app
         app = create_app({{"TESTING": True, "corpus_dir": {str(settings.corpus_dir)!r},
                            "embeddings_dir": {str(settings.embeddings_dir)!r},

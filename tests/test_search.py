@@ -6,7 +6,8 @@ import math
 
 import pytest
 
-from qa_service.abstain import AbstainRule, expected_type, type_satisfied
+from qa_service.answer_type import expected_type, type_satisfied
+from qa_service.confidence import AbstainRule
 from qa_service.embedder import EmbedderId
 from qa_service.lexical import (
     BM25Index,
@@ -16,7 +17,8 @@ from qa_service.lexical import (
     tokenize,
 )
 from qa_service.passages import Passage
-from qa_service.search import Scored, Searcher, SearchParams, collapse
+from qa_service.retrieval import Ranking
+from qa_service.search import Searcher, SearchParams, collapse
 from qa_service.text import detect_lang
 
 
@@ -81,15 +83,12 @@ def test_collapse_drops_near_copies_and_keeps_touching_windows():
         _passage("d", "A", 150, 300, [(0, 50), (50, 150)]),  # its best sentence is in c
         _passage("e", "B", 0, 100, [(0, 100)]),  # another article
     ]
-    scored = [
-        Scored(0, 0.9, 0.9, 0.0, (0.9, 0.1)),
-        Scored(1, 0.8, 0.8, 0.0, (0.8, 0.1)),
-        Scored(2, 0.7, 0.7, 0.0, (0.1, 0.7)),
-        Scored(3, 0.6, 0.6, 0.0, (0.6, 0.1)),
-        Scored(4, 0.5, 0.5, 0.0, (0.5,)),
-    ]
-    kept = [passages[s.row].id for s in collapse(scored, passages)]
-    assert kept == ["a", "c", "e"]
+    fused = Ranking("fused", (0, 1, 2, 3, 4), (0.9, 0.8, 0.7, 0.6, 0.5))
+    sentences = {0: (0.9, 0.1), 1: (0.8, 0.1), 2: (0.1, 0.7), 3: (0.6, 0.1), 4: (0.5,)}
+    dense = Ranking("dense", fused.rows, fused.scores, {"sentences": sentences})
+    kept = collapse(fused, dense, passages)
+    assert [passages[r].id for r in kept.rows] == ["a", "c", "e"]
+    assert kept.scores == (0.9, 0.7, 0.5)
 
 
 @pytest.fixture(scope="module")
@@ -100,15 +99,24 @@ def seed_searcher(seed_app):
 def test_bm25_weight_follows_vocabulary_coverage(seed_searcher):
     """The gate: a Cyrillic question sharing no word with the English corpus is ranked
     exactly as with BM25 switched off; an English one is not."""
-    off = Searcher(seed_searcher.index, seed_searcher.embedder, SearchParams(bm25_weight=0))
+    off = Searcher(
+        seed_searcher.index,
+        seed_searcher.embedder,
+        SearchParams(weights={"dense": 1.0, "bm25": 0.0, "latent": 1.0}),
+    )
     ru = "Что гражданин может продемонстрировать, участвуя в кампании?"
-    scored, signals, _ = seed_searcher.rank(ru)
-    assert signals["coverage"] == 0.0
-    assert [s.row for s in scored] == [s.row for s in off.rank(ru)[0]]
+    assert seed_searcher.ask(ru).signals["coverage"] == 0.0
+    assert _order(seed_searcher, ru) == _order(off, ru)
     en = "What did the foreign minister say about political stability?"
-    scored, signals, _ = seed_searcher.rank(en)
-    assert signals["coverage"] > 0.5
-    assert any(s.bm25 > 0 for s in scored)
+    assert seed_searcher.ask(en).signals["coverage"] > 0.5
+    assert _order(seed_searcher, en) != _order(off, en)
+
+
+def _order(searcher: Searcher, question: str) -> tuple[int, ...]:
+    """The fused order of the candidates, before collapsing (the stages by hand)."""
+    query = searcher.encode(searcher.prepare(question))
+    rankings = searcher.retrieve(query)
+    return searcher.fuse(rankings, searcher.bm25.lexical(query).coverage).rows
 
 
 def test_hybrid_answers_across_languages(seed_searcher):

@@ -351,7 +351,7 @@ def bench_inprocess(options: BenchOptions, settings: Settings, embedder) -> dict
     assert isinstance(cache, CachedEmbedder)
     index = searcher.index
     plain_cache = CachedEmbedder(embedder, len(queries) + 100)
-    plain = Searcher(searcher.index, plain_cache, SearchParams(latent_weight=0))
+    plain = Searcher(searcher.index, plain_cache, SearchParams(retrievers=("dense", "bm25")))
     for q in warmup:
         searcher.ask(q, k=5)
         plain.ask(q, k=5)

@@ -24,7 +24,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..abstain import AbstainRule
+from ..confidence import AbstainRule
 from ..corpus import read_corpus
 from ..embedder import CachedEmbedder, Embedder, EmbedderId
 from ..index import LoadedIndex, Manifest, make_faiss_index
@@ -236,14 +236,20 @@ class Method:
 NO_LATENT = ":no-latent"  # the hybrid with the latent-terms list off (QA_LATENT_TERMS=0)
 
 
+def alone(retriever: str) -> SearchParams:
+    """One retriever's own ranking, no fusion and no confidence: a served stage alone."""
+    return SearchParams(retrievers=(retriever,), confidence=False)
+
+
 def default_methods(backends: Iterable[str], hybrid_backend: str) -> list[Method]:
-    methods = [Method("bm25", hybrid_backend, SearchParams(mode="bm25"))]
-    methods += [Method(f"dense:{b}", b, SearchParams(mode="dense")) for b in backends]
+    """The served stages alone and composed: each a ``SearchParams``, not a flag."""
+    methods = [Method("bm25", hybrid_backend, alone("bm25"))]
+    methods += [Method(f"dense:{b}", b, alone("dense")) for b in backends]
     if hybrid_backend == "e5-small":  # the backend with a latent-terms head
+        methods.append(Method(f"latent:{hybrid_backend}", hybrid_backend, alone("latent")))
         methods.append(
-            Method(f"latent:{hybrid_backend}", hybrid_backend, SearchParams(mode="latent"))
+            Method(f"hybrid{NO_LATENT}", hybrid_backend, SearchParams(retrievers=("dense", "bm25")))
         )
-        methods.append(Method(f"hybrid{NO_LATENT}", hybrid_backend, SearchParams(latent_weight=0)))
     methods.append(Method("hybrid", hybrid_backend, SearchParams()))
     return methods
 
@@ -294,11 +300,11 @@ def evaluate(
         if method.embedder not in indexes:
             indexes[method.embedder] = memory_index(report_corpus.articles, passages, embedder)
         params = method.params
-        if rule is not None and params.mode == "hybrid":
+        if rule is not None and params.confidence:
             params = replace(params, abstain=rule)
         searcher = Searcher(indexes[method.embedder], embedder, params)
         outcomes = run_method(searcher, questions)
-        results[method.name] = summarize(outcomes, abstains=params.mode == "hybrid")
+        results[method.name] = summarize(outcomes, abstains=params.confidence)
         results[method.name]["mean_ms"] = float(np.mean([o.ms for o in outcomes]))
         per_question[method.name] = [asdict(o) for o in outcomes]
     return {

@@ -45,14 +45,14 @@ DEFAULT_REPORT = Path("var/eval/report.json")
 @click.option(
     "--rule-file",
     type=click.Path(path_type=Path, dir_okay=False),
-    help="Where --calibrate writes the rule (default: qa_service/abstain.json, which the "
+    help="Where --calibrate writes the rule (default: qa_service/confidence.json, which the "
     "service reads).",
 )
 @click.option(
     "--calibrate",
     is_flag=True,
     help="Also choose the abstention rule by cross-validation on this set and save it "
-    "to qa_service/abstain.json (review the diff before committing).",
+    "to qa_service/confidence.json (review the diff before committing).",
 )
 @click.pass_obj
 def eval_command(ctx, question_sets, json_out, chart, backends, rule_file, calibrate) -> None:
@@ -63,7 +63,7 @@ def eval_command(ctx, question_sets, json_out, chart, backends, rule_file, calib
     counts; writes the JSON report and a bar chart.
     """
     ctx.require_data()
-    from ..abstain import RULE_FILE
+    from ..confidence import RULE_FILE
     from ..embedder import EmbedderError, load_embedder
     from .evaluate import (
         EvalSetError,
@@ -108,7 +108,7 @@ def eval_command(ctx, question_sets, json_out, chart, backends, rule_file, calib
         rule.save(rule_file, {"question_sets": sets, "calibration": record})
         report["calibration"] = record | {"rule": rule.to_dict()}
         # Re-run the hybrids with the new rule so the report shows its effect.
-        hybrids = [m for m in methods if m.params.mode == "hybrid"]
+        hybrids = [m for m in methods if m.params.confidence]
         again = evaluate(ctx.settings.corpus_dir, questions, load, hybrids, rule=rule)
         for m in hybrids:
             report["methods"][m.name] = again["methods"][m.name]

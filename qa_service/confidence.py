@@ -14,7 +14,7 @@ is in none of the top hits' highlighted sentences (``require_type``), or when
 ``sum(weights[f] * signal[f]) < threshold``. Whether to require the type, the weights and
 the threshold are chosen by ``referendum-qa eval --calibrate`` (cross-validation on a labelled
 question set; see evaluate.py) and stored, with how they were chosen, in
-``qa_service/abstain.json``, a committed file, so that every build and worker uses the same
+``qa_service/confidence.json``, a committed file, so that every build and worker uses the same
 rule and a change to it is reviewed like code.
 """
 
@@ -23,99 +23,54 @@ from __future__ import annotations
 import importlib.resources
 import json
 import math
-import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .retrieval.base import Ranking
+
 # Package data: shipped in the wheel beside this module.
-RULE_FILE = Path(str(importlib.resources.files("qa_service") / "abstain.json"))
+RULE_FILE = Path(str(importlib.resources.files("qa_service") / "confidence.json"))
 SIGNALS = ("top", "z", "margin", "gap", "coverage", "agree", "type", "latent")
-
-# Answer types a question announces, in kk/ru/en, and what an answering sentence must hold.
-# A classic QA check: "how many" wants a number, "when" a time; a passage on the right
-# topic without one does not answer (the service must not point at it as if it did).
-_QUANTITY_Q = re.compile(
-    r"\b(how many|how much|сколько|скольк\w*|қанша|канша|неше)\b", re.IGNORECASE
-)
-_TIME_Q = re.compile(
-    r"\b(when|what year|what date|когда|в каком году|какого числа|қашан|кашан|қай жылы|"
-    r"кай жылы|қай күні|кай куни)\b",
-    re.IGNORECASE,
-)
-# A count: a standalone number that is not a year, an ordinal or part of a name like
-# "Referendum-2026"; or a number word ("one" is left out: mostly "one of the ...").
-_NUMBER = re.compile(
-    r"(?<![\w-])(?!(?:19|20)\d\d(?![\w-]))\d[\d\s.,]*(?![\w-])|\b(two|three|four|five|six|seven|"
-    r"eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|"
-    r"ninety|hundred|thousand|million|billion|dozen)\b",
-    re.IGNORECASE,
-)
-# A time: a standalone year, a date, a month, or a relative time expression.
-_TIME = re.compile(
-    r"(?<![\w-])(?:19|20)\d\d(?![\w-])|\b\d{1,2}[./]\d{1,2}\b|(?<![\w-])(january|february|march|"
-    r"april|may|june|july|august|september|october|november|december|spring|summer|autumn|"
-    r"winter|year|years|month|months|week|weeks|today|tomorrow|yesterday|ago|monday|"
-    r"tuesday|wednesday|thursday|friday|saturday|sunday|deadline)(?![\w-])",
-    re.IGNORECASE,
-)
-
-
-def expected_type(question: str) -> str | None:
-    """``quantity``, ``time``, or None when the question announces no answer type."""
-    if _QUANTITY_Q.search(question):
-        return "quantity"
-    if _TIME_Q.search(question):
-        return "time"
-    return None
-
-
-def type_check(question: str) -> Callable[[str], bool] | None:
-    """A test that a sentence holds the answer type ``question`` asks for, or None."""
-    kind = expected_type(question)
-    if kind is None:
-        return None
-    pattern = _NUMBER if kind == "quantity" else _TIME
-    return lambda sentence: pattern.search(sentence) is not None
-
-
-def type_satisfied(question: str, sentences: Sequence[str]) -> bool:
-    """Whether one of ``sentences`` (the highlighted answers) holds what the question
-    asks for; always true when it asks for no particular type."""
-    check = type_check(question)
-    return check is None or any(check(s) for s in sentences)
 
 
 def signals_of(
-    dense_sorted: Sequence[float],
-    fused_sorted: Sequence[float],
+    fused: Ranking,
+    dense: Ranking,
     *,
-    dense_all: Sequence[float],
-    sentences_all: Sequence[float] = (),
     coverage: float,
     bm25_top_row: int,
-    fused_top_row: int,
+    latent: Ranking | None = None,
 ) -> dict[str, float]:
-    """The numbers the rule looks at, from one question's ranking (best first)."""
-    if not dense_sorted:
+    """The numbers the rule looks at, from one question's rankings.
+
+    ``dense`` is the dense retriever's ranking (sentence-aware scores; its ``detail``
+    holds the passage and sentence cosines of every candidate); ``fused`` the final
+    order. ``latent`` is present only when latent terms ranked the candidates.
+    """
+    if not fused.rows:
         return {name: 0.0 for name in SIGNALS}
-    top = float(dense_sorted[0])
-    values = [float(v) for v in dense_all] or [top]
+    ranked = [dense.score_of(r) for r in fused.rows]
+    top = ranked[0]
+    values = [float(v) for v in dense.detail.get("passage", {}).values()] or [top]
     mean = sum(values) / len(values)
     std = math.sqrt(sum((v - mean) ** 2 for v in values) / len(values)) or 1.0
-    second = float(dense_sorted[1]) if len(dense_sorted) > 1 else mean
-    return {
+    second = ranked[1] if len(ranked) > 1 else mean
+    sentences = [float(x) for row in dense.detail.get("sentences", {}).values() for x in row]
+    signals = {
         "top": top,
         "z": (top - mean) / std,
         "margin": top - second,
         # Best sentence minus the mean sentence among the candidates: how much one
         # sentence stands out from the topic's background (low for off-topic questions).
-        "gap": float(max(sentences_all) - sum(sentences_all) / len(sentences_all))
-        if len(sentences_all)
-        else 0.0,
+        "gap": max(sentences) - sum(sentences) / len(sentences) if sentences else 0.0,
         "coverage": float(coverage),
-        "agree": 1.0 if bm25_top_row >= 0 and bm25_top_row == fused_top_row else 0.0,
+        "agree": 1.0 if bm25_top_row >= 0 and bm25_top_row == fused.top() else 0.0,
     }
+    if latent is not None and latent.rows:
+        # How far the top passage names the concepts the question names (in any language).
+        signals["latent"] = latent.score_of(fused.top())
+    return signals
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,67 @@
+"""The records a search returns: ``Hit`` (one attributed passage) and ``Answer``.
+
+Their ``to_dict`` is the API's JSON; the page and the widget render the same records.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .corpus import Article
+from .passages import Passage
+
+
+@dataclass(frozen=True)
+class Hit:
+    rank: int
+    score: float
+    passage: Passage
+    article: Article
+    highlight: tuple[tuple[int, int], ...] = ()
+
+    def to_dict(self) -> dict:
+        return {
+            "rank": self.rank,
+            "score": round(float(self.score), 4),
+            "passage_id": self.passage.id,
+            "text": self.passage.text,
+            "highlight": [{"start": s, "end": e} for s, e in self.highlight],
+            "article": self.article.attribution(),
+        }
+
+
+@dataclass(frozen=True)
+class Answer:
+    query: str
+    lang: str
+    abstained: bool
+    results: list[Hit]
+    index_version: str
+    index_articles: int
+    index_passages: int
+    took_ms: float
+    related: list[Hit] = field(default_factory=list)
+    # Not serialized: per-stage milliseconds (read by the benchmark) and the evidence the
+    # confidence stage saw (read by the evaluation).
+    timings: dict[str, float] = field(default_factory=dict, compare=False)
+    signals: dict[str, float] = field(default_factory=dict, compare=False)
+
+    @property
+    def ranked(self) -> list[Hit]:
+        """What was found, best first, whether or not the service abstained."""
+        return self.results or self.related
+
+    def to_dict(self) -> dict:
+        return {
+            "query": self.query,
+            "lang": self.lang,
+            "abstained": self.abstained,
+            "results": [h.to_dict() for h in self.results],
+            "related": [h.to_dict() for h in self.related],
+            "index": {
+                "version": self.index_version,
+                "articles": self.index_articles,
+                "passages": self.index_passages,
+            },
+            "took_ms": round(self.took_ms, 2),
+        }

@@ -1,0 +1,77 @@
+"""What every retriever takes and gives: a prepared ``Query`` in, a ``Ranking`` out."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Protocol
+
+import numpy as np
+
+
+@dataclass(frozen=True)
+class Query:
+    """A question ready for retrieval, prepared once and shared by every retriever.
+
+    ``text`` is the cleaned question (lexical matching reads it); ``dense_text`` is what
+    the encoder saw (the Cyrillic spelling of Latin-script Kazakh, else ``text``);
+    ``vector`` its dense embedding, shape (1, dim); ``latent`` its latent terms, shape
+    (2, k), or None when the embedder has no latent head or they are switched off.
+    """
+
+    text: str
+    dense_text: str
+    lang: str
+    vector: np.ndarray | None = None
+    latent: np.ndarray | None = None
+
+
+@dataclass(frozen=True)
+class Ranking:
+    """Passage rows, best first, with the retriever's score for each.
+
+    ``detail`` carries what a later stage needs from this retriever and nothing else
+    computes: the dense retriever's per-sentence cosines (highlighting, confidence).
+    """
+
+    name: str
+    rows: tuple[int, ...]
+    scores: tuple[float, ...]
+    detail: dict = field(default_factory=dict, compare=False)
+
+    def __post_init__(self) -> None:
+        if len(self.rows) != len(self.scores):
+            raise ValueError("a ranking needs one score per row")
+
+    @classmethod
+    def of(cls, name: str, scored: dict[int, float], detail: dict | None = None) -> Ranking:
+        """From row -> score; ties keep the mapping's order (stable), so results repeat."""
+        order = sorted(scored, key=lambda r: -scored[r])
+        return cls(name, tuple(order), tuple(float(scored[r]) for r in order), detail or {})
+
+    def score_of(self, row: int, default: float = 0.0) -> float:
+        return self._lookup.get(row, default)
+
+    @property
+    def _lookup(self) -> dict[int, float]:
+        cached = self.__dict__.get("_lookup_cache")
+        if cached is None:
+            cached = dict(zip(self.rows, self.scores, strict=True))
+            object.__setattr__(self, "_lookup_cache", cached)
+        return cached
+
+    def top(self) -> int:
+        """The best row, or -1 when nothing was found."""
+        return self.rows[0] if self.rows else -1
+
+
+class Retriever(Protocol):
+    """One way of scoring passages. ``search`` finds its own candidates among all
+    passages; ``rescore`` scores given candidates (the hybrid lets the dense retriever
+    pick candidates and the others re-rank them)."""
+
+    name: str
+
+    def search(self, query: Query, depth: int) -> Ranking: ...
+
+    def rescore(self, query: Query, rows: Sequence[int]) -> Ranking: ...

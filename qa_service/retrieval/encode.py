@@ -1,0 +1,49 @@
+"""The question's encodings: its dense vector and, when wanted, its latent terms.
+
+Two passes of the encoder today (the dense one over "query: <text>", the latent one over
+the raw text); the latent pass runs on a helper thread beside the dense one (the engine
+releases the GIL), so a lone question waits for one pass, not two.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import weakref
+from concurrent.futures import Future, ThreadPoolExecutor
+
+import numpy as np
+
+from ..embedder import Embedder
+
+
+class QueryEncoder:
+    """Encodes questions for one searcher; ``latent`` says whether to compute the terms."""
+
+    def __init__(self, embedder: Embedder, latent: bool):
+        self.embedder = embedder
+        self.latent = latent
+        self._pool: ThreadPoolExecutor | None = None
+        self._pool_pid = 0
+        self._lock = threading.Lock()
+
+    def encode(self, text: str) -> tuple[np.ndarray, np.ndarray | None]:
+        """(vector of shape (1, dim), latent terms of shape (2, k) or None)."""
+        job = self._background(self._latent, text) if self.latent else None
+        vector = np.asarray(self.embedder.encode_queries([text]), dtype=np.float32)
+        return vector, (job.result() if job is not None else None)
+
+    def _latent(self, text: str) -> np.ndarray:
+        return self.embedder.encode_latent_query(text)
+
+    def _background(self, fn, *args) -> Future:
+        """Run ``fn`` on the helper thread, made anew in a forked worker (threads do not
+        survive a fork)."""
+        with self._lock:
+            if self._pool is None or self._pool_pid != os.getpid():
+                self._pool = ThreadPoolExecutor(1, thread_name_prefix="latent-terms")
+                self._pool_pid = os.getpid()
+                # A reload replaces the searcher and this encoder: the thread goes with
+                # them, not at exit.
+                weakref.finalize(self, self._pool.shutdown, wait=False)
+            return self._pool.submit(fn, *args)

@@ -13,7 +13,7 @@
    Russian and Kazakh questions over English sources down (docs/quality.md) (``fuse``);
 5. collapse overlapping windows of one article, keeping the best-scoring one;
 6. highlight the answering sentence(s) of each hit (highlight.py) (``highlight``);
-7. confidence: answer, or abstain (confidence.py) (``abstain``).
+7. confidence: ``high``, ``low`` or ``none`` (confidence.py) (``confidence``).
 
 Evaluation variants (one retriever alone, other weights) are other ``SearchParams``: the
 same stages composed differently, never flags inside them.
@@ -24,18 +24,19 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 
 import numpy as np
 
 from .answer import Answer
 from .answer_type import type_satisfied
-from .confidence import AbstainRule, signals_of
+from .confidence import ConfidenceRule, signals_of
 from .embedder import Embedder
+from .glossary import Glossary
 from .highlight import highlight_hits
 from .index import LoadedIndex
-from .lexical import BM25Index, latin_kazakh_to_cyrillic, looks_latin_kazakh
+from .lexical import BM25Index, latin_kazakh_to_cyrillic, looks_latin_kazakh, words
 from .passages import Passage
 from .retrieval import Query, Ranking, Retriever, fuse
 from .retrieval.bm25 import BM25Retriever
@@ -67,13 +68,18 @@ class SearchParams:
     depth: int = 50  # candidates considered before fusion
     collapse: bool = True
     latin_kazakh: bool = True  # embed Kazakh typed in Latin letters as Cyrillic
+    # Add the glossary's English terms for the question's Russian/Kazakh terms to what
+    # these retrievers read: any of "dense", "bm25", "latent" (glossary.py).
+    glossary: tuple[str, ...] = ()
     confidence: bool = True
-    abstain: AbstainRule | None = None  # None: the committed, calibrated rule
+    rule: ConfidenceRule | None = None  # None: the committed, fitted rule
 
     def __post_init__(self) -> None:
         unknown = [r for r in self.retrievers if r not in RETRIEVERS]
         if unknown or not self.retrievers:
             raise ValueError(f"unknown retrievers {unknown}: use some of {', '.join(RETRIEVERS)}")
+        if set(self.glossary) - set(RETRIEVERS):
+            raise ValueError(f"glossary applies to retrievers only: {', '.join(RETRIEVERS)}")
 
 
 class Searcher:
@@ -87,7 +93,8 @@ class Searcher:
         self.index = index
         self.embedder = embedder
         self.params = params or SearchParams()
-        self.abstain_rule = self.params.abstain or AbstainRule.load()
+        self.rule = self.params.rule or ConfidenceRule.load()
+        self.glossary = Glossary.load() if self.params.glossary else None
         self._corpus_langs = {a.lang for a in index.articles.values()}
         wanted = set(self.params.retrievers)
         self.dense = DenseRetriever(index, embedder) if "dense" in wanted else None
@@ -140,21 +147,20 @@ class Searcher:
         if self.params.collapse:
             fused = collapse(fused, rankings.get("dense"), self.index.passages)
         hits = highlight_hits(
-            self.index, fused, rankings.get("dense"), query.dense_text, lexical.tokens,
+            self.index, fused, rankings.get("dense"), query.reading, lexical.tokens,
             max(k, TYPE_CHECK_HITS),
         )  # fmt: skip
         clock = _lap(timings, "highlight", clock)
         answers = [h.passage.text[a:b] for h in hits[:TYPE_CHECK_HITS] for a, b in h.highlight]
-        signals["type"] = 1.0 if type_satisfied(query.dense_text, answers) else 0.0
-        abstained = self.params.confidence and self.abstain_rule.abstains(
-            signals, similarity=query.dense_text == query.text
-        )
-        _lap(timings, "abstain", clock)
+        signals["type"] = 1.0 if type_satisfied(query.reading, answers) else 0.0
+        confidence = self.rule.judge(signals, query.lang) if self.params.confidence else "high"
+        _lap(timings, "confidence", clock)
         hits = hits[:k]
+        abstained = confidence == "none"
         return Answer(
             query=query.text,
             lang=query.lang,
-            abstained=abstained,
+            confidence=confidence,
             results=[] if abstained else hits,
             related=hits if abstained else [],
             index_version=self.index.version,
@@ -166,22 +172,35 @@ class Searcher:
         )
 
     def prepare(self, question: str, lang: str | None = None) -> Query:
-        """Stage 1: the cleaned question, the text the encoder should see, the language."""
+        """Stage 1: the cleaned question, the texts each retriever reads, the language."""
         text = clean_query(question)
-        dense_text = text
+        reading = text
         if self.params.latin_kazakh and looks_latin_kazakh(text):
             # e5 has seen little Latin-script Kazakh; the Cyrillic spelling embeds near the
             # sources (BM25 keeps the Latin words, which match names directly).
-            dense_text = latin_kazakh_to_cyrillic(text)
+            reading = latin_kazakh_to_cyrillic(text)
             lang = lang or "kk"
-        return Query(text, dense_text, lang or detect_lang(text))
+        texts = {"dense": reading, "bm25": text, "latent": reading}
+        if self.glossary is not None:
+            terms = " ".join(self.glossary.expand(words(reading)))
+            for name in self.params.glossary if terms else ():
+                texts[name] = f"{texts[name]} ({terms})"
+        return Query(
+            text=text,
+            dense_text=texts["dense"],
+            lang=lang or detect_lang(text),
+            reading=reading,
+            converted=reading != text,
+            lexical_text=texts["bm25"],
+            latent_text=texts["latent"],
+        )
 
     def encode(self, query: Query) -> Query:
         """Stage 2: the encoder pass(es) the retrievers need."""
         if self.dense is None and self.latent is None:
             return query
-        vector, latent = self.encoder.encode(query.dense_text)
-        return Query(query.text, query.dense_text, query.lang, vector, latent)
+        vector, latent = self.encoder.encode(query.dense_text, query.latent_text)
+        return replace(query, vector=vector, latent=latent)
 
     def retrieve(self, query: Query, timings: dict[str, float] | None = None) -> dict[str, Ranking]:
         """Stage 3: the first retriever's candidates, re-ranked by each of the others;
@@ -228,6 +247,8 @@ class Searcher:
             and lexical.matched_words == 0
             and detect_lang(query.text) in self._corpus_langs
         )
+        # Kazakh typed in Latin letters and converted: its cosines run lower.
+        signals["converted"] = float(query.converted)
         return signals
 
 

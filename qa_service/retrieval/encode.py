@@ -27,9 +27,12 @@ class QueryEncoder:
         self._pool_pid = 0
         self._lock = threading.Lock()
 
-    def encode(self, text: str) -> tuple[np.ndarray, np.ndarray | None]:
-        """(vector of shape (1, dim), latent terms of shape (2, k) or None)."""
-        job = self._background(self._latent, text) if self.latent else None
+    def encode(
+        self, text: str, latent_text: str | None = None
+    ) -> tuple[np.ndarray, np.ndarray | None]:
+        """(vector of ``text``, shape (1, dim); latent terms of ``latent_text`` (default:
+        ``text``), shape (2, k), or None)."""
+        job = self._background(self._latent, latent_text or text) if self.latent else None
         vector = np.asarray(self.embedder.encode_queries([text]), dtype=np.float32)
         return vector, (job.result() if job is not None else None)
 

@@ -257,3 +257,7 @@ from .quality_cli import eval_command, feedback_group  # noqa: E402 - after the 
 
 cli.add_command(eval_command)
 cli.add_command(feedback_group)
+
+from .importer.command import import_command  # noqa: E402 - after the group
+
+cli.add_command(import_command)

@@ -1,0 +1,1 @@
+"""Maintainers' measurements (evaluation, benchmarks): never imported by the service."""

@@ -321,7 +321,8 @@ def test_dry_run_reports_and_writes_nothing(runner, site, tmp_path):
     corpus = tmp_path / "corpus"
     result = run_import(runner, corpus, "--dry-run", f"{site.base}/sitemap.xml")
     assert result.exit_code == 0
-    assert "would be imported:   4" in result.output
+    assert summary_of(result.output)["imported"] == 4
+    assert "dry run: nothing was written" in result.output
     assert not corpus.exists()
 
 

@@ -40,7 +40,10 @@ def import_command(ctx, sources: tuple[str, ...], dry_run: bool, into: Path | No
     target = into or settings.corpus_dir
 
     def progress(items):
-        return tqdm(items, desc="importing", unit="article", file=sys.stderr, leave=False)
+        # disable=None: no bar when stderr is not a terminal (logs, CI).
+        return tqdm(
+            items, desc="importing", unit="article", file=sys.stderr, leave=False, disable=None
+        )
 
     def on_failure(failure) -> None:
         tqdm.write(str(failure), file=sys.stderr)

@@ -60,14 +60,16 @@ class ImportSummary:
         return EXIT_SOME_FAILED if self.failures else EXIT_OK
 
     def lines(self) -> list[str]:
-        verb = "would be " if self.dry_run else ""
-        return [
+        out = [
             f"found:      {self.found}",
-            f"{verb}imported:   {self.imported}",
-            f"{verb}updated:    {self.updated}",
+            f"imported:   {self.imported}",
+            f"updated:    {self.updated}",
             f"unchanged:  {self.unchanged}",
             f"failed:     {self.failed}",
         ]
+        if self.dry_run:
+            out.append("(dry run: nothing was written)")
+        return out
 
 
 Progress = Callable[[list[Candidate]], Iterable[Candidate]]

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from qa_service import __version__
 from qa_service.cli import cli
 from qa_service.config import Settings
 from qa_service.corpus import read_corpus
@@ -233,7 +234,7 @@ def test_politeness_robots_user_agent_and_forbidden_paths(runner, site, tmp_path
     assert paths[0] == "/robots.txt" and paths.count("/robots.txt") == 1
     assert "/private/internal.html" not in paths
     agents = {agent for _, agent in site.requests}
-    assert len(agents) == 1 and agents.pop().startswith("referendum-qa/0.1.0")
+    assert len(agents) == 1 and agents.pop().startswith(f"referendum-qa/{__version__} (")
 
 
 def test_sitemap_index_then_again_writes_nothing(runner, site, tmp_path):
@@ -543,6 +544,22 @@ def test_robots_unreadable_means_nothing_is_fetched(site):
         with pytest.raises(FetchError, match="forbidden by robots.txt"):
             fetcher.get(f"{site.base}/en/no-date.html")
     assert "/en/no-date.html" not in [p for p, _ in site.requests]
+
+
+def test_robots_txt_redirects_are_followed(site):
+    site.serve("/robots.txt", (301, "text/plain", b"", {"Location": "/rules.txt"}))
+    site.serve("/rules.txt", (200, "text/plain", b"User-agent: *\nDisallow: /en/\n"))
+    with Fetcher(_policy()) as fetcher:
+        with pytest.raises(FetchError, match="forbidden by robots.txt"):
+            fetcher.get(f"{site.base}/en/no-date.html")
+        assert fetcher.get(f"{site.base}/kk/egemen-referendum.html").body
+
+
+def test_a_windows_1251_page_is_read():
+    page = (SITE / "ru" / "vlast-kvorum.html").read_text("utf-8")
+    page = page.replace('<meta charset="utf-8">', '<meta charset="windows-1251">')
+    article = extract(page.encode("cp1251"), "https://vlast.kz/x")
+    assert article.title.startswith("Референдум признают") and article.lang == "ru"
 
 
 def test_feed_date_is_only_a_fallback():

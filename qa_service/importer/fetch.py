@@ -135,27 +135,41 @@ class Fetcher:
 
     def allowed(self, url: str) -> bool:
         """robots.txt's verdict for our User-Agent, fetched once per site (RFC 9309:
-        missing -> allowed; 401/403 or unreadable -> nothing allowed)."""
+        missing -> allowed; 401/403, 5xx or unreachable -> nothing allowed; redirects
+        followed, http(s) only)."""
         parts = urlsplit(url)
         origin = f"{parts.scheme}://{parts.netloc}"
         parser = self._robots.get(origin)
         if parser is None:
             parser = urllib.robotparser.RobotFileParser(origin + "/robots.txt")
-            try:
-                response = self._request(origin + "/robots.txt")
-                status = response.status_code
-                body = self._read(response) if status == 200 else b""
-                response.close()
-            except FetchError:
-                status, body = 503, b""
+            status, body = self._robots_txt(origin + "/robots.txt")
             if status == 200:
                 parser.parse(body.decode("utf-8", errors="replace").splitlines())
             elif status in (401, 403) or status >= 500:
                 parser.disallow_all = True
-            else:  # 404, or a redirect we do not follow for robots.txt: no rules
+            else:  # 404 and the like: the site has no rules
                 parser.allow_all = True
             self._robots[origin] = parser
         return parser.can_fetch(self.policy.user_agent, url)
+
+    def _robots_txt(self, url: str) -> tuple[int, bytes]:
+        """(status, body) of a robots.txt; 503 stands for "could not be read"."""
+        for _ in range(MAX_REDIRECTS + 1):
+            try:
+                response = self._request(url)
+                status = response.status_code
+                if status in REDIRECT_STATUSES:
+                    response.close()
+                    url = urljoin(url, response.headers.get("Location", ""))
+                    if not is_http_url(url):
+                        return 503, b""
+                    continue
+                body = self._read(response) if status == 200 else b""
+                response.close()
+                return status, body
+            except FetchError:
+                return 503, b""
+        return 503, b""
 
     def _host_delay(self, url: str) -> float:
         parts = urlsplit(url)

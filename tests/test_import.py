@@ -344,12 +344,16 @@ def test_bad_sources_fail_one_by_one(runner, site, tmp_path):
         runner,
         corpus,
         str(tmp_path / "nowhere"),
+        "egemen.kz/article/1",
         "ftp://127.0.0.1/feed.xml",
         f"{site.base}/redirect-ftp",
         f"{site.base}/kk/egemen-referendum.html",
     )
     assert result.exit_code == 3
-    assert f"{tmp_path / 'nowhere'}: no such file or folder" in result.stderr
+    assert f"{tmp_path / 'nowhere'}: no such file or folder\n" in result.stderr
+    assert "egemen.kz/article/1: no such file or folder (a web address needs its https://)" in (
+        result.stderr
+    )
     assert "ftp://127.0.0.1/feed.xml: only http(s) addresses and local files" in result.stderr
     assert f"{site.base}/redirect-ftp: redirected to a non-http(s) address" in result.stderr
     assert summary_of(result.output)["imported"] == 1  # the good one is still written

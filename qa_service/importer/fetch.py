@@ -272,6 +272,9 @@ def _retry_after(value: str | None) -> float | None:
 
 def _root_cause(exc: BaseException) -> str:
     """The innermost exception's class name: short and free of the full URL."""
-    while exc.__cause__ is not None or exc.__context__ is not None:
-        exc = exc.__cause__ or exc.__context__
+    for _ in range(20):  # chains are short; the bound guards against a cycle
+        inner = exc.__cause__ or exc.__context__
+        if inner is None:
+            break
+        exc = inner
     return type(exc).__name__

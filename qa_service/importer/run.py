@@ -14,6 +14,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from .discover import (
+    HTML_SUFFIXES,
     MAX_SITEMAP_DEPTH,
     Candidate,
     feed_candidates,
@@ -112,7 +113,8 @@ class Importer:
             return []
         path = Path(source)
         if not path.exists():
-            self.fail(source, "no such file or folder")
+            hint = " (a web address needs its https://)" if _looks_like_host(source) else ""
+            self.fail(source, f"no such file or folder{hint}")
             return []
         found = local_candidates(path)
         if not found:
@@ -185,6 +187,12 @@ class Importer:
         if kind_of(page) != "html":
             raise FetchError(f"not an HTML page ({_type_name(page)})")
         return page.body, page.final_url
+
+
+def _looks_like_host(source: str) -> bool:
+    """``egemen.kz/article/1``: a domain name first, not a file name."""
+    first = source.split("/")[0]
+    return "." in first and not first.lower().endswith(HTML_SUFFIXES) and first not in (".", "..")
 
 
 def _type_name(page: Page) -> str:

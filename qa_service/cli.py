@@ -287,3 +287,7 @@ from .lifecycle import builds_command, rollback_command  # noqa: E402 - after th
 cli.add_command(rollback_command)
 cli.add_command(builds_command)
 cli.add_command(feedback_group)
+
+from .importer.command import import_command  # noqa: E402 - after the group
+
+cli.add_command(import_command)

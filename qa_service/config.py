@@ -94,6 +94,28 @@ class Settings:
     reload_check_seconds: float = _setting(
         2.0, "How often a worker checks whether `embeddings/current` moved to a new build."
     )
+    # Importing articles from the web (`import`; qa_service/importer/).
+    import_user_agent: str = _setting(
+        "referendum-qa/{version} (corpus import; respects robots.txt)",
+        "User-Agent of `import` requests; `{version}` becomes the package version. Add a "
+        "contact address for the sites you import from.",
+    )
+    import_delay_seconds: float = _setting(
+        1.0,
+        "Seconds between two `import` requests to the same host (a longer robots.txt "
+        "Crawl-delay wins, up to 60 s).",
+    )
+    import_timeout_seconds: float = _setting(
+        15.0, "Seconds `import` waits to connect, for each read, and for a whole page."
+    )
+    import_retries: int = _setting(
+        2,
+        "Retries of an `import` request after a timeout, a dropped connection, 429 or 5xx, "
+        "waiting delay x 2^n (at least 1 s) or the server's Retry-After (up to 60 s).",
+    )
+    import_max_bytes: int = _setting(
+        5 * 1024 * 1024, "Largest page, feed or sitemap `import` downloads, in bytes."
+    )
     # Reliability, abuse and privacy (limits.py, logs.py, metrics.py, gunicorn_conf.py).
     rate_limits: bool = _setting(True, "Rate limiting per client address on or off.")
     rate_limit_ask: str = _setting(

@@ -207,14 +207,21 @@ def ask(ctx: Context, question: str, k: int | None, lang: str | None, as_json: b
         return
     if answer.abstained:
         click.secho(
-            "No passage in these sources answers this question. Official information: "
-            + ctx.settings.official_info_url,
+            "Confidence: none. No passage in these sources answers this question. "
+            "Official information: " + ctx.settings.official_info_url,
             fg="yellow",
         )
         shown = answer.related
         if shown:
             click.echo("Closest passages (they do not answer it):")
+    elif answer.confidence == "low":
+        click.secho(
+            "Confidence: low. These passages are on the subject but may not answer exactly.",
+            fg="yellow",
+        )
+        shown = answer.results
     else:
+        click.secho("Confidence: high. The first passage answers.", fg="green")
         shown = answer.results
     for hit in shown:
         a = hit.article

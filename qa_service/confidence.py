@@ -9,12 +9,14 @@ agree on the top passage (``agree``), the cosine of the question's latent terms 
 top passage's (``latent``: does it name the concepts the question names, in any language),
 whether the answer type the question asks for is in the top hits (``type``), whether a
 question in the sources' language uses none of their words (``off_vocabulary``), and
-whether it was Kazakh typed in Latin letters and converted (``converted``).
+whether it was Kazakh typed in Latin letters and converted (``converted``), how many of
+the reform's terms it names (``concepts``, glossary.py) and the best BM25 score (``bm25``).
 
 ``ConfidenceRule`` grades them with two small logistic models fitted by grouped
 cross-validation on the question bank (``referendum-qa eval --cv``, lab/cv.py):
 
-- ``none``: P(the question is outside what the sources cover). At or above its cut the
+- ``none``: a question in the sources' language none of whose words they use; or
+  P(the question is outside what the sources cover) at or above its cut: the
   service abstains (``abstained: true``, no results, the closest passages as ``related``).
   The cut is set so that almost no answerable question is ever refused.
 - ``high``: P(the top passage answers). At or above its cut the answer is ``high``; below,
@@ -43,7 +45,7 @@ RULE_FILE = Path(str(importlib.resources.files("qa_service") / "confidence.json"
 SIGNALS = ("top", "z", "margin", "gap", "coverage", "agree", "type", "latent")
 # What the models read: the signals plus the question's language (its scores run lower in
 # Kazakh and Russian against English sources) and whether it was converted from Latin.
-FEATURES = (*SIGNALS, "off_vocabulary", "converted", "lang_kk", "lang_ru")
+FEATURES = (*SIGNALS, "off_vocabulary", "converted", "concepts", "bm25", "lang_kk", "lang_ru")
 STATES = ("high", "low", "none")
 
 
@@ -157,6 +159,10 @@ class ConfidenceRule:
         if "latent" not in signals and any("latent" in m.features for m in models):
             if self.fallback is not None:
                 return self.fallback.judge(signals, lang)
+        # A question in the sources' language none of whose words they use is about
+        # something else: a rule of evidence, not a fitted threshold.
+        if signals.get("off_vocabulary") == 1.0:
+            return "none"
         x = features_of(signals, lang)
         if self.none is not None and self.none.probability(x) >= self.none_at:
             return "none"

@@ -75,15 +75,15 @@ class Glossary:
             entries.append(Entry(english, tuple(dict.fromkeys(forms))))
         return cls(tuple(entries))
 
-    def expand(self, words: list[str]) -> list[str]:
-        """English words of every entry one of whose forms the question's ``words`` (as
-        lexical.words gives them) contain, in glossary order, without repeats."""
+    def concepts(self, words: list[str]) -> list[str]:
+        """The English side of every entry one of whose forms the question's ``words`` (as
+        lexical.words gives them) contain, in glossary order."""
         folded = [fold(w) for w in words]
-        out: dict[str, None] = {}
-        for entry in self.entries:
-            if any(_contains(folded, form) for form in entry.forms):
-                out.update(dict.fromkeys(entry.english.split()))
-        return list(out)
+        return [e.english for e in self.entries if any(_contains(folded, f) for f in e.forms)]
+
+    def expand(self, words: list[str]) -> list[str]:
+        """The English words of those entries, without repeats."""
+        return list(dict.fromkeys(w for c in self.concepts(words) for w in c.split()))
 
 
 def _contains(words: list[str], form: tuple[str, ...]) -> bool:

@@ -9,7 +9,8 @@ Labels stay few: the route *pattern* (never the path a client typed), method and
 
 - ``qa_http_requests_total{route,method,status}``
 - ``qa_http_request_duration_seconds{route,status}`` (histogram)
-- ``qa_answers_total{outcome}``: ``answered`` or ``abstained`` (``answer.abstained``)
+- ``qa_answers_total{outcome}``: the answer's confidence, ``high``, ``low`` or ``none``
+  (``none`` = abstained)
 - ``qa_index_info{version,index_type,embedder}``: 1 for the build a worker serves
 - ``qa_index_passages``, ``qa_index_problem`` (1 while /readyz reports a problem)
 - ``qa_build_info{version,python}``: the service's own version
@@ -110,7 +111,7 @@ def make_metrics(settings: Settings) -> Metrics:
         ),
         answers=Counter(
             "qa_answers",
-            "Answers to questions: `answered` or `abstained` (no source answers).",
+            "Answers to questions by confidence: `high`, `low` or `none` (abstained).",
             ["outcome"],
             registry=registry,
         ),
@@ -163,8 +164,9 @@ def init_app(app: Flask, settings: Settings) -> Metrics | None:
             metrics.latency.labels(route, status).observe(time.perf_counter() - started)
         if request.endpoint == "api.ask" and response.status_code == 200 and response.is_json:
             body = response.get_json(silent=True) or {}
-            if "abstained" in body:
-                metrics.answers.labels("abstained" if body["abstained"] else "answered").inc()
+            if "confidence" in body:
+                state = body.get("confidence")
+                metrics.answers.labels(state if state in ("high", "low", "none") else "none").inc()
         if request.endpoint == "api.ask":
             metrics.observe_index(app.extensions["qa"])
         return response

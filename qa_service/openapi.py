@@ -256,11 +256,31 @@ def spec(settings: Settings) -> dict:
                 },
                 "Answer": {
                     "type": "object",
-                    "required": ["query", "lang", "abstained", "results", "index", "took_ms"],
+                    "required": [
+                        "query",
+                        "lang",
+                        "confidence",
+                        "abstained",
+                        "results",
+                        "index",
+                        "took_ms",
+                    ],
                     "properties": {
                         "query": {"type": "string"},
                         "lang": {"type": "string", "enum": ["kk", "ru", "en"]},
-                        "abstained": {"type": "boolean"},
+                        "confidence": {
+                            "type": "string",
+                            "enum": ["high", "low", "none"],
+                            "description": "high: the first passage answers. low: the "
+                            "passages are on the subject but may not answer exactly (show "
+                            "them with that caveat). none: the sources do not cover the "
+                            "question; results is empty and the closest passages are in "
+                            "related.",
+                        },
+                        "abstained": {
+                            "type": "boolean",
+                            "description": "Exactly confidence == none.",
+                        },
                         "results": {"type": "array", "items": {"$ref": "#/components/schemas/Hit"}},
                         "related": {"type": "array", "items": {"$ref": "#/components/schemas/Hit"}},
                         "index": {"$ref": "#/components/schemas/IndexInfo"},

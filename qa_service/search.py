@@ -39,6 +39,7 @@ from .index import LoadedIndex
 from .lexical import BM25Index, latin_kazakh_to_cyrillic, looks_latin_kazakh, words
 from .passages import Passage
 from .retrieval import Query, Ranking, Retriever, fuse
+from .retrieval.answer_type import AnswerTypeRetriever
 from .retrieval.bm25 import BM25Retriever
 from .retrieval.dense import DenseRetriever
 from .retrieval.encode import QueryEncoder
@@ -47,9 +48,9 @@ from .text import clean_query, detect_lang
 
 log = logging.getLogger(__name__)
 
-RETRIEVERS = ("dense", "bm25", "latent")
+RETRIEVERS = ("dense", "bm25", "latent", "type")
 TYPE_CHECK_HITS = 3  # highlighted sentences of this many top hits must hold the answer type
-DEFAULT_WEIGHTS = MappingProxyType({"dense": 1.0, "bm25": 1.0, "latent": 1.0})
+DEFAULT_WEIGHTS = MappingProxyType({"dense": 1.0, "bm25": 1.0, "latent": 1.0, "type": 1.0})
 
 
 @dataclass(frozen=True)
@@ -64,13 +65,13 @@ class SearchParams:
 
     retrievers: tuple[str, ...] = RETRIEVERS
     weights: Mapping[str, float] = field(default_factory=lambda: dict(DEFAULT_WEIGHTS))
-    fusion: str = "rrf"
+    fusion: str = "dbsf"
     depth: int = 50  # candidates considered before fusion
     collapse: bool = True
     latin_kazakh: bool = True  # embed Kazakh typed in Latin letters as Cyrillic
     # Add the glossary's English terms for the question's Russian/Kazakh terms to what
     # these retrievers read: any of "dense", "bm25", "latent" (glossary.py).
-    glossary: tuple[str, ...] = ()
+    glossary: tuple[str, ...] = ("dense", "bm25", "latent")
     confidence: bool = True
     rule: ConfidenceRule | None = None  # None: the committed, fitted rule
 
@@ -80,6 +81,14 @@ class SearchParams:
             raise ValueError(f"unknown retrievers {unknown}: use some of {', '.join(RETRIEVERS)}")
         if set(self.glossary) - set(RETRIEVERS):
             raise ValueError(f"glossary applies to retrievers only: {', '.join(RETRIEVERS)}")
+
+
+def served_params(latent_terms: bool = True) -> SearchParams:
+    """The service's composition (the defaults), or the same without latent terms
+    (``QA_LATENT_TERMS=false``)."""
+    if latent_terms:
+        return SearchParams()
+    return SearchParams(retrievers=("dense", "bm25", "type"), glossary=("dense", "bm25"))
 
 
 class Searcher:
@@ -94,13 +103,17 @@ class Searcher:
         self.embedder = embedder
         self.params = params or SearchParams()
         self.rule = self.params.rule or ConfidenceRule.load()
-        self.glossary = Glossary.load() if self.params.glossary else None
+        # Always loaded: how many of its terms a question uses is evidence for confidence.
+        self.glossary = Glossary.load()
         self._corpus_langs = {a.lang for a in index.articles.values()}
         wanted = set(self.params.retrievers)
         self.dense = DenseRetriever(index, embedder) if "dense" in wanted else None
         self.bm25 = BM25Retriever(index.bm25 or BM25Index.for_build(index))
         self.latent = self._latent_retriever("latent" in wanted)
         self.encoder = QueryEncoder(embedder, latent=self.latent is not None)
+        self.typed = (
+            AnswerTypeRetriever(self.dense) if "type" in wanted and self.dense is not None else None
+        )
         self.retrievers: list[Retriever] = [
             r for name in self.params.retrievers if (r := self._by_name(name)) is not None
         ]
@@ -130,7 +143,9 @@ class Searcher:
         return LatentRetriever(self.index.latent_terms, self.embedder.latent_dim)
 
     def _by_name(self, name: str) -> Retriever | None:
-        return {"dense": self.dense, "bm25": self.bm25, "latent": self.latent}[name]
+        return {"dense": self.dense, "bm25": self.bm25, "latent": self.latent, "type": self.typed}[
+            name
+        ]
 
     def ask(self, question: str, k: int = 5, lang: str | None = None) -> Answer:
         started = clock = time.perf_counter()
@@ -181,10 +196,10 @@ class Searcher:
             reading = latin_kazakh_to_cyrillic(text)
             lang = lang or "kk"
         texts = {"dense": reading, "bm25": text, "latent": reading}
-        if self.glossary is not None:
-            terms = " ".join(self.glossary.expand(words(reading)))
-            for name in self.params.glossary if terms else ():
-                texts[name] = f"{texts[name]} ({terms})"
+        concepts = self.glossary.concepts(words(reading))
+        terms = " ".join(dict.fromkeys(w for c in concepts for w in c.split()))
+        for name in self.params.glossary if terms else ():
+            texts[name] = f"{texts[name]} ({terms})"
         return Query(
             text=text,
             dense_text=texts["dense"],
@@ -193,6 +208,7 @@ class Searcher:
             converted=reading != text,
             lexical_text=texts["bm25"],
             latent_text=texts["latent"],
+            concepts=len(concepts),
         )
 
     def encode(self, query: Query) -> Query:
@@ -242,13 +258,19 @@ class Searcher:
         )
         # A question in a language the sources are written in, none of whose content words
         # (nor their transliterations) occurs anywhere in them, is about something else.
+        # (Kazakh typed in Latin letters looks English to the detector: never this gate.)
         signals["off_vocabulary"] = float(
             lexical.content_words >= 2
             and lexical.matched_words == 0
+            and not query.converted
             and detect_lang(query.text) in self._corpus_langs
         )
         # Kazakh typed in Latin letters and converted: its cosines run lower.
         signals["converted"] = float(query.converted)
+        # The reform's terms the question uses (glossary concepts, at most 3 counted), and
+        # the best BM25 score: how much of the sources' own vocabulary it shares.
+        signals["concepts"] = float(min(query.concepts, 3))
+        signals["bm25"] = float(bm25_all.max()) if len(bm25_all) else 0.0
         return signals
 
 

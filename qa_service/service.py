@@ -18,7 +18,7 @@ from pathlib import Path
 from . import index as idx
 from .config import Settings
 from .embedder import CachedEmbedder, Embedder, EmbedderId, load_embedder
-from .search import Searcher, SearchParams
+from .search import Searcher, SearchParams, served_params
 
 log = logging.getLogger(__name__)
 
@@ -45,9 +45,7 @@ class QAService:
 
     @property
     def search_params(self) -> SearchParams:
-        if self.settings.latent_terms:
-            return SearchParams()
-        return SearchParams(retrievers=("dense", "bm25"))
+        return served_params(self.settings.latent_terms)
 
     @property
     def embedder(self) -> Embedder:

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import math
-
 import pytest
 
 from qa_service.answer_type import expected_type, type_satisfied
-from qa_service.confidence import AbstainRule
+from qa_service.confidence import ConfidenceRule
 from qa_service.embedder import EmbedderId
 from qa_service.lexical import (
     BM25Index,
@@ -221,21 +219,6 @@ def test_kazakh_typed_with_russian_letters_is_answered_in_kazakh(seed_searcher):
     assert any("145" in top.passage.text[a:b] for a, b in top.highlight)
 
 
-def test_abstain_rule_round_trip_and_decision():
-    rule = AbstainRule({"top": 10.0, "margin": 20.0}, 8.0, True, "test")
-    again = AbstainRule.from_dict(rule.to_dict())
-    assert again == rule
-    assert rule.abstains({"top": 0.7, "margin": 0.0, "type": 1.0})
-    assert not rule.abstains({"top": 0.9, "margin": 0.01, "type": 1.0})
-    assert rule.abstains({"top": 0.9, "margin": 0.01, "type": 0.0})
-    never = AbstainRule()
-    assert never.to_dict()["threshold"] is None
-    assert AbstainRule.from_dict(never.to_dict()).threshold == -math.inf
-    assert not never.abstains({"top": 0.0})
-    with pytest.raises(ValueError, match="unknown signal"):
-        AbstainRule.from_dict({"weights": {"bogus": 1.0}, "threshold": 0})
-
-
 @pytest.mark.parametrize(
     "text, expected",
     [
@@ -307,12 +290,7 @@ def test_vocabulary_gate(seed_searcher, question, off_vocabulary):
         assert answer.abstained and answer.results == [] and answer.related
 
 
-def test_vocabulary_gate_can_be_switched_off():
+def test_vocabulary_gate_is_a_rule_not_a_fit():
     signals = {"top": 0.9, "margin": 0.05, "type": 1.0, "off_vocabulary": 1.0}
-    rule = AbstainRule({"top": 10.0}, 8.0, True, "test")
-    assert rule.abstains(signals)
-    assert not AbstainRule({"top": 10.0}, 8.0, True, "test", require_vocabulary=False).abstains(
-        signals
-    )
-    assert not rule.abstains(signals, similarity=False)  # converted Latin-Kazakh questions
-    assert AbstainRule.from_dict({"weights": {}, "threshold": None}).require_vocabulary
+    assert ConfidenceRule().judge(signals, "en") == "none"
+    assert ConfidenceRule().judge(signals | {"off_vocabulary": 0.0}, "en") == "high"

@@ -29,7 +29,7 @@ from ..corpus import read_corpus
 from ..embedder import CachedEmbedder, Embedder, EmbedderId
 from ..index import LoadedIndex, Manifest, make_faiss_index
 from ..passages import Passage, sentence_texts, split_corpus
-from ..search import Searcher, SearchParams
+from ..search import Searcher, SearchParams, served_params
 
 LANGS = ("kk", "ru", "en")
 DEPTH = 10  # ranks looked at: MRR@10
@@ -244,6 +244,34 @@ class Method:
 NO_LATENT = ":no-latent"  # the hybrid with the latent-terms list off (QA_LATENT_TERMS=0)
 
 
+def memory_index_for(corpus_dir: Path, embedder: Embedder) -> LoadedIndex:
+    """The corpus read, cut and indexed in memory (what ``reindex`` would build)."""
+    report = read_corpus(corpus_dir)
+    return memory_index(report.articles, split_corpus(report.articles), embedder)
+
+
+def evaluate_index(
+    index: LoadedIndex,
+    embedder: Embedder,
+    questions: Sequence[Question],
+    params: dict[str, SearchParams],
+) -> dict:
+    """The service's answers (ranking, highlight, confidence) on ``questions``, with the
+    configuration ``params[lang]`` for each question's language; a report like
+    ``evaluate``'s with the one method ``service``."""
+    searchers = {lang: Searcher(index, embedder, p) for lang, p in params.items()}
+    outcomes = []
+    for lang in LANGS:
+        group = [q for q in questions if q.lang == lang]
+        if group:
+            outcomes += run_method(searchers[lang], group)
+    return {
+        "questions": len(questions),
+        "methods": {"service": summarize(outcomes, abstains=True)},
+        "per_question": {"service": [asdict(o) for o in outcomes]},
+    }
+
+
 def alone(retriever: str) -> SearchParams:
     """One retriever's own ranking, no fusion and no confidence: a served stage alone."""
     return SearchParams(retrievers=(retriever,), confidence=False)
@@ -255,10 +283,8 @@ def default_methods(backends: Iterable[str], hybrid_backend: str) -> list[Method
     methods += [Method(f"dense:{b}", b, alone("dense")) for b in backends]
     if hybrid_backend == "e5-small":  # the backend with a latent-terms head
         methods.append(Method(f"latent:{hybrid_backend}", hybrid_backend, alone("latent")))
-        methods.append(
-            Method(f"hybrid{NO_LATENT}", hybrid_backend, SearchParams(retrievers=("dense", "bm25")))
-        )
-    methods.append(Method("hybrid", hybrid_backend, SearchParams()))
+        methods.append(Method(f"hybrid{NO_LATENT}", hybrid_backend, served_params(False)))
+    methods.append(Method("hybrid", hybrid_backend, served_params()))
     return methods
 
 

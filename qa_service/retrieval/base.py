@@ -29,6 +29,7 @@ class Query:
     converted: bool = False
     lexical_text: str = ""
     latent_text: str = ""
+    concepts: int = 0  # glossary concepts (the reform's terms) the question names
     vector: np.ndarray | None = None
     latent: np.ndarray | None = None
 

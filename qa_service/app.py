@@ -11,6 +11,7 @@ import logging
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from flask import Flask, Response, request
 
@@ -31,6 +32,7 @@ def create_app(
     """Build the app. ``test_config`` holds Flask keys and/or setting names (lower or upper
     case); ``embedder`` lets tests and the CLI share an already loaded model."""
     settings = settings or Settings.load(test_config)
+    check_public_url(settings.public_url)
     app = Flask(
         __name__,
         template_folder=str(WEB_DIR / "templates"),
@@ -61,13 +63,27 @@ def create_app(
     app.register_blueprint(ui.bp)
     api.register_error_handlers(app, page=ui.error_page)
     app.after_request(_security_headers)
-    from . import limits, logs, metrics
+    from . import limits, logs, metrics, origin
 
+    origin.init_app(app)
+    logs.install_filters()
     logs.init_app(app, settings)
     metrics.init_app(app, settings)
     limits.init_app(app, settings)  # last: it wraps every view registered before it
     logging.getLogger("qa_service").setLevel(logging.INFO)
     return app
+
+
+def check_public_url(url: str) -> None:
+    """``public_url`` is empty or an http(s) URL with a host and nothing after the path."""
+    if not url:
+        return
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment:
+        raise ValueError(
+            f"setting QA_PUBLIC_URL: {url!r} is not like https://qa.example.kz (http or "
+            "https, a host, no query or fragment)"
+        )
 
 
 def service_of(app: Flask) -> QAService:

@@ -14,6 +14,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from flask import Flask, Response, request
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from .config import Settings
 from .embedder import Embedder
@@ -63,6 +64,7 @@ def create_app(
     app.register_blueprint(ui.bp)
     api.register_error_handlers(app, page=ui.error_page)
     app.after_request(_security_headers)
+    app.before_request(_body_within_limit)
     from . import limits, logs, metrics, origin
 
     origin.init_app(app)
@@ -72,6 +74,17 @@ def create_app(
     limits.init_app(app, settings)  # last: it wraps every view registered before it
     logging.getLogger("qa_service").setLevel(logging.INFO)
     return app
+
+
+def _body_within_limit() -> None:
+    """A chunked body (no Content-Length) over ``max_body_bytes`` is a 413, like one with
+    a Content-Length: werkzeug stops reading at the limit and would hand the view a
+    truncated body (a 400 for "invalid JSON", or a form cut short)."""
+    if request.content_length is not None or request.method not in ("POST", "PUT", "PATCH"):
+        return
+    request.get_data(cache=True)  # up to the limit; forms and JSON parse from this copy
+    if getattr(request.stream, "is_exhausted", False):
+        raise RequestEntityTooLarge()
 
 
 def check_public_url(url: str) -> None:

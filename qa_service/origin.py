@@ -18,6 +18,7 @@ import re
 from urllib.parse import urlsplit, urlunsplit
 
 from flask import Flask, Response, current_app, request
+from werkzeug.utils import redirect
 
 from .validate import ValidationError
 
@@ -74,6 +75,9 @@ def relative_location(response: Response) -> Response:
         base = urlsplit(configured)
         prefix = f"{base.scheme}://{base.netloc}" if configured else ""
         response.headers["Location"] = prefix + path
+        if response.mimetype == "text/html" and 300 <= response.status_code < 400:
+            # werkzeug's "Redirecting..." page quotes the absolute URL too.
+            response.set_data(redirect(prefix + path, response.status_code).get_data())
     return response
 
 

@@ -65,9 +65,10 @@ class Settings:
         "(NFKC can make a text up to 18 times longer).",
     )
     max_query_tokens: int = _setting(
-        64,
-        "Most tokens of a question the encoder reads; the rest is still searched by BM25. "
-        "Bounds what one request costs (the dev set's longest question has 43).",
+        48,
+        "Most tokens of a question the encoder reads (its `query: ` prefix included); BM25 "
+        "still reads it all. Bounds one request near 3 times a typical question's cost; "
+        "the longest of the 138 evaluation questions has 43 (docs/reliability.md).",
     )
     max_body_bytes: int = _setting(16 * 1024, "Largest request body accepted, in bytes.")
     public_url: str = _setting(

@@ -70,6 +70,8 @@ def init_app(app: Flask, settings: Settings) -> Limiter | None:
     limiter = Limiter(
         get_remote_address,
         app=app,
+        # The limiter skips requests without an endpoint; unmatched ones get a name.
+        request_identifier=lambda: request.endpoint or UNMATCHED_SCOPE,
         storage_uri=settings.rate_limit_storage_uri,
         strategy="moving-window",
         headers_enabled=True,

@@ -330,7 +330,7 @@ def _search_page(template: str, *, embedded: bool) -> Response:
         template,
         **_page_context(
             lang,
-            q=raw_q or "",
+            q=clean_query(raw_q) if raw_q else "",
             answer=outcome.answer,
             error=outcome.error,
             view="widget" if embedded else "page",

@@ -49,6 +49,11 @@ logconfig_dict = logging_dict(_settings)
 proc_name = "referendum-qa"
 
 
+def pre_request(worker, req) -> None:
+    """Nothing: gunicorn's default logs "METHOD /path" at debug level, a path a client
+    chose (the app's own line has the route pattern instead)."""
+
+
 def on_starting(server) -> None:
     """Drop the files of a previous run: their counters would be added to ours; say when
     rate limits are counted per worker."""

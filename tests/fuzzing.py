@@ -12,7 +12,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, Verbosity, given, settings
 from hypothesis.errors import Unsatisfiable
 
 
@@ -61,6 +61,7 @@ def _runner(strategy, report: OperationReport, max_examples: int, derandomize: b
         database=None,
         derandomize=derandomize,
         suppress_health_check=list(HealthCheck),
+        verbosity=Verbosity.quiet,  # failures go to the report, not to stdout
     )
     def run(case) -> None:
         report.cases += 1
@@ -303,8 +304,6 @@ def check_hostile(app, request: dict, response, spy: EngineSpy | None) -> None:
 
 
 def _hostile_runner(app, strategy, report: OperationReport, spy, max_examples, derandomize):
-    from hypothesis import HealthCheck, given, settings
-
     @given(request=strategy)
     @settings(
         max_examples=max_examples,
@@ -312,6 +311,7 @@ def _hostile_runner(app, strategy, report: OperationReport, spy, max_examples, d
         database=None,
         derandomize=derandomize,
         suppress_health_check=list(HealthCheck),
+        verbosity=Verbosity.quiet,  # failures go to the report, not to stdout
     )
     def run(request) -> None:
         report.cases += 1

@@ -18,7 +18,9 @@ from pathlib import Path
 
 import click
 
-from .config import Settings
+from . import validate
+from .config import Settings, child_env
+from .validate import LANGS
 
 
 @dataclass
@@ -45,7 +47,11 @@ class Context:
         from .embedder import EmbedderError, load_embedder
 
         try:
-            return load_embedder(self.settings.embedder, self.settings.embed_threads)
+            return load_embedder(
+                self.settings.embedder,
+                self.settings.embed_threads,
+                self.settings.max_query_tokens,
+            )
         except EmbedderError as exc:
             raise click.ClickException(str(exc)) from None
 
@@ -182,8 +188,8 @@ def reindex(ctx: Context, dry_run, skip_invalid, if_stale, index_type, quiet) ->
 
 @cli.command()
 @click.argument("question")
-@click.option("-k", default=None, type=click.IntRange(1, 20), help="How many passages.")
-@click.option("--lang", type=click.Choice(["kk", "ru", "en"]), help="UI language.")
+@click.option("-k", default=None, type=int, help="How many passages (1 to QA_MAX_K).")
+@click.option("--lang", type=click.Choice(LANGS), help="UI language.")
 @click.option("--json", "as_json", is_flag=True, help="Print the API's JSON records.")
 @pass_context
 def ask(ctx: Context, question: str, k: int | None, lang: str | None, as_json: bool) -> None:
@@ -191,17 +197,22 @@ def ask(ctx: Context, question: str, k: int | None, lang: str | None, as_json: b
     ctx.require_data()
     from .service import QAService, Unavailable
 
+    caps = validate.Caps.of(ctx.settings)  # the API's rules, checked before the model loads
+    try:
+        k = validate.k(k, caps)
+    except validate.ValidationError as exc:
+        raise click.BadParameter(exc.detail, param_hint="'-k'") from None
+    try:
+        question = validate.question(question, caps, name="QUESTION")
+    except validate.ValidationError as exc:
+        raise click.ClickException(exc.detail) from None
     service = QAService(ctx.settings, embedder=ctx.embedder())
     service.load()
     try:
         searcher = service.searcher()
     except Unavailable as exc:
         raise click.ClickException(str(exc)) from None
-    if len(question) > ctx.settings.max_query_chars:
-        raise click.ClickException(f"question longer than {ctx.settings.max_query_chars} chars")
-    if not question.strip():
-        raise click.ClickException("the question is blank")
-    answer = searcher.ask(question, k=k or ctx.settings.default_k, lang=lang)
+    answer = searcher.ask(question, k=k, lang=lang)
     if as_json:
         click.echo(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2))
         return
@@ -264,7 +275,7 @@ def serve(ctx: Context, host, port, workers, dev) -> None:
             if v is not None
         }
     )
-    env = {**os.environ, **_settings_env(settings)}
+    env = child_env(settings)
     if dev:
         from .app import create_app
         from .logs import configure

@@ -5,7 +5,9 @@ Under gunicorn every worker is a process of its own; ``gunicorn_conf`` points
 writes its values there, and whichever worker answers a scrape sums them all. Without
 that folder (tests, ``serve --dev``) each app keeps its own registry; nothing is global.
 
-Labels stay few: the route *pattern* (never the path a client typed), method and status.
+Labels stay few: the route *pattern* (never the path a client typed), the method (one
+of ``METHODS``, anything else ``other``: ``curl -X FOOBAR`` must not add a series) and
+the status.
 
 - ``qa_http_requests_total{route,method,status}``
 - ``qa_http_request_duration_seconds{route,status}`` (histogram)
@@ -37,6 +39,7 @@ from . import __version__
 from .config import Settings
 
 METRICS_KEY = "qa_metrics"
+METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS", "PATCH"})
 BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
 
 bp = Blueprint("metrics", __name__)
@@ -158,7 +161,8 @@ def init_app(app: Flask, settings: Settings) -> Metrics | None:
     def _count(response: Response) -> Response:
         route = request.url_rule.rule if request.url_rule else "<unmatched>"
         status = str(response.status_code)
-        metrics.requests.labels(route, request.method, status).inc()
+        method = request.method if request.method in METHODS else "other"
+        metrics.requests.labels(route, method, status).inc()
         started = g.get("qa_metrics_started")
         if started is not None:
             metrics.latency.labels(route, status).observe(time.perf_counter() - started)

@@ -50,7 +50,11 @@ class QAService:
     @property
     def embedder(self) -> Embedder:
         if self._embedder is None:
-            self._embedder = load_embedder(self.settings.embedder, self.settings.embed_threads)
+            self._embedder = load_embedder(
+                self.settings.embedder,
+                self.settings.embed_threads,
+                self.settings.max_query_tokens,
+            )
         size = self.settings.query_cache_size
         if size > 0 and not isinstance(self._embedder, CachedEmbedder):
             # Query vectors do not depend on the index, so the cache survives reloads.

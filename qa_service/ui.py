@@ -17,7 +17,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlsplit
 
 from flask import (
     Blueprint,
@@ -31,11 +31,14 @@ from flask import (
 )
 from werkzeug.exceptions import HTTPException
 
-from .api import ApiError, parse_ask
-from .i18n import LANG_NAMES, LANGS, Catalogs, negotiate
+from . import validate
+from .api import RETRY_UNAVAILABLE
+from .i18n import LANG_NAMES, Catalogs, negotiate
+from .origin import public_base, public_origin, same_origin_post, strict_origin
 from .resources import web_dir
 from .service import QAService, Unavailable
 from .text import clean_query
+from .validate import LANGS, ValidationError
 
 bp = Blueprint("ui", __name__)
 
@@ -45,6 +48,9 @@ THEMES = ("light", "dark", "auto")
 EMBED_JS_MAX_AGE = 3600
 # The most a host page lets the widget frame grow to (embed.js enforces the same cap).
 MAX_FRAME_HEIGHT = 4000
+# Query keys a page's own links carry over (the language switcher): nothing else a
+# client typed reaches an href.
+KEPT_QUERY_KEYS = ("q", "theme", "origin", "p")
 
 
 @dataclass
@@ -143,23 +149,16 @@ def parent_origin(raw: str | None, frame_ancestors: str, self_origin: str = "") 
     ``'self'``, ``https:``, ``https://news.example``, ``https://*.example.kz``, ``host:*``):
     the browser refuses to frame the widget anywhere else anyway.
     """
-    if not raw or len(raw) > 200:
+    parsed = strict_origin(raw)
+    if parsed is None:
         return None
-    parts = urlsplit(raw)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        return None
-    if parts.path or parts.query or parts.fragment or parts.username or parts.password:
-        return None
-    try:
-        port = parts.port
-    except ValueError:
-        return None
-    origin = f"{parts.scheme}://{parts.hostname}" + (f":{port}" if port else "")
-    default_port = 443 if parts.scheme == "https" else 80
+    scheme, host, port = parsed
+    origin = f"{scheme}://{host}" + (f":{port}" if port else "")
+    default_port = 443 if scheme == "https" else 80
     for source in frame_ancestors.split():
         if source == "*" or (source == "'self'" and origin == self_origin):
             return origin
-        if _source_matches(source, parts.scheme, parts.hostname, port or default_port):
+        if _source_matches(source, scheme, host, port or default_port):
             return origin
     return None
 
@@ -194,10 +193,16 @@ def _source_matches(source: str, scheme: str, host: str, port: int) -> bool:
 def _page_context(lang: str, **extra: Any) -> dict[str, Any]:
     catalogs = _catalogs()
     settings = _service().settings
-    args = {k: v for k, v in request.args.items() if k != "lang"}
 
     def switch_url(target: str) -> str:
-        return request.path + "?" + urlencode({**args, "lang": target})
+        """This page in another language, rebuilt from the matched route and the known
+        query keys: never from the raw path, where ``/%5Cevil.example`` would become an
+        href a browser reads as another site. Unmatched paths (404s) link home."""
+        endpoint, values = "ui.index", {}
+        if request.url_rule is not None and (request.endpoint or "").startswith("ui."):
+            endpoint, values = request.endpoint, dict(request.view_args or {})
+        kept = {key: request.args[key] for key in KEPT_QUERY_KEYS if request.args.get(key)}
+        return url_for(endpoint, **values, **kept, lang=target)
 
     return {
         "lang": lang,
@@ -235,24 +240,25 @@ class Outcome:
 
 
 def _ask(raw_q: str, lang: str) -> Outcome:
-    """Validate as the API does (``parse_ask``) and answer; errors in the UI's language."""
+    """Validate as the API does (validate.ask) and answer; errors in the UI's language."""
     catalogs = _catalogs()
     service = _service()
-    settings = service.settings
-    if len(raw_q) > settings.max_query_chars:
-        text = catalogs.text(lang, "error_too_long", max=settings.max_query_chars)
-        return Outcome(error=text, status=400)
-    if not clean_query(raw_q):
-        return Outcome(error=catalogs.text(lang, "error_blank"), status=400)
+    caps = validate.Caps.of(service.settings)
     try:
-        q, k, ask_lang = parse_ask({"q": raw_q, "lang": lang}, settings)
-    except ApiError:
+        params = validate.ask({"q": raw_q, "lang": lang}, caps)
+    except ValidationError:
+        cleaned = clean_query(raw_q)
+        if not cleaned:
+            return Outcome(error=catalogs.text(lang, "error_blank"), status=400)
+        if len(cleaned) > caps.max_query_chars:
+            text = catalogs.text(lang, "error_too_long", max=caps.max_query_chars)
+            return Outcome(error=text, status=400)
         return Outcome(error=catalogs.text(lang, "error_invalid"), status=400)
     try:
         searcher = service.searcher()
     except Unavailable:
         return Outcome(error=catalogs.text(lang, "error_unavailable"), status=503)
-    return Outcome(answer=searcher.ask(q, k=k, lang=ask_lang).to_dict())
+    return Outcome(answer=searcher.ask(params.q, k=params.k, lang=params.lang).to_dict())
 
 
 @bp.errorhandler(429)
@@ -303,7 +309,7 @@ def _search_page(template: str, *, embedded: bool) -> Response:
         theme = request.args.get("theme", "auto")
         theme = theme if theme in THEMES else "auto"
         origin = parent_origin(
-            request.args.get("origin"), settings.frame_ancestors, request.host_url.rstrip("/")
+            request.args.get("origin"), settings.frame_ancestors, public_origin()
         )
         # Carried through the widget's own links and forms so that it stays embedded.
         view_params = {"theme": theme} | ({"origin": origin} if origin else {})
@@ -323,7 +329,7 @@ def _search_page(template: str, *, embedded: bool) -> Response:
         template,
         **_page_context(
             lang,
-            q=raw_q or "",
+            q=clean_query(raw_q) if raw_q else "",
             answer=outcome.answer,
             error=outcome.error,
             view="widget" if embedded else "page",
@@ -335,7 +341,7 @@ def _search_page(template: str, *, embedded: bool) -> Response:
     )
     response = _html(body, outcome.status)
     if outcome.status == 503:
-        response.headers["Retry-After"] = "30"
+        response.headers["Retry-After"] = str(RETRY_UNAVAILABLE)
     return response
 
 
@@ -389,41 +395,55 @@ def article(article_id: str) -> Response:
 def feedback() -> Response:
     """The no-JavaScript path of "Did this answer your question?": record, then go back.
 
-    Calls ``app.extensions["feedback"].record(...)`` when the feedback store is installed,
-    then redirects (303) to the same results, where that result says thank you, or that
-    the feedback could not be recorded when no store is installed.
+    Only from this site's own pages (``same_origin_post``: another site cannot make a
+    reader's browser post verdicts), only on a passage and build this service has
+    (``feedback.check_references``), and only once everything, the way back included,
+    has been checked: a refused request stores nothing. Then redirects (303) to the same
+    results, where that result says thank you, or that the feedback could not be recorded
+    when no store is installed.
     """
+    from .feedback import UnknownReference, check_references
+
+    if not same_origin_post():
+        abort(403, description="feedback is accepted from this site's own pages only")
     form = request.form
-    settings = _service().settings
-    lang = negotiate(form.get("lang"), None)
-    helpful_raw = form.get("helpful", "")
-    if helpful_raw not in ("yes", "no"):
-        abort(400, description="`helpful` must be yes or no")
-    question = form.get("q", "")
-    if not clean_query(question) or len(question) > settings.max_query_chars:
-        abort(400, description="`q` must be the question the feedback is about")
-    passage_id = form.get("passage_id") or None
-    index_version = form.get("index_version", "")
-    if (passage_id and len(passage_id) > 100) or len(index_version) > 100:
-        abort(400, description="`passage_id` or `index_version` is too long")
+    service = _service()
+    try:
+        item = validate.feedback_form(form, validate.Caps.of(service.settings))
+    except ValidationError as exc:
+        abort(400, description=exc.detail)
+    lang = item.lang or negotiate(None, None)
+    try:
+        check_references(item, service.searcher(), service.settings.embeddings_dir)
+    except UnknownReference as exc:
+        abort(400, description=str(exc))
+    except Unavailable:
+        abort(503)
+    view = "ui.widget" if form.get("view") == "widget" else "ui.index"
+    outcome = "fb"  # "thank you" only when a store took it: decided below
+    params: dict[str, str] = {"q": item.question, "lang": lang}
+    if view == "ui.widget":
+        theme = form.get("theme")
+        if theme in THEMES:
+            params["theme"] = theme
+        origin = parent_origin(
+            form.get("origin"), service.settings.frame_ancestors, public_origin()
+        )
+        if origin:
+            params["origin"] = origin
+    anchor = f"#r-{item.passage_id}" if item.passage_id else ""
     store = current_app.extensions.get("feedback")
     if store is not None:
         store.record(
-            question=clean_query(question),
-            passage_id=passage_id,
-            helpful=helpful_raw == "yes",
+            question=item.question,
+            passage_id=item.passage_id,
+            helpful=item.helpful,
             lang=lang,
-            index_version=index_version,
+            index_version=item.index_version or "",
         )
-    view = "ui.widget" if form.get("view") == "widget" else "ui.index"
-    # Said honestly on the page: "thank you" only when a store took it.
-    outcome = "fb" if store is not None else "fberr"
-    params = {"q": question, "lang": lang, outcome: passage_id or "none"}
-    if view == "ui.widget":
-        for key in ("origin", "theme"):
-            if form.get(key):
-                params[key] = form[key]
-    anchor = f"#r-{passage_id}" if passage_id else ""
+    else:
+        outcome = "fberr"
+    params[outcome] = item.passage_id or "none"
     return redirect(url_for(view, **params) + anchor, code=303)
 
 
@@ -431,7 +451,7 @@ def feedback() -> Response:
 def embed_page() -> Response:
     """The snippet to paste, with this server's real address, and a live preview."""
     lang = _lang()
-    base = request.host_url.rstrip("/")
+    base = public_base()
     snippet = f'<script src="{base}/embed.js" data-lang="{lang}" async></script>'
     body = render_template("embed.html", **_page_context(lang, snippet=snippet, q="", base=base))
     return _html(body)

@@ -25,10 +25,10 @@ from courlan import normalize_url
 from trafilatura.utils import load_html
 
 from ..text import dedupe_key, detect_lang
+from ..validate import LANGS
 from .fetch import is_http_url
 
 MIN_WORDS = 40  # less main text than this is a listing, a stub or an error page
-LANGS = ("kk", "ru", "en")
 KAZAKH_LETTER_SHARE = 0.05  # see choose_lang
 _CYRILLIC_RE = re.compile(r"[\u0400-\u04FF]")
 _KAZAKH_LETTERS = frozenset("әғқңөұүһіӘҒҚҢӨҰҮҺІ")

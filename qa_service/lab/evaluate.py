@@ -30,8 +30,8 @@ from ..embedder import CachedEmbedder, Embedder, EmbedderId
 from ..index import LoadedIndex, Manifest, make_faiss_index
 from ..passages import Passage, sentence_texts, split_corpus
 from ..search import Searcher, SearchParams, served_params
+from ..validate import LANGS
 
-LANGS = ("kk", "ru", "en")
 DEPTH = 10  # ranks looked at: MRR@10
 
 

@@ -275,6 +275,8 @@ def test_ask_shows_the_best_match_first(page, live_server):
     assert mark["y"] + min(mark["height"], 60) <= PHONE["height"]
     assert page.locator(".article-head .back a").is_visible()
     assert page.evaluate("window.scrollY") > 0  # it did scroll to the sentence
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / "article-opened-en-375.png"))  # what the reader sees
     marked = "".join(page.locator("mark").evaluate_all("ms => ms.map(m => m.textContent)"))
     assert top["text"][top["highlight"][0]["start"] : top["highlight"][0]["end"]] in marked
     assert len(marked) < len(top["text"])  # the sentence, not the whole passage
@@ -632,6 +634,7 @@ def test_widget_embedded_on_another_origin_grows_to_fit(page, live_server, host_
     assert page.evaluate("document.querySelector('iframe').getBoundingClientRect().height") == (
         outer
     )
+    frame.locator("#q").evaluate("q => q.ownerDocument.activeElement.blur()")
     shot(page, "embed-host", 375)
 
 

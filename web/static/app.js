@@ -170,6 +170,8 @@
     var target = event.target;
     if (!target.classList.contains("feedback")) return;
     event.preventDefault();
+    if (target.hasAttribute("data-sending")) return;
+    target.setAttribute("data-sending", "");
     var data = new FormData(target);
     var submitter = event.submitter;
     var body = {

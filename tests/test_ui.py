@@ -631,15 +631,22 @@ class FakeFeedback:
         self.calls.append(kwargs)
 
 
+def served(client) -> tuple[str, str]:
+    """(passage id, build id) of a real answer: the form rates what the page showed."""
+    answer = client.get("/api/v1/ask", query_string={"q": ON_TOPIC}).get_json()
+    return answer["results"][0]["passage_id"], answer["index"]["version"]
+
+
 def test_feedback_form_records_and_redirects_back(client, app, monkeypatch, catalogs):
     store = FakeFeedback()
     monkeypatch.setitem(app.extensions, "feedback", store)
+    passage_id, version = served(client)
     form = {
         "q": ON_TOPIC,
-        "passage_id": "p-123",
+        "passage_id": passage_id,
         "helpful": "no",
         "lang": "ru",
-        "index_version": "v1",
+        "index_version": version,
         "view": "page",
     }
     r = client.post("/feedback", data=form)
@@ -647,15 +654,15 @@ def test_feedback_form_records_and_redirects_back(client, app, monkeypatch, cata
     assert store.calls == [
         {
             "question": ON_TOPIC,
-            "passage_id": "p-123",
+            "passage_id": passage_id,
             "helpful": False,
             "lang": "ru",
-            "index_version": "v1",
+            "index_version": version,
         }
     ]
     target = urlsplit(r.headers["Location"])
-    assert target.path == "/" and target.fragment == "r-p-123"
-    assert parse_qs(target.query) == {"q": [ON_TOPIC], "lang": ["ru"], "fb": ["p-123"]}
+    assert target.path == "/" and target.fragment == f"r-{passage_id}"
+    assert parse_qs(target.query) == {"q": [ON_TOPIC], "lang": ["ru"], "fb": [passage_id]}
     # Back on the results, the rated one says thank you, its context opened if it was
     # behind "show context" (the best match's question is in view already).
     results = api_answer(client, lang="ru")["results"]
@@ -685,9 +692,10 @@ def test_feedback_from_the_widget_returns_to_the_widget(client, app, monkeypatch
 
 def test_feedback_without_a_store_says_it_was_not_recorded(client, app, monkeypatch):
     monkeypatch.delitem(app.extensions, "feedback", raising=False)
-    r = client.post("/feedback", data={"q": "x?", "passage_id": "p-1", "helpful": "yes"})
+    passage_id, _ = served(client)
+    r = client.post("/feedback", data={"q": "x?", "passage_id": passage_id, "helpful": "yes"})
     assert r.status_code == 303
-    assert parse_qs(urlsplit(r.headers["Location"]).query)["fberr"] == ["p-1"]
+    assert parse_qs(urlsplit(r.headers["Location"]).query)["fberr"] == [passage_id]
 
 
 @pytest.mark.parametrize(

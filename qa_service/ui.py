@@ -1,10 +1,15 @@
 """The citizens' page, the widget, the embed snippet and the article pages (HTML).
 
-Everything renders on the server first, so the page answers with JavaScript off (a GET
-form, ``/?q=...&lang=...``); ``web/static/app.js`` then takes over the same form and
-renders answers from the JSON API without a reload, from the same answer dictionary
-(``Answer.to_dict()``) and the same message catalogs. Templates and static files live in
+Everything renders on the server, so the page answers with JavaScript off (a GET form,
+``/?q=...&lang=...``); ``web/static/app.js`` then takes over the same form, fetches that
+same page and swaps its results in without a reload, so one renderer
+(``web/templates/_results.html``) serves both paths. Templates and static files live in
 ``web/``; strings in ``web/i18n/`` (see ``i18n.py``).
+
+An answer is laid out answer first: the top passage's highlighted sentence(s) quoted in a
+best-match block whose heading follows the answer's confidence (``confidence_of``), then
+the other passages grouped by article (``group_by_article``), each collapsed to its
+highlighted sentence (``quote_of``) with the whole passage behind "show context".
 
 The widget (``/widget``) is the page made compact for an iframe. It learns its host's
 origin from the ``origin`` parameter that ``/embed.js`` adds, and only ever posts its
@@ -142,6 +147,130 @@ def segments(text: str, spans: list[dict] | list[tuple[int, int]]) -> list[tuple
     return out
 
 
+# --- the answer's layout ------------------------------------------------------------------
+
+CONFIDENCES = ("high", "low", "none")
+# The most highlight spans an article link may carry (``?hl=``); the highlighter picks two.
+MAX_LINK_SPANS = 8
+# The strings app.js needs besides the server's HTML (busy, network errors, copy, feedback).
+SCRIPT_STRINGS = (
+    "status_loading",
+    "error_heading",
+    "error_network",
+    "error_too_many",
+    "feedback_thanks",
+    "feedback_failed",
+    "copy_done",
+    "copy_failed",
+)
+
+
+def confidence_of(answer: dict) -> str:
+    """How far the page may claim that the sources answer: ``high``, ``low`` or ``none``.
+
+    The search reports it as ``answer["confidence"]`` once it knows (high: the top passage
+    answers; low: on topic, but no passage clearly does; none: abstained). Until it does,
+    it follows from ``abstained``. An answer without results is ``none`` whatever it says:
+    there is no passage to show as the answer.
+    """
+    if not answer.get("results"):
+        return "none"
+    confidence = answer.get("confidence")
+    if confidence in CONFIDENCES:
+        return confidence
+    return "none" if answer.get("abstained") else "high"
+
+
+@dataclass(frozen=True)
+class SourceGroup:
+    """One article with its hits in rank order: a card shows an article once, however many
+    of its passages came back."""
+
+    article: dict
+    hits: list[dict]
+
+
+def group_by_article(hits: list[dict]) -> list[SourceGroup]:
+    """Hits grouped by article, groups in the order of each article's best hit."""
+    groups: dict[str, SourceGroup] = {}
+    for hit in hits:
+        article = hit["article"]
+        group = groups.setdefault(article["id"], SourceGroup(article=article, hits=[]))
+        group.hits.append(hit)
+    return list(groups.values())
+
+
+def quote_of(hit: dict) -> str | None:
+    """The hit's highlighted sentence(s) as one quotation, or None when none is highlighted.
+
+    Neighbouring sentences are joined by a space; sentences with text between them by an
+    ellipsis, so that the quotation never reads as continuous when it is not.
+    """
+    out: list[str] = []
+    gap = False
+    for piece, marked in segments(hit["text"], hit.get("highlight") or []):
+        if not marked:
+            gap = gap or (bool(out) and bool(piece.strip()))
+            continue
+        if out:
+            out.append(" … " if gap else " ")
+        out.append(piece.strip())
+        gap = False
+    return "".join(out) or None
+
+
+def span_param(spans: list[dict]) -> str | None:
+    """``hl=`` for an article link: the highlight as ``start-end`` pairs, None when empty."""
+    return ",".join(f"{int(s['start'])}-{int(s['end'])}" for s in spans) or None
+
+
+def parse_span_param(raw: str | None, length: int) -> list[tuple[int, int]]:
+    """Offsets from ``hl=12-80,81-150``, clamped to a passage of ``length`` characters.
+
+    Malformed pairs are dropped rather than refused: the parameter only decides which
+    sentence of the passage the article page marks, and a bad one still shows the article.
+    """
+    spans: list[tuple[int, int]] = []
+    for pair in (raw or "").split(",")[:MAX_LINK_SPANS]:
+        start, sep, end = pair.partition("-")
+        if not (sep and start.isdigit() and end.isdigit()):
+            continue
+        start_i, end_i = min(int(start), length), min(int(end), length)
+        if end_i > start_i:
+            spans.append((start_i, end_i))
+    return spans
+
+
+def language_line(catalogs: Catalogs, lang: str, hits: list[dict]) -> str | None:
+    """One line for the page when sources are in another language than the reader's:
+    "The passages found are in English." (or "Some of ..." when only some are)."""
+    others: list[str] = []
+    for hit in hits:
+        source = hit["article"].get("lang")
+        if source and source != lang and source in LANGS and source not in others:
+            others.append(source)
+    if not others:
+        return None
+    names = catalogs.get(lang, "lang_in")
+    joined = catalogs.text(lang, "and").join(names[code] for code in others)
+    every = all(hit["article"].get("lang") in others for hit in hits)
+    return catalogs.text(lang, "langline_all" if every else "langline_some", langs=joined)
+
+
+def citation(catalogs: Catalogs, lang: str, article: dict) -> str:
+    """Title, outlet, date and address of a source, written the reader's way, for "Copy
+    citation". The address is the original's when known, else this site's article page."""
+    url = article.get("url") or url_for("ui.article", article_id=article["id"], _external=True)
+    return catalogs.text(
+        lang,
+        "citation",
+        title=article["title"],
+        outlet=article["outlet"],
+        date=catalogs.format_date(lang, article["date"]),
+        url=url,
+    )
+
+
 def parent_origin(raw: str | None, frame_ancestors: str, self_origin: str = "") -> str | None:
     """The host page's origin, if ``raw`` is a plain http(s) origin the widget may talk to.
 
@@ -211,10 +340,16 @@ def _page_context(lang: str, **extra: Any) -> dict[str, Any]:
         "t": lambda key, **values: catalogs.text(lang, key, **values),
         "msg": lambda key: catalogs.get(lang, key),
         "fmt_date": lambda iso: catalogs.format_date(lang, iso),
-        "strings": catalogs.strings(lang),
         "switch_url": switch_url,
         "asset_url": asset_url,
         "segments": segments,
+        "confidence_of": confidence_of,
+        "group_by_article": group_by_article,
+        "quote_of": quote_of,
+        "span_param": span_param,
+        "language_line": lambda hits: language_line(catalogs, lang, hits),
+        "citation": lambda article: citation(catalogs, lang, article),
+        "script_strings": {key: catalogs.get(lang, key) for key in SCRIPT_STRINGS},
         "settings": settings,
         "official_url": settings.official_info_url,
         "official_host": urlsplit(settings.official_info_url).hostname
@@ -336,6 +471,8 @@ def _search_page(template: str, *, embedded: bool) -> Response:
             feedback_done=request.args.get("fb"),
             feedback_failed=request.args.get("fberr"),
             collection=collection,
+            # "Copy link": the full page for this question, also from inside the widget.
+            share_url=url_for("ui.index", q=raw_q, lang=lang, _external=True) if raw_q else None,
             **extra,
         ),
     )
@@ -357,7 +494,8 @@ def widget() -> Response:
 
 @bp.get("/articles/<article_id>")
 def article(article_id: str) -> Response:
-    """The whole article, with the passage a result came from marked (``?p=<passage id>``)."""
+    """The whole article, opened at the passage a result came from (``?p=<passage id>``),
+    with its answering sentence(s) marked (``?hl=start-end,...``, offsets in the passage)."""
     lang = _lang()
     try:
         searcher = _service().searcher()
@@ -382,11 +520,19 @@ def article(article_id: str) -> Response:
         marked = next(
             (p for p in searcher.index.passages_of(article_id) if p.id == passage_id), None
         )
-    span = [(marked.start, marked.end)] if marked else []
+    before, passage_parts, after = found.body, [], ""
+    if marked:
+        # Mark the answering sentence(s) the result link names, else the whole passage.
+        spans = parse_span_param(request.args.get("hl"), len(marked.text))
+        before, after = found.body[: marked.start], found.body[marked.end :]
+        passage_parts = segments(marked.text, spans or [(0, len(marked.text))])
     body = render_template(
         "article.html",
-        **_page_context(lang, article=found, parts=segments(found.body, span), q=""),
+        **_page_context(
+            lang, article=found, before=before, passage_parts=passage_parts, after=after, q=""
+        ),
         back_q=request.args.get("q", ""),
+        back_anchor=f"#r-{marked.id}" if marked else "",
     )
     return _html(body)
 

@@ -152,6 +152,9 @@ class ConfidenceRule:
     high_at: float = 0.0
     chosen_by: str = "default: no fitted rule"
     fallback: ConfidenceRule | None = None
+    # The composition of search stages whose rankings the models were fitted on
+    # (search.COMPOSITIONS); the service composes its stages so.
+    composition: str = "dbsf+glossary+type"
 
     def judge(self, signals: Mapping[str, float], lang: str) -> str:
         """``high``, ``low`` or ``none`` for one answer's signals."""
@@ -187,6 +190,7 @@ class ConfidenceRule:
             "high": self.high.to_dict() if self.high else None,
             "high_at": self.high_at,
             "chosen_by": self.chosen_by,
+            "composition": self.composition,
         }
         if self.fallback is not None:
             out["without_latent"] = self.fallback.to_dict()
@@ -201,6 +205,7 @@ class ConfidenceRule:
             high_at=float(data.get("high_at", 0.0)),
             chosen_by=str(data.get("chosen_by", "")),
             fallback=cls.from_dict(data["without_latent"]) if data.get("without_latent") else None,
+            composition=str(data.get("composition", cls.composition)),
         )
 
     @classmethod

@@ -83,12 +83,53 @@ class SearchParams:
             raise ValueError(f"glossary applies to retrievers only: {', '.join(RETRIEVERS)}")
 
 
-def served_params(latent_terms: bool = True) -> SearchParams:
-    """The service's composition (the defaults), or the same without latent terms
-    (``QA_LATENT_TERMS=false``)."""
+# Named compositions of the stages: the candidates `referendum-qa eval --cv` compares
+# (lab/cv.py), simplest first (a tie goes to the earlier one). The chosen one's name is
+# stored in confidence.json beside the rule fitted on its rankings, and served.
+_G = ("dense", "bm25", "latent")  # the glossary's English terms for every retriever
+_TYPED = ("dense", "bm25", "latent", "type")
+
+
+def _w(dense=1.0, bm25=1.0, latent=1.0, type=1.0) -> dict[str, float]:  # noqa: A002
+    return {"dense": dense, "bm25": bm25, "latent": latent, "type": type}
+
+
+_PLAIN = {"fusion": "rrf", "glossary": ()}
+COMPOSITIONS: dict[str, SearchParams] = {
+    # The service before this measurement: RRF of dense, BM25 and latent terms.
+    "hybrid": SearchParams(retrievers=("dense", "bm25", "latent"), **_PLAIN),
+    "dense": SearchParams(retrievers=("dense",), **_PLAIN),
+    "rrf+glossary": SearchParams(retrievers=_G, fusion="rrf", glossary=_G),
+    "dbsf+glossary": SearchParams(retrievers=_G, fusion="dbsf", glossary=_G),
+    "rrf+glossary+type": SearchParams(retrievers=_TYPED, fusion="rrf", glossary=_G),
+    "dbsf+glossary+type": SearchParams(retrievers=_TYPED, fusion="dbsf", glossary=_G),
+    "dbsf+glossary+type:latent/2": SearchParams(
+        retrievers=_TYPED, fusion="dbsf", glossary=_G, weights=_w(latent=0.5)
+    ),
+    "dbsf+glossary+type:bm25/2": SearchParams(
+        retrievers=_TYPED, fusion="dbsf", glossary=_G, weights=_w(bm25=0.5)
+    ),
+    "dbsf+glossary+type:dense×2": SearchParams(
+        retrievers=_TYPED, fusion="dbsf", glossary=_G, weights=_w(dense=2.0)
+    ),
+    "dbsf+glossary+type:type/2": SearchParams(
+        retrievers=_TYPED, fusion="dbsf", glossary=_G, weights=_w(type=0.5)
+    ),
+}
+
+
+def served_params(latent_terms: bool = True, composition: str | None = None) -> SearchParams:
+    """The composition the committed rule was fitted on (``composition`` overrides), or
+    the same without latent terms (``QA_LATENT_TERMS=false``, and the rule's fallback)."""
+    name = composition or ConfidenceRule.load().composition
+    params = COMPOSITIONS.get(name, SearchParams())
     if latent_terms:
-        return SearchParams()
-    return SearchParams(retrievers=("dense", "bm25", "type"), glossary=("dense", "bm25"))
+        return params
+    return replace(
+        params,
+        retrievers=tuple(r for r in params.retrievers if r != "latent"),
+        glossary=tuple(g for g in params.glossary if g != "latent"),
+    )
 
 
 class Searcher:
@@ -101,7 +142,7 @@ class Searcher:
     def __init__(self, index: LoadedIndex, embedder: Embedder, params: SearchParams | None = None):
         self.index = index
         self.embedder = embedder
-        self.params = params or SearchParams()
+        self.params = params or served_params()
         self.rule = self.params.rule or ConfidenceRule.load()
         # Always loaded: how many of its terms a question uses is evidence for confidence.
         self.glossary = Glossary.load()

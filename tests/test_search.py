@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from qa_service.answer_type import expected_type, type_satisfied
@@ -16,7 +18,7 @@ from qa_service.lexical import (
 )
 from qa_service.passages import Passage
 from qa_service.retrieval import Ranking
-from qa_service.search import DEFAULT_WEIGHTS, Searcher, SearchParams, collapse
+from qa_service.search import Searcher, collapse
 from qa_service.text import detect_lang
 
 
@@ -100,7 +102,9 @@ def test_bm25_weight_follows_vocabulary_coverage(seed_searcher):
     off = Searcher(
         seed_searcher.index,
         seed_searcher.embedder,
-        SearchParams(weights=dict(DEFAULT_WEIGHTS, bm25=0.0)),
+        dataclasses.replace(
+            seed_searcher.params, weights=dict(seed_searcher.params.weights, bm25=0.0)
+        ),
     )
     ru = "Что можно продемонстрировать, участвуя в кампании?"
     assert seed_searcher.ask(ru).signals["coverage"] == 0.0

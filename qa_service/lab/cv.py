@@ -17,6 +17,7 @@ Then the same choices are made once more on the whole bank: that is what ships
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
@@ -25,7 +26,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from ..confidence import FEATURES, ConfidenceRule, Logistic, features_of
-from ..search import Searcher, SearchParams, served_params
+from ..search import COMPOSITIONS, Searcher, SearchParams, served_params
 from .evaluate import DEPTH, LANGS, Question, first_hit_rank, highlight_hit
 
 FOLDS = 5
@@ -37,38 +38,9 @@ NONE_ANSWERABLE_MAX = 0.0
 HIGH_UNANSWERABLE_MAX = 0.10
 RIDGE = 1.0  # L2 penalty of the logistic fits, on standardized features
 
-# Ranking configurations compared by the cross-validation: compositions of served stages.
-# Listed simplest first (a tie goes to the earlier one).
-_G = ("dense", "bm25", "latent")  # the glossary's English terms for every retriever
-_TYPED = ("dense", "bm25", "latent", "type")
-
-
-def _w(dense=1.0, bm25=1.0, latent=1.0, type=1.0) -> dict[str, float]:  # noqa: A002
-    return {"dense": dense, "bm25": bm25, "latent": latent, "type": type}
-
-
-_PLAIN = {"fusion": "rrf", "glossary": ()}
-CONFIGS: dict[str, SearchParams] = {
-    # The service before this measurement: RRF of dense, BM25 and latent terms.
-    "hybrid": SearchParams(retrievers=("dense", "bm25", "latent"), **_PLAIN),
-    "dense": SearchParams(retrievers=("dense",), **_PLAIN),
-    "rrf+glossary": SearchParams(retrievers=_G, fusion="rrf", glossary=_G),
-    "dbsf+glossary": SearchParams(retrievers=_G, fusion="dbsf", glossary=_G),
-    "rrf+glossary+type": SearchParams(retrievers=_TYPED, fusion="rrf", glossary=_G),
-    "dbsf+glossary+type": SearchParams(retrievers=_TYPED, fusion="dbsf", glossary=_G),
-    "dbsf+glossary+type:latent/2": SearchParams(
-        retrievers=_TYPED, fusion="dbsf", glossary=_G, weights=_w(latent=0.5)
-    ),
-    "dbsf+glossary+type:bm25/2": SearchParams(
-        retrievers=_TYPED, fusion="dbsf", glossary=_G, weights=_w(bm25=0.5)
-    ),
-    "dbsf+glossary+type:dense×2": SearchParams(
-        retrievers=_TYPED, fusion="dbsf", glossary=_G, weights=_w(dense=2.0)
-    ),
-    "dbsf+glossary+type:type/2": SearchParams(
-        retrievers=_TYPED, fusion="dbsf", glossary=_G, weights=_w(type=0.5)
-    ),
-}
+# The compositions compared (search.COMPOSITIONS); the chosen one's name ships in
+# confidence.json with the rule fitted on it, and the service composes its stages so.
+CONFIGS = COMPOSITIONS
 
 
 @dataclass
@@ -396,8 +368,20 @@ def run(
     # The fallback, for rankings without latent terms: the served composition without
     # them (QA_LATENT_TERMS=false), fitted the same way on the whole bank.
     log("ranking the bank without latent terms (the fallback rule)")
-    plain = collect(searcher_for(replace(served_params(False), confidence=False)), questions)
-    final_rule = replace(final_rule, fallback=fit_rule(plain, latent=False))
+    plain = collect(searcher_for(replace(served_params(False, one), confidence=False)), questions)
+    chosen_by = (
+        f"grouped {k}-fold cross-validation by fact on {len(questions)} questions; "
+        f"composition {one!r} by recall@1 then MRR@10; none cut above every answerable "
+        f"question; high cut with at most {HIGH_UNANSWERABLE_MAX:.0%} of on-topic "
+        f"unanswerable ones at high; fitted on the whole set "
+        f"({dt.date.today().isoformat()})"
+    )
+    final_rule = replace(
+        final_rule,
+        composition=one,
+        chosen_by=chosen_by,
+        fallback=replace(fit_rule(plain, latent=False), chosen_by=chosen_by),
+    )
     return {
         "folds": k,
         "questions": len(questions),

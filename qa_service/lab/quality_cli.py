@@ -178,7 +178,7 @@ def _cross_validate(
         click.echo("\n".join(table_lines(extra)))
     if write_rule:
         sets = [str(p) for p in question_sets]
-        rule.save(RULE_FILE, {"configs": final, "question_sets": sets})
+        rule.save(RULE_FILE, {"question_sets": sets})
         click.echo(f"\nconfidence rule saved to {RULE_FILE}", err=True)
     json_out.parent.mkdir(parents=True, exist_ok=True)
     json_out.write_text(to_json(report) + "\n", encoding="utf-8")

@@ -197,8 +197,6 @@ def _coerce(cls: type[Settings], name: str, value: Any) -> Any:
     if isinstance(value, kind):
         return value
     try:
-        if kind is Path:
-            return Path(value)
         if kind is bool:
             return _boolean(value)
         return kind(value)

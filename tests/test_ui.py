@@ -237,7 +237,9 @@ def test_every_passage_is_shown_once_grouped_by_article(client, catalogs):
         assert len(links) == 1
         assert urlsplit(links[0]["href"]).path == f"/articles/{article_id}"
         hits = [h for h in expected["results"] if h["article"]["id"] == article_id]
-        assert len(card.select(":scope > blockquote.quote")) == len(hits)
+        # Its best passage's sentence quoted; the others one tap away, in its context.
+        assert len(card.select(":scope > blockquote.quote")) == 1
+        assert len(card.select("details.context .hit")) == len(hits)
         assert len(card.select("details.context")) == 1
         assert card.select_one(".outlet")["lang"] == hits[0]["article"]["lang"]
     # The best match's article keeps its other passages under it.

@@ -199,7 +199,7 @@ def ask(ctx: Context, question: str, k: int | None, lang: str | None, as_json: b
 
     caps = validate.Caps.of(ctx.settings)  # the API's rules, checked before the model loads
     try:
-        k = validate.k(k, caps)
+        k = caps.default_k if k is None else validate.k(k, caps)
     except validate.ValidationError as exc:
         raise click.BadParameter(exc.detail, param_hint="'-k'") from None
     try:

@@ -464,7 +464,8 @@ def _search_page(template: str, *, embedded: bool) -> Response:
         template,
         **_page_context(
             lang,
-            q=clean_query(raw_q) if raw_q else "",
+            # Echoed as searched (no bidi controls), and never longer than a question may be.
+            q=clean_query(raw_q)[: settings.max_query_chars] if raw_q else "",
             answer=outcome.answer,
             error=outcome.error,
             view="widget" if embedded else "page",
@@ -565,9 +566,11 @@ def feedback() -> Response:
         abort(400, description=str(exc))
     except Unavailable:
         abort(503)
+    store = current_app.extensions.get("feedback")
     view = "ui.widget" if form.get("view") == "widget" else "ui.index"
-    outcome = "fb"  # "thank you" only when a store took it: decided below
-    params: dict[str, str] = {"q": item.question, "lang": lang}
+    # Said honestly on the page: "thank you" only when a store takes it.
+    outcome = "fb" if store is not None else "fberr"
+    params: dict[str, str] = {"q": item.question, "lang": lang, outcome: item.passage_id or "none"}
     if view == "ui.widget":
         theme = form.get("theme")
         if theme in THEMES:
@@ -578,7 +581,6 @@ def feedback() -> Response:
         if origin:
             params["origin"] = origin
     anchor = f"#r-{item.passage_id}" if item.passage_id else ""
-    store = current_app.extensions.get("feedback")
     if store is not None:
         store.record(
             question=item.question,
@@ -587,9 +589,6 @@ def feedback() -> Response:
             lang=lang,
             index_version=item.index_version or "",
         )
-    else:
-        outcome = "fberr"
-    params[outcome] = item.passage_id or "none"
     return redirect(url_for(view, **params) + anchor, code=303)
 
 

@@ -123,9 +123,9 @@ def question(raw: Any, caps: Caps, name: str = "q") -> str:
 
 
 def k(raw: Any, caps: Caps) -> int:
-    """How many passages: an integer in 1..max_k (``"3"``, ``3`` and ``3.0`` alike)."""
-    if raw is None:
-        return caps.default_k
+    """How many passages: an integer in 1..max_k (``"3"``, ``3`` and ``3.0`` alike). Not
+    giving ``k`` means ``default_k`` (``ask``); an explicit null is refused, as the
+    OpenAPI document says."""
     wrong = f"`k` must be an integer between 1 and {caps.max_k}"
     if isinstance(raw, bool):
         raise ValidationError(wrong)
@@ -176,9 +176,8 @@ def only(fields: Iterable[str], allowed: Iterable[str], what: str = "field") -> 
 
 def ask(params: Mapping[str, Any], caps: Caps) -> AskInput:
     """``q``, ``k`` and ``lang`` of a question (query string or JSON body)."""
-    return AskInput(
-        question(params.get("q"), caps), k(params.get("k"), caps), lang(params.get("lang"))
-    )
+    count = k(params["k"], caps) if "k" in params else caps.default_k
+    return AskInput(question(params.get("q"), caps), count, lang(params.get("lang")))
 
 
 def feedback(data: Any, caps: Caps) -> FeedbackInput:

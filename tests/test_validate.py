@@ -21,9 +21,15 @@ CAPS = Caps(max_query_chars=500, max_query_tokens=48, max_k=20, default_k=5)
 PACKAGE = ROOT / "qa_service"
 
 
-@pytest.mark.parametrize("raw, expected", [("3", 3), (" +7 ", 7), (3, 3), (3.0, 3), (None, 5)])
+@pytest.mark.parametrize("raw, expected", [("3", 3), (" +7 ", 7), (3, 3), (3.0, 3)])
 def test_k_accepts_plain_integers(raw, expected):
     assert validate.k(raw, CAPS) == expected
+
+
+def test_k_absent_is_the_default_and_null_is_refused():
+    assert validate.ask({"q": "x"}, CAPS).k == CAPS.default_k
+    with pytest.raises(ValidationError, match="between 1 and 20"):
+        validate.ask({"q": "x", "k": None}, CAPS)
 
 
 @pytest.mark.parametrize(

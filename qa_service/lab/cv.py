@@ -5,8 +5,9 @@ With tens of labelled questions, any choice among many rules fits those question
 - the bank's questions are split into ``k`` folds **by fact** (every paraphrase of one fact,
   in every language, in one fold), so nothing is ever tested on a fact it was fitted on;
 - each fitted choice is made on the other folds only: the ranking configuration (among
-  ``CONFIGS``, by recall@1 then MRR over all languages: one configuration for every
-  language, since per-language choices flip from fold to fold) and the confidence rule
+  ``CONFIGS``: the simplest within one standard error of the best recall@1 over all
+  languages; one configuration for every language, since per-language choices flipped
+  from fold to fold) and the confidence rule
   (two logistic models and their cuts, ``fit_rule``);
 - the figures are those of the held-out folds, per language and per style, with 95%
   intervals from a bootstrap over facts (paraphrases of one fact are not independent).
@@ -191,18 +192,19 @@ class Judged:
 
 
 def best_config(records: Mapping[str, Sequence[Record]], keep: Callable[[Record], bool]) -> str:
-    """The configuration with the best recall@1 (then MRR@10) on the kept answerable
-    records; the first listed wins a tie (the simpler composition comes first)."""
+    """The simplest composition within one standard error of the best recall@1 on the
+    kept answerable records (the "one-standard-error rule"): compositions are listed
+    simplest first, and a gain smaller than the noise does not buy a more complex one.
+    Among those, MRR@10 breaks no tie: the first listed wins."""
 
-    def score(name: str) -> tuple[float, float]:
+    def score(name: str) -> tuple[float, int]:
         ranks = [r.rank for r in records[name] if r.answerable and keep(r)]
-        if not ranks:
-            return (0.0, 0.0)
-        r1 = sum(1 for k in ranks if k == 1) / len(ranks)
-        mrr = sum(1.0 / k for k in ranks if k) / len(ranks)
-        return (round(r1, 9), round(mrr, 9))
+        return (sum(1 for k in ranks if k == 1) / len(ranks) if ranks else 0.0, len(ranks))
 
-    return max(records, key=lambda name: (score(name), -list(records).index(name)))
+    scores = {name: score(name) for name in records}
+    best, n = max(scores.values())
+    se = math.sqrt(best * (1 - best) / n) if n else 0.0
+    return next(name for name in records if scores[name][0] >= best - se)
 
 
 def cross_validate(
@@ -371,7 +373,8 @@ def run(
     plain = collect(searcher_for(replace(served_params(False, one), confidence=False)), questions)
     chosen_by = (
         f"grouped {k}-fold cross-validation by fact on {len(questions)} questions; "
-        f"composition {one!r} by recall@1 then MRR@10; none cut above every answerable "
+        f"composition {one!r}: the simplest within one standard error of the best recall@1; "
+        f"none cut above every answerable "
         f"question; high cut with at most {HIGH_UNANSWERABLE_MAX:.0%} of on-topic "
         f"unanswerable ones at high; fitted on the whole set "
         f"({dt.date.today().isoformat()})"

@@ -383,7 +383,7 @@ def run(
         final_rule,
         composition=one,
         chosen_by=chosen_by,
-        fallback=replace(fit_rule(plain, latent=False), chosen_by=chosen_by),
+        fallback=replace(fit_rule(plain, latent=False), chosen_by=chosen_by, composition=one),
     )
     return {
         "folds": k,

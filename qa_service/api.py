@@ -113,6 +113,13 @@ def ask() -> Response:
         response.headers["Cache-Control"] = f"public, max-age={settings.cache_max_age}"
         return response
     body, g.qa_answer_cache = service.answer_body(searcher, q, k, lang)
+    # For the access log and metrics, without parsing the body again (a cached answer
+    # costs less than parsing it). Inside JSON strings quotes are escaped, so this exact
+    # byte sequence is the top-level field.
+    g.qa_answer_info = {
+        "abstained": b'"abstained":true' in body,
+        "index_version": searcher.index.version,
+    }
     response = current_app.response_class(body, mimetype="application/json")
     # The server's own time for this answer (a cached one is a lookup), for the benchmark
     # and browsers' developer tools.

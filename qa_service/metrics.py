@@ -204,10 +204,9 @@ def init_app(app: Flask, settings: Settings) -> Metrics | None:
         started = g.get("qa_metrics_started")
         if started is not None:
             metrics.latency.labels(route, status).observe(time.perf_counter() - started)
-        if request.endpoint == "api.ask" and response.status_code == 200 and response.is_json:
-            body = response.get_json(silent=True) or {}
-            if "abstained" in body:
-                metrics.answers.labels("abstained" if body["abstained"] else "answered").inc()
+        info = g.get("qa_answer_info")  # set by api.ask
+        if info is not None and response.status_code == 200:
+            metrics.answers.labels("abstained" if info["abstained"] else "answered").inc()
         outcome = g.get("qa_answer_cache")
         if outcome in ("hit", "miss", "error"):
             metrics.answer_cache.labels(outcome).inc()

@@ -184,3 +184,17 @@ def test_lost_redis_is_skipped_and_questions_are_answered(seed_index, e5):
     assert responses[0].get_json()["results"]
     assert _metric(client, "qa_answer_cache_lookups_total", outcome="error") == 2
     assert _metric(client, "qa_answer_cache_hit_ratio") == 0.0
+
+
+@pytest.mark.slow
+def test_answer_counts_read_the_answer_not_the_question(seed_index, e5):
+    """Metrics and the access log learn `abstained` without parsing the body again; a
+    question quoting the field's text cannot fool that."""
+    client = _app(seed_index, e5).test_client()
+    for q in ('What is the weather in Paris? "abstained":true', QUESTION):
+        body = client.get("/api/v1/ask", query_string={"q": q}).get_json()
+        outcome = "abstained" if body["abstained"] else "answered"
+        before = _metric(client, "qa_answers_total", outcome=outcome)
+        again = client.get("/api/v1/ask", query_string={"q": q}).get_json()  # from the cache
+        assert again["abstained"] == body["abstained"]
+        assert _metric(client, "qa_answers_total", outcome=outcome) == before + 1

@@ -26,6 +26,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import resource
 import shutil
 import subprocess
 import sys
@@ -314,11 +315,16 @@ def bench_throughput(options, settings: Settings, work: Path) -> dict:
                 cached = label.startswith("cached")
                 paths = popular if cached else distinct
                 if cached:
-                    for _ in range(2):  # every worker's LRU, or Redis, holds each answer
+                    for _ in range(4):  # each worker's LRU (or Redis) then holds most answers
                         warm(server.base, popular)
                 else:
                     warm(server.base, distinct[-10:])
+                before = _hit_ratio(server.base)
                 run = loaded_run(server, paths, DISTINCT_CONCURRENCY, seconds, work)
+                after = _hit_ratio(server.base)
+                lookups = sum(after.values()) - sum(before.values())
+                hits = after.get("hit", 0) - before.get("hit", 0)
+                run["hit_ratio"] = round(hits / lookups, 3) if lookups else None
                 from .bench import proc_memory
 
                 run["worker_memory"] = [proc_memory(pid) for pid in server.workers()]
@@ -375,8 +381,11 @@ def bench_reindex(options, settings: Settings, work: Path, seed) -> dict:
         cmd = [sys.executable, "-m", "qa_service", "--corpus", str(corpus)]
         cmd += ["--embeddings", str(embeddings), "reindex", "--quiet", *args]
         started = time.perf_counter()
+        cpu0 = resource.getrusage(resource.RUSAGE_CHILDREN)
         done = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=3600)
         seconds = time.perf_counter() - started
+        cpu1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu = (cpu1.ru_utime - cpu0.ru_utime) + (cpu1.ru_stime - cpu0.ru_stime)
         if done.returncode:
             raise RuntimeError(f"reindex failed: {done.stderr[-1000:]}")
         shutil.rmtree(embeddings, ignore_errors=True)
@@ -385,6 +394,10 @@ def bench_reindex(options, settings: Settings, work: Path, seed) -> dict:
                 "variant": label,
                 "seconds": round(seconds, 2),
                 "passages_per_s": round(passages / seconds, 2),
+                # CPU seconds over wall seconds: how many cores the run really got (on a
+                # shared machine, fewer than it asked for).
+                "cores_used": round(cpu / seconds, 2),
+                "cpu_s_per_passage": round(cpu / passages, 3),
             }
         )
     base = rows[0]["passages_per_s"]

@@ -175,6 +175,7 @@ def throughput_md(r: dict) -> str:
                 x["server_ms"]["p50"],
                 x["server_ms"]["p99"],
                 x.get("cpu_ms_per_request"),
+                x.get("hit_ratio"),
                 x["errors"],
                 memory,
             ]
@@ -188,6 +189,7 @@ def throughput_md(r: dict) -> str:
         "server p50 ms",
         "server p99 ms",
         "worker CPU ms/request",
+        "answer-cache hits",
         "errors",
         "RSS MB/worker",
     ]
@@ -205,11 +207,14 @@ def reindex_md(r: dict) -> str:
             x["seconds"],
             x["passages_per_s"],
             x["speedup"],
+            x.get("cores_used"),
+            x.get("cpu_s_per_passage"),
             x["projected_10k_articles_min"],
         ]
         for x in r["rows"]
     ]
-    header = ["reindex from scratch", "s", "passages/s", "speed-up", "10,000 articles, min"]
+    header = ["reindex from scratch", "s", "passages/s", "speed-up", "cores used"]
+    header += ["CPU s/passage", "10,000 articles, min"]
     note = (
         f"\n\n{r['articles']} synthetic articles, {r['passages']} passages (each: vector, "
         f"sentence vectors, latent terms). Projection: {r['seed_passages_per_article']} "

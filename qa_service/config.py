@@ -40,8 +40,9 @@ class Settings:
     latent_terms: bool = _setting(
         True,
         "Use e5's latent terms as a third retriever and as abstention evidence: better "
-        "answers in Kazakh and Russian, for a second encoder pass per new question "
-        "(docs/quality.md, docs/benchmarks.md). Off: dense + BM25 only.",
+        "answers in Kazakh and Russian, for the latent head's share of the encoder pass "
+        "(a second pass without `one_pass`; docs/quality.md, docs/benchmarks.md). Off: "
+        "dense + BM25 only.",
     )
     one_pass: bool = _setting(
         True,

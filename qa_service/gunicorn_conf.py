@@ -49,9 +49,17 @@ proc_name = "referendum-qa"
 
 
 def on_starting(server) -> None:
-    """Drop the files of a previous run: their counters would be added to ours."""
+    """Drop the files of a previous run: their counters would be added to ours. Build
+    the one-pass library here, once, rather than in every worker at once."""
     for stale in _metrics_dir.glob("*.db"):
         stale.unlink(missing_ok=True)
+    if _settings.one_pass and _settings.embedder == "e5-small":
+        from qa_service.onepass import OnePassUnavailable, library_path
+
+        try:
+            library_path()
+        except OnePassUnavailable:
+            pass  # each worker logs why and answers with two encoder passes
 
 
 def child_exit(server, worker) -> None:

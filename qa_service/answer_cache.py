@@ -11,9 +11,11 @@ Backends, chosen by ``answer_cache_uri``:
 
 - ``memory://`` (default): an LRU per process (``answer_cache_size`` entries);
 - ``redis://host:port/db``: one cache for every worker and replica, each entry kept for
-  ``answer_cache_ttl`` seconds (Redis' ``maxmemory-policy allkeys-lru`` bounds it too).
-  A Redis that fails or is slow is skipped for ``REDIS_BACKOFF`` seconds: questions are
-  then answered by searching, never refused;
+  ``answer_cache_ttl`` seconds (Redis' ``maxmemory-policy`` bounds it too), with the
+  per-process LRU in front: a popular answer is then a dictionary lookup, not a round
+  trip (a key never changes meaning, so the two cannot disagree). A Redis that fails or
+  is slow is skipped for ``REDIS_BACKOFF`` seconds: questions are then answered by
+  searching, never refused;
 - ``none``: no cache.
 
 Keys hold a hash, never the question; the cached body holds the question as the
@@ -150,6 +152,29 @@ class RedisCache:
             self._failed(exc)
 
 
+class TieredCache:
+    """The per-process LRU in front of the shared Redis cache."""
+
+    kind = "redis"
+
+    def __init__(self, local: MemoryCache, shared: RedisCache):
+        self.local = local
+        self.shared = shared
+
+    def get(self, key: str) -> Lookup:
+        found = self.local.get(key)
+        if found.body is not None:
+            return found
+        found = self.shared.get(key)
+        if found.body is not None:
+            self.local.put(key, found.body)
+        return found
+
+    def put(self, key: str, body: bytes) -> None:
+        self.local.put(key, body)
+        self.shared.put(key, body)
+
+
 def make_answer_cache(uri: str, size: int, ttl: int) -> AnswerCache:
     """The backend ``uri`` names (see the module docstring); a clear error otherwise."""
     uri = (uri or "").strip()
@@ -158,7 +183,8 @@ def make_answer_cache(uri: str, size: int, ttl: int) -> AnswerCache:
     if uri == "memory://":
         return MemoryCache(size) if size > 0 else NoCache()
     if uri.startswith(("redis://", "rediss://", "unix://")):
-        return RedisCache(uri, ttl)
+        shared = RedisCache(uri, ttl)
+        return TieredCache(MemoryCache(size), shared) if size > 0 else shared
     raise ValueError(
         f"setting QA_ANSWER_CACHE_URI: {uri!r} is not `memory://`, `redis://host:port/db` or `none`"
     )

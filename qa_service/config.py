@@ -92,7 +92,9 @@ class Settings:
         "replica), or `none`.",
     )
     answer_cache_size: int = _setting(
-        10000, "Answers each worker keeps with `answer_cache_uri=memory://` (0: no cache)."
+        10000,
+        "Answers each worker keeps in memory (with Redis: in front of it, for the most "
+        "popular; 0: none in memory).",
     )
     answer_cache_ttl: int = _setting(
         3600, "Seconds an answer stays in Redis (a new build makes new keys anyway)."

@@ -362,7 +362,7 @@ def bench_reindex(options, settings: Settings, work: Path, seed) -> dict:
     from ..corpus import read_corpus
     from ..passages import split_corpus
 
-    articles = 4 if options.small else 40
+    articles = 4 if options.small else 24
     corpus = work / "reindex-corpus"
     write_synthetic_corpus(corpus, seed, articles)
     passages = len(split_corpus(read_corpus(corpus).articles))
@@ -424,6 +424,7 @@ def start_nginx(replica_ports: list[int], work: Path) -> tuple[subprocess.Popen,
     from .bench import free_port
 
     nginx = shutil.which("nginx") or "/usr/sbin/nginx"
+    work = work.resolve()  # nginx resolves relative paths against its own prefix
     deploy = Path(__file__).resolve().parents[2] / "deploy" / "nginx"
     conf = work / "nginx"
     conf.mkdir(parents=True, exist_ok=True)

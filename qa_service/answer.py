@@ -34,7 +34,10 @@ class Hit:
 class Answer:
     query: str
     lang: str
-    abstained: bool
+    # "high": the top passage answers; "low": on topic, but no passage clearly answers
+    # (results still given, with a caveat); "none": outside what the sources cover
+    # (no results; the closest passages under ``related``). See confidence.py.
+    confidence: str
     results: list[Hit]
     index_version: str
     index_articles: int
@@ -47,6 +50,11 @@ class Answer:
     signals: dict[str, float] = field(default_factory=dict, compare=False)
 
     @property
+    def abstained(self) -> bool:
+        """The API's ``abstained``: exactly ``confidence == "none"``."""
+        return self.confidence == "none"
+
+    @property
     def ranked(self) -> list[Hit]:
         """What was found, best first, whether or not the service abstained."""
         return self.results or self.related
@@ -55,6 +63,7 @@ class Answer:
         return {
             "query": self.query,
             "lang": self.lang,
+            "confidence": self.confidence,
             "abstained": self.abstained,
             "results": [h.to_dict() for h in self.results],
             "related": [h.to_dict() for h in self.related],

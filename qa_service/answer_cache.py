@@ -2,10 +2,11 @@
 
 On referendum day most citizens ask the same few questions. The query-vector cache
 (embedder.py) spares such a question the encoder, not the rest of the pipeline; this
-cache keeps the whole JSON body of the answer. It is keyed by the question as the
-service normalizes it (``clean_query``, then case-folded: the ETag's rule), the language
-asked for, ``k`` and the id of the build that answered, so a new build never serves an
-old answer: its id is in every key, and old entries age out.
+cache keeps the whole JSON body of the answer. It is keyed by exactly what the ETag
+reads (api.answer_etag): the question as validate.py normalizes it (case kept: the
+ranking reads capitals), the language asked for, ``k`` and the id of the build that
+answered, so a new build never serves an old answer: its id is in every key, and old
+entries age out.
 
 Backends, chosen by ``answer_cache_uri``:
 
@@ -41,8 +42,8 @@ REDIS_BACKOFF = 5.0  # seconds without Redis after it failed
 
 def answer_key(build_id: str, question: str, k: int, lang: str | None) -> str:
     """The cache key of one answer: the same question, language, k and build give the
-    same key (``question`` already cleaned by ``clean_query``)."""
-    parts = [build_id, question.casefold(), str(k), lang or ""]
+    same key (``question`` already normalized by validate.py)."""
+    parts = [build_id, question, str(k), lang or ""]
     return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()[:32]
 
 

@@ -14,11 +14,14 @@ from collections.abc import Callable, Sequence
 # A classic QA check: "how many" wants a number, "when" a time; a passage on the right
 # topic without one does not answer (the service must not point at it as if it did).
 _QUANTITY_Q = re.compile(
-    r"\b(how many|how much|сколько|скольк\w*|қанша|канша|неше)\b", re.IGNORECASE
+    r"\b(how many|how much|number of|сколько|скольк\w*|количеств\w*|численност\w*|"
+    r"қанша|канша|неше|саны|санын)\b",
+    re.IGNORECASE,
 )
 _TIME_Q = re.compile(
-    r"\b(when|what year|what date|когда|в каком году|какого числа|қашан|кашан|қай жылы|"
-    r"кай жылы|қай күні|кай куни)\b",
+    r"\b(when|what year|what date|what day|date|когда|в каком году|какого числа|"
+    r"на какое число|в какой день|дата|дату|даты|қашан|кашан|қай жылы|кай жылы|қай күні|"
+    r"кай куни|қай кезде|кай кезде|күні|куни|мерзімі|мерзими)\b",
     re.IGNORECASE,
 )
 # A count: a standalone number that is not a year, an ordinal or part of a name like
@@ -62,3 +65,9 @@ def type_satisfied(question: str, sentences: Sequence[str]) -> bool:
     asks for; always true when it asks for no particular type."""
     check = type_check(question)
     return check is None or any(check(s) for s in sentences)
+
+
+def holds_type(kind: str, sentence: str) -> bool:
+    """Whether ``sentence`` holds an answer of ``kind`` (``quantity`` or ``time``)."""
+    pattern = _NUMBER if kind == "quantity" else _TIME
+    return pattern.search(sentence) is not None

@@ -1,8 +1,9 @@
 """JSON API v1 and the health endpoints. Every error under /api is RFC 9457 problem+json.
 
-Input rules (each a 400 with a ``detail`` that says what to change): ``q`` present, not
-blank, at most ``max_query_chars`` characters; ``k`` an integer in 1..``max_k``; ``lang``
-one of kk, ru, en; a POST body a JSON object with only those fields.
+Input rules are validate.py's (each a 400 with a ``detail`` that says what to change):
+``q`` present, not blank, at most ``max_query_chars`` characters after normalization;
+``k`` an integer in 1..``max_k``; ``lang`` one of kk, ru, en; a POST body a JSON object
+(UTF-8, shallow) with only those fields.
 """
 
 from __future__ import annotations
@@ -15,14 +16,15 @@ from typing import Any
 from flask import Blueprint, Flask, Response, current_app, g, jsonify, request
 from werkzeug.exceptions import HTTPException
 
+from . import validate
 from .service import QAService, Unavailable
-from .text import clean_query
+from .validate import ValidationError
 
 bp = Blueprint("api", __name__)
 
-LANGS = ("kk", "ru", "en")
-ASK_FIELDS = {"q", "k", "lang"}
 PROBLEM_BASE = "https://referendum-qa.example/problems/"
+# Seconds a client should wait when no index can answer (503).
+RETRY_UNAVAILABLE = 30
 
 
 class ApiError(Exception):
@@ -49,39 +51,31 @@ def _service() -> QAService:
     return current_app.extensions["qa"]
 
 
+def _caps() -> validate.Caps:
+    return validate.Caps.of(_service().settings)
+
+
 def _bad(detail: str) -> ApiError:
     return ApiError(400, "Invalid request", detail)
 
 
-def parse_ask(params: dict[str, Any], settings) -> tuple[str, int, str | None]:
-    """Validate ``q``, ``k`` and ``lang``; returns the cleaned values or raises ApiError."""
-    raw_q = params.get("q")
-    if raw_q is None:
-        raise _bad("the question parameter `q` is required")
-    if not isinstance(raw_q, str):
-        raise _bad("`q` must be a string")
-    if len(raw_q) > settings.max_query_chars:
-        raise _bad(f"`q` is longer than {settings.max_query_chars} characters")
-    q = clean_query(raw_q)
-    if not q:
-        raise _bad("`q` is blank")
-    raw_k = params.get("k", settings.default_k)
-    if isinstance(raw_k, bool):
-        raise _bad("`k` must be an integer")
-    if isinstance(raw_k, float) and raw_k.is_integer():
-        raw_k = int(raw_k)  # JSON Schema counts 3.0 as an integer (found by schemathesis)
-    if isinstance(raw_k, str):
-        if not raw_k.strip().lstrip("+").isdigit():
-            raise _bad(f"`k` must be an integer between 1 and {settings.max_k}")
-        raw_k = int(raw_k)
-    if not isinstance(raw_k, int) or not 1 <= raw_k <= settings.max_k:
-        raise _bad(f"`k` must be an integer between 1 and {settings.max_k}")
-    lang = params.get("lang")
-    if lang in ("", None):
-        lang = None
-    elif lang not in LANGS:
-        raise _bad("`lang` must be one of kk, ru, en")
-    return q, raw_k, lang
+def json_body() -> Any:
+    """The request's JSON body (validate.load_json), or a 415/413/400 problem."""
+    if not request.is_json:
+        raise ApiError(415, "Unsupported media type", "send the body as application/json")
+    return validate.load_json(request.get_data(cache=True))
+
+
+def ask_params() -> validate.AskInput:
+    """``q``, ``k`` and ``lang`` from the query string (GET) or the JSON body (POST)."""
+    if request.method == "POST":
+        data = json_body()
+        if not isinstance(data, dict):
+            raise _bad('the body must be a JSON object like {"q": "..."}')
+        validate.only(data, validate.ASK_FIELDS)
+        return validate.ask(data, _caps())
+    validate.only(request.args, validate.ASK_FIELDS, "parameter")
+    return validate.ask(request.args.to_dict(), _caps())
 
 
 @bp.route("/api/v1/ask", methods=["GET", "POST"])
@@ -89,37 +83,16 @@ def ask() -> Response:
     started = time.perf_counter()
     service = _service()
     settings = service.settings
-    if request.method == "POST":
-        if not request.is_json:
-            raise ApiError(415, "Unsupported media type", "send the body as application/json")
-        data = request.get_json(silent=True)
-        if not isinstance(data, dict):
-            raise _bad('the body must be a JSON object like {"q": "..."}')
-        unknown = sorted(set(data) - ASK_FIELDS)
-        if unknown:
-            raise _bad(f"unknown field(s): {', '.join(unknown)}; allowed: q, k, lang")
-        params = data
-    else:
-        unknown = sorted(set(request.args) - ASK_FIELDS)
-        if unknown:
-            raise _bad(f"unknown parameter(s): {', '.join(unknown)}; allowed: q, k, lang")
-        params = request.args.to_dict()
-    q, k, lang = parse_ask(params, settings)
+    params = ask_params()
     searcher = _searcher_or_503(service)
-    etag = _etag(searcher.index.version, q, k, lang)
+    etag = answer_etag(searcher.index.version, params)
     if request.method == "GET" and etag in request.if_none_match:
         response = Response(status=304)
         response.set_etag(etag)
         response.headers["Cache-Control"] = f"public, max-age={settings.cache_max_age}"
         return response
-    body, g.qa_answer_cache = service.answer_body(searcher, q, k, lang)
-    # For the access log and metrics, without parsing the body again (a cached answer
-    # costs less than parsing it). Inside JSON strings quotes are escaped, so this exact
-    # byte sequence is the top-level field.
-    g.qa_answer_info = {
-        "abstained": b'"abstained":true' in body,
-        "index_version": searcher.index.version,
-    }
+    body, g.qa_answer_cache = service.answer_body(searcher, params.q, params.k, params.lang)
+    g.qa_answer_info = answer_facts(body, searcher.index.version)
     response = current_app.response_class(body, mimetype="application/json")
     # The server's own time for this answer (a cached one is a lookup), for the benchmark
     # and browsers' developer tools.
@@ -132,8 +105,26 @@ def ask() -> Response:
     return response
 
 
-def _etag(version: str, q: str, k: int, lang: str | None) -> str:
-    key = "\x1f".join([version, q.casefold(), str(k), lang or ""])
+def answer_facts(body: bytes, version: str) -> dict:
+    """What the access log and metrics read of an answer (``abstained``, ``confidence``,
+    ``index_version``), without parsing its JSON again: a cached answer costs less than
+    parsing it. Quotes inside JSON strings are escaped, so these exact byte sequences can
+    only be the answer's own top-level fields, never a question or passage quoting them."""
+    confidence = next(
+        (c for c in ("high", "low", "none") if b'"confidence":"%s"' % c.encode() in body), None
+    )
+    return {
+        "abstained": b'"abstained":true' in body,
+        "confidence": confidence,
+        "index_version": version,
+    }
+
+
+def answer_etag(version: str, params: validate.AskInput) -> str:
+    """Exactly what decides an answer: the build and the normalized question, ``k`` and
+    ``lang``. Case is kept: ranking depends on it (BM25 stems, e5 reads capitals), so two
+    spellings must never share a 304."""
+    key = "\x1f".join([version, params.q, str(params.k), params.lang or ""])
     return hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
 
 
@@ -141,21 +132,26 @@ def _searcher_or_503(service: QAService):
     try:
         return service.searcher()
     except Unavailable as exc:
-        raise ApiError(503, "Service unavailable", str(exc), {"Retry-After": "30"}) from None
+        raise ApiError(
+            503, "Service unavailable", str(exc), {"Retry-After": str(RETRY_UNAVAILABLE)}
+        ) from None
 
 
 @bp.post("/api/v1/feedback")
 def feedback() -> Response:
-    """Record "did this passage answer you?" (feedback.py); no client address is stored."""
-    from .feedback import FeedbackError, parse_feedback
+    """Record "did this passage answer you?" (feedback.py); no client address is stored.
 
-    if not request.is_json:
-        raise ApiError(415, "Unsupported media type", "send the body as application/json")
-    data = request.get_json(silent=True)
+    Everything is checked before anything is stored: the fields (validate.feedback), then
+    that the passage and build are ones this service has (a 404 names the unknown one).
+    """
+    from .feedback import UnknownReference, check_references
+
+    service = _service()
+    item = validate.feedback(json_body(), _caps())
     try:
-        item = parse_feedback(data, _service().settings.max_query_chars)
-    except FeedbackError as exc:
-        raise _bad(str(exc)) from None
+        check_references(item, _searcher_or_503(service), service.settings.embeddings_dir)
+    except UnknownReference as exc:
+        raise ApiError(404, "Not found", str(exc)) from None
     current_app.extensions["feedback"].record(
         item.question, item.passage_id, item.helpful, item.lang, item.index_version
     )
@@ -210,7 +206,7 @@ def readyz() -> Response:
     except Unavailable as exc:
         response = jsonify({"status": "unavailable", "detail": str(exc)})
         response.status_code = 503
-        response.headers["Retry-After"] = "30"
+        response.headers["Retry-After"] = str(RETRY_UNAVAILABLE)
         return response
     body = {"status": "ready", "index": _index_info(searcher)}
     warnings = [service.problem] if service.problem else []  # a newer build failed to load
@@ -257,6 +253,13 @@ def register_error_handlers(
     @app.errorhandler(ApiError)
     def _api_error(exc: ApiError):
         return problem(exc.status, exc.title, exc.detail, exc.headers)
+
+    @app.errorhandler(ValidationError)
+    def _invalid(exc: ValidationError):
+        title = "Content too large" if exc.status == 413 else "Invalid request"
+        if _is_api(request.path):
+            return problem(exc.status, title, exc.detail)
+        return Response(f"{title}: {exc.detail}\n", exc.status, mimetype="text/plain")
 
     @app.errorhandler(HTTPException)
     def _http_error(exc: HTTPException):

@@ -10,8 +10,10 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping
 from typing import Any
+from urllib.parse import urlsplit
 
 from flask import Flask, Response, request
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from .config import Settings
 from .embedder import Embedder
@@ -31,6 +33,7 @@ def create_app(
     case); ``embedder`` lets tests and the CLI share an already loaded model."""
     settings = settings or Settings.load(test_config)
     web = web_dir()
+    check_public_url(settings.public_url)
     app = Flask(
         __name__,
         template_folder=str(web / "templates"),
@@ -61,13 +64,39 @@ def create_app(
     app.register_blueprint(ui.bp)
     api.register_error_handlers(app, page=ui.error_page)
     app.after_request(_security_headers)
-    from . import limits, logs, metrics
+    app.before_request(_body_within_limit)
+    from . import limits, logs, metrics, origin
 
+    origin.init_app(app)
+    logs.install_filters()
     logs.init_app(app, settings)
     metrics.init_app(app, settings)
     limits.init_app(app, settings)  # last: it wraps every view registered before it
     logging.getLogger("qa_service").setLevel(logging.INFO)
     return app
+
+
+def _body_within_limit() -> None:
+    """A chunked body (no Content-Length) over ``max_body_bytes`` is a 413, like one with
+    a Content-Length: werkzeug stops reading at the limit and would hand the view a
+    truncated body (a 400 for "invalid JSON", or a form cut short)."""
+    if request.content_length is not None or request.method not in ("POST", "PUT", "PATCH"):
+        return
+    request.get_data(cache=True)  # up to the limit; forms and JSON parse from this copy
+    if getattr(request.stream, "is_exhausted", False):
+        raise RequestEntityTooLarge()
+
+
+def check_public_url(url: str) -> None:
+    """``public_url`` is empty or an http(s) URL with a host and nothing after the path."""
+    if not url:
+        return
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment:
+        raise ValueError(
+            f"setting QA_PUBLIC_URL: {url!r} is not like https://qa.example.kz (http or "
+            "https, a host, no query or fragment)"
+        )
 
 
 def service_of(app: Flask) -> QAService:

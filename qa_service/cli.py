@@ -18,7 +18,9 @@ from pathlib import Path
 
 import click
 
-from .config import Settings
+from . import validate
+from .config import Settings, child_env
+from .validate import LANGS
 
 
 @dataclass
@@ -46,7 +48,10 @@ class Context:
 
         try:
             return load_embedder(
-                self.settings.embedder, self.settings.embed_threads, self.settings.one_pass
+                self.settings.embedder,
+                self.settings.embed_threads,
+                self.settings.max_query_tokens,
+                one_pass=self.settings.one_pass,
             )
         except EmbedderError as exc:
             raise click.ClickException(str(exc)) from None
@@ -195,8 +200,8 @@ def reindex(ctx: Context, dry_run, skip_invalid, if_stale, index_type, quiet, jo
 
 @cli.command()
 @click.argument("question")
-@click.option("-k", default=None, type=click.IntRange(1, 20), help="How many passages.")
-@click.option("--lang", type=click.Choice(["kk", "ru", "en"]), help="UI language.")
+@click.option("-k", default=None, type=int, help="How many passages (1 to QA_MAX_K).")
+@click.option("--lang", type=click.Choice(LANGS), help="UI language.")
 @click.option("--json", "as_json", is_flag=True, help="Print the API's JSON records.")
 @pass_context
 def ask(ctx: Context, question: str, k: int | None, lang: str | None, as_json: bool) -> None:
@@ -204,30 +209,42 @@ def ask(ctx: Context, question: str, k: int | None, lang: str | None, as_json: b
     ctx.require_data()
     from .service import QAService, Unavailable
 
+    caps = validate.Caps.of(ctx.settings)  # the API's rules, checked before the model loads
+    try:
+        k = caps.default_k if k is None else validate.k(k, caps)
+    except validate.ValidationError as exc:
+        raise click.BadParameter(exc.detail, param_hint="'-k'") from None
+    try:
+        question = validate.question(question, caps, name="QUESTION")
+    except validate.ValidationError as exc:
+        raise click.ClickException(exc.detail) from None
     service = QAService(ctx.settings, embedder=ctx.embedder())
     service.load()
     try:
         searcher = service.searcher()
     except Unavailable as exc:
         raise click.ClickException(str(exc)) from None
-    if len(question) > ctx.settings.max_query_chars:
-        raise click.ClickException(f"question longer than {ctx.settings.max_query_chars} chars")
-    if not question.strip():
-        raise click.ClickException("the question is blank")
-    answer = searcher.ask(question, k=k or ctx.settings.default_k, lang=lang)
+    answer = searcher.ask(question, k=k, lang=lang)
     if as_json:
         click.echo(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2))
         return
     if answer.abstained:
         click.secho(
-            "No passage in these sources answers this question. Official information: "
-            + ctx.settings.official_info_url,
+            "Confidence: none. No passage in these sources answers this question. "
+            "Official information: " + ctx.settings.official_info_url,
             fg="yellow",
         )
         shown = answer.related
         if shown:
             click.echo("Closest passages (they do not answer it):")
+    elif answer.confidence == "low":
+        click.secho(
+            "Confidence: low. These passages are on the subject but may not answer exactly.",
+            fg="yellow",
+        )
+        shown = answer.results
     else:
+        click.secho("Confidence: high. The first passage answers.", fg="green")
         shown = answer.results
     for hit in shown:
         a = hit.article
@@ -270,7 +287,7 @@ def serve(ctx: Context, host, port, workers, dev) -> None:
             if v is not None
         }
     )
-    env = {**os.environ, **_settings_env(settings)}
+    env = child_env(settings)
     if dev:
         from .app import create_app
         from .logs import configure
@@ -300,3 +317,7 @@ from .lifecycle import builds_command, rollback_command  # noqa: E402 - after th
 cli.add_command(rollback_command)
 cli.add_command(builds_command)
 cli.add_command(feedback_group)
+
+from .importer.command import import_command  # noqa: E402 - after the group
+
+cli.add_command(import_command)

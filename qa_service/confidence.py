@@ -1,21 +1,32 @@
-"""When no passage answers: a calibrated rule over signals of the ranking.
+"""How sure the service is that its top passage answers: ``high``, ``low`` or ``none``.
 
-``signals_of`` turns one ranking into a few numbers: the (sentence-aware) cosine of the
-passage ranked first, how far it stands above the other candidates in standard deviations
-(``z``), its lead over the runner-up (``margin``), how far the best sentence stands above
-the mean candidate sentence (``gap``), how much of the question reached the corpus
-vocabulary, whether BM25 and the fused ranking agree on the top passage, the cosine of the
-question's latent terms with the top passage's (``latent``: does it name the concepts the
-question names, in whatever language), and whether the answer type the question asks for
-appears in the top hits (``type``).
+``signals_of`` turns one question's rankings into a few numbers: the (sentence-aware)
+cosine of the passage ranked first (``top``), how far it stands above the other candidates
+(``z``, in standard deviations) and above the runner-up (``margin``), how far the best
+sentence stands above the mean candidate sentence (``gap``), the share of the question's
+words found in the corpus vocabulary (``coverage``), whether BM25 and the fused ranking
+agree on the top passage (``agree``), the cosine of the question's latent terms with the
+top passage's (``latent``: does it name the concepts the question names, in any language),
+whether the answer type the question asks for is in the top hits (``type``), whether a
+question in the sources' language uses none of their words (``off_vocabulary``), and
+whether it was Kazakh typed in Latin letters and converted (``converted``), how many of
+the reform's terms it names (``concepts``, glossary.py) and the best BM25 score (``bm25``).
 
-``AbstainRule`` abstains when the answer type the question asks for ("how many", "when")
-is in none of the top hits' highlighted sentences (``require_type``), or when
-``sum(weights[f] * signal[f]) < threshold``. Whether to require the type, the weights and
-the threshold are chosen by ``referendum-qa eval --calibrate`` (cross-validation on a labelled
-question set; see evaluate.py) and stored, with how they were chosen, in
-``qa_service/confidence.json``, a committed file, so that every build and worker uses the same
-rule and a change to it is reviewed like code.
+``ConfidenceRule`` grades them with two small logistic models fitted by grouped
+cross-validation on the question bank (``referendum-qa eval --cv``, lab/cv.py):
+
+- ``none``: a question in the sources' language none of whose words they use; or
+  P(the question is outside what the sources cover) at or above its cut: the
+  service abstains (``abstained: true``, no results, the closest passages as ``related``).
+  The cut is set so that almost no answerable question is ever refused.
+- ``high``: P(the top passage answers). At or above its cut the answer is ``high``; below,
+  ``low``: the passages are still shown, with the plain warning that they may not answer
+  exactly. A question whose answer type ("how many", "when") is in none of the top hits'
+  highlighted sentences is never ``high``.
+
+The middle state is what makes the rule safe without a knife-edge threshold: a question
+near the ``high`` cut still gets its passages, only with a caveat. The fitted rule is
+committed as ``qa_service/confidence.json`` and reviewed like code.
 """
 
 from __future__ import annotations
@@ -24,7 +35,7 @@ import importlib.resources
 import json
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from .retrieval.base import Ranking
@@ -32,6 +43,10 @@ from .retrieval.base import Ranking
 # Package data: shipped in the wheel beside this module.
 RULE_FILE = Path(str(importlib.resources.files("qa_service") / "confidence.json"))
 SIGNALS = ("top", "z", "margin", "gap", "coverage", "agree", "type", "latent")
+# What the models read: the signals plus the question's language (its scores run lower in
+# Kazakh and Russian against English sources) and whether it was converted from Latin.
+FEATURES = (*SIGNALS, "off_vocabulary", "converted", "concepts", "bm25", "lang_kk", "lang_ru")
+STATES = ("high", "low", "none")
 
 
 def signals_of(
@@ -74,67 +89,134 @@ def signals_of(
 
 
 @dataclass(frozen=True)
-class AbstainRule:
-    """Abstain when the question's answer type is missing from the top hits (if
-    ``require_type``), or when the weighted sum of signals falls below ``threshold``."""
+class Logistic:
+    """A fitted logistic model over named features, standardized with the training
+    ``mean`` and ``scale``: P = 1 / (1 + exp(-(bias + sum(w_i (x_i - m_i) / s_i))))."""
 
-    weights: Mapping[str, float] = field(default_factory=dict)
-    threshold: float = -math.inf
-    require_type: bool = False
-    chosen_by: str = "default: never abstain (no calibration file)"
-    # Abstain on a question whose words the sources never use although written in their
-    # language (signal ``off_vocabulary``): a rule of evidence, not a fitted threshold.
-    require_vocabulary: bool = True
-    # The rule for a ranking without latent terms (turned off, or an embedder without
-    # them), fitted on the same questions from the other signals only.
-    fallback: AbstainRule | None = None
+    features: tuple[str, ...]
+    weights: tuple[float, ...]
+    bias: float
+    mean: tuple[float, ...]
+    scale: tuple[float, ...]
 
-    def score(self, signals: Mapping[str, float]) -> float:
-        return sum(w * float(signals.get(name, 0.0)) for name, w in self.weights.items())
-
-    def abstains(self, signals: Mapping[str, float], similarity: bool = True) -> bool:
-        """``similarity=False`` applies the type gate only: for questions unlike those the
-        threshold was fitted on (Kazakh typed in Latin and converted, whose cosines run
-        lower), where the threshold would abstain on answerable questions."""
-        if self.require_type and float(signals.get("type", 1.0)) == 0.0:
-            return True
-        if similarity and self.require_vocabulary and signals.get("off_vocabulary") == 1.0:
-            return True
-        # A ranking that lacks a signal the rule weighs (latent terms) is not the one it was
-        # fitted on: the fallback decides, or else only the gates above.
-        if any(name not in signals for name in self.weights):
-            return self.fallback is not None and self.fallback.abstains(signals, similarity)
-        return similarity and bool(self.weights) and self.score(signals) < self.threshold
+    def probability(self, x: Mapping[str, float]) -> float:
+        z = self.bias
+        for name, w, m, s in zip(self.features, self.weights, self.mean, self.scale, strict=True):
+            z += w * (float(x.get(name, 0.0)) - m) / s
+        return 1.0 / (1.0 + math.exp(-max(min(z, 50.0), -50.0)))
 
     def to_dict(self) -> dict:
         return {
-            "weights": dict(self.weights),
-            "threshold": self.threshold if math.isfinite(self.threshold) else None,
-            "require_type": self.require_type,
-            "require_vocabulary": self.require_vocabulary,
-            "chosen_by": self.chosen_by,
-        } | ({"without_latent": self.fallback.to_dict()} if self.fallback else {})
+            "features": list(self.features),
+            "weights": list(self.weights),
+            "bias": self.bias,
+            "mean": list(self.mean),
+            "scale": list(self.scale),
+        }
 
     @classmethod
-    def from_dict(cls, data: Mapping) -> AbstainRule:
-        unknown = set(data.get("weights", {})) - set(SIGNALS)
+    def from_dict(cls, data: Mapping) -> Logistic:
+        features = tuple(str(f) for f in data["features"])
+        unknown = set(features) - set(FEATURES)
         if unknown:
-            raise ValueError(f"abstention rule uses unknown signal(s): {sorted(unknown)}")
+            raise ValueError(f"confidence model uses unknown feature(s): {sorted(unknown)}")
+        model = cls(
+            features,
+            tuple(float(v) for v in data["weights"]),
+            float(data["bias"]),
+            tuple(float(v) for v in data["mean"]),
+            tuple(float(v) or 1.0 for v in data["scale"]),
+        )
+        if not len(model.features) == len(model.weights) == len(model.mean) == len(model.scale):
+            raise ValueError("confidence model: features, weights, mean and scale differ in length")
+        return model
+
+
+def features_of(signals: Mapping[str, float], lang: str) -> dict[str, float]:
+    """The models' inputs for one answer."""
+    return dict(signals) | {"lang_kk": float(lang == "kk"), "lang_ru": float(lang == "ru")}
+
+
+@dataclass(frozen=True)
+class ConfidenceRule:
+    """``none`` when P(outside the sources) >= ``none_at``; else ``high`` when P(the top
+    passage answers) >= ``high_at`` and the answer type is there; else ``low``.
+
+    ``fallback`` is the same rule fitted without latent terms, for rankings that lack them
+    (``QA_LATENT_TERMS=false``, an embedder without the head, a build made before them).
+    Without a fitted model (no file) every answer is ``high``: the ranking alone."""
+
+    none: Logistic | None = None
+    none_at: float = 1.0
+    high: Logistic | None = None
+    high_at: float = 0.0
+    chosen_by: str = "default: no fitted rule"
+    fallback: ConfidenceRule | None = None
+    # The composition of search stages whose rankings the models were fitted on
+    # (search.COMPOSITIONS); the service composes its stages so.
+    composition: str = "dbsf+glossary+type"
+
+    def judge(self, signals: Mapping[str, float], lang: str) -> str:
+        """``high``, ``low`` or ``none`` for one answer's signals."""
+        models = [m for m in (self.none, self.high) if m is not None]
+        if "latent" not in signals and any("latent" in m.features for m in models):
+            if self.fallback is not None:
+                return self.fallback.judge(signals, lang)
+        # A question in the sources' language none of whose words they use is about
+        # something else: a rule of evidence, not a fitted threshold.
+        if signals.get("off_vocabulary") == 1.0:
+            return "none"
+        x = features_of(signals, lang)
+        if self.none is not None and self.none.probability(x) >= self.none_at:
+            return "none"
+        if float(signals.get("type", 1.0)) == 0.0:
+            return "low"
+        if self.high is not None and self.high.probability(x) < self.high_at:
+            return "low"
+        return "high"
+
+    def scores(self, signals: Mapping[str, float], lang: str) -> dict[str, float]:
+        """Both probabilities (for the evaluation and its calibration plot)."""
+        x = features_of(signals, lang)
+        return {
+            "p_none": self.none.probability(x) if self.none else 0.0,
+            "p_high": self.high.probability(x) if self.high else 1.0,
+        }
+
+    def to_dict(self) -> dict:
+        out = {
+            "none": self.none.to_dict() if self.none else None,
+            "none_at": self.none_at,
+            "high": self.high.to_dict() if self.high else None,
+            "high_at": self.high_at,
+            "chosen_by": self.chosen_by,
+            "composition": self.composition,
+        }
+        if self.fallback is not None:
+            out["without_latent"] = self.fallback.to_dict()
+        return out
+
+    @classmethod
+    def from_dict(cls, data: Mapping) -> ConfidenceRule:
         return cls(
-            weights={k: float(v) for k, v in data.get("weights", {}).items()},
-            threshold=-math.inf if data.get("threshold") is None else float(data["threshold"]),
-            require_type=bool(data.get("require_type", False)),
-            require_vocabulary=bool(data.get("require_vocabulary", True)),
+            none=Logistic.from_dict(data["none"]) if data.get("none") else None,
+            none_at=float(data.get("none_at", 1.0)),
+            high=Logistic.from_dict(data["high"]) if data.get("high") else None,
+            high_at=float(data.get("high_at", 0.0)),
             chosen_by=str(data.get("chosen_by", "")),
             fallback=cls.from_dict(data["without_latent"]) if data.get("without_latent") else None,
+            composition=str(data.get("composition", cls.composition)),
         )
 
     @classmethod
-    def load(cls, path: Path = RULE_FILE) -> AbstainRule:
-        """The committed rule; never-abstain when the file is absent (before calibration)."""
+    def load(cls, path: Path = RULE_FILE) -> ConfidenceRule:
+        """The committed rule; the unfitted default when the file is absent."""
         if not path.is_file():
             return cls()
-        return cls.from_dict(json.loads(path.read_text(encoding="utf-8")))
+        try:
+            return cls.from_dict(json.loads(path.read_text(encoding="utf-8")))
+        except (KeyError, TypeError, ValueError) as exc:
+            raise ValueError(f"{path}: not a confidence rule ({exc})") from None
 
     def save(self, path: Path = RULE_FILE, extra: Mapping | None = None) -> None:
         body = self.to_dict() | dict(extra or {})

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
-from collections.abc import Mapping
+from collections.abc import Mapping, MutableMapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
@@ -66,8 +66,24 @@ class Settings:
     keep_builds: int = _setting(5, "Index builds kept in the embeddings folder; older ones go.")
     default_k: int = _setting(5, "Passages returned when a request does not give `k`.")
     max_k: int = _setting(20, "Largest `k` a request may ask for.")
-    max_query_chars: int = _setting(500, "Longest question accepted, in characters.")
+    max_query_chars: int = _setting(
+        500,
+        "Longest question accepted, in characters, counted after Unicode normalization "
+        "(NFKC can make a text up to 18 times longer).",
+    )
+    max_query_tokens: int = _setting(
+        48,
+        "Most tokens of a question the encoder reads (its `query: ` prefix included); BM25 "
+        "still reads it all. Bounds one request near 3 times a typical question's cost; "
+        "the longest of the 138 evaluation questions has 43 (docs/reliability.md).",
+    )
     max_body_bytes: int = _setting(16 * 1024, "Largest request body accepted, in bytes.")
+    public_url: str = _setting(
+        "",
+        "The site's public address (e.g. `https://qa.example.kz`), used for every absolute "
+        "URL the service writes (the /embed snippet, the widget's own origin); empty: "
+        "relative URLs only, and the request's Host where an absolute one is unavoidable.",
+    )
     official_info_url: str = _setting(
         "https://www.election.gov.kz",
         "Official information the service points to when no source answers.",
@@ -114,6 +130,28 @@ class Settings:
     workers: int = _setting(2, "gunicorn worker processes for `serve`.")
     reload_check_seconds: float = _setting(
         2.0, "How often a worker checks whether `embeddings/current` moved to a new build."
+    )
+    # Importing articles from the web (`import`; qa_service/importer/).
+    import_user_agent: str = _setting(
+        "referendum-qa/{version} (corpus import; respects robots.txt)",
+        "User-Agent of `import` requests; `{version}` becomes the package version. Add a "
+        "contact address for the sites you import from.",
+    )
+    import_delay_seconds: float = _setting(
+        1.0,
+        "Seconds between two `import` requests to the same host (a longer robots.txt "
+        "Crawl-delay wins, up to 60 s).",
+    )
+    import_timeout_seconds: float = _setting(
+        15.0, "Seconds `import` waits to connect, for each read, and for a whole page."
+    )
+    import_retries: int = _setting(
+        2,
+        "Retries of an `import` request after a timeout, a dropped connection, 429 or 5xx, "
+        "waiting delay x 2^n (at least 1 s) or the server's Retry-After (up to 60 s).",
+    )
+    import_max_bytes: int = _setting(
+        5 * 1024 * 1024, "Largest page, feed or sitemap `import` downloads, in bytes."
     )
     # Reliability, abuse and privacy (limits.py, logs.py, metrics.py, gunicorn_conf.py).
     rate_limits: bool = _setting(True, "Rate limiting per client address on or off.")
@@ -180,15 +218,52 @@ def _coerce(cls: type[Settings], name: str, value: Any) -> Any:
     if isinstance(value, kind):
         return value
     try:
-        if kind is Path:
-            return Path(value)
         if kind is bool:
-            return str(value).lower() in {"1", "true", "yes", "on"}
+            return _boolean(value)
         return kind(value)
     except (TypeError, ValueError) as exc:
+        expected = "true or false (also 1/0, yes/no, on/off)" if kind is bool else kind.__name__
         raise ValueError(
-            f"setting {ENV_PREFIX}{name.upper()}: cannot read {value!r} as {kind.__name__}"
+            f"setting {ENV_PREFIX}{name.upper()}: cannot read {value!r} as {expected}"
         ) from exc
+
+
+TRUE_WORDS = frozenset({"1", "true", "yes", "on"})
+FALSE_WORDS = frozenset({"0", "false", "no", "off"})
+
+
+def _boolean(value: Any) -> bool:
+    """Only the usual words: `QA_LATENT_TERMS=ture` must stop the start, not mean false."""
+    word = str(value).strip().lower()
+    if word in TRUE_WORDS:
+        return True
+    if word in FALSE_WORDS:
+        return False
+    raise ValueError(word)
+
+
+def settings_env(settings: Settings) -> dict[str, str]:
+    """``QA_*`` variables that make a child process (gunicorn) load exactly ``settings``."""
+    return {
+        ENV_PREFIX + f.name.upper(): _env_text(getattr(settings, f.name)) for f in fields(settings)
+    }
+
+
+def _env_text(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def child_env(settings: Settings) -> dict[str, str]:
+    """This process's environment with ``settings`` on top: what `serve` hands gunicorn."""
+    return {**os.environ, **settings_env(settings)}
+
+
+def export_env(values: Mapping[str, str], environ: MutableMapping[str, str] | None = None) -> None:
+    """Set variables for this process and its children (gunicorn's config tells workers
+    where Prometheus' files go). Here so that no other module touches ``os.environ``."""
+    (os.environ if environ is None else environ).update(values)
 
 
 def describe() -> list[tuple[str, str, Any, str]]:

@@ -22,11 +22,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .text import dedupe_key, detect_lang, short_hash
+from .validate import LANGS
 
 FORMATS = (".txt", ".md", ".jsonl")
 REQUIRED_FIELDS = ("title", "date", "body")
 
-_TITLE_RE = re.compile(r"^(?P<title>\S.*?)\s+(?P<d>\d{2})\.(?P<m>\d{2})\.(?P<y>\d{4})\s*$")
+# A dump's title line ends in a date: "<title> dd.mm.yyyy". Read by title_line(), from
+# the end, not by one regex: `^(\S.*?)\s+dd.mm.yyyy\s*$` backtracks quadratically on a
+# long line of spaces (8,000 of them took 1.1 s).
+_DATE_RE = re.compile(r"(?P<d>\d{2})\.(?P<m>\d{2})\.(?P<y>\d{4})")
+DATE_CHARS = 10
 _SECTION_RE = re.compile(r"^(?P<section>[A-Z][\w ]{0,40}?)\s+More\s*$")
 _SOURCE_RE = re.compile(r"\s*Source\s*:\s*(?P<url>https?://\S+)\s*$")
 _URL_RE = re.compile(r"^https?://[^\s/$.?#].\S*$")
@@ -120,8 +125,8 @@ def make_article(
     iso = _iso_date(date, line)
     if url is not None and not _URL_RE.match(str(url)):
         raise _ParseError(line, f"url {url!r} is not an http(s) address")
-    if lang is not None and lang not in {"kk", "ru", "en"}:
-        raise _ParseError(line, f"lang {lang!r} is not one of kk, ru, en")
+    if lang is not None and lang not in LANGS:
+        raise _ParseError(line, f"lang {lang!r} is not one of {', '.join(LANGS)}")
     return Article(
         id=article_id(title, iso),
         title=title,
@@ -191,11 +196,11 @@ def parse_page_dump(text: str, source: str) -> list[Article]:
             current = None
             section = m.group("section")
             continue
-        if m := _TITLE_RE.match(line):
+        if found := title_line(line):
             flush()
             current = {
-                "title": m.group("title"),
-                "date": f"{m.group('d')}.{m.group('m')}.{m.group('y')}",
+                "title": found[0],
+                "date": found[1],
                 "section": section,
                 "line": number,
                 "body": [],
@@ -208,6 +213,21 @@ def parse_page_dump(text: str, source: str) -> list[Article]:
     if not articles:
         raise _ParseError(1, "no article found (a title line must end in a dd.mm.yyyy date)")
     return articles
+
+
+def title_line(line: str) -> tuple[str, str] | None:
+    """(title, "dd.mm.yyyy") when ``line`` is a title followed by whitespace and a date,
+    else None. Linear in the line: the date is read from the end, the title is what
+    precedes the whitespace before it (and must start with a non-space)."""
+    stripped = line.rstrip()
+    if len(stripped) <= DATE_CHARS or stripped[:1].isspace():
+        return None
+    date = _DATE_RE.fullmatch(stripped[-DATE_CHARS:])
+    before = stripped[:-DATE_CHARS]
+    title = before.rstrip()
+    if date is None or not title or len(title) == len(before):
+        return None
+    return title, f"{date['d']}.{date['m']}.{date['y']}"
 
 
 def parse_markdown(text: str, source: str) -> list[Article]:

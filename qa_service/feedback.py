@@ -16,16 +16,17 @@ import datetime as dt
 import json
 import sqlite3
 import threading
-from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from collections import OrderedDict
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from . import index as idx
 from .text import clean_query, detect_lang, short_hash
+from .validate import FeedbackInput
 
-LANGS = ("kk", "ru", "en")
-FIELDS = {"q", "passage_id", "helpful", "lang", "index_version"}
-MAX_ID_CHARS = 200
+if TYPE_CHECKING:
+    from .search import Searcher
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS feedback (
@@ -39,60 +40,60 @@ CREATE TABLE IF NOT EXISTS feedback (
 );
 CREATE INDEX IF NOT EXISTS feedback_helpful ON feedback (helpful);
 """
+# Passage ids of recently named builds (the live one and kept ones), by (folder, build id).
+_ID_CACHE_SIZE = 4
 
 
-class FeedbackError(ValueError):
-    """A feedback payload is invalid; the message says what to change."""
+class UnknownReference(LookupError):
+    """A verdict names a build or passage this service does not have; says which."""
 
 
-@dataclass(frozen=True)
-class Feedback:
-    question: str
-    passage_id: str | None
-    helpful: bool
-    lang: str | None = None
-    index_version: str | None = None
+def check_references(item: FeedbackInput, searcher: Searcher, embeddings_dir: Path) -> None:
+    """Refuse a verdict on a passage or build the service never served.
+
+    ``index_version`` must be the live build or one still kept in ``embeddings_dir``
+    (answers given just before a reindex stay ratable); ``passage_id`` must be a passage
+    of that build (of the live one when no version is given). Forged ids would otherwise
+    fill the export that maintainers label.
+    """
+    if item.passage_id is None and item.index_version is None:
+        return
+    live = searcher.index
+    version = item.index_version or live.version
+    if version == live.version:
+        ids = _ids_of(live.path, version, lambda: [p.id for p in live.passages])
+    else:
+        kept = {manifest.build_id: path for path, manifest in idx.list_builds(embeddings_dir)}
+        if version not in kept:
+            raise UnknownReference(f"no index build {version!r} is kept here")
+        path = kept[version]
+        ids = _ids_of(path, version, lambda: _stored_ids(path))
+    if item.passage_id is not None and item.passage_id not in ids:
+        raise UnknownReference(f"no passage {item.passage_id!r} in index build {version!r}")
 
 
-def parse_feedback(data: Any, max_query_chars: int) -> Feedback:
-    """Validate a POST /api/v1/feedback body (the same rules as /api/v1/ask's ``q``)."""
-    if not isinstance(data, dict):
-        raise FeedbackError('the body must be a JSON object like {"q": "...", "helpful": true}')
-    unknown = sorted(set(data) - FIELDS)
-    if unknown:
-        raise FeedbackError(
-            f"unknown field(s): {', '.join(unknown)}; allowed: {', '.join(sorted(FIELDS))}"
-        )
-    raw_q = data.get("q")
-    if raw_q is None:
-        raise FeedbackError("the question field `q` is required")
-    if not isinstance(raw_q, str):
-        raise FeedbackError("`q` must be a string")
-    if len(raw_q) > max_query_chars:
-        raise FeedbackError(f"`q` is longer than {max_query_chars} characters")
-    q = clean_query(raw_q)
-    if not q:
-        raise FeedbackError("`q` is blank")
-    if "helpful" not in data:
-        raise FeedbackError("`helpful` (true or false) is required")
-    if not isinstance(data["helpful"], bool):
-        raise FeedbackError("`helpful` must be true or false")
-    passage_id = data.get("passage_id")
-    if passage_id is not None and (
-        not isinstance(passage_id, str) or not passage_id.strip() or len(passage_id) > MAX_ID_CHARS
-    ):
-        raise FeedbackError(
-            f"`passage_id` must be null or a string of 1 to {MAX_ID_CHARS} characters"
-        )
-    lang = data.get("lang")
-    if lang in ("", None):
-        lang = None
-    elif lang not in LANGS:
-        raise FeedbackError("`lang` must be one of kk, ru, en")
-    version = data.get("index_version")
-    if version is not None and (not isinstance(version, str) or len(version) > MAX_ID_CHARS):
-        raise FeedbackError(f"`index_version` must be a string of at most {MAX_ID_CHARS} chars")
-    return Feedback(q, passage_id, data["helpful"], lang, version or None)
+_ids_lock = threading.Lock()
+_ids_cache: OrderedDict[tuple[str, str], frozenset[str]] = OrderedDict()
+
+
+def _ids_of(path: Path, version: str, read: Callable[[], Iterable[str]]) -> frozenset[str]:
+    key = (str(path), version)
+    with _ids_lock:
+        found = _ids_cache.get(key)
+        if found is not None:
+            _ids_cache.move_to_end(key)
+            return found
+    found = frozenset(read())
+    with _ids_lock:
+        _ids_cache[key] = found
+        while len(_ids_cache) > _ID_CACHE_SIZE:
+            _ids_cache.popitem(last=False)
+    return found
+
+
+def _stored_ids(build_dir: Path) -> list[str]:
+    with open(build_dir / "passages.jsonl", encoding="utf-8") as fh:
+        return [json.loads(line)["id"] for line in fh if line.strip()]
 
 
 class FeedbackStore:
@@ -130,7 +131,9 @@ class FeedbackStore:
         lang: str | None = None,
         index_version: str | None = None,
     ) -> None:
-        """Store one verdict. The caller validates; nothing about the client is stored."""
+        """Store one verdict. The caller validates (validate.feedback, check_references)
+        before calling, so a refused request stores nothing; nothing about the client is
+        stored."""
         self._connect().execute(
             "INSERT INTO feedback (created, question, passage_id, helpful, lang, index_version)"
             " VALUES (?, ?, ?, ?, ?, ?)",
@@ -166,13 +169,16 @@ def export_unanswered(store: FeedbackStore) -> list[dict]:
     for row in store.rows():
         if row["helpful"] and row["passage_id"] is not None:
             continue
-        key = row["question"].casefold()
+        # Cleaned again: rows stored before bidi controls were stripped must not carry
+        # them into the file maintainers read.
+        question = clean_query(row["question"])
+        key = question.casefold()
         item = grouped.get(key)
         if item is None:
             item = grouped[key] = {
                 "id": "fb-" + short_hash(key, length=10),
-                "lang": row["lang"] or detect_lang(row["question"]),
-                "question": row["question"],
+                "lang": row["lang"] or detect_lang(question),
+                "question": question,
                 "answerable": None,
                 "article": None,
                 "evidence": None,

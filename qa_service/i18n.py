@@ -17,7 +17,8 @@ from typing import Any
 
 from werkzeug.datastructures import LanguageAccept
 
-LANGS = ("kk", "ru", "en")
+from .validate import LANGS
+
 DEFAULT_LANG = "kk"
 # Endonyms: each language is offered in its own name, whatever the page's language.
 LANG_NAMES = {"kk": "Қазақша", "ru": "Русский", "en": "English"}

@@ -12,6 +12,10 @@ without a proxy would let anyone pick a fresh address per request and skip every
 Counts live in memory (per process: with N gunicorn workers a client gets up to N times
 the limit) or in Redis (``rate_limit_storage_uri``), shared by every worker and replica.
 If Redis goes away, counting falls back to memory instead of failing requests.
+
+Requests that match no route (a scanner's 404s and 405s) share one budget per client,
+``rate_limit_other``. ``Retry-After`` is sent on 429 and 503 only, with the value the
+app chose (Flask-Limiter would put its window on every response).
 """
 
 from __future__ import annotations
@@ -19,7 +23,7 @@ from __future__ import annotations
 import math
 import time
 
-from flask import Flask, Response, request
+from flask import Flask, Response, g, request
 from flask_limiter import Limiter, RateLimitExceeded
 from flask_limiter.util import get_remote_address
 from limits import parse_many
@@ -28,6 +32,8 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from .config import Settings
 
 LIMITER_KEY = "qa_limiter"
+UNMATCHED_SCOPE = "unmatched"
+RETRY_STATUSES = (429, 503)
 EXEMPT_ENDPOINTS = frozenset({"api.healthz", "api.readyz", "metrics.metrics", "static"})
 
 
@@ -58,9 +64,14 @@ def init_app(app: Flask, settings: Settings) -> Limiter | None:
             parse_many(value)
         except ValueError as exc:
             raise ValueError(f"rate limit for {name}: {value!r} is not like `60/minute`") from exc
+    # Registered before the limiter's own hook, so it runs after it (Flask runs them in
+    # reverse): the limiter's Retry-After is dropped or replaced by the app's.
+    app.after_request(_retry_after_as_decided)
     limiter = Limiter(
         get_remote_address,
         app=app,
+        # The limiter skips requests without an endpoint; unmatched ones get a name.
+        request_identifier=lambda: request.endpoint or UNMATCHED_SCOPE,
         storage_uri=settings.rate_limit_storage_uri,
         strategy="moving-window",
         headers_enabled=True,
@@ -74,9 +85,36 @@ def init_app(app: Flask, settings: Settings) -> Limiter | None:
             continue
         value = own.get(endpoint, settings.rate_limit_other)
         app.view_functions[endpoint] = limiter.limit(value, scope=endpoint)(view)
+    app.after_request(_remember_retry_after)  # runs before the limiter's hook
+    unmatched = limiter.limit(settings.rate_limit_other, scope=UNMATCHED_SCOPE)(_no_view)
+
+    @app.before_request
+    def _limit_unmatched() -> None:
+        """404s and 405s count too: one budget per client for whatever matches no route."""
+        if request.url_rule is None:
+            unmatched()
+
     app.extensions[LIMITER_KEY] = limiter
     app.register_error_handler(RateLimitExceeded, _too_many)
     return limiter
+
+
+def _no_view() -> None:
+    """Stands for every unmatched request in the limiter's bookkeeping."""
+
+
+def _remember_retry_after(response: Response) -> Response:
+    g.qa_retry_after = response.headers.get("Retry-After")
+    return response
+
+
+def _retry_after_as_decided(response: Response) -> Response:
+    """Retry-After only where it means something (429, 503), with the app's own value."""
+    if response.status_code not in RETRY_STATUSES:
+        response.headers.pop("Retry-After", None)
+    elif g.get("qa_retry_after"):
+        response.headers["Retry-After"] = g.qa_retry_after
+    return response
 
 
 def _too_many(exc: RateLimitExceeded) -> Response:
@@ -93,15 +131,17 @@ def _too_many(exc: RateLimitExceeded) -> Response:
 
 
 def _retry_after(exc: RateLimitExceeded) -> int:
-    """Seconds until the window lets this client in again (at least 1)."""
+    """Seconds until the window lets this client in again: at least 1, at most the
+    window itself (the limiter's reset time is rounded up to a whole second)."""
+    window = max(1, int(exc.limit.limit.get_expiry()))
     limiter = _limiter_of_current_app()
     try:
         current = limiter.current_limit if limiter is not None else None
         if current is not None:
-            return max(1, math.ceil(current.reset_at - time.time()))
+            return min(window, max(1, math.ceil(current.reset_at - time.time())))
     except Exception:  # noqa: BLE001 - storage trouble must not turn a 429 into a 500
         pass
-    return max(1, int(exc.limit.limit.get_expiry()))
+    return window
 
 
 def _limiter_of_current_app() -> Limiter | None:

@@ -7,6 +7,12 @@ the index version. Operators who need to count repeated questions can turn on
 ``log_queries``: the line then carries an HMAC-SHA256 of the cleaned question under a
 secret salt (``log_query_salt``), which groups equal questions without storing them.
 
+Libraries write addresses and request lines of their own: Flask-Limiter's "ratelimit
+... (203.0.113.7) exceeded" and gunicorn's "Invalid request from ip=...: <request line>"
+(the question). ``PrivacyFilter`` rewrites those records before any handler sees them;
+it sits on those loggers (``install_filters``, called by the app factory) and on the
+handler of ``logging_dict``.
+
 ``configure`` is for process entry points (gunicorn's config, ``serve --dev``); the app
 factory only adds the per-request line, so tests keep pytest's own log capture.
 """
@@ -23,11 +29,15 @@ import time
 from typing import Any
 
 from flask import Flask, Response, g, request
+from werkzeug.exceptions import HTTPException
 
+from . import validate
 from .config import Settings
 from .text import clean_query
 
 ACCESS_LOGGER = "qa_service.access"
+# Third-party loggers known to write a client address or a request line.
+LEAKY_LOGGERS = ("flask-limiter", "gunicorn.error", "werkzeug")
 # Attributes every LogRecord has; anything else on a record came from ``extra=``.
 _STANDARD = set(vars(logging.makeLogRecord({}))) | {"message", "asctime", "taskName"}
 
@@ -52,25 +62,72 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(data, ensure_ascii=False, default=str)
 
 
+class PrivacyFilter(logging.Filter):
+    """Rewrites library records that would name a client or quote a request.
+
+    - Flask-Limiter ``ratelimit %s (%s) exceeded at endpoint: %s``: the key (the client
+      address) is dropped, the limit and the endpoint kept;
+    - gunicorn ``Invalid request from ip=...: ...``: the address and the parser's message
+      (which quotes the request line) are dropped, the kind of error kept;
+    - gunicorn ``Error handling request %s %s``: the URI (the query string) is dropped;
+    - werkzeug's request lines (``serve --dev``): dropped.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        msg = record.msg if isinstance(record.msg, str) else ""
+        if record.name == "flask-limiter" and msg.startswith("ratelimit "):
+            args = record.args if isinstance(record.args, tuple) else ()
+            limit, scope = (args[0], args[2]) if len(args) == 3 else ("?", "?")
+            record.msg, record.args = "rate limit %s exceeded at endpoint %s", (limit, scope)
+        elif record.name == "gunicorn.error" and msg.startswith("Invalid request from ip="):
+            record.msg, record.args = "invalid request refused (address and request withheld)", ()
+        elif record.name == "gunicorn.error" and msg.startswith("Error handling request"):
+            record.msg, record.args = "error handling a request", ()
+        elif record.name == "werkzeug" and record.levelno < logging.WARNING:
+            return False
+        return True
+
+
+def install_filters() -> None:
+    """Put one ``PrivacyFilter`` on each of ``LEAKY_LOGGERS`` (once per process)."""
+    for name in LEAKY_LOGGERS:
+        logger = logging.getLogger(name)
+        if not any(isinstance(f, PrivacyFilter) for f in logger.filters):
+            logger.addFilter(PrivacyFilter())
+
+
 def logging_dict(settings: Settings) -> dict:
     """A ``logging.config.dictConfig`` mapping: JSON to stderr for our and gunicorn's loggers.
 
     werkzeug's request lines (``serve --dev``) hold the client address and the query
-    string, so that logger only reports warnings.
+    string, so that logger only reports warnings. Every record passes ``PrivacyFilter``.
     """
     level = settings.log_level.upper()
-    handler = {"class": "logging.StreamHandler", "formatter": "json", "stream": "ext://sys.stderr"}
+    handler = {
+        "class": "logging.StreamHandler",
+        "formatter": "json",
+        "stream": "ext://sys.stderr",
+        "filters": ["private"],
+    }
+    private = ["private"]
     return {
         "version": 1,
         "disable_existing_loggers": False,
         "formatters": {"json": {"()": f"{__name__}.JsonFormatter"}},
+        "filters": {"private": {"()": f"{__name__}.PrivacyFilter"}},
         "handlers": {"stderr": handler},
         "root": {"level": level, "handlers": ["stderr"]},
         "loggers": {
-            "gunicorn.error": {"level": level, "handlers": ["stderr"], "propagate": False},
+            "gunicorn.error": {
+                "level": level,
+                "handlers": ["stderr"],
+                "propagate": False,
+                "filters": private,
+            },
+            "flask-limiter": {"filters": private},
             # Access lines come from the app (ACCESS_LOGGER), which knows the route pattern.
             "gunicorn.access": {"level": "CRITICAL", "handlers": [], "propagate": False},
-            "werkzeug": {"level": "WARNING"},
+            "werkzeug": {"level": "WARNING", "filters": private},
         },
     }
 
@@ -118,11 +175,11 @@ def init_app(app: Flask, settings: Settings) -> None:
             "ms": round((time.perf_counter() - started) * 1000, 2) if started else None,
             "bytes": response.calculate_content_length(),
         }
-        info = g.get("qa_answer_info")  # set by api.ask
+        info = g.get("qa_answer_info")  # set by api.ask (api.answer_facts)
         if info is not None and response.status_code == 200:
             fields["index_version"] = info["index_version"]
             fields["abstained"] = info["abstained"]
-        if settings.log_queries:
+        if settings.log_queries and response.status_code < 400:  # refused: nothing to group
             question = _question(request)
             if question:
                 fields["q_hash"] = query_hash(question, settings.log_query_salt)
@@ -134,6 +191,9 @@ def _question(req) -> str | None:
     if req.method == "GET":
         q = req.args.get("q")
     else:
-        body = req.get_json(silent=True) if req.is_json else None
+        try:
+            body = validate.load_json(req.get_data(cache=True)) if req.is_json else None
+        except (validate.ValidationError, HTTPException):
+            body = None
         q = body.get("q") if isinstance(body, dict) else None
     return q if isinstance(q, str) else None

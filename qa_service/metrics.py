@@ -5,11 +5,14 @@ Under gunicorn every worker is a process of its own; ``gunicorn_conf`` points
 writes its values there, and whichever worker answers a scrape sums them all. Without
 that folder (tests, ``serve --dev``) each app keeps its own registry; nothing is global.
 
-Labels stay few: the route *pattern* (never the path a client typed), method and status.
+Labels stay few: the route *pattern* (never the path a client typed), the method (one
+of ``METHODS``, anything else ``other``: ``curl -X FOOBAR`` must not add a series) and
+the status.
 
 - ``qa_http_requests_total{route,method,status}``
 - ``qa_http_request_duration_seconds{route,status}`` (histogram)
-- ``qa_answers_total{outcome}``: ``answered`` or ``abstained`` (``answer.abstained``)
+- ``qa_answers_total{outcome}``: the answer's confidence, ``high``, ``low`` or ``none``
+  (``none`` = abstained)
 - ``qa_index_info{version,index_type,embedder}``: 1 for the build a worker serves
 - ``qa_index_passages``, ``qa_index_problem`` (1 while /readyz reports a problem)
 - ``qa_build_info{version,python}``: the service's own version
@@ -41,6 +44,7 @@ from . import __version__
 from .config import Settings
 
 METRICS_KEY = "qa_metrics"
+METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS", "PATCH"})
 BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
 
 bp = Blueprint("metrics", __name__)
@@ -147,7 +151,7 @@ def make_metrics(settings: Settings) -> Metrics:
         ),
         answers=Counter(
             "qa_answers",
-            "Answers to questions: `answered` or `abstained` (no source answers).",
+            "Answers to questions by confidence: `high`, `low` or `none` (abstained).",
             ["outcome"],
             registry=registry,
         ),
@@ -200,13 +204,15 @@ def init_app(app: Flask, settings: Settings) -> Metrics | None:
     def _count(response: Response) -> Response:
         route = request.url_rule.rule if request.url_rule else "<unmatched>"
         status = str(response.status_code)
-        metrics.requests.labels(route, request.method, status).inc()
+        method = request.method if request.method in METHODS else "other"
+        metrics.requests.labels(route, method, status).inc()
         started = g.get("qa_metrics_started")
         if started is not None:
             metrics.latency.labels(route, status).observe(time.perf_counter() - started)
-        info = g.get("qa_answer_info")  # set by api.ask
+        info = g.get("qa_answer_info")  # set by api.ask (api.answer_facts)
         if info is not None and response.status_code == 200:
-            metrics.answers.labels("abstained" if info["abstained"] else "answered").inc()
+            state = info["confidence"]
+            metrics.answers.labels(state if state in ("high", "low", "none") else "none").inc()
         outcome = g.get("qa_answer_cache")
         if outcome in ("hit", "miss", "error"):
             metrics.answer_cache.labels(outcome).inc()

@@ -1,9 +1,14 @@
-"""The OpenAPI 3.1 description of every endpoint and error; tests validate responses by it."""
+"""The OpenAPI 3.1 description of every endpoint and error; tests validate responses by it.
+
+Every limit in it comes from validate.py and the settings (``validate.Caps``), so the
+document and the code cannot disagree on a cap.
+"""
 
 from __future__ import annotations
 
 from . import __version__
 from .config import Settings
+from .validate import ID_PATTERN, LANGS, MAX_ID_CHARS, QUESTION_PATTERN, Caps
 
 _HIT = {
     "type": "object",
@@ -44,7 +49,7 @@ _ARTICLE = {
         "outlet": {"type": "string"},
         "section": {"type": ["string", "null"]},
         "url": {"type": ["string", "null"]},
-        "lang": {"type": "string", "enum": ["kk", "ru", "en"]},
+        "lang": {"type": "string", "enum": list(LANGS)},
         "passages": {"type": "integer"},
     },
 }
@@ -71,10 +76,6 @@ _PROBLEM = {
 }
 
 
-# Characters that text.clean_query removes or turns into spaces.
-QUESTION_PATTERN = "[^\\s\\x00-\\x1f\\x7f-\\x9f\\u200b-\\u200f\\u2028\\u2029\\ufeff]"
-
-
 def _problem(description: str) -> dict:
     return {
         "description": description,
@@ -92,8 +93,12 @@ def _json(ref: str, description: str) -> dict:
 
 
 def spec(settings: Settings) -> dict:
+    caps = Caps.of(settings)
     ask_errors = {
-        "400": _problem("`q` missing, blank or too long; `k` or `lang` invalid; unknown field"),
+        "400": _problem(
+            "`q` missing, blank or too long (after normalization); `k` or `lang` invalid; "
+            "unknown field; a body that is not shallow UTF-8 JSON"
+        ),
         "503": _problem("no index loaded; retry after the `Retry-After` seconds"),
         "429": _problem("too many questions from this address; retry after `Retry-After`"),
     }
@@ -101,11 +106,16 @@ def spec(settings: Settings) -> dict:
         "name": "q",
         "in": "query",
         "required": True,
-        "description": "The question, in Kazakh, Russian or English.",
+        "description": (
+            "The question, in Kazakh, Russian or English. It is normalized (NFKC; control "
+            "and bidi characters removed; spaces collapsed) and then held to "
+            f"{caps.max_query_chars} characters; the encoder reads its first "
+            f"{caps.max_query_tokens} tokens."
+        ),
         "schema": {
             "type": "string",
             "minLength": 1,
-            "maxLength": settings.max_query_chars,
+            "maxLength": caps.max_query_chars,
             # At least one character that survives cleaning (not a space or control).
             "pattern": QUESTION_PATTERN,
         },
@@ -118,8 +128,8 @@ def spec(settings: Settings) -> dict:
         "schema": {
             "type": "integer",
             "minimum": 1,
-            "maximum": settings.max_k,
-            "default": settings.default_k,
+            "maximum": caps.max_k,
+            "default": caps.default_k,
         },
     }
     lang_param = {
@@ -128,10 +138,17 @@ def spec(settings: Settings) -> dict:
         "required": False,
         "description": "UI language; detected from the question when absent.",
         # Empty means absent (a form's unset select sends `lang=`): found by schemathesis.
-        "schema": {"type": "string", "enum": ["kk", "ru", "en", ""]},
+        "schema": {"type": "string", "enum": [*LANGS, ""]},
     }
-    # In a JSON body, null means absent too (api.parse_ask, feedback.parse_feedback).
-    body_lang = {"type": ["string", "null"], "enum": ["kk", "ru", "en", "", None]}
+    # In a JSON body, null means absent too (validate.lang).
+    body_lang = {"type": ["string", "null"], "enum": [*LANGS, "", None]}
+    passage_id = {"type": ["string", "null"], "pattern": ID_PATTERN, "maxLength": MAX_ID_CHARS}
+    # An empty build id means absent too (validate.identifier).
+    build_id = {
+        "type": ["string", "null"],
+        "pattern": f"^$|{ID_PATTERN}",
+        "maxLength": MAX_ID_CHARS,
+    }
     return {
         "openapi": "3.1.0",
         "info": {
@@ -189,6 +206,11 @@ def spec(settings: Settings) -> dict:
                     "responses": {
                         "201": _json("FeedbackRecorded", "Recorded"),
                         "400": _problem("`q` or `helpful` missing or invalid; unknown field"),
+                        "404": _problem(
+                            "`passage_id` or `index_version` names a passage or build this "
+                            "service does not have (the live build or a kept one)"
+                        ),
+                        "503": _problem("no index loaded; retry after `Retry-After`"),
                         "413": _problem(f"body over {settings.max_body_bytes} bytes"),
                         "415": _problem("body is not application/json"),
                         "429": _problem("too many requests; retry after `Retry-After`"),
@@ -256,11 +278,31 @@ def spec(settings: Settings) -> dict:
                 },
                 "Answer": {
                     "type": "object",
-                    "required": ["query", "lang", "abstained", "results", "index", "took_ms"],
+                    "required": [
+                        "query",
+                        "lang",
+                        "confidence",
+                        "abstained",
+                        "results",
+                        "index",
+                        "took_ms",
+                    ],
                     "properties": {
                         "query": {"type": "string"},
-                        "lang": {"type": "string", "enum": ["kk", "ru", "en"]},
-                        "abstained": {"type": "boolean"},
+                        "lang": {"type": "string", "enum": list(LANGS)},
+                        "confidence": {
+                            "type": "string",
+                            "enum": ["high", "low", "none"],
+                            "description": "high: the first passage answers. low: the "
+                            "passages are on the subject but may not answer exactly (show "
+                            "them with that caveat). none: the sources do not cover the "
+                            "question; results is empty and the closest passages are in "
+                            "related.",
+                        },
+                        "abstained": {
+                            "type": "boolean",
+                            "description": "Exactly confidence == none.",
+                        },
                         "results": {"type": "array", "items": {"$ref": "#/components/schemas/Hit"}},
                         "related": {"type": "array", "items": {"$ref": "#/components/schemas/Hit"}},
                         "index": {"$ref": "#/components/schemas/IndexInfo"},
@@ -316,14 +358,10 @@ def spec(settings: Settings) -> dict:
                     "required": ["q", "helpful"],
                     "properties": {
                         "q": q_param["schema"],
-                        "passage_id": {
-                            "type": ["string", "null"],
-                            "pattern": "\\S",
-                            "maxLength": 200,
-                        },
+                        "passage_id": passage_id,
                         "helpful": {"type": "boolean"},
                         "lang": body_lang,
-                        "index_version": {"type": ["string", "null"], "maxLength": 200},
+                        "index_version": build_id,
                     },
                 },
                 "FeedbackRecorded": {

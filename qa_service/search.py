@@ -13,7 +13,7 @@
    Russian and Kazakh questions over English sources down (docs/quality.md) (``fuse``);
 5. collapse overlapping windows of one article, keeping the best-scoring one;
 6. highlight the answering sentence(s) of each hit (highlight.py) (``highlight``);
-7. confidence: answer, or abstain (confidence.py) (``abstain``).
+7. confidence: ``high``, ``low`` or ``none`` (confidence.py) (``confidence``).
 
 Evaluation variants (one retriever alone, other weights) are other ``SearchParams``: the
 same stages composed differently, never flags inside them.
@@ -24,20 +24,22 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 
 import numpy as np
 
 from .answer import Answer
 from .answer_type import type_satisfied
-from .confidence import AbstainRule, signals_of
+from .confidence import ConfidenceRule, signals_of
 from .embedder import Embedder
+from .glossary import Glossary
 from .highlight import highlight_hits
 from .index import LoadedIndex
-from .lexical import BM25Index, latin_kazakh_to_cyrillic, looks_latin_kazakh
+from .lexical import BM25Index, latin_kazakh_to_cyrillic, looks_latin_kazakh, words
 from .passages import Passage
 from .retrieval import Query, Ranking, Retriever, fuse
+from .retrieval.answer_type import AnswerTypeRetriever
 from .retrieval.bm25 import BM25Retriever
 from .retrieval.dense import DenseRetriever
 from .retrieval.encode import QueryEncoder
@@ -46,9 +48,9 @@ from .text import clean_query, detect_lang
 
 log = logging.getLogger(__name__)
 
-RETRIEVERS = ("dense", "bm25", "latent")
+RETRIEVERS = ("dense", "bm25", "latent", "type")
 TYPE_CHECK_HITS = 3  # highlighted sentences of this many top hits must hold the answer type
-DEFAULT_WEIGHTS = MappingProxyType({"dense": 1.0, "bm25": 1.0, "latent": 1.0})
+DEFAULT_WEIGHTS = MappingProxyType({"dense": 1.0, "bm25": 1.0, "latent": 1.0, "type": 1.0})
 
 
 @dataclass(frozen=True)
@@ -63,17 +65,71 @@ class SearchParams:
 
     retrievers: tuple[str, ...] = RETRIEVERS
     weights: Mapping[str, float] = field(default_factory=lambda: dict(DEFAULT_WEIGHTS))
-    fusion: str = "rrf"
+    fusion: str = "dbsf"
     depth: int = 50  # candidates considered before fusion
     collapse: bool = True
     latin_kazakh: bool = True  # embed Kazakh typed in Latin letters as Cyrillic
+    # Add the glossary's English terms for the question's Russian/Kazakh terms to what
+    # these retrievers read: any of "dense", "bm25", "latent" (glossary.py).
+    glossary: tuple[str, ...] = ("dense", "bm25", "latent")
     confidence: bool = True
-    abstain: AbstainRule | None = None  # None: the committed, calibrated rule
+    rule: ConfidenceRule | None = None  # None: the committed, fitted rule
 
     def __post_init__(self) -> None:
         unknown = [r for r in self.retrievers if r not in RETRIEVERS]
         if unknown or not self.retrievers:
             raise ValueError(f"unknown retrievers {unknown}: use some of {', '.join(RETRIEVERS)}")
+        if set(self.glossary) - set(RETRIEVERS):
+            raise ValueError(f"glossary applies to retrievers only: {', '.join(RETRIEVERS)}")
+
+
+# Named compositions of the stages: the candidates `referendum-qa eval --cv` compares
+# (lab/cv.py), simplest first (a tie goes to the earlier one). The chosen one's name is
+# stored in confidence.json beside the rule fitted on its rankings, and served.
+_G = ("dense", "bm25", "latent")  # the glossary's English terms for every retriever
+_TYPED = ("dense", "bm25", "latent", "type")
+
+
+def _w(dense=1.0, bm25=1.0, latent=1.0, type=1.0) -> dict[str, float]:  # noqa: A002
+    return {"dense": dense, "bm25": bm25, "latent": latent, "type": type}
+
+
+_PLAIN = {"fusion": "rrf", "glossary": ()}
+COMPOSITIONS: dict[str, SearchParams] = {
+    # The service before this measurement: RRF of dense, BM25 and latent terms.
+    "hybrid": SearchParams(retrievers=("dense", "bm25", "latent"), **_PLAIN),
+    "dense": SearchParams(retrievers=("dense",), **_PLAIN),
+    "rrf+glossary": SearchParams(retrievers=_G, fusion="rrf", glossary=_G),
+    "dbsf+glossary": SearchParams(retrievers=_G, fusion="dbsf", glossary=_G),
+    "rrf+glossary+type": SearchParams(retrievers=_TYPED, fusion="rrf", glossary=_G),
+    "dbsf+glossary+type": SearchParams(retrievers=_TYPED, fusion="dbsf", glossary=_G),
+    "dbsf+glossary+type:latent/2": SearchParams(
+        retrievers=_TYPED, fusion="dbsf", glossary=_G, weights=_w(latent=0.5)
+    ),
+    "dbsf+glossary+type:bm25/2": SearchParams(
+        retrievers=_TYPED, fusion="dbsf", glossary=_G, weights=_w(bm25=0.5)
+    ),
+    "dbsf+glossary+type:dense×2": SearchParams(
+        retrievers=_TYPED, fusion="dbsf", glossary=_G, weights=_w(dense=2.0)
+    ),
+    "dbsf+glossary+type:type/2": SearchParams(
+        retrievers=_TYPED, fusion="dbsf", glossary=_G, weights=_w(type=0.5)
+    ),
+}
+
+
+def served_params(latent_terms: bool = True, composition: str | None = None) -> SearchParams:
+    """The composition the committed rule was fitted on (``composition`` overrides), or
+    the same without latent terms (``QA_LATENT_TERMS=false``, and the rule's fallback)."""
+    name = composition or ConfidenceRule.load().composition
+    params = COMPOSITIONS.get(name, SearchParams())
+    if latent_terms:
+        return params
+    return replace(
+        params,
+        retrievers=tuple(r for r in params.retrievers if r != "latent"),
+        glossary=tuple(g for g in params.glossary if g != "latent"),
+    )
 
 
 class Searcher:
@@ -86,14 +142,19 @@ class Searcher:
     def __init__(self, index: LoadedIndex, embedder: Embedder, params: SearchParams | None = None):
         self.index = index
         self.embedder = embedder
-        self.params = params or SearchParams()
-        self.abstain_rule = self.params.abstain or AbstainRule.load()
+        self.params = params or served_params()
+        self.rule = self.params.rule or ConfidenceRule.load()
+        # Always loaded: how many of its terms a question uses is evidence for confidence.
+        self.glossary = Glossary.load()
         self._corpus_langs = {a.lang for a in index.articles.values()}
         wanted = set(self.params.retrievers)
         self.dense = DenseRetriever(index, embedder) if "dense" in wanted else None
         self.bm25 = BM25Retriever(index.bm25 or BM25Index.for_build(index))
         self.latent = self._latent_retriever("latent" in wanted)
         self.encoder = QueryEncoder(embedder, latent=self.latent is not None)
+        self.typed = (
+            AnswerTypeRetriever(self.dense) if "type" in wanted and self.dense is not None else None
+        )
         self.retrievers: list[Retriever] = [
             r for name in self.params.retrievers if (r := self._by_name(name)) is not None
         ]
@@ -123,7 +184,9 @@ class Searcher:
         return LatentRetriever(self.index.latent_terms, self.embedder.latent_dim)
 
     def _by_name(self, name: str) -> Retriever | None:
-        return {"dense": self.dense, "bm25": self.bm25, "latent": self.latent}[name]
+        return {"dense": self.dense, "bm25": self.bm25, "latent": self.latent, "type": self.typed}[
+            name
+        ]
 
     def ask(self, question: str, k: int = 5, lang: str | None = None) -> Answer:
         started = clock = time.perf_counter()
@@ -140,21 +203,20 @@ class Searcher:
         if self.params.collapse:
             fused = collapse(fused, rankings.get("dense"), self.index.passages)
         hits = highlight_hits(
-            self.index, fused, rankings.get("dense"), query.dense_text, lexical.tokens,
+            self.index, fused, rankings.get("dense"), query.reading, lexical.tokens,
             max(k, TYPE_CHECK_HITS),
         )  # fmt: skip
         clock = _lap(timings, "highlight", clock)
         answers = [h.passage.text[a:b] for h in hits[:TYPE_CHECK_HITS] for a, b in h.highlight]
-        signals["type"] = 1.0 if type_satisfied(query.dense_text, answers) else 0.0
-        abstained = self.params.confidence and self.abstain_rule.abstains(
-            signals, similarity=query.dense_text == query.text
-        )
-        _lap(timings, "abstain", clock)
+        signals["type"] = 1.0 if type_satisfied(query.reading, answers) else 0.0
+        confidence = self.rule.judge(signals, query.lang) if self.params.confidence else "high"
+        _lap(timings, "confidence", clock)
         hits = hits[:k]
+        abstained = confidence == "none"
         return Answer(
             query=query.text,
             lang=query.lang,
-            abstained=abstained,
+            confidence=confidence,
             results=[] if abstained else hits,
             related=hits if abstained else [],
             index_version=self.index.version,
@@ -166,22 +228,36 @@ class Searcher:
         )
 
     def prepare(self, question: str, lang: str | None = None) -> Query:
-        """Stage 1: the cleaned question, the text the encoder should see, the language."""
+        """Stage 1: the cleaned question, the texts each retriever reads, the language."""
         text = clean_query(question)
-        dense_text = text
+        reading = text
         if self.params.latin_kazakh and looks_latin_kazakh(text):
             # e5 has seen little Latin-script Kazakh; the Cyrillic spelling embeds near the
             # sources (BM25 keeps the Latin words, which match names directly).
-            dense_text = latin_kazakh_to_cyrillic(text)
+            reading = latin_kazakh_to_cyrillic(text)
             lang = lang or "kk"
-        return Query(text, dense_text, lang or detect_lang(text))
+        texts = {"dense": reading, "bm25": text, "latent": reading}
+        concepts = self.glossary.concepts(words(reading))
+        terms = " ".join(dict.fromkeys(w for c in concepts for w in c.split()))
+        for name in self.params.glossary if terms else ():
+            texts[name] = f"{texts[name]} ({terms})"
+        return Query(
+            text=text,
+            dense_text=texts["dense"],
+            lang=lang or detect_lang(text),
+            reading=reading,
+            converted=reading != text,
+            lexical_text=texts["bm25"],
+            latent_text=texts["latent"],
+            concepts=len(concepts),
+        )
 
     def encode(self, query: Query) -> Query:
         """Stage 2: the encoder pass(es) the retrievers need."""
         if self.dense is None and self.latent is None:
             return query
-        vector, latent = self.encoder.encode(query.dense_text)
-        return Query(query.text, query.dense_text, query.lang, vector, latent)
+        vector, latent = self.encoder.encode(query.dense_text, query.latent_text)
+        return replace(query, vector=vector, latent=latent)
 
     def retrieve(self, query: Query, timings: dict[str, float] | None = None) -> dict[str, Ranking]:
         """Stage 3: the first retriever's candidates, re-ranked by each of the others;
@@ -223,11 +299,19 @@ class Searcher:
         )
         # A question in a language the sources are written in, none of whose content words
         # (nor their transliterations) occurs anywhere in them, is about something else.
+        # (Kazakh typed in Latin letters looks English to the detector: never this gate.)
         signals["off_vocabulary"] = float(
             lexical.content_words >= 2
             and lexical.matched_words == 0
+            and not query.converted
             and detect_lang(query.text) in self._corpus_langs
         )
+        # Kazakh typed in Latin letters and converted: its cosines run lower.
+        signals["converted"] = float(query.converted)
+        # The reform's terms the question uses (glossary concepts, at most 3 counted), and
+        # the best BM25 score: how much of the sources' own vocabulary it shares.
+        signals["concepts"] = float(min(query.concepts, 3))
+        signals["bm25"] = float(bm25_all.max()) if len(bm25_all) else 0.0
         return signals
 
 

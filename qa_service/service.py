@@ -20,7 +20,7 @@ from . import index as idx
 from .answer_cache import answer_key, make_answer_cache
 from .config import Settings
 from .embedder import CachedEmbedder, Embedder, EmbedderId, load_embedder
-from .search import Searcher, SearchParams
+from .search import Searcher, SearchParams, served_params
 
 log = logging.getLogger(__name__)
 
@@ -67,15 +67,16 @@ class QAService:
 
     @property
     def search_params(self) -> SearchParams:
-        if self.settings.latent_terms:
-            return SearchParams()
-        return SearchParams(retrievers=("dense", "bm25"))
+        return served_params(self.settings.latent_terms)
 
     @property
     def embedder(self) -> Embedder:
         if self._embedder is None:
             self._embedder = load_embedder(
-                self.settings.embedder, self.settings.embed_threads, self.settings.one_pass
+                self.settings.embedder,
+                self.settings.embed_threads,
+                self.settings.max_query_tokens,
+                one_pass=self.settings.one_pass,
             )
         size = self.settings.query_cache_size
         if size > 0 and not isinstance(self._embedder, CachedEmbedder):

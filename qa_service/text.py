@@ -16,6 +16,12 @@ _QUOTE_RE = re.compile(f"[{re.escape(QUOTES)}]")
 _DASH_RE = re.compile(f"[{re.escape(DASHES)}]")
 _SPACE_RE = re.compile(r"\s+")
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u2028\u2029\ufeff]")
+# Bidirectional embeddings, overrides and isolates (and the Arabic letter mark): they
+# reorder how a text is shown, so an echoed question or an exported one could display
+# other than it reads. Removed, not spaced: they sit inside words. Kazakh and Russian
+# need none of them.
+BIDI_CONTROLS = "\u061c\u202a-\u202e\u2066-\u2069"
+_BIDI_RE = re.compile(f"[{BIDI_CONTROLS}]")
 
 # Letters found in Kazakh Cyrillic but not in Russian.
 _KAZAKH_LETTERS = set("әғқңөұүһіӘҒҚҢӨҰҮҺІ")
@@ -35,8 +41,10 @@ _LATIN_RE = re.compile(r"[A-Za-z]")
 
 
 def clean_query(text: str) -> str:
-    """NFKC, control characters removed, whitespace collapsed: what a question is searched as."""
+    """NFKC, control characters and bidi controls removed, whitespace collapsed: what a
+    question is searched as (and measured as: validate.py)."""
     text = unicodedata.normalize("NFKC", text)
+    text = _BIDI_RE.sub("", text)
     text = _CONTROL_RE.sub(" ", text)
     return _SPACE_RE.sub(" ", text).strip()
 

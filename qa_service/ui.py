@@ -1,10 +1,15 @@
 """The citizens' page, the widget, the embed snippet and the article pages (HTML).
 
-Everything renders on the server first, so the page answers with JavaScript off (a GET
-form, ``/?q=...&lang=...``); ``web/static/app.js`` then takes over the same form and
-renders answers from the JSON API without a reload, from the same answer dictionary
-(``Answer.to_dict()``) and the same message catalogs. Templates and static files live in
+Everything renders on the server, so the page answers with JavaScript off (a GET form,
+``/?q=...&lang=...``); ``web/static/app.js`` then takes over the same form, fetches that
+same page and swaps its results in without a reload, so one renderer
+(``web/templates/_results.html``) serves both paths. Templates and static files live in
 ``web/``; strings in ``web/i18n/`` (see ``i18n.py``).
+
+An answer is laid out answer first: the top passage's highlighted sentence(s) quoted in a
+best-match block whose heading follows the answer's confidence (``confidence_of``), then
+the other passages grouped by article (``group_by_article``), each collapsed to its
+highlighted sentence (``quote_of``) with the whole passage behind "show context".
 
 The widget (``/widget``) is the page made compact for an iframe. It learns its host's
 origin from the ``origin`` parameter that ``/embed.js`` adds, and only ever posts its
@@ -18,7 +23,7 @@ import hashlib
 import json
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlsplit
 
 from flask import (
     Blueprint,
@@ -33,11 +38,14 @@ from flask import (
 )
 from werkzeug.exceptions import HTTPException
 
-from .api import ApiError, parse_ask
-from .i18n import LANG_NAMES, LANGS, Catalogs, negotiate
+from . import validate
+from .api import RETRY_UNAVAILABLE
+from .i18n import LANG_NAMES, Catalogs, negotiate
+from .origin import public_base, public_origin, same_origin_post, strict_origin
 from .resources import web_dir
 from .service import QAService, Unavailable
 from .text import clean_query
+from .validate import LANGS, ValidationError
 
 bp = Blueprint("ui", __name__)
 
@@ -47,6 +55,9 @@ THEMES = ("light", "dark", "auto")
 EMBED_JS_MAX_AGE = 3600
 # The most a host page lets the widget frame grow to (embed.js enforces the same cap).
 MAX_FRAME_HEIGHT = 4000
+# Query keys a page's own links carry over (the language switcher): nothing else a
+# client typed reaches an href.
+KEPT_QUERY_KEYS = ("q", "theme", "origin", "p")
 
 
 @dataclass
@@ -138,6 +149,130 @@ def segments(text: str, spans: list[dict] | list[tuple[int, int]]) -> list[tuple
     return out
 
 
+# --- the answer's layout ------------------------------------------------------------------
+
+CONFIDENCES = ("high", "low", "none")
+# The most highlight spans an article link may carry (``?hl=``); the highlighter picks two.
+MAX_LINK_SPANS = 8
+# The strings app.js needs besides the server's HTML (busy, network errors, copy, feedback).
+SCRIPT_STRINGS = (
+    "status_loading",
+    "error_heading",
+    "error_network",
+    "error_too_many",
+    "feedback_thanks",
+    "feedback_failed",
+    "copy_done",
+    "copy_failed",
+)
+
+
+def confidence_of(answer: dict) -> str:
+    """How far the page may claim that the sources answer: ``high``, ``low`` or ``none``.
+
+    The search reports it as ``answer["confidence"]`` once it knows (high: the top passage
+    answers; low: on topic, but no passage clearly does; none: abstained). Until it does,
+    it follows from ``abstained``. An answer without results is ``none`` whatever it says:
+    there is no passage to show as the answer.
+    """
+    if not answer.get("results"):
+        return "none"
+    confidence = answer.get("confidence")
+    if confidence in CONFIDENCES:
+        return confidence
+    return "none" if answer.get("abstained") else "high"
+
+
+@dataclass(frozen=True)
+class SourceGroup:
+    """One article with its hits in rank order: a card shows an article once, however many
+    of its passages came back."""
+
+    article: dict
+    hits: list[dict]
+
+
+def group_by_article(hits: list[dict]) -> list[SourceGroup]:
+    """Hits grouped by article, groups in the order of each article's best hit."""
+    groups: dict[str, SourceGroup] = {}
+    for hit in hits:
+        article = hit["article"]
+        group = groups.setdefault(article["id"], SourceGroup(article=article, hits=[]))
+        group.hits.append(hit)
+    return list(groups.values())
+
+
+def quote_of(hit: dict) -> str | None:
+    """The hit's highlighted sentence(s) as one quotation, or None when none is highlighted.
+
+    Neighbouring sentences are joined by a space; sentences with text between them by an
+    ellipsis, so that the quotation never reads as continuous when it is not.
+    """
+    out: list[str] = []
+    gap = False
+    for piece, marked in segments(hit["text"], hit.get("highlight") or []):
+        if not marked:
+            gap = gap or (bool(out) and bool(piece.strip()))
+            continue
+        if out:
+            out.append(" … " if gap else " ")
+        out.append(piece.strip())
+        gap = False
+    return "".join(out) or None
+
+
+def span_param(spans: list[dict]) -> str | None:
+    """``hl=`` for an article link: the highlight as ``start-end`` pairs, None when empty."""
+    return ",".join(f"{int(s['start'])}-{int(s['end'])}" for s in spans) or None
+
+
+def parse_span_param(raw: str | None, length: int) -> list[tuple[int, int]]:
+    """Offsets from ``hl=12-80,81-150``, clamped to a passage of ``length`` characters.
+
+    Malformed pairs are dropped rather than refused: the parameter only decides which
+    sentence of the passage the article page marks, and a bad one still shows the article.
+    """
+    spans: list[tuple[int, int]] = []
+    for pair in (raw or "").split(",")[:MAX_LINK_SPANS]:
+        start, sep, end = pair.partition("-")
+        if not (sep and start.isdigit() and end.isdigit()):
+            continue
+        start_i, end_i = min(int(start), length), min(int(end), length)
+        if end_i > start_i:
+            spans.append((start_i, end_i))
+    return spans
+
+
+def language_line(catalogs: Catalogs, lang: str, hits: list[dict]) -> str | None:
+    """One line for the page when sources are in another language than the reader's:
+    "The passages found are in English." (or "Some of ..." when only some are)."""
+    others: list[str] = []
+    for hit in hits:
+        source = hit["article"].get("lang")
+        if source and source != lang and source in LANGS and source not in others:
+            others.append(source)
+    if not others:
+        return None
+    names = catalogs.get(lang, "lang_in")
+    joined = catalogs.text(lang, "and").join(names[code] for code in others)
+    every = all(hit["article"].get("lang") in others for hit in hits)
+    return catalogs.text(lang, "langline_all" if every else "langline_some", langs=joined)
+
+
+def citation(catalogs: Catalogs, lang: str, article: dict) -> str:
+    """Title, outlet, date and address of a source, written the reader's way, for "Copy
+    citation". The address is the original's when known, else this site's article page."""
+    url = article.get("url") or url_for("ui.article", article_id=article["id"], _external=True)
+    return catalogs.text(
+        lang,
+        "citation",
+        title=article["title"],
+        outlet=article["outlet"],
+        date=catalogs.format_date(lang, article["date"]),
+        url=url,
+    )
+
+
 def parent_origin(raw: str | None, frame_ancestors: str, self_origin: str = "") -> str | None:
     """The host page's origin, if ``raw`` is a plain http(s) origin the widget may talk to.
 
@@ -145,23 +280,16 @@ def parent_origin(raw: str | None, frame_ancestors: str, self_origin: str = "") 
     ``'self'``, ``https:``, ``https://news.example``, ``https://*.example.kz``, ``host:*``):
     the browser refuses to frame the widget anywhere else anyway.
     """
-    if not raw or len(raw) > 200:
+    parsed = strict_origin(raw)
+    if parsed is None:
         return None
-    parts = urlsplit(raw)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        return None
-    if parts.path or parts.query or parts.fragment or parts.username or parts.password:
-        return None
-    try:
-        port = parts.port
-    except ValueError:
-        return None
-    origin = f"{parts.scheme}://{parts.hostname}" + (f":{port}" if port else "")
-    default_port = 443 if parts.scheme == "https" else 80
+    scheme, host, port = parsed
+    origin = f"{scheme}://{host}" + (f":{port}" if port else "")
+    default_port = 443 if scheme == "https" else 80
     for source in frame_ancestors.split():
         if source == "*" or (source == "'self'" and origin == self_origin):
             return origin
-        if _source_matches(source, parts.scheme, parts.hostname, port or default_port):
+        if _source_matches(source, scheme, host, port or default_port):
             return origin
     return None
 
@@ -196,10 +324,16 @@ def _source_matches(source: str, scheme: str, host: str, port: int) -> bool:
 def _page_context(lang: str, **extra: Any) -> dict[str, Any]:
     catalogs = _catalogs()
     settings = _service().settings
-    args = {k: v for k, v in request.args.items() if k != "lang"}
 
     def switch_url(target: str) -> str:
-        return request.path + "?" + urlencode({**args, "lang": target})
+        """This page in another language, rebuilt from the matched route and the known
+        query keys: never from the raw path, where ``/%5Cevil.example`` would become an
+        href a browser reads as another site. Unmatched paths (404s) link home."""
+        endpoint, values = "ui.index", {}
+        if request.url_rule is not None and (request.endpoint or "").startswith("ui."):
+            endpoint, values = request.endpoint, dict(request.view_args or {})
+        kept = {key: request.args[key] for key in KEPT_QUERY_KEYS if request.args.get(key)}
+        return url_for(endpoint, **values, **kept, lang=target)
 
     return {
         "lang": lang,
@@ -208,10 +342,16 @@ def _page_context(lang: str, **extra: Any) -> dict[str, Any]:
         "t": lambda key, **values: catalogs.text(lang, key, **values),
         "msg": lambda key: catalogs.get(lang, key),
         "fmt_date": lambda iso: catalogs.format_date(lang, iso),
-        "strings": catalogs.strings(lang),
         "switch_url": switch_url,
         "asset_url": asset_url,
         "segments": segments,
+        "confidence_of": confidence_of,
+        "group_by_article": group_by_article,
+        "quote_of": quote_of,
+        "span_param": span_param,
+        "language_line": lambda hits: language_line(catalogs, lang, hits),
+        "citation": lambda article: citation(catalogs, lang, article),
+        "script_strings": {key: catalogs.get(lang, key) for key in SCRIPT_STRINGS},
         "settings": settings,
         "official_url": settings.official_info_url,
         "official_host": urlsplit(settings.official_info_url).hostname
@@ -237,24 +377,25 @@ class Outcome:
 
 
 def _ask(raw_q: str, lang: str) -> Outcome:
-    """Validate as the API does (``parse_ask``) and answer; errors in the UI's language."""
+    """Validate as the API does (validate.ask) and answer; errors in the UI's language."""
     catalogs = _catalogs()
     service = _service()
-    settings = service.settings
-    if len(raw_q) > settings.max_query_chars:
-        text = catalogs.text(lang, "error_too_long", max=settings.max_query_chars)
-        return Outcome(error=text, status=400)
-    if not clean_query(raw_q):
-        return Outcome(error=catalogs.text(lang, "error_blank"), status=400)
+    caps = validate.Caps.of(service.settings)
     try:
-        q, k, ask_lang = parse_ask({"q": raw_q, "lang": lang}, settings)
-    except ApiError:
+        params = validate.ask({"q": raw_q, "lang": lang}, caps)
+    except ValidationError:
+        cleaned = clean_query(raw_q)
+        if not cleaned:
+            return Outcome(error=catalogs.text(lang, "error_blank"), status=400)
+        if len(cleaned) > caps.max_query_chars:
+            text = catalogs.text(lang, "error_too_long", max=caps.max_query_chars)
+            return Outcome(error=text, status=400)
         return Outcome(error=catalogs.text(lang, "error_invalid"), status=400)
     try:
         searcher = service.searcher()
     except Unavailable:
         return Outcome(error=catalogs.text(lang, "error_unavailable"), status=503)
-    body, g.qa_answer_cache = service.answer_body(searcher, q, k, ask_lang)
+    body, g.qa_answer_cache = service.answer_body(searcher, params.q, params.k, params.lang)
     return Outcome(answer=json.loads(body))
 
 
@@ -306,7 +447,7 @@ def _search_page(template: str, *, embedded: bool) -> Response:
         theme = request.args.get("theme", "auto")
         theme = theme if theme in THEMES else "auto"
         origin = parent_origin(
-            request.args.get("origin"), settings.frame_ancestors, request.host_url.rstrip("/")
+            request.args.get("origin"), settings.frame_ancestors, public_origin()
         )
         # Carried through the widget's own links and forms so that it stays embedded.
         view_params = {"theme": theme} | ({"origin": origin} if origin else {})
@@ -326,19 +467,22 @@ def _search_page(template: str, *, embedded: bool) -> Response:
         template,
         **_page_context(
             lang,
-            q=raw_q or "",
+            # Echoed as searched (no bidi controls), and never longer than a question may be.
+            q=clean_query(raw_q)[: settings.max_query_chars] if raw_q else "",
             answer=outcome.answer,
             error=outcome.error,
             view="widget" if embedded else "page",
             feedback_done=request.args.get("fb"),
             feedback_failed=request.args.get("fberr"),
             collection=collection,
+            # "Copy link": the full page for this question, also from inside the widget.
+            share_url=url_for("ui.index", q=raw_q, lang=lang, _external=True) if raw_q else None,
             **extra,
         ),
     )
     response = _html(body, outcome.status)
     if outcome.status == 503:
-        response.headers["Retry-After"] = "30"
+        response.headers["Retry-After"] = str(RETRY_UNAVAILABLE)
     return response
 
 
@@ -354,7 +498,8 @@ def widget() -> Response:
 
 @bp.get("/articles/<article_id>")
 def article(article_id: str) -> Response:
-    """The whole article, with the passage a result came from marked (``?p=<passage id>``)."""
+    """The whole article, opened at the passage a result came from (``?p=<passage id>``),
+    with its answering sentence(s) marked (``?hl=start-end,...``, offsets in the passage)."""
     lang = _lang()
     try:
         searcher = _service().searcher()
@@ -379,11 +524,19 @@ def article(article_id: str) -> Response:
         marked = next(
             (p for p in searcher.index.passages_of(article_id) if p.id == passage_id), None
         )
-    span = [(marked.start, marked.end)] if marked else []
+    before, passage_parts, after = found.body, [], ""
+    if marked:
+        # Mark the answering sentence(s) the result link names, else the whole passage.
+        spans = parse_span_param(request.args.get("hl"), len(marked.text))
+        before, after = found.body[: marked.start], found.body[marked.end :]
+        passage_parts = segments(marked.text, spans or [(0, len(marked.text))])
     body = render_template(
         "article.html",
-        **_page_context(lang, article=found, parts=segments(found.body, span), q=""),
+        **_page_context(
+            lang, article=found, before=before, passage_parts=passage_parts, after=after, q=""
+        ),
         back_q=request.args.get("q", ""),
+        back_anchor=f"#r-{marked.id}" if marked else "",
     )
     return _html(body)
 
@@ -392,41 +545,53 @@ def article(article_id: str) -> Response:
 def feedback() -> Response:
     """The no-JavaScript path of "Did this answer your question?": record, then go back.
 
-    Calls ``app.extensions["feedback"].record(...)`` when the feedback store is installed,
-    then redirects (303) to the same results, where that result says thank you, or that
-    the feedback could not be recorded when no store is installed.
+    Only from this site's own pages (``same_origin_post``: another site cannot make a
+    reader's browser post verdicts), only on a passage and build this service has
+    (``feedback.check_references``), and only once everything, the way back included,
+    has been checked: a refused request stores nothing. Then redirects (303) to the same
+    results, where that result says thank you, or that the feedback could not be recorded
+    when no store is installed.
     """
+    from .feedback import UnknownReference, check_references
+
+    if not same_origin_post():
+        abort(403, description="feedback is accepted from this site's own pages only")
     form = request.form
-    settings = _service().settings
-    lang = negotiate(form.get("lang"), None)
-    helpful_raw = form.get("helpful", "")
-    if helpful_raw not in ("yes", "no"):
-        abort(400, description="`helpful` must be yes or no")
-    question = form.get("q", "")
-    if not clean_query(question) or len(question) > settings.max_query_chars:
-        abort(400, description="`q` must be the question the feedback is about")
-    passage_id = form.get("passage_id") or None
-    index_version = form.get("index_version", "")
-    if (passage_id and len(passage_id) > 100) or len(index_version) > 100:
-        abort(400, description="`passage_id` or `index_version` is too long")
+    service = _service()
+    try:
+        item = validate.feedback_form(form, validate.Caps.of(service.settings))
+    except ValidationError as exc:
+        abort(400, description=exc.detail)
+    lang = item.lang or negotiate(None, None)
+    try:
+        check_references(item, service.searcher(), service.settings.embeddings_dir)
+    except UnknownReference as exc:
+        abort(400, description=str(exc))
+    except Unavailable:
+        abort(503)
     store = current_app.extensions.get("feedback")
+    view = "ui.widget" if form.get("view") == "widget" else "ui.index"
+    # Said honestly on the page: "thank you" only when a store takes it.
+    outcome = "fb" if store is not None else "fberr"
+    params: dict[str, str] = {"q": item.question, "lang": lang, outcome: item.passage_id or "none"}
+    if view == "ui.widget":
+        theme = form.get("theme")
+        if theme in THEMES:
+            params["theme"] = theme
+        origin = parent_origin(
+            form.get("origin"), service.settings.frame_ancestors, public_origin()
+        )
+        if origin:
+            params["origin"] = origin
+    anchor = f"#r-{item.passage_id}" if item.passage_id else ""
     if store is not None:
         store.record(
-            question=clean_query(question),
-            passage_id=passage_id,
-            helpful=helpful_raw == "yes",
+            question=item.question,
+            passage_id=item.passage_id,
+            helpful=item.helpful,
             lang=lang,
-            index_version=index_version,
+            index_version=item.index_version or "",
         )
-    view = "ui.widget" if form.get("view") == "widget" else "ui.index"
-    # Said honestly on the page: "thank you" only when a store took it.
-    outcome = "fb" if store is not None else "fberr"
-    params = {"q": question, "lang": lang, outcome: passage_id or "none"}
-    if view == "ui.widget":
-        for key in ("origin", "theme"):
-            if form.get(key):
-                params[key] = form[key]
-    anchor = f"#r-{passage_id}" if passage_id else ""
     return redirect(url_for(view, **params) + anchor, code=303)
 
 
@@ -434,7 +599,7 @@ def feedback() -> Response:
 def embed_page() -> Response:
     """The snippet to paste, with this server's real address, and a live preview."""
     lang = _lang()
-    base = request.host_url.rstrip("/")
+    base = public_base()
     snippet = f'<script src="{base}/embed.js" data-lang="{lang}" async></script>'
     body = render_template("embed.html", **_page_context(lang, snippet=snippet, q="", base=base))
     return _html(body)

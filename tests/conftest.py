@@ -99,6 +99,6 @@ def abstaining(real):
         def ask(self, q, k=5, lang=None):
             answer = real.ask(q, k=k, lang=lang)
             related = [*answer.results, *answer.related][:2]
-            return replace(answer, abstained=True, results=[], related=related)
+            return replace(answer, confidence="none", results=[], related=related)
 
     return Abstaining()

@@ -91,15 +91,16 @@ class CountingSearcher:
 
 def test_key_is_the_normalized_question_language_k_and_build():
     key = answer_key("b1", QUESTION, 5, "en")
-    assert key == answer_key("b1", QUESTION.upper(), 5, "en")
+    assert key == answer_key("b1", QUESTION, 5, "en")
     others = {
+        answer_key("b1", QUESTION.upper(), 5, "en"),  # case kept, as the ETag keeps it
         answer_key("b2", QUESTION, 5, "en"),
         answer_key("b1", QUESTION, 3, "en"),
         answer_key("b1", QUESTION, 5, "ru"),
         answer_key("b1", QUESTION, 5, None),
         answer_key("b1", QUESTION + " now", 5, "en"),
     }
-    assert key not in others and len(others) == 5
+    assert key not in others and len(others) == 6
     assert "deputies" not in key  # a hash: the question is not in the key
 
 
@@ -129,7 +130,7 @@ def test_a_new_build_is_never_answered_from_the_old_ones_entries(tmp_path):
     old, new = CountingSearcher("build-1"), CountingSearcher("build-2")
     first, outcome = service.answer_body(old, QUESTION, 5, "en")
     assert outcome == "miss" and b"build-1" in first
-    assert service.answer_body(old, QUESTION.lower(), 5, "en") == (first, "hit")
+    assert service.answer_body(old, QUESTION, 5, "en") == (first, "hit")
     assert old.asked == 1
     fresh, outcome = service.answer_body(new, QUESTION, 5, "en")
     assert outcome == "miss" and b"build-2" in fresh and new.asked == 1
@@ -151,7 +152,7 @@ def test_repeated_question_is_a_hit_with_the_same_body(seed_index, e5, monkeypat
     real_ask = searcher.ask
     monkeypatch.setattr(searcher, "ask", lambda *a, **kw: calls.append(a) or real_ask(*a, **kw))
     first = client.get("/api/v1/ask", query_string={"q": QUESTION, "lang": "en"})
-    second = client.post("/api/v1/ask", json={"q": "  " + QUESTION.upper(), "lang": "en"})
+    second = client.post("/api/v1/ask", json={"q": "  " + QUESTION + " ", "lang": "en"})
     assert first.status_code == second.status_code == 200
     assert second.get_json() == first.get_json()
     assert first.get_json()["results"], "the seed corpus answers this question"
@@ -212,13 +213,18 @@ def test_memory_in_front_of_the_shared_cache():
 
 @pytest.mark.slow
 def test_answer_counts_read_the_answer_not_the_question(seed_index, e5):
-    """Metrics and the access log learn `abstained` without parsing the body again; a
-    question quoting the field's text cannot fool that."""
+    """Metrics and the access log learn the confidence without parsing the body again; a
+    question quoting the fields' text cannot fool that."""
+    from qa_service.api import answer_facts
+
     client = _app(seed_index, e5).test_client()
-    for q in ('What is the weather in Paris? "abstained":true', QUESTION):
-        body = client.get("/api/v1/ask", query_string={"q": q}).get_json()
-        outcome = "abstained" if body["abstained"] else "answered"
-        before = _metric(client, "qa_answers_total", outcome=outcome)
+    quoting = 'Weather in Paris? "abstained":true,"confidence":"high"'
+    for q in (quoting, QUESTION):
+        response = client.get("/api/v1/ask", query_string={"q": q})
+        body = response.get_json()
+        facts = answer_facts(response.get_data(), "v")
+        assert (facts["abstained"], facts["confidence"]) == (body["abstained"], body["confidence"])
+        before = _metric(client, "qa_answers_total", outcome=body["confidence"])
         again = client.get("/api/v1/ask", query_string={"q": q}).get_json()  # from the cache
-        assert again["abstained"] == body["abstained"]
-        assert _metric(client, "qa_answers_total", outcome=outcome) == before + 1
+        assert again["confidence"] == body["confidence"]
+        assert _metric(client, "qa_answers_total", outcome=body["confidence"]) == before + 1

@@ -99,7 +99,7 @@ def test_ask_get_errors(client, spec, query, fragment):
     "kwargs, status, fragment",
     [
         ({"data": "q=deputies", "content_type": "application/x-www-form-urlencoded"}, 415, "json"),
-        ({"data": "{not json", "content_type": "application/json"}, 400, "JSON object"),
+        ({"data": "{not json", "content_type": "application/json"}, 400, "not valid JSON"),
         ({"json": ["q"]}, 400, "JSON object"),
         ({"json": {"q": 5}}, 400, "string"),
         ({"json": {"q": "ok", "k": True}}, 400, "integer"),

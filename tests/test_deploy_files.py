@@ -40,7 +40,8 @@ def test_compose_mounts_existing_nginx_files_and_runs_the_reindex_first():
 def test_dockerfile_pins_cpu_torch_first_and_runs_unprivileged():
     text = (ROOT / "Dockerfile").read_text()
     torch = text.index('pip install "torch==${TORCH_VERSION}"')
-    assert torch < text.index("pip install -e .") < text.index("referendum-qa reindex")
+    # The image installs the wheel (package data, no checkout), after torch, before reindex.
+    assert torch < text.index("pip install /src") < text.index("referendum-qa reindex")
     assert re.search(r"^USER qa$", text, flags=re.M)
     assert text.index("USER qa") > text.index("referendum-qa reindex")
     version = re.search(r"ARG TORCH_VERSION=(\S+)", text).group(1)

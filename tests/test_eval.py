@@ -12,7 +12,6 @@ from qa_service.lab.evaluate import (
     EvalSetError,
     Outcome,
     abstention_scores,
-    calibrate,
     first_hit_rank,
     highlight_hit,
     is_hit,
@@ -103,21 +102,6 @@ def test_table_reads_a_report_back_from_json():
         assert "precision n/a" in lines and "hybrid" in lines
 
 
-def test_calibration_separates_a_clear_case():
-    outcomes = [
-        Outcome(str(i), "en", True, 1, False, {"top": 0.85 + i / 100, "z": 3.0, "type": 1.0})
-        for i in range(8)
-    ] + [
-        Outcome(f"u{i}", "en", False, None, False, {"top": 0.6 + i / 100, "z": 1.0, "type": 1.0})
-        for i in range(4)
-    ]
-    rule, record = calibrate(outcomes)
-    assert all(not rule.abstains(o.signals) for o in outcomes if o.answerable)
-    assert all(rule.abstains(o.signals) for o in outcomes if not o.answerable)
-    assert record["chosen"] in record["cross_validation"]
-    assert record["curve"] and "leave-one-out" in rule.chosen_by
-
-
 def test_load_questions_checks_fields(tmp_path):
     assert [q.lang for q in load_questions(TINY_SET)] == ["en", "ru", "kk", "en"]
     bad = tmp_path / "bad.jsonl"
@@ -135,7 +119,6 @@ def test_load_questions_checks_fields(tmp_path):
 @pytest.mark.slow
 def test_eval_cli_writes_report_and_chart(runner, corpus_dir, tmp_path):
     report = tmp_path / "out" / "report.json"
-    rule_file = tmp_path / "rule.json"
     result = runner.invoke(
         cli,
         [
@@ -148,9 +131,6 @@ def test_eval_cli_writes_report_and_chart(runner, corpus_dir, tmp_path):
             "e5-small",
             "--json",
             str(report),
-            "--calibrate",
-            "--rule-file",
-            str(rule_file),
         ],
     )
     assert result.exit_code == 0, result.output
@@ -170,10 +150,6 @@ def test_eval_cli_writes_report_and_chart(runner, corpus_dir, tmp_path):
     assert data["methods"]["hybrid"]["all"]["recall@5"] == 1.0
     chart = report.with_suffix(".png")
     assert chart.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
-    saved = json.loads(rule_file.read_text(encoding="utf-8"))
-    assert saved["chosen_by"]
-    # The fallback for rankings without latent terms is fitted too, without them.
-    assert "latent" not in saved["without_latent"]["weights"]
     assert "abstention" in data["methods"]["hybrid:no-latent"]["all"]
 
 
@@ -183,3 +159,34 @@ def test_eval_cli_rejects_a_bad_set(runner, tmp_path):
     result = runner.invoke(cli, ["eval", "--set", str(bad)])
     assert result.exit_code == 1
     assert "missing field" in result.output
+
+
+TINY_BANK = DATA / "eval" / "tiny_bank.jsonl"
+
+
+@pytest.mark.slow
+def test_eval_cli_cross_validates_a_tiny_bank(runner, corpus_dir, tmp_path):
+    """`eval --cv` on a bank of 17 questions and 8 facts: held-out figures per language and
+    style with intervals, the calibration plot, the final choice, and the extra checks."""
+    report = tmp_path / "cv" / "report.json"
+    result = runner.invoke(
+        cli,
+        ["--corpus", str(corpus_dir), "eval", "--set", str(TINY_BANK), "--cv", "2",
+         "--bootstrap", "50", "--check", str(TINY_SET), "--json", str(report)],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "cross-validated over 17 questions, 8 facts, 2 folds" in result.output
+    data = json.loads(report.read_text(encoding="utf-8"))
+    assert set(data["by_language"]) == {"kk", "ru", "en"}
+    assert {"en:wh", "ru:keyword", "kk:yesno"} <= set(data["by_style"])
+    assert len(data["judged"]) == 17  # every question judged once, on a held-out fold
+    assert {j["state"] for j in data["judged"]} <= {"high", "low", "none"}
+    assert "service" in data["checks"]["methods"]
+    assert report.with_suffix(".png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_eval_cli_cv_needs_facts(runner, corpus_dir):
+    result = runner.invoke(
+        cli, ["--corpus", str(corpus_dir), "eval", "--set", str(TINY_SET), "--cv", "2"]
+    )
+    assert result.exit_code == 1 and "needs every question's `fact`" in result.output

@@ -30,16 +30,23 @@ def rows(app) -> list[dict]:
     return [dict(r) for r in app.extensions["feedback"].rows()]
 
 
+def served(client, q: str = "Сколько депутатов будет?") -> tuple[str, str]:
+    """(passage id, build id) of a real answer: feedback names what was served."""
+    answer = client.get("/api/v1/ask", query_string={"q": q}).get_json()
+    return answer["results"][0]["passage_id"], answer["index"]["version"]
+
+
 def test_feedback_is_recorded_without_client_data(fb_app, fb_client):
+    passage_id, version = served(fb_client)
     before = len(rows(fb_app))
     r = fb_client.post(
         "/api/v1/feedback",
         json={
             "q": "  Сколько депутатов   будет? ",
-            "passage_id": "p-123",
+            "passage_id": passage_id,
             "helpful": False,
             "lang": "ru",
-            "index_version": "v1",
+            "index_version": version,
         },
         headers={"X-Forwarded-For": "203.0.113.9", "User-Agent": "probe-agent"},
     )
@@ -49,7 +56,8 @@ def test_feedback_is_recorded_without_client_data(fb_app, fb_client):
     assert len(stored) == before + 1
     last = stored[-1]
     assert last["question"] == "Сколько депутатов будет?"
-    assert (last["passage_id"], last["helpful"], last["lang"]) == ("p-123", 0, "ru")
+    assert (last["passage_id"], last["helpful"], last["lang"]) == (passage_id, 0, "ru")
+    assert last["index_version"] == version
     # Nothing about the client anywhere in the database.
     db = fb_app.extensions["feedback"].path
     assert db.parent.is_dir()

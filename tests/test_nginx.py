@@ -1,8 +1,10 @@
 """nginx (deploy/nginx/site.conf) in front of two `referendum-qa serve` replicas on loopback.
 
 What docker-compose.yml runs, without Docker: both replicas answer, one killed under
-load loses no request (nginx retries on the other), a reindex reaches both, answers are
-gzipped and cached, and nginx' log holds neither questions nor addresses.
+load loses no request (nginx retries on the other), a reindex reaches both and the cached
+answers within seconds, answers are gzipped and cached, nginx' log holds neither
+questions nor addresses, and only the site's own host names get through (issue 13, row 6:
+other hosts 421, a malformed Host 400, absolute URLs from QA_PUBLIC_URL).
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ pytestmark = pytest.mark.slow
 DEPLOY = ROOT / "deploy" / "nginx"
 NGINX = shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None)
 MARKER = "nginx-private-marker"
+PUBLIC_URL = "https://qa.example.kz"
 
 
 def _free_port() -> int:
@@ -41,6 +44,7 @@ def _free_port() -> int:
 
 
 def _get(port: int, path: str, headers: dict | None = None, timeout: float = 30.0):
+    """GET through one connection; ``headers`` may replace Host."""
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
     try:
         conn.request("GET", path, headers=headers or {})
@@ -77,9 +81,10 @@ def stack(tmp_path_factory, seed_index):
     corpus, embeddings = tmp / "corpus", tmp / "embeddings"
     shutil.copytree(settings.corpus_dir, corpus)
     shutil.copytree(settings.embeddings_dir, embeddings, symlinks=True)
+    port = _free_port()  # nginx's
     replicas = []
     for n in range(2):
-        port = _free_port()
+        replica_port = _free_port()
         env = {
             **os.environ,
             "HF_HUB_OFFLINE": "1",
@@ -89,7 +94,8 @@ def stack(tmp_path_factory, seed_index):
             "QA_TRUSTED_PROXIES": "1",
             "QA_RELOAD_CHECK_SECONDS": "0.5",
             "QA_WORKERS": "1",
-            "QA_PORT": str(port),
+            "QA_PORT": str(replica_port),
+            "QA_PUBLIC_URL": PUBLIC_URL,
             # All test traffic comes from one address (the app's limits: test_limits.py).
             "QA_RATE_LIMIT_ASK": "100000/minute",
         }
@@ -101,7 +107,7 @@ def stack(tmp_path_factory, seed_index):
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )
-        replicas.append({"port": port, "proc": proc, "log": log})
+        replicas.append({"port": replica_port, "proc": proc, "log": log})
     conf = tmp / "conf"
     conf.mkdir()
     # site.conf as deployed; only the rates go up, since every test request comes from
@@ -111,8 +117,9 @@ def stack(tmp_path_factory, seed_index):
         site.replace("rate=5r/s", "rate=1000r/s").replace("rate=30r/s", "rate=1000r/s")
     )
     shutil.copy(Path("/etc/nginx/mime.types"), conf / "mime.types")
-    port = _free_port()
     (conf / "listen.conf").write_text(f"listen 127.0.0.1:{port};\n")
+    # The deployed file names the public host; here loopback is the site too.
+    (conf / "server_name.conf").write_text("server_name 127.0.0.1 qa.example.kz;\n")
     servers = "".join(
         f"    server 127.0.0.1:{r['port']} max_fails=1 fail_timeout=5s;\n" for r in replicas
     )
@@ -194,7 +201,8 @@ def test_answers_are_gzipped_cached_and_not_logged(stack):
     assert status == 200 and headers.get("Content-Encoding") == "gzip"
     assert json.loads(gzip.decompress(body))["results"]
     again = _get(stack["port"], path, {"Accept-Encoding": "gzip"})
-    assert again[1].get("X-Cache-Status") == "HIT"
+    # HIT within 2 s of the first answer, REVALIDATED (a 304 from the app) after.
+    assert again[1].get("X-Cache-Status") in ("HIT", "REVALIDATED")
     assert _get(stack["port"], "/metrics")[0] == 200  # loopback counts as private
     time.sleep(0.5)
     logs = [stack["access_log"], *stack["app_logs"]]
@@ -204,8 +212,38 @@ def test_answers_are_gzipped_cached_and_not_logged(stack):
         assert "How many deputies" not in text, log.name
 
 
-def test_reindex_reaches_both_replicas(stack, e5):
+def test_an_unchanged_cached_answer_is_revalidated_by_etag(stack):
+    path = f"/api/v1/ask?q={quote('Who may vote in the referendum?')}"
+    first = _get(stack["port"], path)
+    assert first[0] == 200 and first[1].get("X-Cache-Status") in ("MISS", "EXPIRED")
+    time.sleep(3.2)  # past proxy_cache_valid (2 s, counted in whole seconds: up to 3)
+    again = _get(stack["port"], path)
+    assert again[0] == 200 and again[1].get("X-Cache-Status") == "REVALIDATED"
+    assert json.loads(again[2]) == json.loads(first[2])
+
+
+def test_other_hosts_are_refused_and_a_malformed_host_is_400(stack):
+    assert _get(stack["port"], "/healthz", {"Host": "evil.example"})[0] == 421
+    assert _get(stack["port"], "/healthz", {"Host": "a b"})[0] == 400
+    assert _get(stack["port"], "/healthz", {"Host": "qa.example.kz"})[0] == 200
+    assert _get(stack["port"], "/healthz")[0] == 200  # Host: 127.0.0.1:<port>
+
+
+def test_absolute_urls_come_from_public_url_not_the_host(stack):
+    for host in ("qa.example.kz", None):
+        headers = {"Host": host} if host else {}
+        status, _, body = _get(stack["port"], "/embed?lang=en", headers)
+        assert status == 200
+        page = body.decode("utf-8")
+        assert f'src="{PUBLIC_URL}/embed.js"' in page.replace("&#34;", '"').replace("&quot;", '"')
+        assert "127.0.0.1" not in page
+
+
+def test_reindex_reaches_both_replicas_and_the_cache(stack, e5):
+    cached = f"/api/v1/ask?q={quote('deputies cached before the reindex')}"
+    before = json.loads(_get(stack["port"], cached)[2])["index"]["version"]
     old = _version(stack["replicas"][0]["port"])
+    assert before == old
     (stack["corpus"] / "polling.md").write_text(
         "---\ntitle: Polling stations open at seven\ndate: 2026-03-01\noutlet: Test Gazette\n"
         "lang: en\n---\nPolling stations for the referendum open at seven in the morning.\n",
@@ -223,6 +261,8 @@ def test_reindex_reaches_both_replicas(stack, e5):
     assert set(seen.values()) == {new}
     versions = {_ask(stack["port"], i, "after reindex")[1]["index"]["version"] for i in range(6)}
     assert versions == {new}
+    time.sleep(3.2)  # the cached answer expires and is asked again: the new build answers
+    assert json.loads(_get(stack["port"], cached)[2])["index"]["version"] == new
 
 
 def test_a_replica_killed_under_load_loses_no_request(stack):

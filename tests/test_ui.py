@@ -5,14 +5,23 @@ without JavaScript, and the weight of the first page load."""
 from __future__ import annotations
 
 import json
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from bs4 import BeautifulSoup
 
 from qa_service.i18n import DEFAULT_LANG, LANGS, CatalogError, Catalogs, negotiate
-from qa_service.ui import parent_origin, segments
+from qa_service.ui import (
+    confidence_of,
+    group_by_article,
+    language_line,
+    parent_origin,
+    parse_span_param,
+    quote_of,
+    segments,
+    span_param,
+)
 
 from .conftest import abstaining
 
@@ -133,40 +142,206 @@ def test_dates_in_each_language(catalogs):
 # --- answers rendered on the server (JavaScript off) -------------------------------------
 
 
-def test_server_renders_attributed_results(client, catalogs):
-    expected = client.get("/api/v1/ask", query_string={"q": ON_TOPIC, "lang": "en"}).get_json()
-    r = client.get("/", query_string={"q": ON_TOPIC, "lang": "en"})
+def ask_page(client, q: str = ON_TOPIC, lang: str = "en", path: str = "/") -> BeautifulSoup:
+    r = client.get(path, query_string={"q": q, "lang": lang})
     assert r.status_code == 200
-    page = soup(r)
-    items = page.select("#results ol.results > li.result")
-    assert len(items) == len(expected["results"]) > 0
-    for li, hit in zip(items, expected["results"], strict=True):
-        a = hit["article"]
-        title = li.select_one(".result-title a")
-        assert title.get_text() == a["title"]
-        assert urlsplit(title["href"]).path == f"/articles/{a['id']}"
-        assert li.find("time")["datetime"] == a["date"]
-        assert li.select_one(".outlet").get_text() == a["outlet"]
-        quote = li.select_one("blockquote.passage")
-        assert quote.get_text() == hit["text"]
-        marked = "".join(m.get_text() for m in quote.find_all("mark"))
-        spans = sorted((s["start"], s["end"]) for s in hit["highlight"])
-        assert marked == "".join(hit["text"][s:e] for s, e in spans)
-        if a["url"]:
-            assert li.select_one("a.source-link")["href"] == a["url"]
-        else:
-            assert li.select_one("a.source-link") is None
-        form = li.select_one("form.feedback")
-        assert form["method"] == "post" and form["action"] == "/feedback"
-        assert form.find("input", attrs={"name": "passage_id"})["value"] == hit["passage_id"]
+    return soup(r)
+
+
+def api_answer(client, q: str = ON_TOPIC, lang: str = "en") -> dict:
+    return client.get("/api/v1/ask", query_string={"q": q, "lang": lang}).get_json()
+
+
+def visible_text(node) -> str:
+    """Text a sighted reader sees: without the visually hidden labels ("Answer: ")."""
+    copy = BeautifulSoup(str(node), "html.parser")
+    for hidden in copy.select(".sr-only"):
+        hidden.decompose()
+    return copy.get_text()
+
+
+def highlighted(hit: dict) -> list[str]:
+    return [hit["text"][s["start"] : s["end"]] for s in sorted(hit["highlight"], key=_start)]
+
+
+def _start(span: dict) -> int:
+    return span["start"]
+
+
+def test_the_best_match_comes_first_quoted_with_its_source(client, catalogs):
+    expected = api_answer(client)
+    top = expected["results"][0]
+    a = top["article"]
+    page = ask_page(client)
+    best = page.select_one("#results section.best")
+    assert "best-high" in best["class"]
+    assert best.select_one("h2#results-h").get_text() == catalogs.text("en", "results_high")
+    # The top passage's highlighted sentence(s), and nothing else, quoted first.
+    quote = best.select_one(".best-hit > blockquote.quote")
+    assert quote["lang"] == a["lang"]
+    text = quote.get_text()
+    sentences = [s.strip() for s in highlighted(top)]
+    assert sentences and all(s in text for s in sentences)
+    leftover = text
+    for s in sentences:
+        leftover = leftover.replace(s, "", 1)
+    assert set(leftover) <= set(" …")
+    # Attribution: one link to the article (opening at the sentence), outlet and date.
+    link = best.select_one(".attribution a.article-link")
+    target = urlsplit(link["href"])
+    params = parse_qs(target.query)
+    assert target.path == f"/articles/{a['id']}" and target.fragment == "answer"
+    assert params["p"] == [top["passage_id"]] and params["q"] == [ON_TOPIC]
+    assert params["hl"] == [",".join(f"{s['start']}-{s['end']}" for s in top["highlight"])]
+    assert link.get_text() == a["title"] and link["lang"] == a["lang"]
+    assert best.select_one(".attribution .outlet").get_text() == a["outlet"]
+    assert best.select_one(".attribution time")["datetime"] == a["date"]
+    # "Did this passage answer your question?" stays in view for the best match.
+    form = best.select_one(".best-hit > form.feedback")
+    assert form.find("input", attrs={"name": "passage_id"})["value"] == top["passage_id"]
     assert page.select_one("#status").get_text(strip=True) == catalogs.text(
-        "en", "status_found", n=len(items)
+        "en", "status_found", n=len(expected["results"])
     )
-    # The seed is English: no "source in ..." note on an English page, one on a Kazakh one.
-    assert not page.select(".source-lang")
-    kk = soup(client.get("/", query_string={"q": ON_TOPIC, "lang": "kk"}))
-    notes = {n.get_text() for n in kk.select("#results .source-lang")}
-    assert notes == {catalogs.get("kk", "source_in")["en"]}
+
+
+def test_every_passage_is_shown_once_grouped_by_article(client, catalogs):
+    expected = api_answer(client)
+    page = ask_page(client)
+    results = page.select_one("#results")
+    # Every hit, whole, behind "show context", with its highlight marked and labelled.
+    for hit in expected["results"]:
+        block = results.select(f'[id="r-{hit["passage_id"]}"]')
+        assert len(block) == 1, hit["passage_id"]
+        passage = block[0].select_one("blockquote.passage")
+        assert block[0].find_parent("details", class_="context") is not None
+        assert passage["lang"] == hit["article"]["lang"]
+        assert visible_text(passage) == hit["text"]
+        marks = passage.find_all("mark")
+        assert [visible_text(m) for m in marks] == highlighted(hit)
+        for mark in marks:  # a cue besides the colour, in the reader's language
+            label = mark.select_one(".sr-only")
+            assert label["lang"] == "en" and label.get_text().strip() in {
+                catalogs.text("en", "mark_answer"),
+                catalogs.text("en", "mark_match"),
+            }
+        forms = block[0].find_all("form", class_="feedback") or results.select(
+            f'.best-hit[data-passage-id="{hit["passage_id"]}"] > form.feedback'
+        )
+        assert len(forms) == 1
+    # One card per article, in the order of each article's best hit, one link each.
+    order = list(dict.fromkeys(h["article"]["id"] for h in expected["results"]))
+    cards = results.select(".more li.card")
+    assert len(cards) == len(order) - 1
+    for card, article_id in zip(cards, order[1:], strict=True):
+        links = card.select("a.article-link")
+        assert len(links) == 1
+        assert urlsplit(links[0]["href"]).path == f"/articles/{article_id}"
+        hits = [h for h in expected["results"] if h["article"]["id"] == article_id]
+        # Its best passage's sentence quoted; the others one tap away, in its context.
+        assert len(card.select(":scope > blockquote.quote")) == 1
+        assert len(card.select("details.context .hit")) == len(hits)
+        assert len(card.select("details.context")) == 1
+        assert card.select_one(".outlet")["lang"] == hits[0]["article"]["lang"]
+    # The best match's article keeps its other passages under it.
+    best_article = order[0]
+    same = [h for h in expected["results"] if h["article"]["id"] == best_article]
+    context = results.select_one(".best-hit details.context")
+    assert len(context.select(".hit")) == len(same)
+    assert not results.select(".article-link-2")  # one link per card, not two
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_one_line_says_when_the_sources_are_in_another_language(client, catalogs, lang):
+    """The seed is English: Kazakh and Russian readers are told once, above the answer."""
+    page = ask_page(client, lang=lang)
+    line = page.select_one(".best .langline")
+    if lang == "en":
+        assert line is None
+    else:
+        expected = catalogs.text(lang, "langline_all", langs=catalogs.get(lang, "lang_in")["en"])
+        assert line.get_text() == expected
+    assert not page.select("#results .source-lang")  # no grey note per card
+    for node in page.select("#results .quote, #results .passage, #results .outlet"):
+        assert node["lang"] == "en"
+    for node in page.select("#results a.article-link"):
+        assert node["lang"] == "en"
+
+
+def test_language_line_names_each_other_language(catalogs):
+    def hit(lang):
+        return {"article": {"lang": lang}}
+
+    assert language_line(catalogs, "kk", [hit("kk")]) is None
+    assert language_line(catalogs, "en", [hit("ru"), hit("ru")]) == (
+        "The passages found are in Russian."
+    )
+    assert language_line(catalogs, "en", [hit("en"), hit("ru"), hit("kk")]) == (
+        "Some of the passages found are in Russian and in Kazakh."
+    )
+
+
+def test_confidence_follows_the_answer_or_its_abstention():
+    hit = {"passage_id": "p"}
+    assert confidence_of({"abstained": False, "results": [hit]}) == "high"
+    assert confidence_of({"abstained": True, "results": [], "related": [hit]}) == "none"
+    assert confidence_of({"abstained": False, "results": [hit], "confidence": "low"}) == "low"
+    assert confidence_of({"abstained": False, "results": [], "confidence": "high"}) == "none"
+    assert confidence_of({"abstained": False, "results": [hit], "confidence": "??"}) == "high"
+
+
+def test_quote_joins_the_highlighted_sentences():
+    text = "One. Two. Three. Four."
+    assert quote_of({"text": text, "highlight": []}) is None
+    assert quote_of({"text": text, "highlight": [{"start": 5, "end": 9}]}) == "Two."
+    both = [{"start": 5, "end": 9}, {"start": 10, "end": 16}]
+    assert quote_of({"text": text, "highlight": both}) == "Two. Three."
+    apart = [{"start": 0, "end": 4}, {"start": 17, "end": 22}]
+    assert quote_of({"text": text, "highlight": apart}) == "One. … Four."
+
+
+def test_hits_are_grouped_by_article_in_rank_order():
+    hits = [{"article": {"id": a}, "passage_id": f"p{i}"} for i, a in enumerate("ABAC")]
+    groups = group_by_article(hits)
+    assert [g.article["id"] for g in groups] == ["A", "B", "C"]
+    assert [h["passage_id"] for h in groups[0].hits] == ["p0", "p2"]
+
+
+def with_confidence(real, confidence: str):
+    """A searcher whose answers carry ``confidence`` (the search's own field, issue 11):
+    the page's side of the "low" state, whatever the search decides for a question."""
+
+    @dataclass(frozen=True)
+    class Reported:
+        answer: object
+
+        def to_dict(self) -> dict:
+            return {**self.answer.to_dict(), "confidence": confidence}
+
+    class Searcher:
+        index = real.index
+
+        def ask(self, q, k=5, lang=None):
+            return Reported(real.ask(q, k=k, lang=lang))
+
+    return Searcher()
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_low_confidence_says_the_passages_may_not_answer(client, app, monkeypatch, catalogs, lang):
+    service = app.extensions["qa"]
+    low = with_confidence(service.searcher(), "low")
+    monkeypatch.setattr(service, "searcher", lambda: low)
+    page = ask_page(client, lang=lang)
+    best = page.select_one("#results section.best")
+    assert "best-low" in best["class"]
+    assert best.h2.get_text() == catalogs.text(lang, "results_low")
+    labels = {m.get_text().strip() for m in page.select("#results mark .sr-only")}
+    assert labels == {catalogs.text(lang, "mark_match")}  # never "Answer:" when unsure
+    assert (
+        page.select_one("#status")
+        .get_text(strip=True)
+        .startswith(catalogs.text(lang, "status_low", n=5)[:12])
+    )
 
 
 def test_highlight_segments():
@@ -194,7 +369,7 @@ def test_question_html_is_escaped_everywhere(client):
         assert "<script>alert" not in body
         assert "<img src=x" not in body
         assert soup(r).find("input", id="q")["value"] == evil
-        assert soup(r).title.get_text().startswith(evil) or path == "/widget"
+        assert soup(r).title.get_text().startswith(evil)  # the title follows the question
 
 
 def test_blank_and_too_long_questions_get_a_clear_error(client, catalogs, app):
@@ -207,6 +382,142 @@ def test_blank_and_too_long_questions_get_a_clear_error(client, catalogs, app):
     assert soup(r).select_one(".state-error p").get_text() == catalogs.text(
         "kk", "error_too_long", max=limit
     )
+
+
+def test_abstention_is_shown_honestly(client, app, monkeypatch, catalogs):
+    """The page's side of the contract, whatever search.py decides for a given question."""
+    service = app.extensions["qa"]
+    always_abstaining = abstaining(service.searcher())
+    monkeypatch.setattr(service, "searcher", lambda: always_abstaining)
+    page = ask_page(client, "Who won the World Cup?", "kk")
+    best = page.select_one("#results section.best")
+    assert "best-none" in best["class"]
+    assert best.h2.get_text() == catalogs.text("kk", "no_answer_heading")
+    official = best.select_one("a.official-link")
+    assert official["href"] == service.settings.official_info_url
+    assert "button-link" in official["class"]  # a button, not a 19 px inline link
+    # The closest passages, collapsed behind a control, say that they do not answer.
+    closest = page.select_one("#results details.closest")
+    assert not closest.has_attr("open")
+    assert closest.summary.get_text() == catalogs.text("kk", "closest_show", n=2)
+    assert catalogs.text("kk", "closest_note") in closest.select_one(".closest-note").get_text()
+    assert len(closest.select("[id^=r-]")) == 2
+    # They do not answer: nothing is highlighted as an answer, and nothing to rate.
+    assert not page.select("#results form.feedback")
+    assert not page.select("#results mark")
+    assert not page.select("#results section.best .quote")
+    # The next steps: example questions stay, and the question's link can be copied.
+    assert [a.get_text() for a in page.select(".examples a.example")] == catalogs.get(
+        "kk", "examples"
+    )
+    assert page.select_one("#results .share button.copy")
+    assert page.select_one("#status").get_text(strip=True) == catalogs.text(
+        "kk", "status_no_answer"
+    )
+
+
+@pytest.mark.parametrize("path", ["/", "/widget"])
+def test_example_questions_stay_visible_after_an_answer(client, catalogs, path):
+    for q in ("", ON_TOPIC):
+        page = soup(client.get(path, query_string={"q": q, "lang": "ru"} if q else {"lang": "ru"}))
+        section = page.select_one("section.examples")
+        assert not section.has_attr("hidden") and "collapsed" not in section.get("class", [])
+        assert [a.get_text() for a in section.select("a.example")] == catalogs.get("ru", "examples")
+
+
+def test_copy_buttons_carry_the_citation_and_the_link(client, app, catalogs):
+    expected = api_answer(client, lang="kk")
+    page = ask_page(client, lang="kk")
+    for hit in expected["results"]:
+        a = hit["article"]
+        block = page.select_one(f'[id="r-{hit["passage_id"]}"]')
+        button = block.select_one("button.copy[data-copy-text]")
+        assert button.has_attr("hidden")  # app.js shows it where the clipboard works
+        assert button.get_text() == catalogs.text("kk", "copy_citation")
+        citation = button["data-copy-text"]
+        url = a["url"] or f"http://localhost/articles/{a['id']}"
+        assert citation == catalogs.text(
+            "kk",
+            "citation",
+            title=a["title"],
+            outlet=a["outlet"],
+            date=catalogs.format_date("kk", a["date"]),
+            url=url,
+        )
+        assert "2026 жылғы" in citation  # the date as a Kazakh reader writes it
+    for path in ("/", "/widget"):
+        r = client.get(path, query_string={"q": ON_TOPIC, "lang": "kk"})
+        share = soup(r).select_one("#results .share button.copy")
+        link = urlsplit(share["data-copy-text"])
+        assert link.scheme == "http" and link.path == "/"  # the full page, also from the widget
+        assert parse_qs(link.query) == {"q": [ON_TOPIC], "lang": ["kk"]}
+        assert share.get_text() == catalogs.text("kk", "copy_link")
+
+
+def _references(page: BeautifulSoup) -> list[tuple[str, str]]:
+    refs = []
+    for attr in ("aria-labelledby", "aria-describedby", "for"):
+        for node in page.find_all(attrs={attr: True}):
+            for ident in node[attr].split():
+                refs.append((attr, ident))
+    return refs
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/?lang=kk",
+        f"/?lang=ru&q={ON_TOPIC}",
+        "/?lang=en&q=%20",
+        f"/widget?lang=kk&q={ON_TOPIC}",
+        "/widget?lang=en",
+        "/embed?lang=ru",
+        "article",
+    ],
+)
+def test_labels_point_at_elements_with_text(client, app, url):
+    """No aria-labelledby, aria-describedby or label pointing at a missing or empty element
+    (an empty status line named the results before)."""
+    if url == "article":
+        passage = app.extensions["qa"].searcher().index.passages[0]
+        url = f"/articles/{passage.article_id}?p={passage.id}&lang=kk"
+    page = soup(client.get(url))
+    refs = _references(page)
+    assert refs
+    for attr, ident in refs:
+        target = page.find(id=ident)
+        assert target is not None, (attr, ident)
+        if attr != "for":
+            assert target.get_text(strip=True), (attr, ident)
+
+
+def test_widget_names_its_landmark_and_leaves_h1_to_the_host(client, catalogs):
+    page = soup(client.get("/widget", query_string={"q": ON_TOPIC, "lang": "ru"}))
+    main = page.find("main")
+    assert page.find(id=main["aria-labelledby"]).get_text() == catalogs.text("ru", "widget_title")
+    assert page.find("h1") is None
+    assert page.title.get_text() == f"{ON_TOPIC} — {catalogs.text('ru', 'widget_title')}"
+    embed = soup(client.get("/embed?lang=ru"))
+    assert embed.find(id=embed.find("main")["aria-labelledby"]).name == "h1"
+
+
+def test_the_search_page_has_one_h1_and_no_repeated_brand(client, catalogs):
+    for q in ("", ON_TOPIC):
+        page = soup(client.get("/", query_string={"q": q, "lang": "en"}))
+        assert [h.get_text() for h in page.find_all("h1")] == [catalogs.text("en", "site_title")]
+    # The tagline and the hint are for a first visit; with a question the answer moves up.
+    assert not page.select(".tagline, .hint")
+    assert not page.find("input", id="q").has_attr("aria-describedby")
+
+
+def test_kazakh_wording(catalogs):
+    """The wording fixes of issue 12: the rejected phrasings are gone for good."""
+    kk = json.dumps(catalogs.messages["kk"], ensure_ascii=False)
+    for rejected in ("Сұрақ үлгілері", "жаңа бетте", "Бірдеңе дұрыс болмады", "бірде-бір"):
+        assert rejected not in kk
+    assert catalogs.text("kk", "examples_heading") == "Сұрақ мысалдары"
+    assert catalogs.text("kk", "error_heading") == "Қате орын алды"
+    assert "қойындыда" in catalogs.text("kk", "new_tab")
 
 
 @pytest.mark.parametrize("lang", ["kk", "ru", "en"])
@@ -256,42 +567,48 @@ def test_rate_limited_pages_get_a_page_not_json(e5, seed_index, catalogs):
     assert soup(r).find("p", string=catalogs.text("ru", "error_too_many"))
 
 
-def test_abstention_is_shown_honestly(client, app, monkeypatch, catalogs):
-    """The page's side of the contract, whatever search.py decides for a given question."""
-    service = app.extensions["qa"]
-    always_abstaining = abstaining(service.searcher())
-    monkeypatch.setattr(service, "searcher", lambda: always_abstaining)
-    r = client.get("/", query_string={"q": "Who won the World Cup?", "lang": "en"})
-    page = soup(r)
-    state = page.select_one(".state-no-answer")
-    assert state.h2.get_text() == catalogs.text("en", "no_answer_heading")
-    assert state.select_one("a.official-link")["href"] == service.settings.official_info_url
-    assert page.select_one(".related-heading").get_text() == catalogs.text("en", "related_heading")
-    assert len(page.select("ol.related li.result")) == 2
-    # They do not answer: nothing is highlighted as an answer, and nothing to rate.
-    assert not page.select("ol.related form.feedback")
-    assert not page.select("ol.related mark")
-    assert "sr-only" in page.select_one("#status")["class"]  # the panel says it visibly
-    assert not page.select("ol.results:not(.related)")
-    assert page.select_one("#status").get_text(strip=True) == catalogs.text(
-        "en", "status_no_answer"
-    )
-
-
-def test_article_page_marks_the_passage(client, app, catalogs):
+def test_article_page_opens_at_the_answering_sentence(client, app, catalogs):
     index = app.extensions["qa"].searcher().index
-    passage = index.passages[3]
+    passage = next(p for p in index.passages if len(p.sentences) >= 3)
     article = index.articles[passage.article_id]
-    r = client.get(f"/articles/{article.id}", query_string={"p": passage.id, "lang": "ru"})
+    start, end = passage.sentences[1]
+    r = client.get(
+        f"/articles/{article.id}",
+        query_string={"p": passage.id, "lang": "ru", "q": ON_TOPIC, "hl": f"{start}-{end}"},
+    )
     assert r.status_code == 200
     page = soup(r)
-    assert page.h1.get_text() == article.title
-    assert page.select_one("mark#passage").get_text() == passage.text
-    assert page.select_one(".article-body").get_text() == article.body
+    # Only the answering sentence is marked, inside its passage; the article is whole.
+    assert [visible_text(m) for m in page.select(".article-body mark")] == [passage.text[start:end]]
+    assert page.select_one("mark#answer") is not None
+    assert visible_text(page.select_one("#passage")) == passage.text
+    assert visible_text(page.select_one(".article-body")) == article.body
     assert page.select_one("article")["lang"] == article.lang
+    # The headline and the way back share the sticky head; the way back returns to the
+    # results, at the card of this passage.
+    head = page.select_one(".article-head")
+    assert head.h1.get_text() == article.title
+    back = urlsplit(head.select_one(".back a")["href"])
+    assert back.path == "/" and back.fragment == f"r-{passage.id}"
+    assert parse_qs(back.query) == {"q": [ON_TOPIC], "lang": ["ru"]}
+    assert head.select_one(".back a").get_text().endswith(catalogs.text("ru", "back_to_results"))
+    # Without (or with a broken) hl, the whole passage is marked, as before.
+    for hl in (None, "x-y,99999-5"):
+        query = {"p": passage.id, "lang": "en"} | ({"hl": hl} if hl else {})
+        page = soup(client.get(f"/articles/{article.id}", query_string=query))
+        assert [visible_text(m) for m in page.select("mark")] == [passage.text]
     missing = client.get("/articles/no-such-id?lang=en")
     assert missing.status_code == 404
     assert catalogs.text("en", "article_not_found") in missing.get_data(as_text=True)
+
+
+def test_span_parameter_is_clamped_and_forgiving():
+    assert parse_span_param("0-4,10-99", 20) == [(0, 4), (10, 20)]
+    assert parse_span_param("5-2,a-b,-3,7", 20) == []
+    assert parse_span_param(None, 20) == []
+    assert len(parse_span_param(",".join(["0-1"] * 50), 20)) <= 8
+    assert span_param([{"start": 3, "end": 9}, {"start": 10, "end": 12}]) == "3-9,10-12"
+    assert span_param([]) is None
 
 
 def test_api_docs_page_lists_every_operation(client, app):
@@ -316,15 +633,22 @@ class FakeFeedback:
         self.calls.append(kwargs)
 
 
+def served(client) -> tuple[str, str]:
+    """(passage id, build id) of a real answer: the form rates what the page showed."""
+    answer = client.get("/api/v1/ask", query_string={"q": ON_TOPIC}).get_json()
+    return answer["results"][0]["passage_id"], answer["index"]["version"]
+
+
 def test_feedback_form_records_and_redirects_back(client, app, monkeypatch, catalogs):
     store = FakeFeedback()
     monkeypatch.setitem(app.extensions, "feedback", store)
+    passage_id, version = served(client)
     form = {
         "q": ON_TOPIC,
-        "passage_id": "p-123",
+        "passage_id": passage_id,
         "helpful": "no",
         "lang": "ru",
-        "index_version": "v1",
+        "index_version": version,
         "view": "page",
     }
     r = client.post("/feedback", data=form)
@@ -332,23 +656,29 @@ def test_feedback_form_records_and_redirects_back(client, app, monkeypatch, cata
     assert store.calls == [
         {
             "question": ON_TOPIC,
-            "passage_id": "p-123",
+            "passage_id": passage_id,
             "helpful": False,
             "lang": "ru",
-            "index_version": "v1",
+            "index_version": version,
         }
     ]
     target = urlsplit(r.headers["Location"])
-    assert target.path == "/" and target.fragment == "r-p-123"
-    assert parse_qs(target.query) == {"q": [ON_TOPIC], "lang": ["ru"], "fb": ["p-123"]}
-    # Back on the results, the rated one says thank you.
-    passage_id = client.get("/api/v1/ask", query_string={"q": ON_TOPIC}).get_json()["results"][0][
-        "passage_id"
-    ]
-    page = soup(client.get("/", query_string={"q": ON_TOPIC, "lang": "ru", "fb": passage_id}))
-    item = page.find("li", id=f"r-{passage_id}")
-    assert item.select_one(".feedback-thanks").get_text() == catalogs.text("ru", "feedback_thanks")
-    assert item.select_one("form.feedback") is None
+    assert target.path == "/" and target.fragment == f"r-{passage_id}"
+    assert parse_qs(target.query) == {"q": [ON_TOPIC], "lang": ["ru"], "fb": [passage_id]}
+    # Back on the results, the rated one says thank you, its context opened if it was
+    # behind "show context" (the best match's question is in view already).
+    results = api_answer(client, lang="ru")["results"]
+    for rank in (0, len(results) - 1):
+        passage_id = results[rank]["passage_id"]
+        page = soup(client.get("/", query_string={"q": ON_TOPIC, "lang": "ru", "fb": passage_id}))
+        thanks = page.select(".feedback-thanks")
+        assert [t.get_text() for t in thanks] == [catalogs.text("ru", "feedback_thanks")]
+        if rank == 0:
+            assert thanks[0].find_parent(class_="best-hit")["data-passage-id"] == passage_id
+        else:
+            assert thanks[0].find_parent(id=f"r-{passage_id}") is not None
+            assert thanks[0].find_parent("details").has_attr("open")
+        assert len(page.select("form.feedback")) == len(results) - 1
 
 
 def test_feedback_from_the_widget_returns_to_the_widget(client, app, monkeypatch):
@@ -364,9 +694,10 @@ def test_feedback_from_the_widget_returns_to_the_widget(client, app, monkeypatch
 
 def test_feedback_without_a_store_says_it_was_not_recorded(client, app, monkeypatch):
     monkeypatch.delitem(app.extensions, "feedback", raising=False)
-    r = client.post("/feedback", data={"q": "x?", "passage_id": "p-1", "helpful": "yes"})
+    passage_id, _ = served(client)
+    r = client.post("/feedback", data={"q": "x?", "passage_id": passage_id, "helpful": "yes"})
     assert r.status_code == 303
-    assert parse_qs(urlsplit(r.headers["Location"]).query)["fberr"] == ["p-1"]
+    assert parse_qs(urlsplit(r.headers["Location"]).query)["fberr"] == [passage_id]
 
 
 @pytest.mark.parametrize(

@@ -355,7 +355,7 @@ def bench_inprocess(options: BenchOptions, settings: Settings, embedder) -> dict
     the second encoder pass costs. Stage timings come from ``Answer.timings``.
     """
     from ..embedder import CachedEmbedder
-    from ..search import Searcher, SearchParams
+    from ..search import Searcher, served_params
     from ..service import QAService
     from ..text import clean_query
 
@@ -368,7 +368,7 @@ def bench_inprocess(options: BenchOptions, settings: Settings, embedder) -> dict
     assert isinstance(cache, CachedEmbedder)
     index = searcher.index
     plain_cache = CachedEmbedder(embedder, len(queries) + 100)
-    plain = Searcher(searcher.index, plain_cache, SearchParams(retrievers=("dense", "bm25")))
+    plain = Searcher(searcher.index, plain_cache, served_params(False))
     for q in warmup:
         searcher.ask(q, k=5)
         plain.ask(q, k=5)

@@ -24,14 +24,14 @@ from pathlib import Path
 
 import numpy as np
 
-from ..confidence import AbstainRule
+from ..confidence import ConfidenceRule
 from ..corpus import read_corpus
 from ..embedder import CachedEmbedder, Embedder, EmbedderId
 from ..index import LoadedIndex, Manifest, make_faiss_index
 from ..passages import Passage, sentence_texts, split_corpus
-from ..search import Searcher, SearchParams
+from ..search import Searcher, SearchParams, served_params
+from ..validate import LANGS
 
-LANGS = ("kk", "ru", "en")
 DEPTH = 10  # ranks looked at: MRR@10
 
 
@@ -47,6 +47,11 @@ class Question:
     answerable: bool
     article: str | None = None
     evidence: str | None = None
+    # The question bank's extra fields: the fact it asks about (folds group by it), its
+    # style, and whether it is on the topic of the sources at all.
+    fact: str | None = None
+    style: str | None = None
+    topic: str = "on"
 
 
 def load_questions(path: Path) -> list[Question]:
@@ -87,6 +92,9 @@ def load_questions(path: Path) -> list[Question]:
                 answerable=d["answerable"],
                 article=d.get("article"),
                 evidence=d.get("evidence"),
+                fact=d.get("fact"),
+                style=d.get("style"),
+                topic="off" if d.get("topic") == "off" else "on",
             )
         )
     if not questions:
@@ -236,6 +244,34 @@ class Method:
 NO_LATENT = ":no-latent"  # the hybrid with the latent-terms list off (QA_LATENT_TERMS=0)
 
 
+def memory_index_for(corpus_dir: Path, embedder: Embedder) -> LoadedIndex:
+    """The corpus read, cut and indexed in memory (what ``reindex`` would build)."""
+    report = read_corpus(corpus_dir)
+    return memory_index(report.articles, split_corpus(report.articles), embedder)
+
+
+def evaluate_index(
+    index: LoadedIndex,
+    embedder: Embedder,
+    questions: Sequence[Question],
+    params: dict[str, SearchParams],
+) -> dict:
+    """The service's answers (ranking, highlight, confidence) on ``questions``, with the
+    configuration ``params[lang]`` for each question's language; a report like
+    ``evaluate``'s with the one method ``service``."""
+    searchers = {lang: Searcher(index, embedder, p) for lang, p in params.items()}
+    outcomes = []
+    for lang in LANGS:
+        group = [q for q in questions if q.lang == lang]
+        if group:
+            outcomes += run_method(searchers[lang], group)
+    return {
+        "questions": len(questions),
+        "methods": {"service": summarize(outcomes, abstains=True)},
+        "per_question": {"service": [asdict(o) for o in outcomes]},
+    }
+
+
 def alone(retriever: str) -> SearchParams:
     """One retriever's own ranking, no fusion and no confidence: a served stage alone."""
     return SearchParams(retrievers=(retriever,), confidence=False)
@@ -247,10 +283,8 @@ def default_methods(backends: Iterable[str], hybrid_backend: str) -> list[Method
     methods += [Method(f"dense:{b}", b, alone("dense")) for b in backends]
     if hybrid_backend == "e5-small":  # the backend with a latent-terms head
         methods.append(Method(f"latent:{hybrid_backend}", hybrid_backend, alone("latent")))
-        methods.append(
-            Method(f"hybrid{NO_LATENT}", hybrid_backend, SearchParams(retrievers=("dense", "bm25")))
-        )
-    methods.append(Method("hybrid", hybrid_backend, SearchParams()))
+        methods.append(Method(f"hybrid{NO_LATENT}", hybrid_backend, served_params(False)))
+    methods.append(Method("hybrid", hybrid_backend, served_params()))
     return methods
 
 
@@ -283,7 +317,7 @@ def evaluate(
     questions: Sequence[Question],
     load: Callable[[str], Embedder],
     methods: Sequence[Method],
-    rule: AbstainRule | None = None,
+    rule: ConfidenceRule | None = None,
 ) -> dict:
     """Run every method over the question set; returns the JSON report."""
     report_corpus = read_corpus(corpus_dir)
@@ -301,7 +335,7 @@ def evaluate(
             indexes[method.embedder] = memory_index(report_corpus.articles, passages, embedder)
         params = method.params
         if rule is not None and params.confidence:
-            params = replace(params, abstain=rule)
+            params = replace(params, rule=rule)
         searcher = Searcher(indexes[method.embedder], embedder, params)
         outcomes = run_method(searcher, questions)
         results[method.name] = summarize(outcomes, abstains=params.confidence)
@@ -314,150 +348,6 @@ def evaluate(
         "methods": results,
         "per_question": per_question,
     }
-
-
-# --- abstention calibration ---------------------------------------------------------------
-
-CANDIDATE_RULES: tuple[tuple[str, ...], ...] = (
-    (),
-    ("top",),
-    ("z",),
-    ("margin",),
-    ("gap",),
-    ("top", "z"),
-    ("z", "margin"),
-    ("top", "margin"),
-    ("top", "gap"),
-    ("gap", "margin"),
-    ("latent",),
-    ("top", "latent"),
-    ("z", "latent"),
-    ("margin", "latent"),
-    ("gap", "latent"),
-)
-WRONG_COST = 2  # an answerable question abstained costs twice an unanswerable one answered
-
-
-def _gain(abstained: np.ndarray, answerable: np.ndarray) -> int:
-    return int(np.sum(abstained & ~answerable) - WRONG_COST * np.sum(abstained & answerable))
-
-
-def _fit_rule(
-    names: tuple[str, ...], xs: np.ndarray, answerable: np.ndarray, base: np.ndarray
-) -> AbstainRule:
-    """Weights and threshold maximizing (unanswerable abstained - 2 x answerable
-    abstained), given questions ``base`` already abstains on (the answer-type gate).
-
-    Signals are standardized; for two signals the direction is searched on a grid of
-    angles (a small, deterministic stand-in for logistic regression that cannot fit a
-    handful of negatives to arbitrary precision). Among equal gains the lowest threshold
-    (the fewest abstentions) wins.
-    """
-    if not names:
-        return AbstainRule()
-    mean = xs.mean(axis=0)
-    std = xs.std(axis=0)
-    std[std == 0] = 1.0
-    z = (xs - mean) / std
-    angles = [0.0] if len(names) == 1 else np.linspace(0, np.pi / 2, 10)
-    best = (-math.inf, None, None)
-    for angle in angles:
-        w = np.array([1.0]) if len(names) == 1 else np.array([np.cos(angle), np.sin(angle)])
-        s = z @ w
-        order = np.sort(np.unique(s))
-        cuts = np.concatenate([[order[0] - 1], (order[:-1] + order[1:]) / 2])
-        for cut in cuts:
-            gain = _gain(base | (s < cut), answerable)
-            if gain > best[0]:
-                best = (gain, w, cut)
-    _, w, cut = best
-    # Back to raw signals: sum(w_i (x_i - m_i) / s_i) < cut  <=>  sum(w_i/s_i x_i) < cut'.
-    weights = {n: float(w[i] / std[i]) for i, n in enumerate(names)}
-    threshold = float(cut + sum(w[i] * mean[i] / std[i] for i in range(len(names))))
-    return AbstainRule(weights=weights, threshold=threshold)
-
-
-def calibrate(
-    outcomes: Sequence[Outcome], plain: Sequence[Outcome] | None = None
-) -> tuple[AbstainRule, dict]:
-    """Pick the rule family by leave-one-out cross-validation, then fit it on all questions.
-
-    A family is a set of signals (0-2) for the linear part, with or without the answer-type
-    gate. ``plain`` are the same questions ranked without latent terms: the rule's fallback
-    (``AbstainRule.fallback``) is chosen the same way on them, among families that do
-    without latent terms. Returns the rule and a record of the choice (each family's
-    cross-validated counts, and the precision/recall curve of the chosen rule over its
-    threshold).
-    """
-    table = _cross_validate(outcomes, CANDIDATE_RULES)
-    rule, best_label, curve = _fit_best(table, outcomes)
-    record = {"cross_validation": table, "chosen": best_label, "curve": curve}
-    if plain is not None:
-        families = tuple(f for f in CANDIDATE_RULES if "latent" not in f)
-        plain_table = _cross_validate(plain, families)
-        fallback, plain_label, _ = _fit_best(plain_table, plain)
-        rule = replace(rule, fallback=fallback)
-        record["without_latent"] = {"cross_validation": plain_table, "chosen": plain_label}
-    return rule, record
-
-
-def _cross_validate(outcomes: Sequence[Outcome], families) -> dict:
-    """Leave-one-out counts of each family, with and without the answer-type gate."""
-    answerable = np.array([o.answerable for o in outcomes])
-    type_missing = np.array([o.signals.get("type", 1.0) == 0.0 for o in outcomes])
-    n = len(outcomes)
-    table = {}
-    for require_type in (False, True):
-        base = type_missing if require_type else np.zeros(n, dtype=bool)
-        for names in families:
-            xs = np.array(
-                [[o.signals.get(m, 0.0) for m in names] for o in outcomes], dtype=np.float64
-            )
-            xs = xs.reshape(n, len(names))
-            predicted = np.zeros(n, dtype=bool)
-            for i in range(n):
-                train = np.arange(n) != i
-                rule = _fit_rule(names, xs[train], answerable[train], base[train])
-                rule = replace(rule, require_type=require_type)
-                predicted[i] = rule.abstains(outcomes[i].signals)
-            scores = abstention_scores(list(answerable), list(predicted))
-            label = "+".join(("type-gate", *names) if require_type else names) or "never"
-            table[label] = scores | {
-                "gain": _gain(predicted, answerable),
-                "names": list(names),
-                "require_type": require_type,
-            }
-    return table
-
-
-def _fit_best(table: dict, outcomes: Sequence[Outcome]) -> tuple[AbstainRule, str, list[dict]]:
-    """The family with the best cross-validated gain in ``table`` (fewer signals on a tie),
-    fitted on all questions, with its precision/recall curve over the threshold."""
-    answerable = np.array([o.answerable for o in outcomes])
-    type_missing = np.array([o.signals.get("type", 1.0) == 0.0 for o in outcomes])
-    n = len(outcomes)
-    best_label = max(table, key=lambda k: (table[k]["gain"], -len(table[k]["names"])))
-    best = table[best_label]
-    names = tuple(best["names"])
-    base = type_missing if best["require_type"] else np.zeros(n, dtype=bool)
-    xs = np.array([[o.signals.get(m, 0.0) for m in names] for o in outcomes], dtype=np.float64)
-    fitted = _fit_rule(names, xs.reshape(n, len(names)), answerable, base)
-    scores = np.array([fitted.score(o.signals) for o in outcomes])
-    curve = []
-    for cut in np.unique(np.concatenate([scores, [fitted.threshold]])):
-        abst = base | (scores < cut) if names else base
-        curve.append({"threshold": float(cut)} | abstention_scores(list(answerable), list(abst)))
-    chosen_by = (
-        f"leave-one-out cross-validation over {n} questions "
-        f"({int((~answerable).sum())} unanswerable); objective: unanswerable abstained "
-        f"minus {WRONG_COST} x answerable abstained; families tried: "
-        + ", ".join(table)
-        + f"; chosen: {best_label}; then fitted on all questions ("
-        + dt.date.today().isoformat()
-        + ")"
-    )
-    rule = AbstainRule(fitted.weights, fitted.threshold, bool(best["require_type"]), chosen_by)
-    return rule, best_label, curve
 
 
 # --- output -------------------------------------------------------------------------------
@@ -541,31 +431,6 @@ def write_chart(report: dict, path: Path) -> None:
     plt.close(fig)
 
 
-def write_curve(record: dict, path: Path) -> None:
-    """The chosen abstention rule's precision/recall over its threshold (from calibrate)."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    curve = record["curve"]
-    recall = [p["recall"] for p in curve]
-    precision = [1.0 if math.isnan(p["precision"]) else p["precision"] for p in curve]
-    wrong = [p["answerable_abstained"] / max(p["answerable"], 1) for p in curve]
-    fig, ax = plt.subplots(figsize=(4.6, 3.4))
-    ax.plot(recall, precision, marker=".", label="precision")
-    ax.plot(recall, wrong, marker=".", label="answerable abstained (share)")
-    ax.set_xlabel("recall (unanswerable abstained)")
-    ax.set_ylim(-0.02, 1.05)
-    ax.grid(alpha=0.3)
-    ax.legend(fontsize=8)
-    ax.set_title(f"Abstention: {record['chosen']}", fontsize=9)
-    fig.tight_layout()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
-
-
 def to_json(report: dict) -> str:
     def clean(v):
         if isinstance(v, float) and math.isnan(v):
@@ -577,14 +442,3 @@ def to_json(report: dict) -> str:
         return v
 
     return json.dumps(clean(report), ensure_ascii=False, indent=2)
-
-
-def calibrate_from(report: dict, method: str = "hybrid") -> tuple[AbstainRule, dict]:
-    """``calibrate`` on the signals an ``evaluate`` report recorded for ``method`` (and,
-    for the fallback, for ``method`` without latent terms when the report has it)."""
-    runs = report["per_question"]
-    plain = runs.get(f"{method}{NO_LATENT}")
-    return calibrate(
-        [Outcome(**d) for d in runs[method]],
-        [Outcome(**d) for d in plain] if plain is not None else None,
-    )

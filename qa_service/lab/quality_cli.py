@@ -43,84 +43,145 @@ DEFAULT_REPORT = Path("var/eval/report.json")
     help="Embedders to compare dense-only, comma-separated.",
 )
 @click.option(
-    "--rule-file",
-    type=click.Path(path_type=Path, dir_okay=False),
-    help="Where --calibrate writes the rule (default: qa_service/confidence.json, which the "
-    "service reads).",
+    "--cv",
+    "folds",
+    type=click.IntRange(2, 20),
+    help="Grouped cross-validation with this many folds (the question bank: questions "
+    "need `fact`): chooses the ranking per language and fits the confidence rule on the "
+    "other folds, reports held-out figures per language and style with 95%% intervals.",
 )
 @click.option(
-    "--calibrate",
+    "--check",
+    "checks",
+    multiple=True,
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="With --cv: extra sets scored with the final choice, never fitted on (repeatable).",
+)
+@click.option(
+    "--bootstrap",
+    default=1000,
+    show_default=True,
+    type=click.IntRange(50),
+    help="With --cv: bootstrap resamples (over facts) for the 95%% intervals.",
+)
+@click.option(
+    "--write-rule",
     is_flag=True,
-    help="Also choose the abstention rule by cross-validation on this set and save it "
-    "to qa_service/confidence.json (review the diff before committing).",
+    help="With --cv: save the rule fitted on the whole set to qa_service/confidence.json "
+    "(review the diff before committing).",
 )
 @click.pass_obj
-def eval_command(ctx, question_sets, json_out, chart, backends, rule_file, calibrate) -> None:
-    """Compare BM25, dense (per embedder) and the hybrid on a labelled question set.
+def eval_command(
+    ctx, question_sets, json_out, chart, backends, folds, checks, bootstrap, write_rule
+) -> None:
+    """Compare BM25, dense (per embedder) and the hybrid on labelled question sets, or,
+    with --cv, cross-validate the service's choices on the question bank.
 
     Indexes are built in memory from the corpus; the live embeddings/ is not touched.
-    Prints a table of recall@1, recall@5 and MRR@10 per language and the abstention
-    counts; writes the JSON report and a bar chart.
+    Writes the JSON report and a chart (with --cv: the calibration plot).
     """
     ctx.require_data()
-    from ..confidence import RULE_FILE
     from ..embedder import EmbedderError, load_embedder
-    from .evaluate import (
-        EvalSetError,
-        calibrate_from,
-        default_methods,
-        evaluate,
-        load_questions,
-        table_lines,
-        to_json,
-        write_chart,
-        write_curve,
-    )
+    from .evaluate import EvalSetError, load_questions
 
-    questions = []
-    try:
-        for path in question_sets:
-            questions += load_questions(path)
-    except EvalSetError as exc:
-        raise click.ClickException(str(exc)) from None
-    if len({q.id for q in questions}) != len(questions):
-        raise click.ClickException("question ids repeat across the sets; make them unique")
-    names = [b.strip() for b in backends.split(",") if b.strip()]
-    if not names:
-        raise click.ClickException("--backends is empty")
-    hybrid = ctx.settings.embedder
+    def read(paths) -> list:
+        questions = []
+        try:
+            for path in paths:
+                questions += load_questions(path)
+        except EvalSetError as exc:
+            raise click.ClickException(str(exc)) from None
+        if len({q.id for q in questions}) != len(questions):
+            raise click.ClickException("question ids repeat across the sets; make them unique")
+        return questions
+
+    questions = read(question_sets)
 
     @functools.cache
     def load(name: str):
         try:
-            return load_embedder(name, ctx.settings.embed_threads, ctx.settings.one_pass)
+            return load_embedder(name, ctx.settings.embed_threads, one_pass=ctx.settings.one_pass)
         except EmbedderError as exc:
             raise click.ClickException(str(exc)) from None
 
-    methods = default_methods(names, hybrid)
-    if not ctx.settings.corpus_dir.is_dir():
-        raise click.ClickException(f"corpus folder {ctx.settings.corpus_dir} does not exist")
+    if folds:
+        _cross_validate(ctx, questions, read(checks), load, folds, bootstrap, write_rule,
+                        question_sets, json_out, chart)  # fmt: skip
+        return
+    if checks or write_rule:
+        raise click.UsageError("--check and --write-rule go with --cv")
+    _compare(ctx, questions, load, backends, json_out, chart)
+
+
+def _compare(ctx, questions, load, backends, json_out, chart) -> None:
+    from .evaluate import default_methods, evaluate, table_lines, to_json, write_chart
+
+    names = [b.strip() for b in backends.split(",") if b.strip()]
+    if not names:
+        raise click.ClickException("--backends is empty")
+    methods = default_methods(names, ctx.settings.embedder)
     report = evaluate(ctx.settings.corpus_dir, questions, load, methods)
-    if calibrate:
-        rule, record = calibrate_from(report)
-        rule_file = rule_file or RULE_FILE
-        sets = [str(p) for p in question_sets]
-        rule.save(rule_file, {"question_sets": sets, "calibration": record})
-        report["calibration"] = record | {"rule": rule.to_dict()}
-        # Re-run the hybrids with the new rule so the report shows its effect.
-        hybrids = [m for m in methods if m.params.confidence]
-        again = evaluate(ctx.settings.corpus_dir, questions, load, hybrids, rule=rule)
-        for m in hybrids:
-            report["methods"][m.name] = again["methods"][m.name]
-            report["per_question"][m.name] = again["per_question"][m.name]
-        click.echo(f"abstention rule saved to {rule_file}: {record['chosen']}", err=True)
     click.echo("\n".join(table_lines(report)))
     json_out.parent.mkdir(parents=True, exist_ok=True)
     json_out.write_text(to_json(report) + "\n", encoding="utf-8")
     chart = chart or json_out.with_suffix(".png")
     write_chart(report, chart)
     click.echo(f"\nreport: {json_out}\nchart:  {chart}")
-    if calibrate:
-        curve = chart.with_name(chart.stem + "-abstention.png")
-        write_curve(report["calibration"], curve)
-        click.echo(f"curve:  {curve}")
+
+
+def _cross_validate(
+    ctx, questions, checks, load, folds, bootstrap, write_rule, question_sets, json_out, chart
+) -> None:
+    import dataclasses
+
+    from ..confidence import RULE_FILE
+    from ..embedder import CachedEmbedder
+    from ..search import Searcher
+    from . import cv
+    from .evaluate import (
+        evaluate_index,
+        memory_index_for,
+        table_lines,
+        to_json,
+    )
+
+    if not all(q.fact for q in questions):
+        raise click.ClickException(
+            "--cv needs every question's `fact` (the question bank has it): folds group by it"
+        )
+    embedder = CachedEmbedder(load(ctx.settings.embedder), 100_000)
+    index = memory_index_for(ctx.settings.corpus_dir, embedder)
+    log = functools.partial(click.echo, err=True)
+    try:
+        report, rule = cv.run(
+            lambda params: Searcher(index, embedder, params),
+            questions,
+            k=folds,
+            n_bootstrap=bootstrap,
+            log=log,
+        )
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from None
+    final = report["final"]["configs"]
+    click.echo(f"cross-validated over {report['questions']} questions, {report['facts']} facts, "
+               f"{folds} folds grouped by fact")  # fmt: skip
+    click.echo("\n".join(cv.table_markdown(report)))
+    click.echo("\nranking configurations (whole set; chosen per language inside each fold):")
+    click.echo("\n".join(cv.configs_markdown(report)))
+    click.echo(f"\nfinal choice per language: {final}")
+    if checks:
+        params = {lang: dataclasses.replace(cv.CONFIGS[name], rule=rule)
+                  for lang, name in final.items()}  # fmt: skip
+        extra = evaluate_index(index, embedder, checks, params)
+        report["checks"] = extra
+        click.echo("\nextra checks, never fitted on (final choice and rule):")
+        click.echo("\n".join(table_lines(extra)))
+    if write_rule:
+        sets = [str(p) for p in question_sets]
+        rule.save(RULE_FILE, {"question_sets": sets})
+        click.echo(f"\nconfidence rule saved to {RULE_FILE}", err=True)
+    json_out.parent.mkdir(parents=True, exist_ok=True)
+    json_out.write_text(to_json(report) + "\n", encoding="utf-8")
+    chart = chart or json_out.with_suffix(".png")
+    cv.write_calibration_plot(report, chart)
+    click.echo(f"\nreport: {json_out}\nchart:  {chart}")

@@ -13,15 +13,23 @@ import numpy as np
 class Query:
     """A question ready for retrieval, prepared once and shared by every retriever.
 
-    ``text`` is the cleaned question (lexical matching reads it); ``dense_text`` is what
-    the encoder saw (the Cyrillic spelling of Latin-script Kazakh, else ``text``);
-    ``vector`` its dense embedding, shape (1, dim); ``latent`` its latent terms, shape
-    (2, k), or None when the embedder has no latent head or they are switched off.
+    ``text`` is the cleaned question; ``dense_text`` what the dense encoder reads (the
+    Cyrillic spelling of Latin-script Kazakh, else ``text``); ``lexical_text`` what BM25
+    reads and ``latent_text`` what the latent terms are computed from (both with the
+    glossary's English terms added when it is on). ``vector``: the dense embedding, shape
+    (1, dim); ``latent``: the latent terms, shape (2, k), or None without them.
     """
 
     text: str
     dense_text: str
     lang: str
+    # The question as read for its answer type and highlighting: ``text``, or its
+    # Cyrillic spelling when it was Kazakh typed in Latin letters (``converted``).
+    reading: str = ""
+    converted: bool = False
+    lexical_text: str = ""
+    latent_text: str = ""
+    concepts: int = 0  # glossary concepts (the reform's terms) the question names
     vector: np.ndarray | None = None
     latent: np.ndarray | None = None
 

@@ -33,7 +33,7 @@ class BM25Retriever:
     def lexical(self, query: Query) -> LexicalQuery:
         """The question's tokens in the corpus vocabulary, and how many of its words got
         there (``coverage``)."""
-        return self._lexical(query.text)
+        return self._lexical(query.lexical_text or query.text)
 
     def all_scores(self, lexical: LexicalQuery) -> np.ndarray:
         """BM25 score of every passage (read-only: shared between calls)."""

@@ -23,11 +23,14 @@ class DenseRetriever:
 
     def __init__(self, index: LoadedIndex, embedder: Embedder):
         self.index = index
-        self._offsets = sentence_offsets(index.passages)
+        # Row j of sentence_vectors is sentence j of the passages in order; passage i's
+        # sentences are rows offsets[i] to offsets[i + 1].
+        self.offsets = sentence_offsets(index.passages)
+        self.sentence_texts = sentence_texts(index.passages)
         vectors = index.sentence_vectors
-        if vectors is None or len(vectors) != self._offsets[-1]:
-            vectors = embedder.encode_passages(sentence_texts(index.passages))
-        self._sentence_vectors = np.asarray(vectors, dtype=np.float32)
+        if vectors is None or len(vectors) != self.offsets[-1]:
+            vectors = embedder.encode_passages(self.sentence_texts)
+        self.sentence_vectors = np.asarray(vectors, dtype=np.float32)
 
     def search(self, query: Query, depth: int) -> Ranking:
         """The ``depth`` passages nearest the question (FAISS), re-scored with their
@@ -45,8 +48,8 @@ class DenseRetriever:
     def _ranking(self, query: Query, passage: dict[int, float]) -> Ranking:
         sentences = {}
         for row in passage:
-            a, b = self._offsets[row], self._offsets[row + 1]
-            sentences[row] = self._sentence_vectors[a:b] @ query.vector[0]
+            a, b = self.offsets[row], self.offsets[row + 1]
+            sentences[row] = self.sentence_vectors[a:b] @ query.vector[0]
         best = {
             r: max(c, float(sentences[r].max()) if len(sentences[r]) else c)
             for r, c in passage.items()

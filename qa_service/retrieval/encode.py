@@ -29,12 +29,17 @@ class QueryEncoder:
         self._pool_pid = 0
         self._lock = threading.Lock()
 
-    def encode(self, text: str) -> tuple[np.ndarray, np.ndarray | None]:
-        """(vector of shape (1, dim), latent terms of shape (2, k) or None)."""
-        if self.latent and getattr(self.embedder, "one_pass", False):
+    def encode(
+        self, text: str, latent_text: str | None = None
+    ) -> tuple[np.ndarray, np.ndarray | None]:
+        """(vector of ``text``, shape (1, dim); latent terms of ``latent_text`` (default:
+        ``text``), shape (2, k), or None). One encoder pass where both read the same text
+        and the embedder can (``one_pass``), else two."""
+        latent_text = latent_text or text
+        if self.latent and latent_text == text and getattr(self.embedder, "one_pass", False):
             vector, terms = self.embedder.encode_query_both(text)
             return np.asarray(vector, dtype=np.float32).reshape(1, -1), terms
-        job = self._background(self._latent, text) if self.latent else None
+        job = self._background(self._latent, latent_text) if self.latent else None
         vector = np.asarray(self.embedder.encode_queries([text]), dtype=np.float32)
         return vector, (job.result() if job is not None else None)
 

@@ -6,7 +6,11 @@ Modes (after Haystack's ``DocumentJoiner``):
   ranks. Ranks only, so retrievers whose scores live on different scales (cosine, BM25,
   latent cosine) combine without calibration; the service's mode.
 - ``merge``: the weighted sum of each list's scores, each divided by its list's best
-  score (a row a list does not rank adds 0).
+  score (a row a list does not rank adds 0). Keeps how far apart the scores are, which
+  ranks throw away: a passage BM25 scores twice as high as the next one counts double.
+- ``dbsf``: distribution-based score fusion: each list's scores mapped from
+  [mean - 3 sd, mean + 3 sd] to [0, 1] before the weighted sum, so lists on different
+  scales weigh alike.
 
 Weights are given per ranking name; a ranking without a weight, or with weight 0, does
 not vote. Rows are those of the ``candidates`` ranking, in its order on ties, so the
@@ -19,7 +23,7 @@ from collections.abc import Mapping
 
 from .base import Ranking
 
-FUSION_MODES = ("rrf", "merge")
+FUSION_MODES = ("rrf", "merge", "dbsf")
 RRF_K = 60
 
 
@@ -46,11 +50,22 @@ def fuse(
                 if row in total:
                     total[row] += weight / (k + place)
         else:
-            best = max(ranking.scores, default=0.0)
-            if best <= 0:
-                continue
-            for row, score in zip(ranking.rows, ranking.scores, strict=True):
+            for row, score in zip(ranking.rows, _normalized(ranking.scores, mode), strict=True):
                 if row in total:
-                    total[row] += weight * score / best
+                    total[row] += weight * score
     order = sorted(total, key=lambda r: (-total[r], r))
     return Ranking("fused", tuple(order), tuple(total[r] for r in order))
+
+
+def _normalized(scores: tuple[float, ...], mode: str) -> list[float]:
+    if not scores:
+        return []
+    if mode == "merge":
+        best = max(scores)
+        return [s / best if best > 0 else 0.0 for s in scores]
+    mean = sum(scores) / len(scores)
+    sd = (sum((s - mean) ** 2 for s in scores) / len(scores)) ** 0.5
+    if sd == 0:
+        return [0.5] * len(scores)
+    low = mean - 3 * sd
+    return [min(max((s - low) / (6 * sd), 0.0), 1.0) for s in scores]

@@ -1,7 +1,10 @@
-/* Referendum QA: asks the JSON API without a reload and renders the answer with the same
-   markup as the server (web/templates/_results.html; keep the two in step). The page
-   works without this file: the form is a plain GET form. In the widget it also reports
-   its height to the host page, and only to the origin embed.js gave it. */
+/* Referendum QA: asks without a reload. The form is a plain GET form that the server answers
+   with a whole page (web/templates/_results.html); this script fetches that same page and
+   swaps its #results in, so one renderer serves both paths and they cannot drift apart.
+   It also keeps keyboard focus where the reader is, copies links and citations, sends
+   "Did this passage answer your question?" to the JSON API, opens every "show context"
+   for printing, and, in the widget, reports its height to the host page (only to the
+   origin embed.js gave it). */
 (function () {
   "use strict";
   var configNode = document.getElementById("qa-config");
@@ -13,221 +16,143 @@
   var input = document.getElementById("q");
   var statusNode = document.getElementById("status");
   var resultsNode = document.getElementById("results");
-  var examples = document.querySelector(".examples");
   var button = form.querySelector(".ask-button");
-  var pending = null;
+  var canCopy = !!(navigator.clipboard && window.isSecureContext);
+  var busy = false;
 
   function el(tag, attrs, children) {
     var node = document.createElement(tag);
-    Object.keys(attrs || {}).forEach(function (key) {
-      if (attrs[key] !== null && attrs[key] !== undefined) node.setAttribute(key, attrs[key]);
-    });
+    Object.keys(attrs || {}).forEach(function (key) { node.setAttribute(key, attrs[key]); });
     (children || []).forEach(function (child) {
       node.appendChild(typeof child === "string" ? document.createTextNode(child) : child);
     });
     return node;
   }
 
-  function fill(template, values) {
-    return template.replace(/\{(\w+)\}/g, function (m, k) { return k in values ? values[k] : m; });
+  /* Copy buttons come hidden from the server (they need the clipboard, so a script). */
+  function revealCopyButtons(root) {
+    if (!canCopy) return;
+    root.querySelectorAll("button[data-copy-text][hidden]").forEach(function (b) { b.hidden = false; });
   }
 
-  /* Same as ui.segments(): clamp, sort and merge the spans; the pieces rejoin to text. */
-  function segments(text, spans) {
-    var cleaned = (spans || []).map(function (s) {
-      return [Math.max(0, Math.min(s.start, text.length)), Math.max(0, Math.min(s.end, text.length))];
-    }).filter(function (s) { return s[1] > s[0]; }).sort(function (a, b) { return a[0] - b[0] || a[1] - b[1]; });
-    var merged = [];
-    cleaned.forEach(function (s) {
-      var last = merged[merged.length - 1];
-      if (last && s[0] <= last[1]) last[1] = Math.max(last[1], s[1]); else merged.push(s.slice());
-    });
-    var out = [], pos = 0;
-    merged.forEach(function (s) {
-      if (s[0] > pos) out.push([text.slice(pos, s[0]), false]);
-      out.push([text.slice(s[0], s[1]), true]);
-      pos = s[1];
-    });
-    if (pos < text.length || !out.length) out.push([text.slice(pos), false]);
-    return out;
-  }
-
-  function formatDate(iso) {
-    var m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(iso || "");
-    if (!m || +m[2] < 1 || +m[2] > 12) return iso || "";
-    return fill(S.date_format, { day: String(+m[3]), month: S.months[+m[2] - 1], year: m[1] });
-  }
-
-  function viewParams() {
-    var params = {};
-    if (widget) {
-      if (cfg.theme) params.theme = cfg.theme;
-      if (cfg.parentOrigin) params.origin = cfg.parentOrigin;
-    }
-    return params;
-  }
-
-  function query(params) {
-    var usp = new URLSearchParams();
-    Object.keys(params).forEach(function (k) { usp.set(k, params[k]); });
-    return usp.toString();
-  }
-
-  function newTabAttrs(attrs) {
-    if (widget) { attrs.target = "_blank"; attrs.rel = "noopener"; }
-    return attrs;
-  }
-
-  function newTabNote() {
-    return widget ? [el("span", { "class": "sr-only" }, [" " + S.new_tab])] : [];
-  }
-
-  function hitItem(hit, q, version, answering) {
-    var a = hit.article;
-    var href = cfg.articleUrl.replace("ARTICLE_ID", encodeURIComponent(a.id)) + "?" +
-      query({ lang: cfg.lang, p: hit.passage_id, q: q }) + "#passage";
-    var meta = [el("time", { datetime: a.date }, [formatDate(a.date)]), " · ",
-      el("span", { "class": "outlet" }, [a.outlet])];
-    if (a.lang && a.lang !== cfg.lang) {
-      meta.push(" · ", el("span", { "class": "source-lang" }, [S.source_in[a.lang]]));
-    }
-    var pieces = segments(hit.text, answering ? hit.highlight : []).map(function (part) {
-      return part[1] ? el("mark", {}, [part[0]]) : document.createTextNode(part[0]);
-    });
-    var links = [el("a", newTabAttrs({ "class": "article-link-2", href: href }),
-      [S.read_article].concat(newTabNote()))];
-    if (a.url) {
-      links.push(" ", el("a", { "class": "source-link", href: a.url, target: "_blank", rel: "noopener noreferrer" },
-        [S.original_source + " ↗", el("span", { "class": "sr-only" }, [" " + S.new_tab])]));
-    }
-    var children = [
-      el("h3", { "class": "result-title" }, [el("a", newTabAttrs({ "class": "article-link", href: href }), [a.title])]),
-      el("p", { "class": "meta" }, meta),
-      el("blockquote", { "class": "passage", lang: a.lang || null }, [el("p", {}, pieces)]),
-      el("p", { "class": "links" }, links)
-    ];
-    if (answering) children.push(feedbackForm(hit.passage_id, q, version));
-    return el("li", { "class": "result", id: "r-" + hit.passage_id, "data-passage-id": hit.passage_id }, children);
-  }
-
-  function feedbackForm(passageId, q, version) {
-    var hidden = { q: q, passage_id: passageId, lang: cfg.lang, index_version: version, view: cfg.view };
-    var params = viewParams();
-    Object.keys(params).forEach(function (k) { hidden[k] = params[k]; });
-    var inputs = Object.keys(hidden).map(function (name) {
-      return el("input", { type: "hidden", name: name, value: hidden[name] });
-    });
-    var fieldset = el("fieldset", {}, [
-      el("legend", {}, [S.feedback_question]),
-      el("button", { type: "submit", name: "helpful", value: "yes" }, [S.feedback_yes]), " ",
-      el("button", { type: "submit", name: "helpful", value: "no" }, [S.feedback_no])
-    ]);
-    return el("form", { "class": "feedback", method: "post", action: cfg.feedbackFormUrl }, inputs.concat([fieldset]));
-  }
-
-  function renderAnswer(answer, q) {
-    var nodes = [];
-    var version = answer.index.version;
-    if (answer.abstained || !answer.results.length) {
-      var official = el("a", { "class": "official-link", href: cfg.officialUrl, rel: "noopener", target: widget ? "_blank" : null },
-        [cfg.officialHost]);
-      nodes.push(el("div", { "class": "state state-no-answer" }, [
-        el("h2", {}, [S.no_answer_heading]),
-        el("p", {}, [S.no_answer_text + " ", official])
-      ]));
-      if (answer.related && answer.related.length) {
-        nodes.push(el("h2", { "class": "related-heading" }, [S.related_heading]));
-        nodes.push(el("ol", { "class": "results related" }, answer.related.map(function (h) {
-          return hitItem(h, q, version, false);
-        })));
-      }
-      return { nodes: nodes, status: S.status_no_answer, quiet: true };
-    }
-    nodes.push(el("h2", { "class": "results-heading" }, [S.results_heading]));
-    nodes.push(el("ol", { "class": "results" }, answer.results.map(function (h) {
-      return hitItem(h, q, version, true);
-    })));
-    return { nodes: nodes, status: fill(S.status_found, { n: answer.results.length }) };
-  }
-
-  function renderError(message) {
-    return {
-      nodes: [el("div", { "class": "state state-error", role: "alert" }, [el("h2", {}, [S.error_heading]), el("p", {}, [message])])],
-      status: message,
-      quiet: true
-    };
-  }
-
-  function show(view) {
-    resultsNode.replaceChildren.apply(resultsNode, view.nodes);
-    resultsNode.removeAttribute("aria-busy");
+  /* A fresh text node after a tick, so that screen readers announce a repeat too. */
+  function announce(text) {
     statusNode.textContent = "";
-    /* The no-answer and error panels say it visibly already: the status line is for
-       screen readers then. */
-    statusNode.classList.toggle("sr-only", !!view.quiet);
-    /* A fresh text node after a tick, so that screen readers announce a repeat too. */
-    window.setTimeout(function () { statusNode.textContent = view.status; }, 50);
-    button.disabled = false;
+    window.setTimeout(function () { statusNode.textContent = text; }, 50);
   }
 
-  function pageUrl(q) {
-    var params = { q: q, lang: cfg.lang };
-    var extra = viewParams();
-    Object.keys(extra).forEach(function (k) { params[k] = extra[k]; });
-    return location.pathname + "?" + query(params);
+  /* Busy: the button keeps focus and says it is unavailable (aria-disabled), instead of
+     being disabled, which would drop focus to <body>. */
+  function setBusy(on) {
+    busy = on;
+    if (on) {
+      button.setAttribute("aria-disabled", "true");
+      resultsNode.setAttribute("aria-busy", "true");
+    } else {
+      button.removeAttribute("aria-disabled");
+      resultsNode.removeAttribute("aria-busy");
+    }
+    statusNode.classList.toggle("sr-only", !on);
   }
 
-  function updateLanguageLinks(q) {
-    document.querySelectorAll("a[data-lang-link]").forEach(function (link) {
-      var params = q ? { q: q } : {};
-      params.lang = link.getAttribute("data-lang-link");
-      link.setAttribute("href", location.pathname + "?" + query(params));
+  function setIntro(visible) {
+    document.querySelectorAll(".intro").forEach(function (node) { node.hidden = !visible; });
+  }
+
+  /* The address the GET form would load: the question plus the form's hidden fields
+     (lang, and in the widget its theme and origin). */
+  function urlFor(q) {
+    var params = new URLSearchParams(new FormData(form));
+    params.set("q", q);
+    return form.getAttribute("action") + "?" + params.toString();
+  }
+
+  /* Links whose address carries the question: the language switcher, "Open the full page". */
+  function takeLinks(doc) {
+    document.querySelectorAll("a[data-lang-link], a.full-page").forEach(function (link) {
+      var selector = link.hasAttribute("data-lang-link")
+        ? 'a[data-lang-link="' + link.getAttribute("data-lang-link") + '"]' : "a.full-page";
+      var fresh = doc.querySelector(selector);
+      if (fresh) link.setAttribute("href", fresh.getAttribute("href"));
     });
-    var full = document.querySelector("a.full-page");
-    if (full) full.setAttribute("href", cfg.pageUrl + "?" + query(q ? { q: q, lang: cfg.lang } : { lang: cfg.lang }));
   }
 
-  function ask(raw, historyMode) {
-    var q = raw.replace(/\s+/g, " ").trim();
-    if (!q) { show(renderError(S.error_blank)); input.focus(); return; }
-    if (raw.length > cfg.maxChars) { show(renderError(fill(S.error_too_long, { max: cfg.maxChars }))); return; }
-    if (historyMode === "push") history.pushState({ q: q }, "", pageUrl(q));
-    else if (historyMode === "replace") history.replaceState({ q: q }, "", pageUrl(q));
-    updateLanguageLinks(q);
-    if (examples) examples.classList.add("collapsed");
-    if (pending) pending.abort();
-    var controller = window.AbortController ? new AbortController() : null;
-    pending = controller;
-    statusNode.classList.remove("sr-only");
-    statusNode.textContent = S.status_loading;
-    resultsNode.setAttribute("aria-busy", "true");
-    button.disabled = true;
-    fetch(cfg.askUrl + "?" + query({ q: q, lang: cfg.lang }), {
-      headers: { Accept: "application/json" },
-      signal: controller ? controller.signal : undefined
-    }).then(function (response) {
-      if (response.ok) return response.json().then(function (answer) { show(renderAnswer(answer, q)); });
-      var key = { 400: "error_invalid", 429: "error_too_many", 503: "error_unavailable" }[response.status] || "error_network";
-      show(renderError(S[key]));
-    }).catch(function (error) {
-      if (error && error.name === "AbortError") return;
-      show(renderError(S.error_network));
+  function show(nodes, status) {
+    resultsNode.replaceChildren.apply(resultsNode, nodes);
+    revealCopyButtons(resultsNode);
+    setBusy(false);
+    announce(status);
+    var heading = document.getElementById("results-h");
+    if (heading) heading.focus();
+  }
+
+  function showError(message) {
+    show([el("div", { "class": "state state-error", role: "alert" }, [
+      el("h2", { id: "results-h", tabindex: "-1" }, [S.error_heading]), el("p", {}, [message])
+    ])], message);
+  }
+
+  function ask(q, historyMode) {
+    if (busy) return;
+    var url = urlFor(q);
+    setBusy(true);
+    setIntro(false);
+    announce(S.status_loading);
+    fetch(url, { headers: { Accept: "text/html" }, credentials: "same-origin" }).then(function (response) {
+      if (response.status === 429) { showError(S.error_too_many); return; }
+      return response.text().then(function (html) {
+        var doc = new DOMParser().parseFromString(html, "text/html");
+        var fresh = doc.getElementById("results");
+        if (!fresh) { showError(S.error_network); return; }
+        /* The widget lives inside someone else's page: it must not fill their back button. */
+        if (historyMode === "push") history.pushState({ q: q }, "", url);
+        else if (historyMode === "replace") history.replaceState({ q: q }, "", url);
+        document.title = doc.title;
+        takeLinks(doc);
+        var status = doc.getElementById("status");
+        show(Array.prototype.map.call(fresh.childNodes, function (node) {
+          return document.importNode(node, true);
+        }), status ? status.textContent : "");
+      });
+    }).catch(function () {
+      showError(S.error_network);
     });
   }
 
   form.addEventListener("submit", function (event) {
     event.preventDefault();
-    /* The widget lives inside someone else's page: it must not fill their back button. */
     ask(input.value, widget ? "replace" : "push");
   });
 
   document.addEventListener("click", function (event) {
-    var link = event.target.closest ? event.target.closest("a.example") : null;
-    if (!link || event.ctrlKey || event.metaKey || event.shiftKey || event.button !== 0) return;
-    event.preventDefault();
-    input.value = link.getAttribute("data-q");
-    ask(input.value, widget ? "replace" : "push");
+    if (!event.target.closest) return;
+    var link = event.target.closest("a.example");
+    if (link && !(event.ctrlKey || event.metaKey || event.shiftKey || event.button !== 0)) {
+      event.preventDefault();
+      input.value = link.getAttribute("data-q");
+      ask(input.value, widget ? "replace" : "push");
+      return;
+    }
+    var copy = event.target.closest("button[data-copy-text]");
+    if (copy) copyText(copy);
   });
+
+  /* "Copy citation" and "Copy link": the button keeps focus and says it is done. */
+  function copyText(copy) {
+    var text = copy.getAttribute("data-copy-text");
+    var label = copy.getAttribute("data-label") || copy.textContent;
+    copy.setAttribute("data-label", label);
+    navigator.clipboard.writeText(text).then(function () {
+      copy.textContent = S.copy_done;
+      announce(S.copy_done);
+      window.setTimeout(function () { copy.textContent = label; }, 4000);
+    }, function () {
+      copy.textContent = S.copy_failed;
+      if (!copy.nextElementSibling || !copy.nextElementSibling.classList.contains("copy-fallback")) {
+        copy.insertAdjacentElement("afterend", el("p", { "class": "copy-fallback" }, [text]));
+      }
+    });
+  }
 
   window.addEventListener("popstate", function () {
     var q = new URLSearchParams(location.search).get("q") || "";
@@ -235,15 +160,18 @@
     if (q) { ask(q, null); return; }
     resultsNode.replaceChildren();
     statusNode.textContent = "";
-    updateLanguageLinks("");
-    if (examples) examples.classList.remove("collapsed");
+    setIntro(true);
+    document.title = cfg.baseTitle;
   });
 
-  /* "Did this answer your question?": the JSON API with JS on; the form posts without it. */
+  /* "Did this passage answer your question?": the JSON API with JS on; the form posts
+     without it. Focus moves to the thank-you line that replaces the buttons. */
   resultsNode.addEventListener("submit", function (event) {
     var target = event.target;
     if (!target.classList.contains("feedback")) return;
     event.preventDefault();
+    if (target.hasAttribute("data-sending")) return;
+    target.setAttribute("data-sending", "");
     var data = new FormData(target);
     var submitter = event.submitter;
     var body = {
@@ -253,11 +181,12 @@
       lang: data.get("lang"),
       index_version: data.get("index_version")
     };
-    target.querySelectorAll("button").forEach(function (b) { b.disabled = true; });
+    target.querySelectorAll("button").forEach(function (b) { b.setAttribute("aria-disabled", "true"); });
     function done(ok) {
-      var note = el("p", { "class": ok ? "feedback-thanks" : "feedback-failed", role: "status" },
+      var note = el("p", { "class": ok ? "feedback-thanks" : "feedback-failed", role: "status", tabindex: "-1" },
         [ok ? S.feedback_thanks : S.feedback_failed]);
       target.replaceWith(note);
+      note.focus();
     }
     fetch(cfg.feedbackUrl, {
       method: "POST",
@@ -265,6 +194,21 @@
       body: JSON.stringify(body)
     }).then(function (r) { done(r.ok); }).catch(function () { done(false); });
   });
+
+  /* Printing: every "show context" open, as the reader would want it on paper. */
+  var openedForPrint = [];
+  window.addEventListener("beforeprint", function () {
+    openedForPrint = Array.prototype.filter.call(document.querySelectorAll("details:not([open])"), function (d) {
+      d.open = true;
+      return true;
+    });
+  });
+  window.addEventListener("afterprint", function () {
+    openedForPrint.forEach(function (d) { d.open = false; });
+    openedForPrint = [];
+  });
+
+  revealCopyButtons(document);
 
   if (widget && cfg.parentOrigin && window.parent !== window) {
     /* Only to the origin embed.js passed in: postMessage drops it if the parent is another. */

@@ -1,9 +1,11 @@
 /* Referendum QA widget loader. On the host page:
      <script src="https://HOST/embed.js" data-lang="kk" async></script>
-   Optional: data-height (initial px), data-theme (light | dark | auto).
-   Inserts an iframe of HOST/widget right after this script tag and resizes it to the
-   height the widget reports, accepting messages only from the widget's own origin (taken
-   from this script's src) and only up to MAX_HEIGHT, so a frame cannot take over the page. */
+   Optional: data-height (a fixed height in px: the widget scrolls inside it), data-theme
+   (light | dark | auto).
+   Inserts an iframe of HOST/widget right after this script tag. Without data-height it
+   resizes the frame to the height the widget reports, accepting messages only from the
+   widget's own origin (taken from this script's src) and only up to MAX_HEIGHT, so a frame
+   cannot take over the page. */
 (function () {
   "use strict";
   var MAX_HEIGHT = 4000;
@@ -28,9 +30,11 @@
   if (LANGS.indexOf(lang) < 0) lang = (document.documentElement.lang || "kk").slice(0, 2).toLowerCase();
   if (LANGS.indexOf(lang) < 0) lang = "kk";
   var theme = script.getAttribute("data-theme");
+  /* The host's own height wins: the frame keeps it, and the widget scrolls inside. */
   var height = parseInt(script.getAttribute("data-height"), 10);
-  if (!(height >= MIN_HEIGHT)) height = 480;
-  height = Math.min(height, MAX_HEIGHT);
+  var fixed = height > 0;
+  if (!fixed) height = 480;
+  height = Math.max(MIN_HEIGHT, Math.min(height, MAX_HEIGHT));
 
   var url = new URL("widget", src);
   url.searchParams.set("lang", lang);
@@ -44,6 +48,8 @@
   /* The widget needs its scripts, its own origin (to call its API), forms and new tabs for
      links; it never gets to navigate the host page. */
   frame.setAttribute("sandbox", "allow-scripts allow-same-origin allow-forms allow-popups allow-popups-to-escape-sandbox");
+  /* "Copy citation" and "Copy link" write to the clipboard from inside the frame. */
+  frame.setAttribute("allow", "clipboard-write");
   frame.style.display = "block";
   frame.style.width = "100%";
   frame.style.maxWidth = "100%";
@@ -51,6 +57,7 @@
   frame.style.height = height + "px";
   script.parentNode.insertBefore(frame, script.nextSibling);
 
+  if (fixed) return;
   window.addEventListener("message", function (event) {
     if (event.origin !== widgetOrigin || event.source !== frame.contentWindow) return;
     var data = event.data;

@@ -1,0 +1,517 @@
+"""Grouped cross-validation on the question bank: every fitted choice, measured honestly.
+
+With tens of labelled questions, any choice among many rules fits those questions. So:
+
+- the bank's questions are split into ``k`` folds **by fact** (every paraphrase of one fact,
+  in every language, in one fold), so nothing is ever tested on a fact it was fitted on;
+- each fitted choice is made on the other folds only: the ranking configuration (among
+  ``CONFIGS``, by recall@1 then MRR over all languages: one configuration for every
+  language, since per-language choices flip from fold to fold) and the confidence rule
+  (two logistic models and their cuts, ``fit_rule``);
+- the figures are those of the held-out folds, per language and per style, with 95%
+  intervals from a bootstrap over facts (paraphrases of one fact are not independent).
+
+Then the same choices are made once more on the whole bank: that is what ships
+(``confidence.json``, and the configuration the report names).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections import defaultdict
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+
+from ..confidence import FEATURES, ConfidenceRule, Logistic, features_of
+from ..search import COMPOSITIONS, Searcher, SearchParams, served_params
+from .evaluate import DEPTH, LANGS, Question, first_hit_rank, highlight_hit
+
+FOLDS = 5
+BOOTSTRAP = 1000
+# Confidence cuts, chosen on the training folds: at most this share of answerable
+# questions may fall at "none" (the product's worst failure), and at most this share of
+# on-topic unanswerable ones at "high".
+NONE_ANSWERABLE_MAX = 0.0
+HIGH_UNANSWERABLE_MAX = 0.10
+RIDGE = 1.0  # L2 penalty of the logistic fits, on standardized features
+
+# The compositions compared (search.COMPOSITIONS); the chosen one's name ships in
+# confidence.json with the rule fitted on it, and the service composes its stages so.
+CONFIGS = COMPOSITIONS
+
+
+@dataclass
+class Record:
+    """One question answered by one ranking configuration (before confidence)."""
+
+    id: str
+    lang: str
+    style: str
+    topic: str
+    fact: str
+    answerable: bool
+    rank: int | None  # of the first passage holding the evidence (answerable only)
+    highlighted: bool | None  # when rank 1: does its highlight hold the evidence
+    signals: dict[str, float] = field(default_factory=dict)
+    detected: str = ""  # the language the service detected
+    ms: float = 0.0
+    timings: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def top_answers(self) -> bool:
+        return self.answerable and self.rank == 1
+
+
+def collect(searcher: Searcher, questions: Sequence[Question]) -> list[Record]:
+    """Ask every question as a citizen would (no language given: the service detects it)."""
+    out = []
+    for q in questions:
+        answer = searcher.ask(q.question, k=DEPTH)
+        ranked = answer.ranked
+        rank = first_hit_rank([h.passage.text for h in ranked], q.evidence or "")
+        highlighted = None
+        if q.answerable and rank == 1:
+            highlighted = highlight_hit(ranked[0].passage, ranked[0].highlight, q.evidence or "")
+        out.append(
+            Record(
+                id=q.id,
+                lang=q.lang,
+                style=q.style or "-",
+                topic=q.topic,
+                fact=q.fact or q.id,
+                answerable=q.answerable,
+                rank=rank if q.answerable else None,
+                highlighted=highlighted,
+                signals=dict(answer.signals),
+                detected=answer.lang,
+                ms=answer.took_ms,
+                timings=dict(answer.timings),
+            )
+        )
+    return out
+
+
+def grouped_folds(questions: Sequence[Question], k: int = FOLDS) -> dict[str, int]:
+    """Question id -> fold, all questions of a fact in one fold, folds of similar size.
+
+    Deterministic: facts by size (largest first, then id), each to the smallest fold."""
+    if k < 2:
+        raise ValueError("cross-validation needs at least 2 folds")
+    by_fact: dict[str, list[str]] = defaultdict(list)
+    for q in questions:
+        by_fact[q.fact or q.id].append(q.id)
+    if len(by_fact) < k:
+        raise ValueError(f"{len(by_fact)} facts cannot fill {k} folds")
+    sizes = [0] * k
+    fold_of: dict[str, int] = {}
+    for fact in sorted(by_fact, key=lambda f: (-len(by_fact[f]), f)):
+        target = min(range(k), key=lambda i: (sizes[i], i))
+        for qid in by_fact[fact]:
+            fold_of[qid] = target
+        sizes[target] += len(by_fact[fact])
+    return fold_of
+
+
+# --- fitting -------------------------------------------------------------------------------
+
+
+def fit_logistic(rows: Sequence[Mapping[str, float]], y: Sequence[bool], names) -> Logistic:
+    """L2-regularized logistic regression by Newton's method on standardized features."""
+    x = np.array([[float(r.get(n, 0.0)) for n in names] for r in rows], dtype=np.float64)
+    target = np.asarray(y, dtype=np.float64)
+    mean = x.mean(axis=0) if len(x) else np.zeros(len(names))
+    scale = x.std(axis=0) if len(x) else np.ones(len(names))
+    scale[scale == 0] = 1.0
+    z = np.hstack([np.ones((len(x), 1)), (x - mean) / scale])
+    w = np.zeros(z.shape[1])
+    penalty = np.eye(z.shape[1]) * RIDGE
+    penalty[0, 0] = 0.0  # the intercept is not shrunk
+    for _ in range(50):
+        p = 1.0 / (1.0 + np.exp(-np.clip(z @ w, -50, 50)))
+        gradient = z.T @ (p - target) + penalty @ w
+        hessian = (z * (p * (1 - p))[:, None]).T @ z + penalty + 1e-9 * np.eye(len(w))
+        step = np.linalg.solve(hessian, gradient)
+        w -= step
+        if np.abs(step).max() < 1e-8:
+            break
+    return Logistic(
+        tuple(names),
+        tuple(float(v) for v in w[1:]),
+        float(w[0]),
+        tuple(float(v) for v in mean),
+        tuple(float(v) for v in scale),
+    )
+
+
+def _quantile_cut(values: Sequence[float], share: float) -> float:
+    """A cut with at most ``share`` of ``values`` at or above it (just above that value)."""
+    if not values:
+        return 0.5
+    ordered = sorted(values, reverse=True)
+    allowed = int(math.floor(share * len(ordered)))
+    return float(np.nextafter(ordered[allowed], 1.0)) if allowed < len(ordered) else 0.0
+
+
+def fit_rule(records: Sequence[Record], latent: bool = True) -> ConfidenceRule:
+    """The two models and their cuts, from these records only.
+
+    ``none``: off-topic against on-topic questions; its cut lets at most
+    ``NONE_ANSWERABLE_MAX`` of the answerable ones through. ``high``: "the top passage
+    answers" against everything else on topic; its cut keeps at most
+    ``HIGH_UNANSWERABLE_MAX`` of the on-topic unanswerable questions at high.
+    """
+    names = [f for f in FEATURES if latent or f != "latent"]
+    x = [features_of(r.signals, r.detected) for r in records]
+    none = fit_logistic(x, [r.topic == "off" for r in records], names)
+    p_none = [none.probability(v) for v in x]
+    answerable = [p for p, r in zip(p_none, records, strict=True) if r.answerable]
+    none_at = _quantile_cut(answerable, NONE_ANSWERABLE_MAX)
+    on = [(v, r) for v, r in zip(x, records, strict=True) if r.topic == "on"]
+    high = fit_logistic([v for v, _ in on], [r.top_answers for _, r in on], names)
+    unanswerable = [high.probability(v) for v, r in on if not r.answerable]
+    high_at = _quantile_cut(unanswerable, HIGH_UNANSWERABLE_MAX)
+    return ConfidenceRule(none, none_at, high, high_at)
+
+
+# --- the cross-validation -------------------------------------------------------------------
+
+
+@dataclass
+class Judged:
+    """A held-out question with what the service would have said."""
+
+    record: Record
+    config: str
+    state: str
+    p_high: float
+    p_none: float
+
+
+def best_config(records: Mapping[str, Sequence[Record]], keep: Callable[[Record], bool]) -> str:
+    """The configuration with the best recall@1 (then MRR@10) on the kept answerable
+    records; the first listed wins a tie (the simpler composition comes first)."""
+
+    def score(name: str) -> tuple[float, float]:
+        ranks = [r.rank for r in records[name] if r.answerable and keep(r)]
+        if not ranks:
+            return (0.0, 0.0)
+        r1 = sum(1 for k in ranks if k == 1) / len(ranks)
+        mrr = sum(1.0 / k for k in ranks if k) / len(ranks)
+        return (round(r1, 9), round(mrr, 9))
+
+    return max(records, key=lambda name: (score(name), -list(records).index(name)))
+
+
+def cross_validate(
+    records: Mapping[str, Sequence[Record]],
+    folds: Mapping[str, int],
+    k: int = FOLDS,
+    choose_per_language: bool = False,
+    latent: bool = True,
+) -> tuple[list[Judged], list[dict]]:
+    """Held-out judgements for every question, and what each fold chose."""
+    judged: list[Judged] = []
+    choices = []
+    for fold in range(k):
+        train = {n: [r for r in rs if folds[r.id] != fold] for n, rs in records.items()}
+        test = {n: [r for r in rs if folds[r.id] == fold] for n, rs in records.items()}
+        chosen = {}
+        for lang in LANGS:
+            if choose_per_language:
+                chosen[lang] = best_config(train, lambda r, lang=lang: r.lang == lang)
+            else:
+                chosen[lang] = best_config(train, lambda r: True)
+        fitted = [r for n, rs in train.items() for r in rs if chosen[r.lang] == n]
+        rule = fit_rule(fitted, latent=latent)
+        choices.append({"fold": fold, "configs": chosen, "rule": rule.to_dict()})
+        for name, rs in test.items():
+            for r in rs:
+                if chosen[r.lang] != name:
+                    continue
+                state = rule.judge(r.signals, r.detected)
+                s = rule.scores(r.signals, r.detected)
+                judged.append(Judged(r, name, state, s["p_high"], s["p_none"]))
+    return judged, choices
+
+
+# --- the figures ----------------------------------------------------------------------------
+
+
+def metrics(judged: Sequence[Judged]) -> dict[str, float]:
+    """The issue's measures on a group of held-out judgements (nan where undefined)."""
+    ans = [j for j in judged if j.record.answerable]
+    unans = [j for j in judged if j.record.topic == "on" and not j.record.answerable]
+    off = [j for j in judged if j.record.topic == "off"]
+
+    def share(items, test) -> float:
+        return sum(1 for j in items if test(j)) / len(items) if items else math.nan
+
+    hl = [j.record.highlighted for j in ans if j.record.rank == 1 and j.state != "none"]
+    return {
+        "answerable": len(ans),
+        "recall@1": share(ans, lambda j: j.record.rank == 1 and j.state != "none"),
+        "recall@5": share(
+            ans, lambda j: j.record.rank is not None and j.record.rank <= 5 and j.state != "none"
+        ),
+        "ranking_recall@1": share(ans, lambda j: j.record.rank == 1),
+        "answerable_none": share(ans, lambda j: j.state == "none"),
+        "answerable_high": share(ans, lambda j: j.state == "high"),
+        "unanswerable": len(unans),
+        "unanswerable_low_or_none": share(unans, lambda j: j.state != "high"),
+        "offtopic": len(off),
+        "offtopic_none": share(off, lambda j: j.state == "none"),
+        "highlight@1": sum(hl) / len(hl) if hl else math.nan,
+    }
+
+
+def bootstrap(
+    judged: Sequence[Judged], n: int = BOOTSTRAP, seed: int = 0
+) -> dict[str, tuple[float, float]]:
+    """95% intervals of ``metrics`` by resampling facts (with all their questions)."""
+    by_fact: dict[str, list[Judged]] = defaultdict(list)
+    for j in judged:
+        by_fact[j.record.fact].append(j)
+    facts = sorted(by_fact)
+    rng = np.random.default_rng(seed)
+    samples: dict[str, list[float]] = defaultdict(list)
+    for _ in range(n):
+        picked = rng.integers(0, len(facts), len(facts))
+        group = [j for i in picked for j in by_fact[facts[i]]]
+        for key, value in metrics(group).items():
+            if not math.isnan(value):
+                samples[key].append(value)
+    return {
+        key: (float(np.percentile(v, 2.5)), float(np.percentile(v, 97.5)))
+        for key, v in samples.items()
+    }
+
+
+def breakdown(judged: Sequence[Judged], by: Callable[[Judged], str], n: int = BOOTSTRAP) -> dict:
+    groups: dict[str, list[Judged]] = defaultdict(list)
+    for j in judged:
+        groups[by(j)].append(j)
+    return {
+        name: {"metrics": metrics(group), "ci95": bootstrap(group, n)}
+        for name, group in sorted(groups.items())
+    }
+
+
+def stage_costs(records: Sequence[Record]) -> dict[str, float]:
+    """Mean milliseconds per question of each stage (answered uncached by the encoder)."""
+    totals: dict[str, list[float]] = defaultdict(list)
+    for r in records:
+        for stage, ms in r.timings.items():
+            totals[stage].append(ms)
+        totals["total"].append(r.ms)
+    return {stage: float(np.mean(v)) for stage, v in totals.items()}
+
+
+def calibration(judged: Sequence[Judged], bins: int = 10) -> list[dict]:
+    """For on-topic questions: mean P(high) per bin against how often the top passage
+    really answered (a reliability curve)."""
+    on = [j for j in judged if j.record.topic == "on"]
+    out = []
+    for b in range(bins):
+        lo, hi = b / bins, (b + 1) / bins
+        group = [j for j in on if lo <= j.p_high < hi or (b == bins - 1 and j.p_high == 1.0)]
+        if group:
+            out.append(
+                {
+                    "bin": [lo, hi],
+                    "n": len(group),
+                    "predicted": float(np.mean([j.p_high for j in group])),
+                    "observed": float(np.mean([j.record.top_answers for j in group])),
+                }
+            )
+    return out
+
+
+def ablation(records: Mapping[str, Sequence[Record]]) -> dict[str, dict[str, float]]:
+    """Ranking recall@1 of every configuration on every language (whole bank; for the
+    stage-cost table, not for choosing: choosing is done inside the folds)."""
+    out = {}
+    for name, rs in records.items():
+        row = {}
+        for lang in (*LANGS, "all"):
+            ranks = [r.rank for r in rs if r.answerable and lang in ("all", r.lang)]
+            row[lang] = sum(1 for k in ranks if k == 1) / len(ranks) if ranks else math.nan
+        row["ms"] = float(np.mean([r.ms for r in rs])) if rs else math.nan
+        out[name] = row
+    return out
+
+
+def run(
+    searcher_for: Callable[[SearchParams], Searcher],
+    questions: Sequence[Question],
+    k: int = FOLDS,
+    configs: Mapping[str, SearchParams] | None = None,
+    n_bootstrap: int = BOOTSTRAP,
+    log: Callable[[str], None] = lambda msg: None,
+) -> tuple[dict, ConfidenceRule]:
+    """The whole cross-validation: the JSON report, and the rule fitted on the whole bank
+    (with its fallback without latent terms), which is what ships."""
+    configs = dict(configs or CONFIGS)
+    folds = grouped_folds(questions, k)
+    records = {}
+    for name, params in configs.items():
+        log(f"ranking the bank with {name}")
+        records[name] = collect(searcher_for(replace(params, confidence=False)), questions)
+    judged, choices = cross_validate(records, folds, k)
+    log("bootstrapping intervals")
+    one = best_config(records, lambda r: True)
+    final_configs = dict.fromkeys(LANGS, one)
+    chosen_records = [r for n, rs in records.items() for r in rs if final_configs[r.lang] == n]
+    final_rule = fit_rule(chosen_records)
+    # The fallback, for rankings without latent terms: the served composition without
+    # them (QA_LATENT_TERMS=false), fitted the same way on the whole bank.
+    log("ranking the bank without latent terms (the fallback rule)")
+    plain = collect(searcher_for(replace(served_params(False, one), confidence=False)), questions)
+    chosen_by = (
+        f"grouped {k}-fold cross-validation by fact on {len(questions)} questions; "
+        f"composition {one!r} by recall@1 then MRR@10; none cut above every answerable "
+        f"question; high cut with at most {HIGH_UNANSWERABLE_MAX:.0%} of on-topic "
+        f"unanswerable ones at high; fitted on the whole set "
+        f"({dt.date.today().isoformat()})"
+    )
+    final_rule = replace(
+        final_rule,
+        composition=one,
+        chosen_by=chosen_by,
+        fallback=replace(fit_rule(plain, latent=False), chosen_by=chosen_by),
+    )
+    return {
+        "folds": k,
+        "questions": len(questions),
+        "facts": len({q.fact or q.id for q in questions}),
+        "by_language": breakdown(judged, lambda j: j.record.lang, n_bootstrap),
+        "all": {"metrics": metrics(judged), "ci95": bootstrap(judged, n_bootstrap)},
+        "by_style": breakdown(judged, lambda j: f"{j.record.lang}:{j.record.style}", n_bootstrap),
+        "calibration": calibration(judged),
+        "states": _state_counts(judged),
+        "fold_choices": choices,
+        "configs": ablation(records),
+        "stage_ms": {name: stage_costs(rs) for name, rs in records.items()},
+        "final": {"configs": final_configs, "rule": final_rule.to_dict()},
+        "judged": [
+            {
+                "id": j.record.id,
+                "config": j.config,
+                "state": j.state,
+                "rank": j.record.rank,
+                "p_high": round(j.p_high, 4),
+                "p_none": round(j.p_none, 4),
+            }
+            for j in judged
+        ],
+    }, final_rule
+
+
+def _state_counts(judged: Sequence[Judged]) -> dict:
+    out: dict[str, dict[str, int]] = {}
+    for j in judged:
+        kind = (
+            "off-topic"
+            if j.record.topic == "off"
+            else ("answerable" if j.record.answerable else "unanswerable")
+        )
+        key = f"{j.record.lang}:{kind}"
+        out.setdefault(key, {"high": 0, "low": 0, "none": 0})[j.state] += 1
+    return dict(sorted(out.items()))
+
+
+# --- output ---------------------------------------------------------------------------------
+
+_SHOWN = (
+    ("recall@1", "r@1"),
+    ("recall@5", "r@5"),
+    ("answerable_none", "ans→none"),
+    ("answerable_high", "ans→high"),
+    ("unanswerable_low_or_none", "unans→low/none"),
+    ("offtopic_none", "off→none"),
+    ("highlight@1", "highlight@1"),
+)
+
+
+def _cell(metrics: Mapping, ci: Mapping, key: str) -> str:
+    value = metrics.get(key, math.nan)
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    lo, hi = ci.get(key, (math.nan, math.nan))
+    if math.isnan(lo):
+        return f"{value:.2f}"
+    return f"{value:.2f} [{lo:.2f}–{hi:.2f}]"
+
+
+def table_markdown(report: Mapping) -> list[str]:
+    """The cross-validated figures per language, then per language and style, with 95%
+    intervals: Markdown tables (docs/quality.md quotes them)."""
+    head = "| | n | " + " | ".join(label for _, label in _SHOWN) + " |"
+    rule = "|---|---|" + "---|" * len(_SHOWN)
+    lines = [head, rule]
+    rows = [*report["by_language"].items(), ("all", report["all"])]
+    for name, entry in rows:
+        m, ci = entry["metrics"], entry["ci95"]
+        n = f"{m['answerable']}+{m['unanswerable']}+{m['offtopic']}"
+        cells = " | ".join(_cell(m, ci, key) for key, _ in _SHOWN)
+        lines.append(f"| {name} | {n} | {cells} |")
+    lines += ["", "By style (answerable + on-topic unanswerable + off-topic questions):", ""]
+    lines += [head, rule]
+    for name, entry in report["by_style"].items():
+        m, ci = entry["metrics"], entry["ci95"]
+        n = f"{m['answerable']}+{m['unanswerable']}+{m['offtopic']}"
+        cells = " | ".join(_cell(m, ci, key) for key, _ in _SHOWN)
+        lines.append(f"| {name} | {n} | {cells} |")
+    return lines
+
+
+def configs_markdown(report: Mapping) -> list[str]:
+    """Ranking recall@1 of each configuration on the whole bank, and its cost."""
+    lines = [
+        "| configuration | kk r@1 | ru r@1 | en r@1 | all r@1 | ms / question |",
+        "|---|---|---|---|---|---|",
+    ]
+    for name, row in report["configs"].items():
+        lines.append(
+            f"| {name} | {row['kk']:.2f} | {row['ru']:.2f} | {row['en']:.2f} | "
+            f"{row['all']:.2f} | {row['ms']:.1f} |"
+        )
+    return lines
+
+
+def write_calibration_plot(report: Mapping, path) -> None:
+    """Reliability of P(high) (held-out folds) and the states per language and kind."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, (left, right) = plt.subplots(1, 2, figsize=(11, 4.2))
+    points = report["calibration"]
+    left.plot([0, 1], [0, 1], color="#999", linestyle="--", linewidth=1)
+    left.plot([p["predicted"] for p in points], [p["observed"] for p in points], marker="o")
+    for p in points:
+        left.annotate(str(p["n"]), (p["predicted"], p["observed"]), fontsize=7)
+    left.set(
+        xlabel="predicted P(top passage answers)",
+        ylabel="observed share",
+        title="Calibration of 'high' (held-out folds)",
+        xlim=(0, 1),
+        ylim=(0, 1),
+    )
+    names = list(report["states"])
+    bottom = np.zeros(len(names))
+    colours = {"high": "#2a7d2a", "low": "#e0a100", "none": "#888"}
+    for state in ("high", "low", "none"):
+        counts = np.array([report["states"][n][state] for n in names], dtype=float)
+        totals = np.array([sum(report["states"][n].values()) for n in names], dtype=float)
+        share = counts / np.maximum(totals, 1)
+        right.barh(names, share, left=bottom, color=colours[state], label=state)
+        bottom += share
+    right.set(xlabel="share of questions", title="Confidence state (held-out folds)")
+    right.legend(loc="lower right", fontsize=8)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)

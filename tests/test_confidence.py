@@ -1,0 +1,190 @@
+"""Graded confidence: the rule's states, its file, its fitting, and the states the
+service gives on the seed corpus with the committed rule."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from pathlib import Path
+
+import pytest
+
+from qa_service.confidence import RULE_FILE, ConfidenceRule, Logistic
+from qa_service.lab.cv import Record, fit_rule, grouped_folds
+from qa_service.lab.evaluate import load_questions
+
+from .conftest import ROOT
+
+BANK = ROOT / "docs" / "quality" / "bank.jsonl"
+
+
+def _model(feature: str, weight: float) -> Logistic:
+    return Logistic((feature,), (weight,), 0.0, (0.0,), (1.0,))
+
+
+def test_states_follow_the_two_models_and_the_type_gate():
+    rule = ConfidenceRule(
+        none=_model("top", -10.0), none_at=0.9, high=_model("latent", 10.0), high_at=0.7
+    )
+    assert rule.judge({"top": -1.0, "latent": 0.5, "type": 1.0}, "en") == "none"
+    assert rule.judge({"top": 0.5, "latent": 0.5, "type": 1.0}, "en") == "high"
+    assert rule.judge({"top": 0.5, "latent": 0.01, "type": 1.0}, "en") == "low"
+    # The answer type missing from the top hits: never high, whatever the models say.
+    assert rule.judge({"top": 0.5, "latent": 0.5, "type": 0.0}, "en") == "low"
+
+
+def test_a_ranking_without_latent_terms_uses_the_fallback():
+    fallback = ConfidenceRule(high=_model("top", 10.0), high_at=0.99)
+    rule = ConfidenceRule(high=_model("latent", 10.0), high_at=0.5, fallback=fallback)
+    assert rule.judge({"latent": 0.5, "top": 0.1, "type": 1.0}, "ru") == "high"
+    assert rule.judge({"top": 0.1, "type": 1.0}, "ru") == "low"  # fallback: 0.73 < 0.99
+
+
+def test_rule_round_trips_and_refuses_unknown_features(tmp_path):
+    rule = ConfidenceRule(_model("top", -3.0), 0.8, _model("latent", 4.0), 0.6, "test")
+    path = tmp_path / "rule.json"
+    rule.save(path)
+    assert ConfidenceRule.load(path) == rule
+    data = json.loads(path.read_text())
+    data["high"]["features"] = ["shoe_size"]
+    path.write_text(json.dumps(data))
+    with pytest.raises(ValueError, match="rule.json: not a confidence rule.*shoe_size"):
+        ConfidenceRule.load(path)
+    assert ConfidenceRule.load(tmp_path / "absent.json") == ConfidenceRule()
+
+
+def test_the_committed_rule_loads_with_its_fallback():
+    rule = ConfidenceRule.load(RULE_FILE)
+    assert rule.none is not None and rule.high is not None
+    assert rule.fallback is not None and "latent" not in rule.fallback.high.features
+    assert 0.0 < rule.high_at < 1.0 and 0.0 < rule.none_at <= 1.0
+
+
+def test_folds_never_split_a_fact_and_are_balanced():
+    questions = load_questions(BANK)
+    folds = grouped_folds(questions, 5)
+    by_fact: dict[str, set[int]] = {}
+    for q in questions:
+        by_fact.setdefault(q.fact, set()).add(folds[q.id])
+    assert all(len(f) == 1 for f in by_fact.values())
+    sizes = [sum(1 for v in folds.values() if v == k) for k in range(5)]
+    assert max(sizes) - min(sizes) <= max(len(v) for v in _facts(questions).values())
+    with pytest.raises(ValueError, match="at least 2 folds"):
+        grouped_folds(questions, 1)
+
+
+def _facts(questions):
+    out: dict[str, list] = {}
+    for q in questions:
+        out.setdefault(q.fact, []).append(q)
+    return out
+
+
+def _record(i: int, topic: str, answerable: bool, rank, **signals) -> Record:
+    base = {"top": 0.8, "latent": 0.2, "type": 1.0, "coverage": 0.5}
+    return Record(
+        f"q{i}", "en", "full", topic, f"f{i}", answerable, rank, None, base | signals, "en"
+    )
+
+
+def test_fit_rule_separates_clear_cases():
+    records = (
+        [_record(i, "on", True, 1, latent=0.3 + i / 100) for i in range(30)]
+        + [_record(100 + i, "on", False, None, latent=0.05 + i / 500) for i in range(20)]
+        + [_record(200 + i, "off", False, None, top=0.6, latent=0.01) for i in range(15)]
+    )
+    rule = fit_rule(records)
+    states = [rule.judge(r.signals, "en") for r in records]
+    assert all(s != "none" for s, r in zip(states, records, strict=True) if r.answerable)
+    assert sum(s == "none" for s, r in zip(states, records, strict=True) if r.topic == "off") >= 14
+    assert all(s != "high" for s, r in zip(states, records, strict=True) if not r.answerable)
+
+
+@pytest.fixture(scope="module")
+def seed_searcher(seed_app):
+    return seed_app.extensions["qa"].searcher()
+
+
+def test_an_answerable_question_is_answered_with_high_confidence(seed_searcher):
+    answer = seed_searcher.ask("How many deputies will the Kurultai have?")
+    assert answer.confidence == "high", answer.signals
+    start, end = answer.results[0].highlight[0]
+    assert "145" in answer.results[0].passage.text[start:end]
+
+
+@pytest.mark.parametrize(
+    ("question", "answer_text"),
+    [
+        ("Сколько депутатов в Курултае?", "145"),
+        ("Құрылтайда неше депутат болады?", "145"),
+        ("Құрылтай неше депутат", "145"),
+        ("Когда референдум?", "March 15"),
+        ("Референдум қашан?", "March 15"),
+    ],
+)
+def test_flagship_questions_are_never_refused(seed_searcher, question, answer_text):
+    """The worst failure: "no source answers" about the referendum date or the Kurultai.
+    Whatever the confidence, the answer is given and the first passage holds it."""
+    answer = seed_searcher.ask(question)
+    assert answer.confidence in ("high", "low") and not answer.abstained, answer.signals
+    assert answer_text in answer.results[0].passage.text
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "What is the capital of France?",
+        "Кто выиграл чемпионат мира по футболу?",
+        "Как приготовить плов?",
+        "Бешбармақты қалай пісіреді?",
+    ],
+)
+def test_off_topic_questions_get_none(seed_searcher, question):
+    answer = seed_searcher.ask(question)
+    assert answer.confidence == "none" and answer.abstained
+    assert answer.results == [] and answer.related
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "How do I make plov?",
+        "Ертең ауа райы қандай болады?",
+        "AQSh prezidenti kim",
+        pytest.param(
+            "погода Шымкент",
+            marks=pytest.mark.xfail(
+                strict=True,
+                reason="known miss: a two-word query naming a city the sources name "
+                "(Shymkent) reaches high; the features see topic words, not intent",
+            ),
+        ),
+    ],
+)
+def test_off_topic_questions_are_never_high(seed_searcher, question):
+    """The none cut sits above every answerable question of the bank, so some off-topic
+    questions land at low (passages shown with the caveat), never at high."""
+    assert seed_searcher.ask(question).confidence in ("low", "none")
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["How long will the president's term be?", "Будет ли введена должность вице-президента?"],
+)
+def test_on_topic_questions_the_sources_do_not_answer_are_never_high(seed_searcher, question):
+    answer = seed_searcher.ask(question)
+    assert answer.confidence in ("low", "none")
+    if answer.confidence == "low":
+        assert answer.results and not answer.abstained
+
+
+def test_api_carries_confidence_and_abstained_means_none(client):
+    body = client.get("/api/v1/ask?q=What+is+the+capital+of+France%3F").get_json()
+    assert body["confidence"] == "none" and body["abstained"] is True
+    body = client.get("/api/v1/ask?q=How+many+deputies+will+the+Kurultai+have%3F").get_json()
+    assert body["confidence"] == "high" and body["abstained"] is False
+
+
+def test_records_are_plain_data():
+    assert dataclasses.is_dataclass(Record)
+    assert Path(BANK).is_file()

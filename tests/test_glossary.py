@@ -1,0 +1,43 @@
+"""The domain glossary: loads, matches Russian and Kazakh forms (and Kazakh typed with
+Russian letters), and names the line of a malformed entry."""
+
+from __future__ import annotations
+
+import pytest
+
+from qa_service.glossary import Glossary, GlossaryError
+from qa_service.lexical import words
+
+
+@pytest.fixture(scope="module")
+def glossary():
+    return Glossary.load()
+
+
+def test_shipped_glossary_loads_and_expands(glossary):
+    assert len(glossary.entries) > 20
+    assert "Kurultai" in glossary.expand(words("Сколько депутатов в Курултае?"))
+    assert "constitution" in glossary.expand(words("Ата заңға өзгерістер"))
+    # Kazakh typed with Russian letters (қ->к, ұ->у, ...) matches the same entry.
+    assert "Kurultai" in glossary.expand(words("Курылтайда канша депутат"))
+    assert glossary.expand(words("How do I make plov?")) == []
+
+
+def test_short_forms_match_whole_words_only(glossary):
+    assert "UN" in glossary.expand(words("Что обсуждали в ООН?"))
+    assert "UN" not in glossary.expand(words("оонтология"))
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        ("Kurultai\tкурулта", "expected 3 tab-separated columns"),
+        ("\tкурулта\tқұрылта", "English column is empty"),
+        ("Kurultai\tкурулта,,x\tқұрылта", "empty form"),
+    ],
+)
+def test_a_malformed_line_names_file_and_line(tmp_path, line, message):
+    path = tmp_path / "glossary.tsv"
+    path.write_text(f"# header\nreferendum\tреферендум\tреферендум\n{line}\n", encoding="utf-8")
+    with pytest.raises(GlossaryError, match=rf"glossary.tsv:3: .*{message}"):
+        Glossary.load(path)

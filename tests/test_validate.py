@@ -1,0 +1,209 @@
+"""validate.py, the one place input rules live, and the settings rules beside it:
+``LANGS`` defined once, ``os.environ`` read only in config.py, booleans strict."""
+
+from __future__ import annotations
+
+import ast
+import json
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from qa_service import validate
+from qa_service.cli import cli
+from qa_service.config import Settings, describe, settings_env
+from qa_service.validate import Caps, ValidationError
+
+from .conftest import ROOT
+
+CAPS = Caps(max_query_chars=500, max_query_tokens=48, max_k=20, default_k=5)
+PACKAGE = ROOT / "qa_service"
+
+
+@pytest.mark.parametrize("raw, expected", [("3", 3), (" +7 ", 7), (3, 3), (3.0, 3)])
+def test_k_accepts_plain_integers(raw, expected):
+    assert validate.k(raw, CAPS) == expected
+
+
+def test_k_absent_is_the_default_and_null_is_refused():
+    assert validate.ask({"q": "x"}, CAPS).k == CAPS.default_k
+    with pytest.raises(ValidationError, match="between 1 and 20"):
+        validate.ask({"q": "x", "k": None}, CAPS)
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "\u00b2",
+        "\u2460",
+        "\u0663",
+        "9" * 4400,
+        "0",
+        "21",
+        "1.5",
+        "",
+        "++3",
+        True,
+        2.5,
+        float("nan"),
+        float("inf"),
+        [3],
+        "3e1",
+    ],
+)
+def test_k_refuses_everything_else_with_the_range(raw):
+    with pytest.raises(ValidationError, match="between 1 and 20"):
+        validate.k(raw, CAPS)
+
+
+@given(st.text(max_size=600))
+def test_a_question_is_accepted_only_as_normalized_text_within_the_cap(raw):
+    try:
+        q = validate.question(raw, CAPS)
+    except ValidationError as exc:
+        assert exc.status == 400 and str(exc)
+        return
+    assert 0 < len(q) <= CAPS.max_query_chars
+    assert validate.question(q, CAPS) == q  # normalized already: a fixed point
+    q.encode("utf-8")  # storable and loggable
+
+
+@pytest.mark.parametrize(
+    "raw, fragment",
+    [
+        (None, "required"),
+        (5, "string"),
+        ("  \u200b\u202e ", "blank"),
+        ("\ufdfa" * 28, "longer than 500 characters after Unicode normalization"),
+        ("a\ud800b", "surrogate"),
+    ],
+)
+def test_question_errors_say_what_to_change(raw, fragment):
+    with pytest.raises(ValidationError, match=fragment):
+        validate.question(raw, CAPS)
+
+
+@pytest.mark.parametrize(
+    "raw", ["p-1\r\n", "p 1", "", "-p", "p\u202e1", "x" * 101, "é", "a/b", "../x", 7]
+)
+def test_identifiers_have_a_strict_alphabet(raw):
+    with pytest.raises(ValidationError):
+        validate.identifier(raw, "passage_id")
+
+
+def test_identifiers_accept_passage_and_build_ids():
+    for raw in ("p-5b5dbeae7aef3f", "20261125T134046914305Z-760fb36f", "x" * 100):
+        assert validate.identifier(raw, "passage_id") == raw
+    assert validate.identifier("", "index_version", empty_is_none=True) is None
+
+
+@pytest.mark.parametrize("raw", ["kk", "ru", "en", "", None])
+def test_lang(raw):
+    assert validate.lang(raw) == (raw or None)
+
+
+@pytest.mark.parametrize("raw", ["KK", "de", "kz", 1, ["kk"]])
+def test_lang_refused(raw):
+    with pytest.raises(ValidationError, match="kk, ru, en"):
+        validate.lang(raw)
+
+
+@pytest.mark.parametrize(
+    "raw, fragment",
+    [
+        (b"[" * 5000 + b"]" * 5000, "deeper than 8"),
+        (b'{"k": ' + b"9" * 30 + b"}", "more than 20 digits"),
+        (b'{"k": NaN}', "not JSON"),
+        (b"\xff\xfe{}", "not UTF-8"),
+        (b'{"q": "x"', "not valid JSON"),
+    ],
+)
+def test_load_json_refuses_without_recursion(raw, fragment):
+    with pytest.raises(ValidationError, match=fragment):
+        validate.load_json(raw)
+
+
+def test_load_json_counts_depth_outside_strings_only():
+    text = json.dumps({"q": '[[[[[[[[[[{{{{{{{{{{ \\" ]]]'})
+    assert validate.json_depth(text) == 1
+    assert validate.load_json(text.encode()) == json.loads(text)
+
+
+def test_feedback_form_and_body_share_the_rules():
+    body = validate.feedback({"q": " a\u202e b ", "helpful": False, "index_version": ""}, CAPS)
+    form = validate.feedback_form({"q": " a\u202e b ", "helpful": "no", "passage_id": ""}, CAPS)
+    assert body == form == validate.FeedbackInput("a b", None, False, None, None)
+
+
+# --- one of each ---------------------------------------------------------------------------
+
+
+def _assignments(name: str) -> list[str]:
+    found = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            targets = node.targets if isinstance(node, ast.Assign) else []
+            if any(isinstance(t, ast.Name) and t.id == name for t in targets):
+                found.append(str(path.relative_to(ROOT)))
+    return found
+
+
+def test_langs_is_defined_once():
+    assert _assignments("LANGS") == ["qa_service/validate.py"]
+
+
+def test_only_config_reads_the_environment():
+    """os.environ and os.getenv appear in config.py only (the lab's benchmark, which
+    starts servers of its own, is the one exception while issue 10 moves it)."""
+    readers = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        rel = path.relative_to(PACKAGE).as_posix()
+        if rel in ("config.py", "bench.py") or rel.startswith("lab/"):
+            continue
+        source = path.read_text(encoding="utf-8")
+        if "os.environ" in source or "os.getenv" in source or "getenv(" in source:
+            readers.append(rel)
+    assert readers == []
+
+
+# --- booleans -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("word", ["ture", "2", "enabled", "y", ""])
+def test_a_boolean_setting_with_another_word_is_refused_naming_the_variable(
+    monkeypatch, runner, word
+):
+    monkeypatch.setenv("QA_LATENT_TERMS", word)
+    with pytest.raises(ValueError, match="QA_LATENT_TERMS"):
+        Settings.load()
+    result = runner.invoke(cli, ["builds"])
+    assert result.exit_code == 1
+    assert "QA_LATENT_TERMS" in result.output and "Traceback" not in result.output
+
+
+@pytest.mark.parametrize(
+    "word, value",
+    [
+        ("true", True),
+        ("ON", True),
+        ("1", True),
+        ("Yes", True),
+        ("false", False),
+        ("off", False),
+        ("0", False),
+        (" no ", False),
+    ],
+)
+def test_the_usual_boolean_words_are_read(monkeypatch, word, value):
+    monkeypatch.setenv("QA_RATE_LIMITS", word)
+    assert Settings.load().rate_limits is value
+
+
+def test_settings_survive_the_trip_to_gunicorn(tmp_path):
+    """`serve` hands gunicorn its settings as QA_* variables: every one reads back."""
+    settings = Settings.load({"rate_limits": False, "public_url": "https://qa.example.kz"})
+    env = settings_env(settings)
+    assert {name for _, name, _, _ in describe()} == set(env)
+    back = Settings.load({key[3:].lower(): value for key, value in env.items()})
+    assert back == settings

@@ -76,7 +76,8 @@ def test_a_new_question_takes_one_encoder_pass(one_pass_e5, seed_index, monkeypa
     monkeypatch.setattr(one_pass_e5, "encode_latent", refused)
     monkeypatch.setattr(one_pass_e5, "encode_latent_query", refused)
     answer = searcher.ask("Құрылтайда неше депутат болады?")
-    assert calls == ["Құрылтайда неше депутат болады?"]
+    assert len(calls) == 1  # the question (with the glossary's English terms, if any)
+    assert calls[0].startswith("Құрылтайда неше депутат болады?")
     assert 0.0 < answer.signals["latent"] <= 1.0
     assert any("145" in h.passage.text for h in answer.ranked[:3])
 

@@ -31,6 +31,7 @@ import shutil
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -435,7 +436,8 @@ def start_nginx(replica_ports: list[int], work: Path) -> tuple[subprocess.Popen,
     (conf / "site.conf").write_text(site)
     shutil.copy(Path("/etc/nginx/mime.types"), conf / "mime.types")
     port = free_port()
-    (conf / "listen.conf").write_text(f"listen 127.0.0.1:{port} backlog=4096;\n")
+    (conf / "listen.conf").write_text(f"listen 127.0.0.1:{port};\n")
+    (conf / "server_name.conf").write_text("server_name 127.0.0.1;\n")
     servers = "".join(
         f"    server 127.0.0.1:{p} max_fails=1 fail_timeout=5s;\n" for p in replica_ports
     )
@@ -466,6 +468,9 @@ def start_nginx(replica_ports: list[int], work: Path) -> tuple[subprocess.Popen,
         try:
             with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2):
                 return process, port
+        except urllib.error.HTTPError as exc:  # nginx answers; the replicas may not yet
+            exc.close()
+            return process, port
         except OSError:
             time.sleep(0.1)
     process.kill()

@@ -155,7 +155,9 @@ def _encode_cached(
     for i, key in enumerate(keys):
         if key in cache:
             rows[i] = cache[key]
-    batches = [todo[start : start + BATCH] for start in range(0, len(todo), BATCH)]
+    # Several jobs: smaller batches, so that the last round leaves no core idle for long.
+    size = BATCH if jobs <= 1 else max(1, min(BATCH, -(-len(todo) // (4 * jobs))))
+    batches = [todo[start : start + size] for start in range(0, len(todo), size)]
     if jobs <= 1 or len(batches) <= 1:
         for batch in batches:
             rows[batch] = encode([texts[i] for i in batch])

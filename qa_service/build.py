@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import os
 import shutil
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -30,6 +32,15 @@ from .passages import MAX_WORDS, MIN_WORDS, TARGET_WORDS, split_corpus
 # 3: and passages' latent terms.
 PIPELINE_VERSION = f"4;{MIN_WORDS},{TARGET_WORDS},{MAX_WORDS}"
 BATCH = 32
+
+
+def available_cores() -> int:
+    """Cores this process may run on (a container's CPU set, not the host's count)."""
+    try:
+        return max(len(os.sched_getaffinity(0)), 1)
+    except AttributeError:  # not on Linux
+        return max(os.cpu_count() or 1, 1)
+
 
 # Exit codes of `referendum-qa reindex` (documented in the README).
 EXIT_INVALID_SOURCES = 3
@@ -116,9 +127,12 @@ def embed_passages(
     keys: list[str],
     cache: dict[str, np.ndarray],
     progress: Callable[[int], None] | None = None,
+    jobs: int = 1,
 ) -> tuple[np.ndarray, int, int]:
     """Vectors for ``texts``, taking cached ones by key; returns (vectors, embedded, reused)."""
-    return _encode_cached(embedder.encode_passages, (embedder.dim,), texts, keys, cache, progress)
+    return _encode_cached(
+        embedder.encode_passages, (embedder.dim,), texts, keys, cache, progress, jobs
+    )
 
 
 def _encode_cached(
@@ -128,22 +142,41 @@ def _encode_cached(
     keys: list[str],
     cache: dict[str, np.ndarray],
     progress: Callable[[int], None] | None = None,
+    jobs: int = 1,
 ) -> tuple[np.ndarray, int, int]:
-    """``encode`` the texts whose key is not in ``cache``, in batches; the rest from it."""
+    """``encode`` the texts whose key is not in ``cache``, in batches; the rest from it.
+
+    With ``jobs`` > 1 the batches are encoded by that many threads at once: the e5 engine
+    (like torch) releases the GIL while it computes and allocates its buffers per call, so
+    threads use every core with one copy of the model in memory. The embedder should
+    then run each call on one thread (``reindex --jobs`` loads it so)."""
     rows = np.zeros((len(texts), *row_shape), dtype=np.float32)
     todo = [i for i, key in enumerate(keys) if key not in cache]
     for i, key in enumerate(keys):
         if key in cache:
             rows[i] = cache[key]
-    for start in range(0, len(todo), BATCH):
-        batch = todo[start : start + BATCH]
-        rows[batch] = encode([texts[i] for i in batch])
-        if progress:
-            progress(len(batch))
+    # Several jobs: smaller batches, so that the last round leaves no core idle for long.
+    size = BATCH if jobs <= 1 else max(1, min(BATCH, -(-len(todo) // (4 * jobs))))
+    batches = [todo[start : start + size] for start in range(0, len(todo), size)]
+    if jobs <= 1 or len(batches) <= 1:
+        for batch in batches:
+            rows[batch] = encode([texts[i] for i in batch])
+            if progress:
+                progress(len(batch))
+    else:
+        with ThreadPoolExecutor(jobs, thread_name_prefix="reindex") as pool:
+            running = {pool.submit(encode, [texts[i] for i in b]): b for b in batches}
+            for done in as_completed(running):
+                batch = running[done]
+                rows[batch] = done.result()
+                if progress:
+                    progress(len(batch))
     return rows, len(todo), len(texts) - len(todo)
 
 
-def embed_sentences(embeddings_dir: Path, embedder: Embedder, passages: list) -> np.ndarray:
+def embed_sentences(
+    embeddings_dir: Path, embedder: Embedder, passages: list, jobs: int = 1
+) -> np.ndarray:
     """One vector per sentence of every passage (for highlighting and sentence-level
     scores), reusing the live build's by sentence text; each distinct sentence once."""
     from .passages import sentence_key, sentence_texts
@@ -152,13 +185,13 @@ def embed_sentences(embeddings_dir: Path, embedder: Embedder, passages: list) ->
     cache = idx.reusable_sentence_vectors(embeddings_dir, EmbedderId.of(embedder))
     unique = list(dict.fromkeys(texts))
     keys = [sentence_key(t) for t in unique]
-    vectors, _, _ = embed_passages(embedder, unique, keys, cache)
+    vectors, _, _ = embed_passages(embedder, unique, keys, cache, jobs=jobs)
     row = {t: i for i, t in enumerate(unique)}
     return vectors[[row[t] for t in texts]] if texts else vectors
 
 
 def embed_latent_terms(
-    embeddings_dir: Path, embedder: Embedder, passages: list
+    embeddings_dir: Path, embedder: Embedder, passages: list, jobs: int = 1
 ) -> np.ndarray | None:
     """Each passage's latent terms (None for a backend without them), reusing the live
     build's by passage content hash."""
@@ -169,7 +202,7 @@ def embed_latent_terms(
     cache = {key: row for key, row in cache.items() if row.shape == shape}
     texts = [p.text for p in passages]
     keys = [p.content_hash for p in passages]
-    terms, _, _ = _encode_cached(embedder.encode_latent, shape, texts, keys, cache)
+    terms, _, _ = _encode_cached(embedder.encode_latent, shape, texts, keys, cache, jobs=jobs)
     return terms
 
 
@@ -199,8 +232,10 @@ def reindex(
     progress: Callable[[int], None] | None = None,
     on_total: Callable[[int], None] | None = None,
     report: CorpusReport | None = None,
+    jobs: int = 1,
 ) -> BuildSummary:
-    """Build a new index from ``settings.corpus_dir`` and make it live if all went well."""
+    """Build a new index from ``settings.corpus_dir`` and make it live if all went well.
+    ``jobs``: encoding threads (see ``_encode_cached``)."""
     started = time.perf_counter()
     report = report or read_corpus(settings.corpus_dir)
     summary = BuildSummary(
@@ -230,10 +265,10 @@ def reindex(
     if on_total:
         on_total(sum(1 for k in keys if k not in cache))
     vectors, summary.embedded, summary.reused = embed_passages(
-        embedder, [p.text for p in passages], keys, cache, progress
+        embedder, [p.text for p in passages], keys, cache, progress, jobs
     )
-    sentence_vectors = embed_sentences(settings.embeddings_dir, embedder, passages)
-    latent_terms = embed_latent_terms(settings.embeddings_dir, embedder, passages)
+    sentence_vectors = embed_sentences(settings.embeddings_dir, embedder, passages, jobs)
+    latent_terms = embed_latent_terms(settings.embeddings_dir, embedder, passages, jobs)
     chash = corpus_hash(settings.corpus_dir)
     kind = idx.choose_index_type(settings.index_type, len(passages))
     manifest = idx.Manifest(

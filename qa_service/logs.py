@@ -175,10 +175,10 @@ def init_app(app: Flask, settings: Settings) -> None:
             "ms": round((time.perf_counter() - started) * 1000, 2) if started else None,
             "bytes": response.calculate_content_length(),
         }
-        if request.endpoint == "api.ask" and response.is_json and response.status_code == 200:
-            body = response.get_json(silent=True) or {}
-            fields["index_version"] = body.get("index", {}).get("version")
-            fields["abstained"] = body.get("abstained")
+        info = g.get("qa_answer_info")  # set by api.ask (api.answer_facts)
+        if info is not None and response.status_code == 200:
+            fields["index_version"] = info["index_version"]
+            fields["abstained"] = info["abstained"]
         if settings.log_queries and response.status_code < 400:  # refused: nothing to group
             question = _question(request)
             if question:

@@ -16,6 +16,10 @@ the status.
 - ``qa_index_info{version,index_type,embedder}``: 1 for the build a worker serves
 - ``qa_index_passages``, ``qa_index_problem`` (1 while /readyz reports a problem)
 - ``qa_build_info{version,python}``: the service's own version
+- ``qa_answer_cache_lookups_total{outcome}``: ``hit``, ``miss``, ``error`` (the cache
+  failed; the question was searched) per answer-cache lookup (answer_cache.py), and
+  ``qa_answer_cache_hit_ratio``: hits / lookups since the counters started (for a
+  recent ratio: ``rate()`` of the counter's hits over its sum)
 """
 
 from __future__ import annotations
@@ -34,6 +38,7 @@ from prometheus_client import (
     Histogram,
     generate_latest,
 )
+from prometheus_client.core import GaugeMetricFamily
 
 from . import __version__
 from .config import Settings
@@ -57,6 +62,7 @@ class Metrics:
     index_info: Gauge
     index_passages: Gauge
     index_problem: Gauge
+    answer_cache: Counter
     shown: dict[str, tuple[str, str, str]] = field(default_factory=dict)
 
     def observe_index(self, service) -> None:
@@ -77,12 +83,43 @@ class Metrics:
 
     def exposition(self) -> bytes:
         if self.multiprocess_dir is None:
-            return generate_latest(self.registry)
-        from prometheus_client import multiprocess
+            source = self.registry
+        else:
+            from prometheus_client import multiprocess
 
-        registry = CollectorRegistry()
-        multiprocess.MultiProcessCollector(registry, path=str(self.multiprocess_dir))
-        return generate_latest(registry)
+            source = CollectorRegistry()
+            multiprocess.MultiProcessCollector(source, path=str(self.multiprocess_dir))
+        families = list(source.collect())
+        families.append(_hit_ratio(families))
+        return generate_latest(_Families(families))
+
+
+class _Families:
+    """Already collected metric families, in the shape ``generate_latest`` reads."""
+
+    def __init__(self, families: list) -> None:
+        self._families = families
+
+    def collect(self):
+        return iter(self._families)
+
+
+def _hit_ratio(families: list) -> GaugeMetricFamily:
+    """Answer-cache hits over lookups (all workers' counters when they share a folder);
+    0 before the first lookup."""
+    counts = {"hit": 0.0, "all": 0.0}
+    for family in families:
+        if family.name != "qa_answer_cache_lookups":
+            continue
+        for sample in family.samples:
+            if sample.name.endswith("_total"):
+                counts["all"] += sample.value
+                if sample.labels.get("outcome") == "hit":
+                    counts["hit"] += sample.value
+    ratio = counts["hit"] / counts["all"] if counts["all"] else 0.0
+    return GaugeMetricFamily(
+        "qa_answer_cache_hit_ratio", "Answer-cache hits / lookups since start.", value=ratio
+    )
 
 
 def _shared_values() -> bool:
@@ -134,6 +171,12 @@ def make_metrics(settings: Settings) -> Metrics:
             registry=registry,
             **live,
         ),
+        answer_cache=Counter(
+            "qa_answer_cache_lookups",
+            "Answer-cache lookups by outcome: `hit`, `miss`, `error` (searched instead).",
+            ["outcome"],
+            registry=registry,
+        ),
     )
     build = Gauge(
         "qa_build_info",
@@ -166,11 +209,13 @@ def init_app(app: Flask, settings: Settings) -> Metrics | None:
         started = g.get("qa_metrics_started")
         if started is not None:
             metrics.latency.labels(route, status).observe(time.perf_counter() - started)
-        if request.endpoint == "api.ask" and response.status_code == 200 and response.is_json:
-            body = response.get_json(silent=True) or {}
-            if "confidence" in body:
-                state = body.get("confidence")
-                metrics.answers.labels(state if state in ("high", "low", "none") else "none").inc()
+        info = g.get("qa_answer_info")  # set by api.ask (api.answer_facts)
+        if info is not None and response.status_code == 200:
+            state = info["confidence"]
+            metrics.answers.labels(state if state in ("high", "low", "none") else "none").inc()
+        outcome = g.get("qa_answer_cache")
+        if outcome in ("hit", "miss", "error"):
+            metrics.answer_cache.labels(outcome).inc()
         if request.endpoint == "api.ask":
             metrics.observe_index(app.extensions["qa"])
         return response

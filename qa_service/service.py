@@ -10,12 +10,14 @@ fails, the old build keeps serving and the failure is reported by ``/readyz``.
 
 from __future__ import annotations
 
+import json
 import logging
 import threading
 import time
 from pathlib import Path
 
 from . import index as idx
+from .answer_cache import answer_key, make_answer_cache
 from .config import Settings
 from .embedder import CachedEmbedder, Embedder, EmbedderId, load_embedder
 from .search import Searcher, SearchParams, served_params
@@ -38,6 +40,26 @@ class QAService:
         self._checked_at = 0.0
         self._failed: Path | None = None
         self._reloading = threading.Event()
+        self.answer_cache = make_answer_cache(
+            settings.answer_cache_uri, settings.answer_cache_size, settings.answer_cache_ttl
+        )
+
+    def answer_body(
+        self, searcher: Searcher, q: str, k: int, lang: str | None
+    ) -> tuple[bytes, str]:
+        """The answer to an already validated question as a JSON body, from the answer
+        cache when it holds it (answer_cache.py), and the lookup's outcome (``hit``,
+        ``miss``, ``error`` or ``off``). The build id of ``searcher`` is in the key: a
+        new build is never answered from an older one's entries."""
+        key = answer_key(searcher.index.version, q, k, lang)
+        found = self.answer_cache.get(key)
+        if found.body is not None:
+            return found.body, found.outcome
+        answer = searcher.ask(q, k=k, lang=lang)
+        body = json.dumps(answer.to_dict(), ensure_ascii=False, separators=(",", ":"))
+        data = body.encode("utf-8")
+        self.answer_cache.put(key, data)
+        return data, found.outcome
 
     def _searcher_for(self, loaded: idx.LoadedIndex) -> Searcher:
         idx.tune_search(loaded.faiss_index, self.settings.hnsw_ef_search, self.settings.ivf_nprobe)
@@ -54,6 +76,7 @@ class QAService:
                 self.settings.embedder,
                 self.settings.embed_threads,
                 self.settings.max_query_tokens,
+                one_pass=self.settings.one_pass,
             )
         size = self.settings.query_cache_size
         if size > 0 and not isinstance(self._embedder, CachedEmbedder):

@@ -20,6 +20,7 @@ origin and caps them. No templates use inline scripts or styles (the CSP forbids
 from __future__ import annotations
 
 import hashlib
+import json
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
@@ -29,6 +30,7 @@ from flask import (
     Response,
     abort,
     current_app,
+    g,
     redirect,
     render_template,
     request,
@@ -393,7 +395,8 @@ def _ask(raw_q: str, lang: str) -> Outcome:
         searcher = service.searcher()
     except Unavailable:
         return Outcome(error=catalogs.text(lang, "error_unavailable"), status=503)
-    return Outcome(answer=searcher.ask(params.q, k=params.k, lang=params.lang).to_dict())
+    body, g.qa_answer_cache = service.answer_body(searcher, params.q, params.k, params.lang)
+    return Outcome(answer=json.loads(body))
 
 
 @bp.errorhandler(429)

@@ -67,7 +67,9 @@ def seed_app(seed_index, e5, tmp_path_factory):
     settings, _ = seed_index
     # Feedback posted by tests goes to a temporary database, never to var/.
     feedback_db = tmp_path_factory.mktemp("feedback") / "feedback.sqlite3"
-    settings = settings.replace(feedback_db=feedback_db)
+    # No answer cache here: many tests swap the searcher to see how a kind of answer is
+    # shown, and a cache would replay the real one (test_answer_cache.py tests the cache).
+    settings = settings.replace(feedback_db=feedback_db, answer_cache_uri="none")
     return create_app({"TESTING": True}, settings=settings, embedder=e5)
 
 

@@ -157,11 +157,19 @@ def test_latent_terms_setting_reaches_the_searcher(seed_index, e5):
     assert "latent" not in off.searcher().ask("Когда референдум?").signals
 
 
-def test_helper_thread_is_made_anew_after_a_fork(seed_searcher, monkeypatch):
+@pytest.fixture()
+def two_pass_searcher(seed_searcher):
+    """The searcher an embedder without the one-pass library gets (onepass.py)."""
+    from qa_service.embedder import E5Small
+
+    return Searcher(seed_searcher.index, E5Small(threads=1, one_pass=False))
+
+
+def test_helper_thread_is_made_anew_after_a_fork(two_pass_searcher, monkeypatch):
     import os
 
-    encoder = seed_searcher.encoder
-    seed_searcher.ask("Когда референдум?")
+    encoder = two_pass_searcher.encoder
+    two_pass_searcher.ask("Когда референдум?")
     pool = encoder._pool
     assert pool is not None
     pid = os.getpid()
@@ -170,10 +178,10 @@ def test_helper_thread_is_made_anew_after_a_fork(seed_searcher, monkeypatch):
     assert encoder._pool is not pool
 
 
-def test_a_replaced_searcher_takes_its_helper_thread_with_it(seed_searcher):
+def test_a_replaced_searcher_takes_its_helper_thread_with_it(two_pass_searcher):
     import gc
 
-    searcher = Searcher(seed_searcher.index, seed_searcher.embedder)
+    searcher = Searcher(two_pass_searcher.index, two_pass_searcher.embedder)
     searcher.ask("Когда референдум?")
     pool = searcher.encoder._pool
     del searcher

@@ -36,11 +36,12 @@ def soup(response) -> BeautifulSoup:
 @pytest.fixture(scope="module")
 def ui_app(seed_index, e5):
     """The seed app with rate limits off: these tests make more page requests a minute
-    than a citizen may, and must not share counts with the other test files."""
+    than a citizen may, and must not share counts with the other test files. No answer
+    cache: some tests swap the searcher, and a cache would replay the real answer."""
     from qa_service.app import create_app
 
-    settings, _ = seed_index
-    return create_app({"TESTING": True}, settings=replace(settings, rate_limits=False), embedder=e5)
+    settings = replace(seed_index[0], rate_limits=False, answer_cache_uri="none")
+    return create_app({"TESTING": True}, settings=settings, embedder=e5)
 
 
 @pytest.fixture()

@@ -13,7 +13,10 @@ plot into ``--out`` (default ``var/bench``, gitignored):
 - ``memory``: RSS/PSS/USS per worker with 2 and 4 workers, cold start to ``/readyz``;
 - ``scale``: FAISS flat vs HNSW vs IVF vs IVF-PQ on synthetic corpora (synthetic.py):
   build time, bytes, p50/p99 search, recall@10 against exact search;
-- ``shared``: four processes loading one large index memory-mapped vs copied.
+- ``shared``: four processes loading one large index memory-mapped vs copied;
+- ``encoder``, ``throughput``, ``reindex``, ``loadtest``: one encoder pass against two,
+  the answer cache, ``reindex --jobs`` and nginx + 2 replicas + Redis (capacity.py), with
+  the capacity plan computed from them.
 
 ``--small`` shrinks every size (3 minutes on two busy cores, mostly starting servers and
 embedding): CI runs it as a smoke test (tests/test_bench.py). Nothing here asserts a
@@ -46,9 +49,23 @@ import click
 import numpy as np
 
 from ..config import Settings
+from . import capacity
 from .bench_report import plot, to_markdown
 
-SECTIONS = ("machine", "build", "inprocess", "http", "memory", "scale", "shared")
+SECTIONS = (
+    "machine",
+    "build",
+    "inprocess",
+    "http",
+    "memory",
+    "scale",
+    "shared",
+    # issue 14 (capacity.py): one encoder pass, the answer cache, reindex jobs, load test
+    "encoder",
+    "throughput",
+    "reindex",
+    "loadtest",
+)
 SMALL_SECTIONS = tuple(s for s in SECTIONS if s != "memory")  # http reports worker memory
 # Questions the load is drawn from: the repository's held-out set when run from a checkout,
 # a few built-in ones otherwise (the bench must not depend on files outside the project).
@@ -445,11 +462,19 @@ class Server:
                 self.process.wait(timeout=10)
 
 
-def start_server(settings: Settings, workers: int, log: Path, timeout: float = 120) -> Server:
+def start_server(
+    settings: Settings,
+    workers: int,
+    log: Path,
+    timeout: float = 120,
+    env: dict[str, str] | None = None,
+) -> Server:
     """``referendum-qa serve`` on a free port; returns once ``/readyz`` answers 200.
 
     Rate limiting is switched off for the run: every request comes from 127.0.0.1.
+    ``env``: more QA_* settings for this server (they win over this process's).
     """
+    extra = env or {}
     port = free_port()
     env = {
         **os.environ,
@@ -460,6 +485,7 @@ def start_server(settings: Settings, workers: int, log: Path, timeout: float = 1
         "QA_LOG_LEVEL": "WARNING",
         "HF_HUB_OFFLINE": "1",
         "TRANSFORMERS_OFFLINE": "1",
+        **extra,
     }
     cmd = [sys.executable, "-m", "qa_service", "serve", "--workers", str(workers)]
     cmd += ["--port", str(port)]
@@ -889,7 +915,8 @@ def run(
     embedder = load_embedder(settings.embedder, settings.embed_threads)
     seed = load_seed(settings.corpus_dir, embedder)
     bench_settings = settings.replace(embeddings_dir=work / "embeddings")
-    needs_index = {"inprocess", "http", "memory"} & set(options.sections)
+    needs_index = {"inprocess", "http", "memory", "encoder", "throughput", "loadtest"}
+    needs_index &= set(options.sections)
     if needs_index:
         report.results["index"] = build_index(bench_settings, embedder)
     steps: dict[str, Callable[[], dict]] = {
@@ -899,6 +926,10 @@ def run(
         "memory": lambda: bench_memory(options, bench_settings, work),
         "scale": lambda: bench_scale(options, seed, work, log),
         "shared": lambda: bench_shared(options, seed, work, log),
+        "encoder": lambda: capacity.bench_encoder(options, bench_settings, work),
+        "throughput": lambda: capacity.bench_throughput(options, bench_settings, work),
+        "reindex": lambda: capacity.bench_reindex(options, settings, work, seed),
+        "loadtest": lambda: capacity.bench_loadtest(options, bench_settings, work),
     }
     try:
         for name in SECTIONS:
@@ -912,6 +943,9 @@ def run(
                 report.errors[name] = f"{type(exc).__name__}: {exc}"
                 log(f"{name} failed: {exc}")
             report.seconds[name] = round(time.perf_counter() - started, 1)
+            plan = capacity.capacity_plan(report.results)
+            if plan is not None:
+                report.results["capacity"] = plan
             # Written after every section: a long run cut short keeps what it measured.
             report.results["machine"]["loadavg_end"] = loadavg()
             write_report(report, out)

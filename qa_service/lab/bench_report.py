@@ -333,11 +333,16 @@ SECTION_TITLES = {
 def to_markdown(report: Any) -> str:
     data = report if isinstance(report, dict) else report.__dict__
     results, errors = data["results"], data["errors"]
+    from .capacity_report import SECTIONS as CAPACITY_SECTIONS
+    from .capacity_report import issue14_targets_md
+
     parts = [
         "## Machine\n\n" + machine_md(results["machine"]),
         "## Targets\n\n" + targets_md(results),
     ]
-    for key, (title, render) in SECTION_TITLES.items():
+    if set(CAPACITY_SECTIONS) & set(results):
+        parts.append("## Targets: one encoder pass, answer cache\n\n" + issue14_targets_md(results))
+    for key, (title, render) in {**SECTION_TITLES, **CAPACITY_SECTIONS}.items():
         if key in results:
             seconds = data.get("seconds", {}).get(key)
             parts.append(

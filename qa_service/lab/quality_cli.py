@@ -100,7 +100,7 @@ def eval_command(
     @functools.cache
     def load(name: str):
         try:
-            return load_embedder(name, ctx.settings.embed_threads)
+            return load_embedder(name, ctx.settings.embed_threads, one_pass=ctx.settings.one_pass)
         except EmbedderError as exc:
             raise click.ClickException(str(exc)) from None
 

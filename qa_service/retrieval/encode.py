@@ -1,8 +1,10 @@
 """The question's encodings: its dense vector and, when wanted, its latent terms.
 
-Two passes of the encoder today (the dense one over "query: <text>", the latent one over
-the raw text); the latent pass runs on a helper thread beside the dense one (the engine
-releases the GIL), so a lone question waits for one pass, not two.
+One pass of the encoder gives both where the embedder can (``one_pass``: e5-small with
+the library of onepass.py). Otherwise two passes (the dense one over "query: <text>",
+the latent one over the raw text), the latent one on a helper thread beside the dense one
+(the engine releases the GIL), so a lone question waits for one pass, not two; a busy
+worker pays for both.
 """
 
 from __future__ import annotations
@@ -31,8 +33,13 @@ class QueryEncoder:
         self, text: str, latent_text: str | None = None
     ) -> tuple[np.ndarray, np.ndarray | None]:
         """(vector of ``text``, shape (1, dim); latent terms of ``latent_text`` (default:
-        ``text``), shape (2, k), or None)."""
-        job = self._background(self._latent, latent_text or text) if self.latent else None
+        ``text``), shape (2, k), or None). One encoder pass where both read the same text
+        and the embedder can (``one_pass``), else two."""
+        latent_text = latent_text or text
+        if self.latent and latent_text == text and getattr(self.embedder, "one_pass", False):
+            vector, terms = self.embedder.encode_query_both(text)
+            return np.asarray(vector, dtype=np.float32).reshape(1, -1), terms
+        job = self._background(self._latent, latent_text) if self.latent else None
         vector = np.asarray(self.embedder.encode_queries([text]), dtype=np.float32)
         return vector, (job.result() if job is not None else None)
 

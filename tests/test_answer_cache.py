@@ -5,10 +5,6 @@ because the cache failed; its hit ratio is in /metrics."""
 from __future__ import annotations
 
 import re
-import shutil
-import socket
-import subprocess
-import time
 from types import SimpleNamespace
 
 import pytest
@@ -25,40 +21,14 @@ from qa_service.app import create_app
 from qa_service.config import Settings
 from qa_service.service import QAService
 
+from .conftest import free_port
+
 QUESTION = "How many deputies will the Kurultai have?"
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture()
-def redis_uri(tmp_path):
-    server = shutil.which("redis-server")
-    if server is None:
-        pytest.skip("redis-server is not installed (apt-get install redis-server)")
-    port = _free_port()
-    proc = subprocess.Popen(
-        [server, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-        cwd=tmp_path,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            break
-        except OSError:
-            time.sleep(0.05)
-    else:
-        proc.kill()
-        pytest.fail("redis-server did not start")
-    yield f"redis://127.0.0.1:{port}/0"
-    proc.terminate()
-    proc.wait(timeout=10)
+def redis_uri(redis_server):
+    return f"{redis_server}/0"
 
 
 def _app(seed_index, e5, **settings):
@@ -187,7 +157,7 @@ def test_redis_shares_answers_between_replicas(seed_index, e5, redis_uri):
 @pytest.mark.slow
 @pytest.mark.parametrize("in_memory", [0, 100])
 def test_lost_redis_is_skipped_and_questions_are_answered(seed_index, e5, in_memory):
-    dead = f"redis://127.0.0.1:{_free_port()}/0"  # nothing listens there
+    dead = f"redis://127.0.0.1:{free_port()}/0"  # nothing listens there
     app = _app(seed_index, e5, answer_cache_uri=dead, answer_cache_size=in_memory)
     client = app.test_client()
     responses = [client.get("/api/v1/ask", query_string={"q": QUESTION}) for _ in range(2)]

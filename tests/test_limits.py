@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import shutil
-import socket
-import subprocess
-import time
-
 import pytest
 
 from qa_service.app import create_app
+
+from .conftest import free_port
 
 
 def _app(seed_app, e5, **settings):
@@ -111,37 +108,9 @@ def test_bad_limit_setting_fails_at_startup(seed_app, e5):
         _app(seed_app, e5, rate_limit_ask="sixty a minute")
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture()
-def redis_uri(tmp_path):
-    server = shutil.which("redis-server")
-    if server is None:
-        pytest.skip("redis-server is not installed (apt-get install redis-server)")
-    port = _free_port()
-    proc = subprocess.Popen(
-        [server, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-        cwd=tmp_path,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            break
-        except OSError:
-            time.sleep(0.05)
-    else:
-        proc.kill()
-        pytest.fail("redis-server did not start")
-    yield f"redis://127.0.0.1:{port}"
-    proc.terminate()
-    proc.wait(timeout=10)
+def redis_uri(redis_server):
+    return redis_server
 
 
 @pytest.mark.slow
@@ -156,7 +125,7 @@ def test_redis_storage_shares_counts_between_replicas(seed_app, e5, redis_uri):
 
 @pytest.mark.slow
 def test_lost_redis_falls_back_to_memory_and_keeps_answering(seed_app, e5):
-    port = _free_port()  # nothing listens there
+    port = free_port()  # nothing listens there
     app = _app(
         seed_app, e5, rate_limit_ask="2/minute", rate_limit_storage_uri=f"redis://127.0.0.1:{port}"
     )

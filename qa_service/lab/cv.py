@@ -28,7 +28,7 @@ import numpy as np
 
 from ..confidence import FEATURES, ConfidenceRule, Logistic, features_of
 from ..search import COMPOSITIONS, Searcher, SearchParams, served_params
-from .evaluate import DEPTH, LANGS, Question, first_hit_rank, highlight_hit
+from .evaluate import DEPTH, LANGS, Question, first_hit_rank, highlight_hit, recall_at
 
 FOLDS = 5
 BOOTSTRAP = 1000
@@ -194,12 +194,12 @@ class Judged:
 def best_config(records: Mapping[str, Sequence[Record]], keep: Callable[[Record], bool]) -> str:
     """The simplest composition within one standard error of the best recall@1 on the
     kept answerable records (the "one-standard-error rule"): compositions are listed
-    simplest first, and a gain smaller than the noise does not buy a more complex one.
-    Among those, MRR@10 breaks no tie: the first listed wins."""
+    simplest first, and a gain smaller than the noise does not buy a more complex one;
+    among those within it, the first listed wins."""
 
     def score(name: str) -> tuple[float, int]:
         ranks = [r.rank for r in records[name] if r.answerable and keep(r)]
-        return (sum(1 for k in ranks if k == 1) / len(ranks) if ranks else 0.0, len(ranks))
+        return (recall_at(ranks, 1) if ranks else 0.0, len(ranks))
 
     scores = {name: score(name) for name in records}
     best, n = max(scores.values())
@@ -339,7 +339,7 @@ def ablation(records: Mapping[str, Sequence[Record]]) -> dict[str, dict[str, flo
         row = {}
         for lang in (*LANGS, "all"):
             ranks = [r.rank for r in rs if r.answerable and lang in ("all", r.lang)]
-            row[lang] = sum(1 for k in ranks if k == 1) / len(ranks) if ranks else math.nan
+            row[lang] = recall_at(ranks, 1)
         row["ms"] = float(np.mean([r.ms for r in rs])) if rs else math.nan
         out[name] = row
     return out

@@ -166,9 +166,9 @@ def _cross_validate(
     click.echo(f"cross-validated over {report['questions']} questions, {report['facts']} facts, "
                f"{folds} folds grouped by fact")  # fmt: skip
     click.echo("\n".join(cv.table_markdown(report)))
-    click.echo("\nranking configurations (whole set; chosen per language inside each fold):")
+    click.echo("\nranking compositions on the whole set (the choice is made inside each fold):")
     click.echo("\n".join(cv.configs_markdown(report)))
-    click.echo(f"\nfinal choice per language: {final}")
+    click.echo(f"\nfinal choice (every language): {final['kk']}")
     if checks:
         params = {lang: dataclasses.replace(cv.CONFIGS[name], rule=rule)
                   for lang, name in final.items()}  # fmt: skip

@@ -305,8 +305,43 @@ def spec(settings: Settings) -> dict:
                         },
                         "results": {"type": "array", "items": {"$ref": "#/components/schemas/Hit"}},
                         "related": {"type": "array", "items": {"$ref": "#/components/schemas/Hit"}},
+                        "as_of": {
+                            "type": ["string", "null"],
+                            "format": "date",
+                            "description": "The report date of the first result (show it "
+                            "as 'as of ...'); null when abstained.",
+                        },
+                        "superseded": {
+                            "type": "array",
+                            "items": {"$ref": "#/components/schemas/Superseded"},
+                            "description": "Older reports that state another value for "
+                            "what was asked than the first result (an earlier date, a "
+                            "preliminary count), newest first; show them as superseded.",
+                        },
                         "index": {"$ref": "#/components/schemas/IndexInfo"},
                         "took_ms": {"type": "number"},
+                    },
+                },
+                "Superseded": {
+                    "type": "object",
+                    "required": [
+                        "date",
+                        "outlet",
+                        "title",
+                        "url",
+                        "lang",
+                        "sentence",
+                        "passage_id",
+                    ],
+                    "properties": {
+                        "date": {"type": "string", "format": "date"},
+                        "outlet": {"type": "string"},
+                        "title": {"type": "string"},
+                        "url": {"type": ["string", "null"]},
+                        "lang": {"type": "string", "enum": list(LANGS)},
+                        "sentence": {"type": "string", "description": "what it said"},
+                        "passage_id": {"type": "string"},
+                        "values": {"type": "array", "items": {"type": "string"}},
                     },
                 },
                 "Hit": _HIT,

@@ -93,6 +93,11 @@ class Glossary:
         folded = [fold(w) for w in words]
         return [e.english for e in self.entries if any(_contains(folded, f) for f in e.forms)]
 
+    def matched(self, words: list[str]) -> list[int]:
+        """The indices of the entries ``concepts`` returns (Russian and Kazakh forms)."""
+        folded = [fold(w) for w in words]
+        return [i for i, e in enumerate(self.entries) if any(_contains(folded, f) for f in e.forms)]
+
     def concept_ids(self, words: list[str]) -> frozenset[int]:
         """Which entries ``words`` name in any language (English included): the concepts a
         question asks about, and those a sentence states (the answer check's coverage)."""

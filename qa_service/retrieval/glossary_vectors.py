@@ -1,0 +1,76 @@
+"""The glossary's terms as vectors: encoded once each, mixed into a question's encodings.
+
+The glossary helps Kazakh and Russian questions most by putting the English words of
+their terms where the dense and latent retrievers read (docs/quality.md). Appending the
+words to the question's text costs a longer encoder pass on every question (issue 18: about
+29% of the pass). The same words' encodings do not depend on the question: each entry's
+English text is encoded the first time a question names it and kept (a few dozen short
+texts for the whole process), and a question's vector becomes its own plus ``weight``
+times the mean of its terms' vectors, renormalized; its latent terms likewise (summed per
+term id, the strongest ``k`` kept, renormalized). BM25 still reads the words (no encoder).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+
+import numpy as np
+
+from .encode import QueryEncoder
+
+
+class GlossaryVectors:
+    """Per-entry encodings of the glossary's English sides, computed once and kept."""
+
+    def __init__(self, encoder: QueryEncoder, english: Sequence[str]):
+        self._encoder = encoder
+        self._english = tuple(english)
+        self._cache: dict[int, tuple[np.ndarray, np.ndarray | None]] = {}
+        self._lock = threading.Lock()
+
+    def _of(self, entry: int) -> tuple[np.ndarray, np.ndarray | None]:
+        found = self._cache.get(entry)
+        if found is None:
+            vector, latent = self._encoder.encode(self._english[entry])
+            found = (vector[0], latent)
+            with self._lock:
+                self._cache[entry] = found
+        return found
+
+    def mix(
+        self,
+        vector: np.ndarray,
+        latent: np.ndarray | None,
+        entries: Sequence[int],
+        weight: float,
+    ) -> tuple[np.ndarray, np.ndarray | None]:
+        """The question's (vector (1, dim), latent terms (2, k) or None) with its entries'
+        encodings mixed in at ``weight``; unchanged without entries."""
+        if not entries or weight <= 0:
+            return vector, latent
+        encoded = [self._of(e) for e in entries]
+        terms = np.mean([v for v, _ in encoded], axis=0)
+        mixed = vector[0] + weight * terms
+        mixed = (mixed / (np.linalg.norm(mixed) or 1.0)).astype(np.float32).reshape(1, -1)
+        if latent is None or any(t is None for _, t in encoded):
+            return mixed, latent
+        return mixed, mix_latent(latent, [t for _, t in encoded], weight)
+
+
+def mix_latent(question: np.ndarray, others: Sequence[np.ndarray], weight: float) -> np.ndarray:
+    """Sparse latent terms (2, k: ids, values) summed per id (the others' mean at
+    ``weight``), the strongest k kept, renormalized; id 0 (padding) never counts."""
+    k = question.shape[1]
+    total: dict[int, float] = {}
+    for terms, w in [(question, 1.0)] + [(o, weight / len(others)) for o in others]:
+        for i, v in zip(terms[0].astype(np.int64), terms[1], strict=True):
+            if i != 0:
+                total[int(i)] = total.get(int(i), 0.0) + w * float(v)
+    best = sorted(total, key=lambda i: -total[i])[:k]
+    values = np.array([total[i] for i in best], dtype=np.float32)
+    values /= np.linalg.norm(values) or 1.0
+    out = np.zeros((2, k), dtype=question.dtype)
+    out[0, : len(best)] = best
+    out[1, : len(best)] = values
+    return out

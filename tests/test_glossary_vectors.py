@@ -1,0 +1,58 @@
+"""Glossary terms as precomputed vectors (retrieval/glossary_vectors.py) and the glossary's
+concepts named in any language (glossary.py)."""
+
+import numpy as np
+
+from qa_service.glossary import Glossary
+from qa_service.lexical import words
+from qa_service.retrieval.glossary_vectors import GlossaryVectors, mix_latent
+
+
+class _Encoder:
+    """Counts its passes; a text's vector is a fixed function of its length."""
+
+    def __init__(self):
+        self.passes = 0
+
+    def encode(self, text, latent_text=None):
+        self.passes += 1
+        v = np.zeros((1, 4), dtype=np.float32)
+        v[0, len(text) % 4] = 1.0
+        terms = np.array([[len(text) % 7 + 1, 0], [1.0, 0.0]], dtype=np.float32)
+        return v, terms
+
+
+def test_terms_are_encoded_once_and_mixed_in():
+    encoder = _Encoder()
+    vectors = GlossaryVectors(encoder, ["Kurultai", "deputies deputy"])
+    q = np.array([[1.0, 0, 0, 0]], dtype=np.float32)
+    latent = np.array([[3, 0], [1.0, 0.0]], dtype=np.float32)
+    for _ in range(3):
+        mixed, mixed_latent = vectors.mix(q, latent, [0, 1], 0.5)
+    assert encoder.passes == 2  # each entry once, however many questions name it
+    assert abs(np.linalg.norm(mixed) - 1.0) < 1e-6 and mixed[0, 0] > 0.5
+    assert set(mixed_latent[0][mixed_latent[1] > 0].astype(int)) >= {3}
+    assert vectors.mix(q, latent, [], 0.5)[0] is q
+
+
+def test_mix_latent_sums_per_term_and_keeps_k():
+    a = np.array([[5, 6], [0.8, 0.6]], dtype=np.float32)
+    b = np.array([[6, 7], [0.6, 0.8]], dtype=np.float32)
+    out = mix_latent(a, [b], 1.0)
+    assert out.shape == (2, 2) and int(out[0, 0]) == 6  # 0.6 + 0.6 is the strongest
+    assert abs(np.linalg.norm(out[1]) - 1.0) < 1e-6
+
+
+def test_concepts_are_named_in_any_language():
+    g = Glossary.load()
+    ru = g.concept_ids(words("Сколько депутатов в Курултае?"))
+    en = g.concept_ids(words("How many deputies in the Kurultai?"))
+    kk = g.concept_ids(words("Құрылтайда неше депутат болады?"))
+    assert ru == en == kk and len(ru) == 2
+    # Retrieval's matching stays Russian and Kazakh only: English questions add nothing.
+    assert g.matched(words("How many deputies in the Kurultai?")) == []
+    assert len(g.matched(words("Сколько депутатов в Курултае?"))) == 2
+    # A two-word concept is not named by one of its words alone.
+    court = g.concept_ids(words("Constitutional Court"))
+    commission = g.concept_ids(words("Constitutional Commission"))
+    assert court != commission

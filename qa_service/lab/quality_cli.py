@@ -66,6 +66,13 @@ DEFAULT_REPORT = Path("var/eval/report.json")
     help="Bootstrap resamples (over facts) for the 95%% intervals.",
 )
 @click.option(
+    "--served",
+    "served_only",
+    is_flag=True,
+    help="Only issue 18's measures of the served composition and rule as committed, one "
+    "pass over the set (no method comparison, nothing fitted).",
+)
+@click.option(
     "--write-rule",
     is_flag=True,
     help="With --cv: save the rule fitted on the whole set to qa_service/confidence.json "
@@ -73,8 +80,9 @@ DEFAULT_REPORT = Path("var/eval/report.json")
 )
 @click.pass_obj
 def eval_command(
-    ctx, question_sets, json_out, chart, backends, folds, checks, bootstrap, write_rule
-) -> None:
+    ctx, question_sets, json_out, chart, backends, folds, checks, bootstrap, served_only,
+    write_rule,
+) -> None:  # fmt: skip
     """Compare BM25, dense (per embedder) and the hybrid on labelled question sets, or,
     with --cv, cross-validate the service's choices on the question bank.
 
@@ -84,7 +92,7 @@ def eval_command(
     ctx.require_data()
     from ..corpus import read_corpus
     from ..embedder import EmbedderError, load_embedder
-    from .evaluate import EvalSetError, load_questions
+    from .evaluate import EvalSetError, load_questions, to_json
     from .targets import resolve
 
     articles = read_corpus(ctx.settings.corpus_dir).articles
@@ -115,6 +123,12 @@ def eval_command(
         return
     if checks or write_rule:
         raise click.UsageError("--check and --write-rule go with --cv")
+    if served_only:
+        report = {"served_targets": _served_targets(ctx, questions, load, bootstrap)}
+        json_out.parent.mkdir(parents=True, exist_ok=True)
+        json_out.write_text(to_json(report) + "\n", encoding="utf-8")
+        click.echo(f"\nreport: {json_out}")
+        return
     _compare(ctx, questions, load, backends, bootstrap, json_out, chart)
 
 

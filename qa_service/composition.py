@@ -18,6 +18,8 @@ from .retrieval.fuse import FUSION_MODES
 RETRIEVERS = ("dense", "bm25", "latent")
 # What the rule file may say about the served composition (``confidence`` is the lab's).
 STORED_FIELDS = ("retrievers", "weights", "fusion", "glossary")
+# Stored when set; a rule file written before them means their defaults.
+OPTIONAL_FIELDS = ("glossary_mix", "order")
 
 
 @dataclass(frozen=True)
@@ -29,6 +31,10 @@ class SearchParams:
     the fusion (BM25's is further scaled by the question's vocabulary coverage).
     ``fusion``: a mode of retrieval/fuse.py. ``glossary``: the retrievers whose text gets
     the glossary's English terms for the question's Russian/Kazakh terms (glossary.py).
+    ``glossary_mix``: when above 0, the glossary terms' encodings, computed once each, are
+    mixed into the question's vector and latent terms at this weight
+    (retrieval/glossary_vectors.py) instead of re-encoding a longer text. ``order``: the
+    verification and time stage (verify.py, timeline.py) reorders the first hits.
     ``confidence``: False gives a bare ranking that never abstains (evaluation).
 
     The defaults are a plain starting point; what is served is the rule file's ``search``
@@ -39,6 +45,8 @@ class SearchParams:
     weights: Mapping[str, float] = field(default_factory=lambda: dict.fromkeys(RETRIEVERS, 1.0))
     fusion: str = "dbsf"
     glossary: tuple[str, ...] = RETRIEVERS
+    glossary_mix: float = 0.0
+    order: bool = True
     confidence: bool = True
 
     def __post_init__(self) -> None:
@@ -68,13 +76,15 @@ class SearchParams:
             "weights": {name: float(w) for name, w in self.weights.items()},
             "fusion": self.fusion,
             "glossary": list(self.glossary),
+            "glossary_mix": float(self.glossary_mix),
+            "order": bool(self.order),
         }
 
     @classmethod
     def from_dict(cls, data: Mapping) -> SearchParams:
         """The served composition from the rule file: every field named, each known, and
         only the retrievers the service has."""
-        given, stored = set(data), set(STORED_FIELDS)
+        given, stored = set(data) - set(OPTIONAL_FIELDS), set(STORED_FIELDS)
         if given != stored:
             raise ValueError(
                 f"search composition: unknown fields {sorted(given - stored)}, missing "
@@ -92,4 +102,6 @@ class SearchParams:
             weights={str(k): float(v) for k, v in dict(data["weights"]).items()},
             fusion=str(data["fusion"]),
             glossary=tuple(str(g) for g in data["glossary"]),
+            glossary_mix=float(data.get("glossary_mix", 0.0)),
+            order=bool(data.get("order", True)),
         )

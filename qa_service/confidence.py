@@ -14,7 +14,11 @@ language), whether the answer type the question asks for is in the top hits' hig
 sentences (``type``), whether a question in the sources' language uses none of their
 words (``off_vocabulary``), whether it was Kazakh typed in Latin letters and converted
 (``converted``), how many of the reform's terms it names (``concepts``, glossary.py) and
-the best BM25 score (``bm25``).
+the best BM25 score (``bm25``); and, from the first hit's verification (verify.py):
+whether its highlighted sentence states the asked attribute (``states``), the share of the
+question's key concepts it names (``cover``), and whether it is in another language than
+the question (``cross_lang``: same-language cosines run higher, so the scale of ``top``
+depends on it, not on which language the question is in).
 
 ``ConfidenceRule`` grades them with two small logistic models fitted by grouped
 cross-validation on the question bank (``referendum-qa eval --cv``, lab/cv.py):
@@ -52,13 +56,43 @@ from .lexical import LexicalQuery
 from .retrieval.base import Query, Ranking
 from .retrieval.bm25 import BM25Retriever
 from .text import detect_lang
+from .verify import Check
 
 # Package data: shipped in the wheel beside this module.
 RULE_FILE = Path(str(importlib.resources.files("qa_service") / "confidence.json"))
 SIGNALS = ("top", "z", "margin", "gap", "coverage", "agree", "type", "latent")
 # What the models read: the signals plus the question's language (its scores run lower in
 # Kazakh and Russian against English sources) and whether it was converted from Latin.
-FEATURES = (*SIGNALS, "off_vocabulary", "converted", "concepts", "bm25", "lang_kk", "lang_ru")
+FEATURES = (
+    *SIGNALS,
+    "off_vocabulary",
+    "converted",
+    "concepts",
+    "bm25",
+    "lang_kk",
+    "lang_ru",
+    "states",
+    "cover",
+    "cross_lang",
+)
+# The features whose meaning does not move with the corpus: no candidate-relative score
+# (z, margin: duplicates of one fact across outlets shrink them), no raw BM25 score (it
+# grows with the vocabulary), no question language (its cosines depend on the sources'
+# languages, which ``cross_lang`` says). What the lab fits (lab/cv.py), measured side by
+# side with ``FEATURES``.
+STABLE_FEATURES = (
+    "top",
+    "gap",
+    "coverage",
+    "agree",
+    "latent",
+    "off_vocabulary",
+    "converted",
+    "concepts",
+    "states",
+    "cover",
+    "cross_lang",
+)
 STATES = ("high", "low", "none")
 HITS_READ = 3  # the highlighted sentences of this many top hits are read for the answer type
 
@@ -75,6 +109,7 @@ class Evidence:
     rankings: Mapping[str, Ranking]
     fused: Ranking
     hits: Sequence[Hit]
+    check: Check | None = None  # the first hit's verification (verify.py)
 
 
 @dataclass(frozen=True)
@@ -139,6 +174,12 @@ class ConfidenceStage:
         # question asks for ("how many" -> a number, "when" -> a time).
         answers = [h.passage.text[a:b] for h in evidence.hits[:HITS_READ] for a, b in h.highlight]
         signals["type"] = 1.0 if type_satisfied(query.reading, answers) else 0.0
+        # The first hit's sentence against what was asked (verify.py), and its language.
+        check = evidence.check
+        signals["states"] = 1.0 if check is None or check.states else 0.0
+        signals["cover"] = 1.0 if check is None else float(check.cover)
+        first = evidence.hits[0].article.lang if evidence.hits else query.lang
+        signals["cross_lang"] = float(first != query.lang)
         return signals
 
 
@@ -249,6 +290,10 @@ class ConfidenceRule:
     # composition without latent terms).
     search: SearchParams | None = None
     composition: str = ""
+    # Attribute-level verification (verify.py): ``high`` needs the first hit's sentence to
+    # state the asked answer type (``verify``) and ``cover_at`` of the key concepts.
+    verify: bool = False
+    cover_at: float = 0.0
 
     def judge(self, signals: Mapping[str, float], lang: str) -> str:
         """``high``, ``low`` or ``none`` for one answer's signals."""
@@ -264,6 +309,12 @@ class ConfidenceRule:
         if self.none is not None and self.none.probability(x) >= self.none_at:
             return "none"
         if float(signals.get("type", 1.0)) == 0.0:
+            return "low"
+        # The first hit's sentence must state what was asked: its answer type, and at
+        # least ``cover_at`` of the question's key concepts (verify.py).
+        if self.verify and float(signals.get("states", 1.0)) == 0.0:
+            return "low"
+        if float(signals.get("cover", 1.0)) < self.cover_at:
             return "low"
         if self.high is not None and self.high.probability(x) < self.high_at:
             return "low"
@@ -285,6 +336,8 @@ class ConfidenceRule:
             "high_at": self.high_at,
             "chosen_by": self.chosen_by,
             "composition": self.composition,
+            "verify": self.verify,
+            "cover_at": self.cover_at,
         }
         if self.search is not None:
             out["search"] = self.search.to_dict()
@@ -303,6 +356,8 @@ class ConfidenceRule:
             fallback=cls.from_dict(data["without_latent"]) if data.get("without_latent") else None,
             search=SearchParams.from_dict(data["search"]) if data.get("search") else None,
             composition=str(data.get("composition", "")),
+            verify=bool(data.get("verify", False)),
+            cover_at=float(data.get("cover_at", 0.0)),
         )
 
     @classmethod

@@ -28,7 +28,8 @@ def prepare(
         reading = latin_kazakh_to_cyrillic(text)
         lang = lang or "kk"
     texts = {"dense": reading, "bm25": text, "latent": reading}
-    concepts = glossary.concepts(words(reading))
+    matched = glossary.matched(words(reading))
+    concepts = [glossary.entries[i].english for i in matched]
     terms = " ".join(dict.fromkeys(w for c in concepts for w in c.split()))
     for name in expand if terms else ():
         texts[name] = f"{texts[name]} ({terms})"
@@ -41,4 +42,5 @@ def prepare(
         lexical_text=texts["bm25"],
         latent_text=texts["latent"],
         concepts=len(concepts),
+        glossary_ids=tuple(matched),
     )

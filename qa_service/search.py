@@ -14,8 +14,13 @@ stage needs is passed on:
    BM25's weight scaled by the question's vocabulary coverage (``fuse``);
 5. collapse (collapse.py): one window per stretch of an article;
 6. highlight (highlight.py): the answering sentence(s) of each hit (``highlight``);
-7. confidence (confidence.py): every signal, from the rankings and the highlighted hits,
-   and the rule: ``high``, ``low`` or ``none`` (``confidence``).
+7. verify and order (verify.py, timeline.py): whether each of the first hits' sentences
+   states the asked attribute; the report that states it first, the newer one when
+   reports disagree (the older ones noted as superseded), one in the reader's language
+   when it answers as well (``order``);
+8. confidence (confidence.py): every signal, from the rankings, the highlighted hits and
+   the first hit's verification, and the rule: ``high``, ``low`` or ``none``
+   (``confidence``).
 
 Which retrievers run, their weights, the fusion mode and the glossary are a
 ``SearchParams`` (composition.py); the served one is stored in the rule file
@@ -29,7 +34,7 @@ import time
 from collections.abc import Mapping
 from dataclasses import replace
 
-from .answer import Answer
+from .answer import Answer, Hit
 from .collapse import collapse
 from .composition import RETRIEVERS, SearchParams
 from .confidence import HITS_READ, ConfidenceRule, ConfidenceStage, Evidence
@@ -43,7 +48,10 @@ from .retrieval import Query, Ranking, Retriever, fuse, scaled_weights
 from .retrieval.bm25 import BM25Retriever
 from .retrieval.dense import DenseRetriever
 from .retrieval.encode import QueryEncoder
+from .retrieval.glossary_vectors import GlossaryVectors
 from .retrieval.latent import LatentRetriever
+from .timeline import WINDOW, Ordered, asks_outcome, order_reports
+from .verify import Check, asked, check_hits
 
 log = logging.getLogger(__name__)
 
@@ -85,6 +93,12 @@ class Searcher:
         self.bm25 = BM25Retriever(index.bm25 or BM25Index.for_build(index))
         self.latent = self._latent_retriever("latent" in wanted)
         self.encoder = QueryEncoder(embedder, latent=self.latent is not None)
+        self.term_vectors = (
+            GlossaryVectors(self.encoder, [e.english for e in self.glossary.entries])
+            if self.params.glossary_mix > 0
+            else None
+        )
+        self._row_of = {p.id: row for row, p in enumerate(index.passages)}
         self.retrievers = self._compose(dict(extra or {}))
         self.confidence = ConfidenceStage(
             rule,
@@ -140,11 +154,15 @@ class Searcher:
         clock = _lap(timings, "fuse", clock)
         dense = rankings.get("dense")
         kept = collapse(fused, dense, self.index.passages)
-        hits = highlight_hits(
-            self.index, kept, dense, query.reading, lexical.tokens, max(k, HITS_READ)
-        )
+        read = max(k, HITS_READ, WINDOW if self.params.order else 0)
+        hits = highlight_hits(self.index, kept, dense, query.reading, lexical.tokens, read)
         clock = _lap(timings, "highlight", clock)
-        judged = self.confidence.judge(Evidence(query, lexical, rankings, fused, hits))
+        ordered, check = self.order(query, hits)
+        if ordered.moved:
+            fused = _lead(fused, self._row_of[ordered.hits[0].passage.id])
+        hits = ordered.hits
+        clock = _lap(timings, "order", clock)
+        judged = self.confidence.judge(Evidence(query, lexical, rankings, fused, hits, check))
         _lap(timings, "confidence", clock)
         hits = hits[:k]
         abstained = judged.state == "none"
@@ -160,6 +178,7 @@ class Searcher:
             took_ms=(time.perf_counter() - started) * 1000,
             timings=timings,
             signals=judged.signals,
+            superseded=() if abstained else ordered.superseded,
         )
 
     def prepare(self, question: str, lang: str | None = None) -> Query:
@@ -171,7 +190,26 @@ class Searcher:
         if self.dense is None and self.latent is None:
             return query
         vector, latent = self.encoder.encode(query.dense_text, query.latent_text)
+        if self.term_vectors is not None:
+            vector, latent = self.term_vectors.mix(
+                vector, latent, query.glossary_ids, self.params.glossary_mix
+            )
         return replace(query, vector=vector, latent=latent)
+
+    def order(self, query: Query, hits: list[Hit]) -> tuple[Ordered, Check | None]:
+        """Stage 7 (verify.py, timeline.py): the first hits checked against what the
+        question asks, reordered (``params.order``), and the first hit's check."""
+        if not hits:
+            return Ordered(hits), None
+        question = asked(query.reading, self.glossary)
+        checks = check_hits(
+            hits[:WINDOW] if self.params.order else hits[:1], question, self.glossary
+        )
+        if not self.params.order:
+            return Ordered(hits), checks[0]
+        ordered = order_reports(hits, checks, query.lang, asks_outcome(query.reading))
+        by_id = {h.passage.id: c for h, c in zip(hits, checks, strict=False)}
+        return ordered, by_id.get(ordered.hits[0].passage.id)
 
     def retrieve(self, query: Query, timings: dict[str, float] | None = None) -> dict[str, Ranking]:
         """Stage 3: the first retriever's candidates, re-ranked by each of the others;
@@ -195,6 +233,16 @@ class Searcher:
             return Ranking("fused", first.rows, first.scores)
         weights = scaled_weights(self.params.weights, rankings, coverage)
         return fuse(first, rankings, weights, self.params.fusion)
+
+
+def _lead(fused: Ranking, row: int) -> Ranking:
+    """``fused`` with ``row`` first (the time stage's lead), so the confidence stage's
+    ranking signals describe the passage shown first."""
+    rows = [row] + [r for r in fused.rows if r != row]
+    scores = [fused.score_of(row)] + [
+        s for r, s in zip(fused.rows, fused.scores, strict=True) if r != row
+    ]
+    return Ranking(fused.name, tuple(rows), tuple(scores), fused.detail)
 
 
 def _lap(timings: dict[str, float], stage: str, since: float) -> float:

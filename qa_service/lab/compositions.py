@@ -33,6 +33,13 @@ COMPOSITIONS: dict[str, SearchParams] = {
     "dense": SearchParams(retrievers=("dense",), **_PLAIN),
     "rrf+glossary": SearchParams(retrievers=_G, fusion="rrf", glossary=_G),
     "dbsf+glossary": SearchParams(retrievers=_G, fusion="dbsf", glossary=_G),
+    # Issue 18: the glossary's terms as precomputed vectors mixed into the question's own
+    # (one encoder pass of the bare question), BM25 still reading the words; and the
+    # served composition without the verification and time stage.
+    "dbsf+glossary-mix": SearchParams(
+        retrievers=_G, fusion="dbsf", glossary=("bm25",), glossary_mix=0.5
+    ),
+    "dbsf+glossary:no-order": SearchParams(retrievers=_G, fusion="dbsf", glossary=_G, order=False),
     "rrf+glossary+type": SearchParams(retrievers=_TYPED, fusion="rrf", glossary=_G, weights=_w()),
     "dbsf+glossary+type": SearchParams(retrievers=_TYPED, fusion="dbsf", glossary=_G, weights=_w()),
     "dbsf+glossary+type:latent/2": SearchParams(

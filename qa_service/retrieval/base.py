@@ -30,6 +30,7 @@ class Query:
     lexical_text: str = ""
     latent_text: str = ""
     concepts: int = 0  # glossary concepts (the reform's terms) the question names
+    glossary_ids: tuple[int, ...] = ()  # those entries' indices (glossary.Glossary.matched)
     vector: np.ndarray | None = None
     latent: np.ndarray | None = None
 

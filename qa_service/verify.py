@@ -22,7 +22,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from .answer import Hit
-from .answer_type import QuestionType, Value, answer_values, question_type, states_answer
+from .answer_type import (
+    QuestionType,
+    Value,
+    answer_values,
+    find_values,
+    question_type,
+    states_answer,
+)
 from .glossary import Glossary
 from .lexical import words
 
@@ -49,7 +56,14 @@ class Check:
 def asked(question: str, glossary: Glossary) -> Asked:
     """The answer type and key concepts of ``question`` (its reading: Cyrillic for
     Latin-typed Kazakh)."""
-    return Asked(question_type(question), glossary.concept_ids(words(question)))
+    qtype = question_type(question)
+    if qtype is not None and qtype.kind == "yesno":
+        # "Is the referendum in 2027?" asks about a date: checked, and ordered, as one.
+        stated = [v for v in find_values(question) if v.kind != "count" or v.unit]
+        if stated:
+            of = (stated[0].unit.split()[0].casefold(),) if stated[0].kind == "count" else ()
+            qtype = QuestionType(stated[0].kind, of)
+    return Asked(qtype, glossary.concept_ids(words(question)))
 
 
 def translator(glossary: Glossary):

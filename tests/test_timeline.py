@@ -114,3 +114,11 @@ def test_a_hit_that_states_the_attribute_comes_before_one_that_does_not():
     term = _hit(2, "Kurultai deputies will serve a five-year term.", "2026-02-12")
     ordered = _order("How many years will Kurultai deputies serve?", [number, term])
     assert ordered.hits[0].passage.id == term.passage.id and not ordered.superseded
+
+
+def test_a_yes_no_question_naming_a_date_is_ordered_as_a_date_question():
+    old = _hit(1, "The referendum could be held in 2027.", "2025-09-08")
+    new = _hit(2, "The referendum will be held on 15 March 2026.", "2026-02-12")
+    ordered = _order("Is the referendum in 2027?", [old, new])
+    assert ordered.hits[0].passage.id == new.passage.id
+    assert [n.passage_id for n in ordered.superseded] == [old.passage.id]

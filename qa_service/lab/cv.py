@@ -27,7 +27,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from ..composition import SearchParams
-from ..confidence import FEATURES, ConfidenceRule, Logistic, features_of
+from ..confidence import FEATURES, STABLE_FEATURES, ConfidenceRule, Logistic, features_of
 from ..search import Searcher
 from . import targets
 from .compositions import COMPOSITIONS, composition
@@ -189,15 +189,57 @@ def _quantile_cut(values: Sequence[float], share: float) -> float:
     return float(np.nextafter(ordered[allowed], 1.0)) if allowed < len(ordered) else 0.0
 
 
-def fit_rule(records: Sequence[Record], latent: bool = True) -> ConfidenceRule:
+@dataclass(frozen=True)
+class RuleForm:
+    """What a fitted rule reads and requires: its ``features``; ``verify``: ``high`` needs
+    the first hit's sentence to state the asked answer type; ``cover_at``: and at least this
+    share of the question's key concepts (verify.py); ``precision``: the ``high`` cut is
+    also raised until the training questions at ``high`` reach this precision (hedge rather
+    than endorse), 0 for none. Options compared side by side (docs/quality.md)."""
+
+    name: str
+    features: tuple[str, ...] = FEATURES
+    verify: bool = False
+    cover_at: float = 0.0
+    precision: float = 0.0
+
+
+# The form before issue 18, and the ones it compares; the last is what ships.
+FORMS = {
+    "before": RuleForm("before"),
+    "stable": RuleForm("stable", STABLE_FEATURES, verify=True),
+    "stable+cover": RuleForm("stable+cover", STABLE_FEATURES, verify=True, cover_at=0.5),
+    "stable+cover+precision": RuleForm(
+        "stable+cover+precision", STABLE_FEATURES, verify=True, cover_at=0.5, precision=0.95
+    ),
+}
+SERVED_FORM = FORMS["stable+cover+precision"]
+
+
+def _precision_cut(scored: Sequence[tuple[float, bool]], target: float) -> float:
+    """The lowest cut whose questions at or above it are right at least ``target`` of the
+    time (the longest such prefix of the questions by score); above all when none is."""
+    ordered = sorted(scored, key=lambda p: -p[0])
+    cut, right = 1.0 + 1e-9, 0
+    for i, (p, ok) in enumerate(ordered, start=1):
+        right += ok
+        if right / i >= target:
+            cut = p
+    return float(cut)
+
+
+def fit_rule(
+    records: Sequence[Record], latent: bool = True, form: RuleForm = FORMS["before"]
+) -> ConfidenceRule:
     """The two models and their cuts, from these records only.
 
     ``none``: off-topic against on-topic questions; its cut lets at most
     ``NONE_ANSWERABLE_MAX`` of the answerable ones through. ``high``: "the top passage
     answers" against everything else on topic; its cut keeps at most
-    ``HIGH_UNANSWERABLE_MAX`` of the on-topic unanswerable questions at high.
+    ``HIGH_UNANSWERABLE_MAX`` of the on-topic unanswerable questions at high, and, with
+    ``form.precision``, reaches that precision on the questions the gates let through.
     """
-    names = [f for f in FEATURES if latent or f != "latent"]
+    names = [f for f in form.features if latent or f != "latent"]
     # Local news the corpus answers is neither on topic nor unanswered: not fitted on.
     records = [r for r in records if r.kind != "local"]
     x = [features_of(r.signals, r.detected) for r in records]
@@ -209,7 +251,18 @@ def fit_rule(records: Sequence[Record], latent: bool = True) -> ConfidenceRule:
     high = fit_logistic([v for v, _ in on], [r.top_answers for _, r in on], names)
     unanswerable = [high.probability(v) for v, r in on if not r.answerable]
     high_at = _quantile_cut(unanswerable, HIGH_UNANSWERABLE_MAX)
-    return ConfidenceRule(none, none_at, high, high_at)
+    rule = ConfidenceRule(none, none_at, high, high_at, verify=form.verify, cover_at=form.cover_at)
+    if form.precision > 0:
+        # Of every question the gates and the none cut let reach the high model.
+        passing = [
+            (high.probability(v), r.top_answers)
+            for v, r, pn in zip(x, records, p_none, strict=True)
+            if pn < none_at
+            and rule.judge(r.signals, r.detected) != "none"
+            and replace(rule, high=None).judge(r.signals, r.detected) == "high"
+        ]
+        rule = replace(rule, high_at=max(high_at, _precision_cut(passing, form.precision)))
+    return rule
 
 
 # --- the cross-validation -------------------------------------------------------------------
@@ -248,6 +301,7 @@ def cross_validate(
     k: int = FOLDS,
     choose_per_language: bool = False,
     latent: bool = True,
+    form: RuleForm = FORMS["before"],
 ) -> tuple[list[Judged], list[dict]]:
     """Held-out judgements for every question, and what each fold chose."""
     judged: list[Judged] = []
@@ -262,7 +316,7 @@ def cross_validate(
             else:
                 chosen[lang] = best_config(train, lambda r: True)
         fitted = [r for n, rs in train.items() for r in rs if chosen[r.lang] == n]
-        rule = fit_rule(fitted, latent=latent)
+        rule = fit_rule(fitted, latent=latent, form=form)
         choices.append({"fold": fold, "configs": chosen, "rule": rule.to_dict()})
         for name, rs in test.items():
             for r in rs:

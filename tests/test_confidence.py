@@ -13,7 +13,7 @@ from qa_service import search
 from qa_service.composition import OPTIONAL_FIELDS, STORED_FIELDS, SearchParams
 from qa_service.confidence import RULE_FILE, ConfidenceRule, Evidence, Logistic
 from qa_service.lab.compositions import COMPOSITIONS, composition
-from qa_service.lab.cv import Record, fit_rule, grouped_folds
+from qa_service.lab.cv import FORMS, Record, _precision_cut, fit_rule, grouped_folds
 from qa_service.lab.evaluate import load_questions
 from qa_service.search import served_params
 from qa_service.verify import asked, check_hit
@@ -168,6 +168,32 @@ def test_fit_rule_separates_clear_cases():
     assert all(s != "none" for s, r in zip(states, records, strict=True) if r.answerable)
     assert sum(s == "none" for s, r in zip(states, records, strict=True) if r.topic == "off") >= 14
     assert all(s != "high" for s, r in zip(states, records, strict=True) if not r.answerable)
+
+
+def test_the_served_rule_form_hedges_what_its_sentence_does_not_state():
+    """Issue 18: with verification, a first passage whose sentence does not state the
+    asked attribute (``states`` 0) or names too few of the question's key concepts is
+    ``low`` whatever the model says; the precision target raises the high cut."""
+    good = [
+        _record(i, "on", True, 1, latent=0.3 + i / 100, states=1.0, cover=1.0) for i in range(30)
+    ]
+    near = [
+        _record(100 + i, "on", True, 2, latent=0.3 + i / 100, states=0.0, cover=1.0)
+        for i in range(10)
+    ]
+    off = [_record(200 + i, "off", False, None, top=0.6, latent=0.01) for i in range(15)]
+    rule = fit_rule(good + near + off, form=FORMS["stable+cover+precision"])
+    assert rule.verify and rule.cover_at == 0.5
+    assert all(rule.judge(r.signals, "en") != "high" for r in near)
+    assert rule.judge({**good[-1].signals, "cover": 0.4}, "en") == "low"
+    assert ConfidenceRule.from_dict(json.loads(json.dumps(rule.to_dict()))) == rule
+
+
+def test_the_precision_cut_keeps_the_longest_precise_prefix():
+    scored = [(0.9, True), (0.8, True), (0.7, False), (0.6, True), (0.5, False), (0.4, False)]
+    assert _precision_cut(scored, 0.75) == 0.6  # 3 of 4 right down to 0.6
+    assert _precision_cut(scored, 1.0) == 0.8
+    assert _precision_cut([(0.5, False)], 0.9) > 1.0  # nothing is precise: nothing high
 
 
 @pytest.fixture(scope="module")

@@ -11,6 +11,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from bs4 import BeautifulSoup
 
+from qa_service.answer import Superseded
 from qa_service.i18n import DEFAULT_LANG, LANGS, CatalogError, Catalogs, negotiate
 from qa_service.ui import (
     confidence_of,
@@ -843,3 +844,42 @@ def test_first_load_of_the_page_is_under_100_kb(client):
     assert len(sizes) >= 4  # the page, its stylesheet, its script and its icon were counted
     with_answer, _ = first_load_bytes(client, "/?" + "q=deputies&lang=ru")
     assert with_answer <= PAGE_BUDGET_BYTES
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_best_match_says_its_date_and_the_superseded_report(
+    client, app, monkeypatch, catalogs, lang
+):
+    """Issue 18: "as of" the first result's report date, and an older report that said
+    otherwise shown as superseded, with its date and outlet (the API's fields)."""
+    service = app.extensions["qa"]
+    real = service.searcher()
+    older = Superseded(
+        date="2025-09-08",
+        outlet="The Steppe Ledger",
+        title="A proposal",
+        url=None,
+        lang="en",
+        sentence="The referendum could be held in 2027.",
+        passage_id="p-old",
+        values=("2027",),
+    )
+
+    class Searcher:
+        index = real.index
+
+        def ask(self, q, k=5, lang=None):
+            return replace(real.ask(q, k=k, lang=lang), superseded=(older,))
+
+    monkeypatch.setattr(service, "searcher", lambda: Searcher())
+    answer = api_answer(client, lang=lang)
+    assert answer["as_of"] == answer["results"][0]["article"]["date"]
+    assert answer["superseded"][0]["date"] == "2025-09-08"
+    page = ask_page(client, lang=lang)
+    best = page.select_one("#results section.best")
+    assert best.select_one(".as-of time")["datetime"] == answer["as_of"]
+    note = best.select_one(".superseded")
+    assert "The Steppe Ledger" in note.get_text() and note.q.get_text() == older.sentence
+    date = catalogs.format_date(lang, "2025-09-08")
+    said = catalogs.text(lang, "superseded_note", date=date, outlet=older.outlet)
+    assert note.get_text().startswith(said)

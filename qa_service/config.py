@@ -153,6 +153,12 @@ class Settings:
     import_max_bytes: int = _setting(
         5 * 1024 * 1024, "Largest page, feed or sitemap `import` downloads, in bytes."
     )
+    import_allow_private: bool = _setting(
+        False,
+        "Let `import` connect to loopback, private, link-local or multicast addresses "
+        "(each request, redirect and feed or sitemap link is checked; off: refused, so a "
+        "feed cannot make the importer read an internal service into the corpus).",
+    )
     # Reliability, abuse and privacy (limits.py, logs.py, metrics.py, gunicorn_conf.py).
     rate_limits: bool = _setting(True, "Rate limiting per client address on or off.")
     rate_limit_ask: str = _setting(

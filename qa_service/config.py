@@ -128,6 +128,12 @@ class Settings:
     host: str = _setting("127.0.0.1", "Address `serve` binds to.")
     port: int = _setting(8000, "Port `serve` binds to.")
     workers: int = _setting(2, "gunicorn worker processes for `serve`.")
+    control_socket: str = _setting(
+        "",
+        "Path of gunicorn's control socket (`gunicornc -s PATH`) for this `serve`; empty: "
+        "none. gunicorn's own default is one fixed path per user, which two instances on "
+        "one host would share and unlink for each other.",
+    )
     reload_check_seconds: float = _setting(
         2.0, "How often a worker checks whether `embeddings/current` moved to a new build."
     )

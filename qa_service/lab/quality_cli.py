@@ -132,12 +132,10 @@ def _compare(ctx, questions, load, backends, json_out, chart) -> None:
 def _cross_validate(
     ctx, questions, checks, load, folds, bootstrap, write_rule, question_sets, json_out, chart
 ) -> None:
-    import dataclasses
-
+    from ..composition import SearchParams
     from ..confidence import RULE_FILE
     from ..embedder import CachedEmbedder
-    from ..search import Searcher
-    from . import cv
+    from . import compositions, cv
     from .evaluate import (
         evaluate_index,
         memory_index_for,
@@ -154,7 +152,7 @@ def _cross_validate(
     log = functools.partial(click.echo, err=True)
     try:
         report, rule = cv.run(
-            lambda params: Searcher(index, embedder, params),
+            lambda params: compositions.searcher(index, embedder, params),
             questions,
             k=folds,
             n_bootstrap=bootstrap,
@@ -170,13 +168,16 @@ def _cross_validate(
     click.echo("\n".join(cv.configs_markdown(report)))
     click.echo(f"\nfinal choice (every language): {final['kk']}")
     if checks:
-        params = {lang: dataclasses.replace(cv.CONFIGS[name], rule=rule)
-                  for lang, name in final.items()}  # fmt: skip
-        extra = evaluate_index(index, embedder, checks, params)
+        params = {lang: cv.CONFIGS[name] for lang, name in final.items()}
+        extra = evaluate_index(index, embedder, checks, params, rule)
         report["checks"] = extra
         click.echo("\nextra checks, never fitted on (final choice and rule):")
         click.echo("\n".join(table_lines(extra)))
     if write_rule:
+        try:  # the service serves only its own retrievers: refuse a file it cannot load
+            SearchParams.from_dict(rule.search.to_dict())
+        except ValueError as exc:
+            raise click.ClickException(f"cannot serve the chosen composition: {exc}") from None
         sets = [str(p) for p in question_sets]
         rule.save(RULE_FILE, {"question_sets": sets})
         click.echo(f"\nconfidence rule saved to {RULE_FILE}", err=True)

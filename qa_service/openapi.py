@@ -286,6 +286,7 @@ def spec(settings: Settings) -> dict:
                         "results",
                         "index",
                         "took_ms",
+                        "cached",
                     ],
                     "properties": {
                         "query": {"type": "string"},
@@ -319,7 +320,15 @@ def spec(settings: Settings) -> dict:
                             "preliminary count), newest first; show them as superseded.",
                         },
                         "index": {"$ref": "#/components/schemas/IndexInfo"},
-                        "took_ms": {"type": "number"},
+                        "took_ms": {
+                            "type": "number",
+                            "description": "Milliseconds this request took in the service "
+                            "(a cached answer: the lookup).",
+                        },
+                        "cached": {
+                            "type": "boolean",
+                            "description": "Whether the answer came from the answer cache.",
+                        },
                     },
                 },
                 "Superseded": {

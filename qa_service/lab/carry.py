@@ -49,8 +49,9 @@ def collect(corpus: Path, question_set: Path, names: Sequence[str], out: Path) -
         records[name] = [
             dataclasses.asdict(r) for r in cv.collect(searcher(index, embedder, params), questions)
         ]
-    body = {"corpus": str(corpus), "set": str(question_set), "records": records}
-    out.write_text(json.dumps(body, ensure_ascii=False) + "\n", encoding="utf-8")
+        # Written after each composition: a long run leaves what it has finished.
+        body = {"corpus": str(corpus), "set": str(question_set), "records": records}
+        out.write_text(json.dumps(body, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
 def _load(path: Path) -> tuple[str, dict[str, list[cv.Record]]]:

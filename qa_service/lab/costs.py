@@ -70,8 +70,20 @@ def measure(questions: list[str], rounds: int = 3) -> dict:
 
 
 def main(argv: list[str]) -> None:
-    questions = [q.question for path in argv for q in load_questions(Path(path))]
-    print(json.dumps(measure(questions), indent=2))
+    """``[--limit N] [--rounds R] SET...``: the first N questions of the sets (all by
+    default), R interleaved rounds."""
+    limit = rounds = None
+    paths = []
+    args = iter(argv)
+    for arg in args:
+        if arg == "--limit":
+            limit = int(next(args))
+        elif arg == "--rounds":
+            rounds = int(next(args))
+        else:
+            paths.append(arg)
+    questions = [q.question for path in paths for q in load_questions(Path(path))][:limit]
+    print(json.dumps(measure(questions, rounds or 3), indent=2))
 
 
 if __name__ == "__main__":

@@ -81,21 +81,25 @@ def final(records: Mapping[str, Sequence[cv.Record]], form: cv.RuleForm):
 
 def report(paths: Sequence[Path], n: int, write_rule: bool) -> dict:
     corpora = [_load(p) for p in paths]
-    out: dict = {"corpora": [c for c, _ in corpora], "crossval": {}, "carried": {}}
+    out: dict = {"corpora": [c for c, _ in corpora], "crossval": {}, "carried": {}, "ms": {}}
+    for corpus, records in corpora:
+        for name, rs in records.items():
+            out["ms"][f"{corpus} · {name}"] = cv.stage_costs(rs)
     for corpus, records in corpora:
         for form in cv.FORMS.values():
-            # "before" is the service before issue 18: no verify-and-order stage.
-            pool = {
-                k: v
-                for k, v in records.items()
-                if (form.name == "before") == (k == "dbsf+glossary:no-order")
-            }
-            out["crossval"][f"{corpus} | {form.name}"] = crossval(pool, form, n)
-    served = {k: v for k, v in corpora[0][1].items() if k != "dbsf+glossary:no-order"}
+            # "before" is the service before issue 18: its rule form, and its ranking (no
+            # verify-and-order stage) when that was collected, else the same ranking.
+            plain = "dbsf+glossary:no-order"
+            pool = {k: v for k, v in records.items() if k != plain}
+            if form.name == "before" and plain in records:
+                pool = {plain: records[plain]}
+            out["crossval"][f"{corpus} · {form.name}"] = crossval(pool, form, n)
+    shared = set(corpora[0][1]) & set(corpora[1][1]) - {"dbsf+glossary:no-order"}
+    served = {k: v for k, v in corpora[0][1].items() if k in shared}
     for (a, ra), (b, rb) in [(corpora[0], corpora[1]), (corpora[1], corpora[0])]:
-        pool = {k: v for k, v in ra.items() if k != "dbsf+glossary:no-order"}
+        pool = {k: v for k, v in ra.items() if k in shared}
         one, rule = final(pool, cv.SERVED_FORM)
-        out["carried"][f"{a} -> {b}"] = {
+        out["carried"][f"{a} → {b}"] = {
             "composition": one,
             "rule": rule.to_dict(),
             "targets": targets.report(_judge(rule, rb[one]), n),
@@ -124,7 +128,12 @@ def report(paths: Sequence[Path], n: int, write_rule: bool) -> dict:
 
 
 def markdown(result: Mapping) -> list[str]:
-    lines = []
+    stages = ("embed", "dense", "bm25", "latent", "fuse", "highlight", "order", "confidence")
+    lines = ["| corpus, composition | " + " | ".join(stages) + " | total |"]
+    lines.append("|---|" + "---|" * (len(stages) + 1))
+    for name, ms in result["ms"].items():
+        cells = " | ".join(f"{ms.get(s, float('nan')):.2f}" for s in stages)
+        lines.append(f"| {name} | {cells} | {ms['total']:.1f} |")
     for name, entry in result["crossval"].items():
         lines += ["", f"### cross-validated: {name} (chosen: {', '.join(entry['chosen'])})", ""]
         lines += targets.table_markdown(entry["targets"])

@@ -24,7 +24,7 @@ class _Encoder:
 
 def test_terms_are_encoded_once_and_mixed_in():
     encoder = _Encoder()
-    vectors = GlossaryVectors(encoder, ["Kurultai", "deputies deputy"])
+    vectors = GlossaryVectors(encoder, ["Kurultai", "deputies deputy", "unused"], eager=False)
     q = np.array([[1.0, 0, 0, 0]], dtype=np.float32)
     latent = np.array([[3, 0], [1.0, 0.0]], dtype=np.float32)
     for _ in range(3):
@@ -33,6 +33,9 @@ def test_terms_are_encoded_once_and_mixed_in():
     assert abs(np.linalg.norm(mixed) - 1.0) < 1e-6 and mixed[0, 0] > 0.5
     assert set(mixed_latent[0][mixed_latent[1] > 0].astype(int)) >= {3}
     assert vectors.mix(q, latent, [], 0.5)[0] is q
+    eager = _Encoder()
+    GlossaryVectors(eager, ["Kurultai", "deputies deputy"])
+    assert eager.passes == 2  # built with the searcher: no question pays for them
 
 
 def test_mix_latent_sums_per_term_and_keeps_k():

@@ -4,10 +4,10 @@ The glossary helps Kazakh and Russian questions most by putting the English word
 their terms where the dense and latent retrievers read (docs/quality.md). Appending the
 words to the question's text costs a longer encoder pass on every question (issue 18: about
 29% of the pass). The same words' encodings do not depend on the question: each entry's
-English text is encoded the first time a question names it and kept (a few dozen short
-texts for the whole process), and a question's vector becomes its own plus ``weight``
-times the mean of its terms' vectors, renormalized; its latent terms likewise (summed per
-term id, the strongest ``k`` kept, renormalized). BM25 still reads the words (no encoder).
+English text is encoded once, when the searcher is built (a few dozen short texts; no
+question pays for them), and a question's vector becomes its own plus ``weight`` times the
+mean of its terms' vectors, renormalized; its latent terms likewise (summed per term id,
+the strongest ``k`` kept, renormalized). BM25 still reads the words (no encoder).
 """
 
 from __future__ import annotations
@@ -23,11 +23,13 @@ from .encode import QueryEncoder
 class GlossaryVectors:
     """Per-entry encodings of the glossary's English sides, computed once and kept."""
 
-    def __init__(self, encoder: QueryEncoder, english: Sequence[str]):
+    def __init__(self, encoder: QueryEncoder, english: Sequence[str], eager: bool = True):
         self._encoder = encoder
         self._english = tuple(english)
         self._cache: dict[int, tuple[np.ndarray, np.ndarray | None]] = {}
         self._lock = threading.Lock()
+        for entry in range(len(self._english)) if eager else ():
+            self._of(entry)
 
     def _of(self, entry: int) -> tuple[np.ndarray, np.ndarray | None]:
         found = self._cache.get(entry)

@@ -23,6 +23,7 @@ two-kind view (``quantity``, ``time``) kept for the answer-type retriever.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -249,7 +250,13 @@ _NUMBER_RE = re.compile(
 
 def find_values(sentence: str) -> list[Value]:
     """The dates, percentages, durations and counts ``sentence`` states, in order of their
-    place; spans never overlap (a date's day is not also a count)."""
+    place; spans never overlap (a date's day is not also a count). Cached: the same
+    sources' sentences come back request after request."""
+    return list(_find_values(sentence))
+
+
+@functools.lru_cache(maxsize=65536)
+def _find_values(sentence: str) -> tuple[Value, ...]:
     taken: list[tuple[int, int]] = []
     out: list[Value] = []
 
@@ -296,7 +303,7 @@ def find_values(sentence: str) -> list[Value]:
             continue
         add(Value("count", m.start(), end or m.end(), sentence[m.start() : end or m.end()],
                   number, noun))  # fmt: skip
-    return sorted(out, key=lambda v: v.start)
+    return tuple(sorted(out, key=lambda v: v.start))
 
 
 def _number_word_ok(token: str, kazakh: bool) -> bool:

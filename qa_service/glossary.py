@@ -112,6 +112,21 @@ class Glossary:
                     found.add(entry)
         return frozenset(found)
 
+    def concepts_in(self, text: str) -> frozenset[int]:
+        """``concept_ids`` of a text's words, cached per text (bounded): highlighted
+        sentences and titles repeat across requests."""
+        cache = self._text_cache
+        found = cache.get(text)
+        if found is None:
+            if len(cache) >= 65536:
+                cache.clear()
+            found = cache[text] = self.concept_ids(_words(text))
+        return found
+
+    @functools.cached_property
+    def _text_cache(self) -> dict[str, frozenset[int]]:
+        return {}
+
     @functools.cached_property
     def _by_head(self) -> dict[str, list[tuple[int, tuple[str, ...]]]]:
         """Every form (Russian, Kazakh, English) by its first word's first letters."""
@@ -124,6 +139,12 @@ class Glossary:
     def expand(self, words: list[str]) -> list[str]:
         """The English words of those entries, without repeats."""
         return list(dict.fromkeys(w for c in self.concepts(words) for w in c.split()))
+
+
+def _words(text: str) -> list[str]:
+    from .lexical import words  # lexical imports nothing from here; kept local all the same
+
+    return words(text)
 
 
 def _english_forms(english: str, forms: list[tuple[str, ...]]) -> tuple[tuple[str, ...], ...]:

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 
 from .answer import Hit
 from .answer_type import (
+    VALUE_KINDS,
     QuestionType,
     Value,
     answer_values,
@@ -85,13 +86,17 @@ def check_hit(hit: Hit, question: Asked, glossary: Glossary) -> Check:
     translate = translator(glossary)
     values: list[Value] = []
     states = False
+    valued = question.qtype is not None and question.qtype.kind in VALUE_KINDS
     for sentence in sentences:
-        if states_answer(question.qtype, sentence, translate):
+        found = answer_values(question.qtype, sentence, translate) if valued else []
+        if found or (not valued and states_answer(question.qtype, sentence, translate)):
             states = True
-            values += answer_values(question.qtype, sentence, translate)
+            values += found
     cover = 1.0
     if question.concepts:
-        named = glossary.concept_ids(words(" ".join(sentences)) + words(hit.article.title))
+        named = frozenset().union(
+            glossary.concepts_in(hit.article.title), *(glossary.concepts_in(s) for s in sentences)
+        )
         cover = len(question.concepts & named) / len(question.concepts)
     return Check(states, cover, tuple(values))
 

@@ -93,7 +93,9 @@ class Settings:
         "Sites allowed to embed /widget in a frame: `*` or space-separated origins.",
     )
     cors_origins: str = _setting(
-        "*", "Origins allowed to call /api/v1 from browsers: `*` or space-separated origins."
+        "*",
+        "Origins allowed to call /api/v1 from browsers: `*` or space-separated origins. "
+        "Feedback is taken from this site's pages and from origins named here only.",
     )
     cache_max_age: int = _setting(
         300, "Seconds proxies and browsers may cache a GET /api/v1/ask response."
@@ -168,10 +170,13 @@ class Settings:
     # Reliability, abuse and privacy (limits.py, logs.py, metrics.py, gunicorn_conf.py).
     rate_limits: bool = _setting(True, "Rate limiting per client address on or off.")
     rate_limit_ask: str = _setting(
-        "60/minute", "Questions per client address (`/api/v1/ask`), e.g. `60/minute`."
+        "60/minute",
+        "Questions per client address, e.g. `60/minute`: one budget for `/api/v1/ask`, the "
+        "page's and the widget's `?q=` (an IPv6 client is counted by its /64).",
     )
     rate_limit_feedback: str = _setting(
-        "10/minute", "Feedback posts per client address (`/api/v1/feedback`)."
+        "10/minute",
+        "Feedback posts per client address, one budget for `/api/v1/feedback` and the page's form.",
     )
     rate_limit_other: str = _setting(
         "300/minute",

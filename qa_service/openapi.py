@@ -7,6 +7,7 @@ document and the code cannot disagree on a cap.
 from __future__ import annotations
 
 from . import __version__
+from .answer import STATES
 from .config import Settings
 from .validate import ID_PATTERN, LANGS, MAX_ID_CHARS, QUESTION_PATTERN, Caps
 
@@ -18,8 +19,9 @@ _HIT = {
         "score": {
             "type": "number",
             "description": (
-                "Fused ranking score (reciprocal-rank fusion of the dense and BM25 rankings): "
-                "higher is better, comparable only within one response; not a probability."
+                "Fused ranking score (the served composition's fusion of the dense, BM25 and "
+                "latent-term rankings): higher is better, comparable only within one "
+                "response; not a probability."
             ),
         },
         "passage_id": {"type": "string"},
@@ -292,7 +294,7 @@ def spec(settings: Settings) -> dict:
                         "lang": {"type": "string", "enum": list(LANGS)},
                         "confidence": {
                             "type": "string",
-                            "enum": ["high", "low", "none"],
+                            "enum": list(STATES),
                             "description": "high: the first passage answers. low: the "
                             "passages are on the subject but may not answer exactly (show "
                             "them with that caveat). none: the sources do not cover the "

@@ -345,6 +345,7 @@ _RESPONSE_SCHEMAS = {
             "results",
             "index",
             "took_ms",
+            "cached",
         ],
         "properties": {
             "query": {"type": "string"},
@@ -365,7 +366,15 @@ _RESPONSE_SCHEMAS = {
             "results": {"type": "array", "items": {"$ref": "#/components/schemas/Hit"}},
             "related": {"type": "array", "items": {"$ref": "#/components/schemas/Hit"}},
             "index": {"$ref": "#/components/schemas/IndexInfo"},
-            "took_ms": {"type": "number"},
+            "took_ms": {
+                "type": "number",
+                "description": "Milliseconds this request took in the service "
+                "(a cached answer: the lookup).",
+            },
+            "cached": {
+                "type": "boolean",
+                "description": "Whether the answer came from the answer cache.",
+            },
         },
     },
     "Hit": _HIT,

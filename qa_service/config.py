@@ -13,8 +13,11 @@ from collections.abc import Mapping, MutableMapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 ENV_PREFIX = "QA_"
+# The FAISS index types reindex can build (index.py builds them), besides `auto`.
+INDEX_TYPES = ("flat", "hnsw", "ivf", "ivfpq")
 
 
 def _setting(default: Any, help: str) -> Any:
@@ -207,6 +210,20 @@ class Settings:
         "Folder for Prometheus multiprocess files under gunicorn (empty: `serve` makes a "
         "temporary one); exported as PROMETHEUS_MULTIPROC_DIR.",
     )
+    lazy_load: bool = _setting(
+        False,
+        "Load the index on the first request that needs it instead of when the app "
+        "starts (tests and tools that serve no question).",
+    )
+
+    def __post_init__(self) -> None:
+        """Values whose type is right but whose meaning is not stop the start, named."""
+        _check_public_url(self.public_url)
+        if self.index_type not in ("auto", *INDEX_TYPES):
+            raise ValueError(
+                f"setting {ENV_PREFIX}INDEX_TYPE: unknown index type {self.index_type!r}: use "
+                f"{', '.join(INDEX_TYPES)} or auto"
+            )
 
     @classmethod
     def load(cls, overrides: Mapping[str, Any] | None = None) -> Settings:
@@ -225,6 +242,18 @@ class Settings:
     def replace(self, **changes: Any) -> Settings:
         return dataclasses.replace(
             self, **{k: _coerce(type(self), k, v) for k, v in changes.items()}
+        )
+
+
+def _check_public_url(url: str) -> None:
+    """``public_url`` is empty or an http(s) URL with a host and nothing after the path."""
+    if not url:
+        return
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment:
+        raise ValueError(
+            f"setting QA_PUBLIC_URL: {url!r} is not like https://qa.example.kz (http or "
+            "https, a host, no query or fragment)"
         )
 
 

@@ -29,7 +29,7 @@ def open_app(seed_app, e5):
     """The seed index without rate limits: thousands of requests from one address."""
     service = seed_app.extensions["qa"]
     app = create_app(
-        {"TESTING": True, "QA_LAZY_LOAD": True},
+        {"TESTING": True, "lazy_load": True},
         settings=service.settings.replace(rate_limits=False),
         embedder=e5,
     )

@@ -18,9 +18,10 @@ from pathlib import Path
 
 from . import index as idx
 from .answer_cache import answer_key, make_answer_cache
+from .composition import SearchParams
 from .config import Settings
 from .embedder import CachedEmbedder, Embedder, EmbedderId, load_embedder
-from .search import Searcher, SearchParams, served_params
+from .search import Searcher, served_params
 
 log = logging.getLogger(__name__)
 

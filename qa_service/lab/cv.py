@@ -26,9 +26,11 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
+from ..composition import SearchParams
 from ..confidence import FEATURES, ConfidenceRule, Logistic, features_of
-from ..search import COMPOSITIONS, Searcher, SearchParams, served_params
+from ..search import Searcher, served_params
 from . import targets
+from .compositions import COMPOSITIONS, composition
 from .evaluate import (
     DEPTH,
     LANGS,
@@ -48,8 +50,8 @@ NONE_ANSWERABLE_MAX = 0.0
 HIGH_UNANSWERABLE_MAX = 0.10
 RIDGE = 1.0  # L2 penalty of the logistic fits, on standardized features
 
-# The compositions compared (search.COMPOSITIONS); the chosen one's name ships in
-# confidence.json with the rule fitted on it, and the service composes its stages so.
+# The compositions compared (compositions.py); the chosen one ships in confidence.json
+# (its fields and name) with the rule fitted on it, and the service composes its stages so.
 CONFIGS = COMPOSITIONS
 
 
@@ -403,7 +405,8 @@ def run(
     # The fallback, for rankings without latent terms: the served composition without
     # them (QA_LATENT_TERMS=false), fitted the same way on the whole bank.
     log("ranking the bank without latent terms (the fallback rule)")
-    plain = collect(searcher_for(replace(served_params(False, one), confidence=False)), questions)
+    served = composition(one, configs)
+    plain = collect(searcher_for(replace(served.without_latent(), confidence=False)), questions)
     chosen_by = (
         f"grouped {k}-fold cross-validation by fact on {len(questions)} questions; "
         f"composition {one!r}: the simplest within one standard error of the best recall@1; "
@@ -415,6 +418,7 @@ def run(
     final_rule = replace(
         final_rule,
         composition=one,
+        search=replace(served, confidence=True),
         chosen_by=chosen_by,
         fallback=replace(fit_rule(plain, latent=False), chosen_by=chosen_by, composition=one),
     )
@@ -454,7 +458,7 @@ def served(
 ) -> dict:
     """Today's served composition and rule, as committed (nothing fitted here), measured
     on ``questions``: issue 18's measures per language with intervals."""
-    params = replace(served_params(composition=rule.composition), confidence=False)
+    params = replace(served_params(rule=rule), confidence=False)
     records = collect(searcher_for(params), questions)
     pairs = [(r, rule.judge(r.signals, r.detected)) for r in records]
     return targets.report(pairs, n_bootstrap)

@@ -18,19 +18,21 @@ import datetime as dt
 import json
 import math
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, field
 from difflib import SequenceMatcher
 from pathlib import Path
 
 import numpy as np
 
+from ..composition import SearchParams
 from ..confidence import ConfidenceRule
 from ..corpus import read_corpus
 from ..embedder import CachedEmbedder, Embedder, EmbedderId
 from ..index import LoadedIndex, Manifest, make_faiss_index
 from ..passages import Passage, sentence_texts, split_corpus
-from ..search import Searcher, SearchParams, served_params
+from ..search import Searcher, served_params
 from ..validate import LANGS
+from .compositions import searcher as composed_searcher
 
 DEPTH = 10  # ranks looked at: MRR@10
 
@@ -303,11 +305,12 @@ def evaluate_index(
     embedder: Embedder,
     questions: Sequence[Question],
     params: dict[str, SearchParams],
+    rule: ConfidenceRule | None = None,
 ) -> dict:
     """The service's answers (ranking, highlight, confidence) on ``questions``, with the
-    configuration ``params[lang]`` for each question's language; a report like
-    ``evaluate``'s with the one method ``service``."""
-    searchers = {lang: Searcher(index, embedder, p) for lang, p in params.items()}
+    configuration ``params[lang]`` for each question's language and ``rule`` (None: the
+    committed one); a report like ``evaluate``'s with the one method ``service``."""
+    searchers = {lang: composed_searcher(index, embedder, p, rule) for lang, p in params.items()}
     outcomes = []
     for lang in LANGS:
         group = [q for q in questions if q.lang == lang]
@@ -383,9 +386,7 @@ def evaluate(
         if method.embedder not in indexes:
             indexes[method.embedder] = memory_index(report_corpus.articles, passages, embedder)
         params = method.params
-        if rule is not None and params.confidence:
-            params = replace(params, rule=rule)
-        searcher = Searcher(indexes[method.embedder], embedder, params)
+        searcher = composed_searcher(indexes[method.embedder], embedder, params, rule)
         outcomes = run_method(searcher, questions)
         results[method.name] = summarize(outcomes, abstains=params.confidence)
         results[method.name]["mean_ms"] = float(np.mean([o.ms for o in outcomes]))

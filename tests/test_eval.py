@@ -219,9 +219,13 @@ def test_eval_cli_served_measures_a_span_labelled_set(runner, corpus_dir, tmp_pa
     )  # fmt: skip
     assert result.exit_code == 0, result.output
     assert "precision of high" in result.output and "| target |" in result.output
-    measured = json.loads(report.read_text(encoding="utf-8"))["served_targets"]["all"]["metrics"]
+    served = json.loads(report.read_text(encoding="utf-8"))["served_targets"]
+    measured = served["all"]["metrics"]
     assert (measured["answerable"], measured["unanswerable"], measured["offtopic"]) == (2, 1, 1)
     assert measured["recall@5"] == 1.0
+    assert {(j["id"], j["kind"]) for j in served["judged"]} == {
+        ("s1", "answerable"), ("s2", "answerable"), ("s3", "unanswerable"), ("s4", "offtopic")
+    }  # fmt: skip
 
 
 def test_eval_cli_cv_needs_facts(runner, corpus_dir):

@@ -461,7 +461,12 @@ def served(
     params = replace(served_params(rule=rule), confidence=False)
     records = collect(searcher_for(params), questions)
     pairs = [(r, rule.judge(r.signals, r.detected)) for r in records]
-    return targets.report(pairs, n_bootstrap)
+    judged = [
+        {"id": r.id, "kind": r.kind, "state": state, "rank": r.rank,
+         "superseded_first": r.superseded_first, "same_lang_first": r.same_lang_first}
+        for r, state in pairs
+    ]  # fmt: skip
+    return targets.report(pairs, n_bootstrap) | {"judged": judged}
 
 
 def _state_counts(judged: Sequence[Judged]) -> dict:

@@ -314,8 +314,11 @@ class EngineSpy:
 
 
 def _backend(app):
-    embedder = app.extensions["qa"].embedder
-    return getattr(embedder, "inner", embedder)
+    from qa_service.embedder import CachedEmbedder
+    from qa_service.service import current_service
+
+    embedder = current_service(app).embedder
+    return embedder.inner if isinstance(embedder, CachedEmbedder) else embedder
 
 
 def check_hostile(app, request: dict, response, spy: EngineSpy | None) -> None:

@@ -36,7 +36,7 @@ from .embedder import Embedder
 from .glossary import Glossary
 from .highlight import highlight_hits
 from .index import LoadedIndex
-from .lexical import BM25Index, latin_kazakh_to_cyrillic, looks_latin_kazakh, words
+from .lexical import latin_kazakh_to_cyrillic, looks_latin_kazakh, words
 from .passages import Passage
 from .retrieval import Query, Ranking, Retriever, fuse
 from .retrieval.answer_type import AnswerTypeRetriever
@@ -136,8 +136,8 @@ def served_params(latent_terms: bool = True, composition: str | None = None) -> 
 class Searcher:
     """Answers questions from one loaded build with one embedder. Thread-safe for reads.
 
-    Construction does the per-build work once: the retrievers (and, for builds made
-    before BM25 or sentence vectors were stored, those).
+    Construction does the per-build work once: the retrievers over the build's stored
+    vectors, BM25 index and latent terms.
     """
 
     def __init__(self, index: LoadedIndex, embedder: Embedder, params: SearchParams | None = None):
@@ -150,7 +150,7 @@ class Searcher:
         self._corpus_langs = {a.lang for a in index.articles.values()}
         wanted = set(self.params.retrievers)
         self.dense = DenseRetriever(index, embedder) if "dense" in wanted else None
-        self.bm25 = BM25Retriever(index.bm25 or BM25Index.for_build(index))
+        self.bm25 = BM25Retriever(index.bm25)
         self.latent = self._latent_retriever("latent" in wanted)
         self.encoder = QueryEncoder(embedder, latent=self.latent is not None)
         self.typed = (

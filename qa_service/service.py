@@ -16,7 +16,9 @@ import threading
 import time
 from pathlib import Path
 
+from . import faiss_index as fx
 from . import index as idx
+from . import lifecycle
 from .answer_cache import answer_key, make_answer_cache
 from .config import Settings
 from .embedder import CachedEmbedder, Embedder, EmbedderId, load_embedder
@@ -62,7 +64,7 @@ class QAService:
         return data, found.outcome
 
     def _searcher_for(self, loaded: idx.LoadedIndex) -> Searcher:
-        idx.tune_search(loaded.faiss_index, self.settings.hnsw_ef_search, self.settings.ivf_nprobe)
+        fx.tune_search(loaded.faiss_index, self.settings.hnsw_ef_search, self.settings.ivf_nprobe)
         return Searcher(loaded, self.embedder, self.search_params)
 
     @property
@@ -93,7 +95,7 @@ class QAService:
         """Load the build ``current`` points at. Keeps the old one if the new one fails."""
         with self._lock:
             self._checked_at = time.monotonic()
-            target = idx.current_build(self.settings.embeddings_dir)
+            target = lifecycle.current_build(self.settings.embeddings_dir)
             if target is None:
                 self._problem = (
                     f"no index in {self.settings.embeddings_dir}; run `referendum-qa reindex`"
@@ -105,7 +107,7 @@ class QAService:
                 self._failed = None
                 return
             embedder = self.embedder
-            idx.set_search_threads(self.settings.faiss_threads)
+            fx.set_search_threads(self.settings.faiss_threads)
             try:
                 loaded = idx.load_build(target, EmbedderId.of(embedder))
             except idx.IndexError_ as exc:
@@ -126,7 +128,7 @@ class QAService:
         if time.monotonic() - self._checked_at < self.settings.reload_check_seconds:
             return
         self._checked_at = time.monotonic()
-        target = idx.current_build(self.settings.embeddings_dir)
+        target = lifecycle.current_build(self.settings.embeddings_dir)
         if target != self._failed and (target != self._loaded_from or self._problem):
             if self._searcher is None:
                 self.load()  # nothing to answer with: this request waits for the load

@@ -7,6 +7,7 @@ import pytest
 
 from qa_service import build as build_module
 from qa_service import index as idx
+from qa_service import lifecycle
 from qa_service.build import reindex
 from qa_service.cli import cli
 from qa_service.config import Settings
@@ -19,7 +20,7 @@ def _build(corpus_dir, embeddings, embedder, jobs):
     )
     counted = []
     summary = reindex(settings, embedder, jobs=jobs, progress=counted.append)
-    loaded = idx.load_build(idx.current_build(embeddings), EmbedderId.of(embedder))
+    loaded = idx.load_build(lifecycle.current_build(embeddings), EmbedderId.of(embedder))
     return summary, sum(counted), loaded
 
 

@@ -6,6 +6,7 @@ import dataclasses
 
 import pytest
 
+from qa_service import lifecycle
 from qa_service.answer_type import expected_type, type_satisfied
 from qa_service.confidence import ConfidenceRule
 from qa_service.embedder import EmbedderId
@@ -262,7 +263,7 @@ def test_builds_store_sentence_vectors_and_reuse_them(seed_index, e5):
     from qa_service.passages import sentence_key, sentence_texts
 
     settings, _ = seed_index
-    live = idx.current_build(settings.embeddings_dir)
+    live = lifecycle.current_build(settings.embeddings_dir)
     loaded = idx.load_build(live, EmbedderId.of(e5))
     texts = sentence_texts(loaded.passages)
     assert loaded.sentence_vectors is not None

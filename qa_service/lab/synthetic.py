@@ -22,8 +22,11 @@ from pathlib import Path
 
 import numpy as np
 
+from .. import faiss_index as fx
+from .. import lifecycle
 from ..corpus import Article, read_corpus
 from ..embedder import Embedder, EmbedderId
+from ..lexical import BM25Index
 from ..passages import Passage, split_corpus
 
 RANK = 64  # directions of the topic subspace
@@ -140,7 +143,7 @@ def synthetic_build(
                 line=1,
             )
         )
-    kind = idx.choose_index_type(index_type, n)
+    kind = fx.choose_index_type(index_type, n)
     chash = hashlib.sha256(f"synthetic:{n}:{rng_seed}".encode()).hexdigest()
     manifest = idx.Manifest(
         build_id=idx.new_build_id(chash),
@@ -152,6 +155,14 @@ def synthetic_build(
         built_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         sources=["synthetic"],
     )
-    build_dir = idx.write_build(Path(embeddings_dir), manifest, articles, passages, vectors)
-    idx.switch_current(Path(embeddings_dir), build_dir)
+    # One sentence a passage (the whole text): its sentence vector is the passage's.
+    contents = idx.BuildContents(
+        articles=articles,
+        passages=passages,
+        vectors=vectors,
+        sentence_vectors=vectors,
+        bm25=BM25Index(BM25Index.passage_texts(passages, {a.id: a for a in articles})),
+    )
+    build_dir = idx.write_build(Path(embeddings_dir), manifest, contents)
+    lifecycle.switch_current(Path(embeddings_dir), build_dir)
     return build_dir

@@ -28,14 +28,15 @@ import numpy as np
 
 from .article import Article
 from .dedupe import NUM_PERM, SHINGLE, dedupe_signed
-from .text import dedupe_key, detect_lang, short_hash
+from .language import article_language
+from .text import dedupe_key, short_hash
 from .validate import LANGS
 
 FORMATS = (".txt", ".md", ".jsonl")
 REQUIRED_FIELDS = ("title", "date", "body")
 # Bumped when a reader or the dedupe signature changes: a build's stored records of
 # unchanged files (SourceRecord) are then read again rather than reused.
-READER_VERSION = f"1;{SHINGLE},{NUM_PERM}"
+READER_VERSION = f"2;{SHINGLE},{NUM_PERM}"  # 2: languages beyond kk, ru, en refused
 
 # A dump's title line ends in a date: "<title> dd.mm.yyyy". Read by title_line(), from
 # the end, not by one regex: `^(\S.*?)\s+dd.mm.yyyy\s*$` backtracks quadratically on a
@@ -104,6 +105,9 @@ def make_article(
         raise _ParseError(line, f"url {url!r} is not an http(s) address")
     if lang is not None and lang not in LANGS:
         raise _ParseError(line, f"lang {lang!r} is not one of {', '.join(LANGS)}")
+    lang = lang or article_language(title + "\n" + body)
+    if lang not in LANGS:
+        raise _ParseError(line, f"language {lang} is not one of {', '.join(LANGS)}")
     return Article(
         id=article_id(title, iso),
         title=title,
@@ -111,7 +115,7 @@ def make_article(
         outlet=str(outlet).strip() or "unknown",
         section=section,
         url=url,
-        lang=lang or detect_lang(body),
+        lang=lang,
         body=body,
         source=source,
         line=line,

@@ -92,7 +92,7 @@ def test_latent_mode_needs_latent_terms(seed_searcher):
 
 def test_builds_store_latent_terms_and_reuse_them(seed_index, e5):
     from qa_service import index as idx
-    from qa_service.build import embed_latent_terms
+    from qa_service.build import Reuse, encode_build
 
     settings, _ = seed_index
     loaded = idx.load_build(lifecycle.current_build(settings.embeddings_dir), EmbedderId.of(e5))
@@ -104,8 +104,11 @@ def test_builds_store_latent_terms_and_reuse_them(seed_index, e5):
         def encode_latent(self, texts):
             raise AssertionError(f"re-encoded {len(texts)} passages")
 
-    again = embed_latent_terms(settings.embeddings_dir, NoEncoding(), loaded.passages)
-    assert np.array_equal(again, loaded.latent_terms)
+        encode_passages = encode_latent
+
+    reuse = Reuse.of_live(settings.embeddings_dir, EmbedderId.of(e5))
+    again = encode_build(NoEncoding(), loaded.passages, reuse)
+    assert np.array_equal(again.latent_terms, loaded.latent_terms)
 
 
 def test_a_build_without_latent_terms_is_served_without_them(seed_searcher, caplog):

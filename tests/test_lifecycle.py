@@ -16,7 +16,6 @@ import threading
 import time
 from pathlib import Path
 
-import numpy as np
 import pytest
 
 from qa_service import index as idx
@@ -321,13 +320,13 @@ def test_without_any_good_build_readyz_says_why(live, e5):
 def test_disk_full_during_a_build_leaves_nothing_and_names_the_file(live, e5, monkeypatch):
     before = sorted(p.name for p in live.embeddings_dir.iterdir())
     live_build = lifecycle.current_build(live.embeddings_dir)
-    real_save = np.save
+    real_save = idx._save_array
 
-    def full_disk(fh, array, *args, **kwargs):
-        real_save(fh, array[: len(array) // 2], *args, **kwargs)  # half of it lands
+    def full_disk(path, array):
+        real_save(path, array[: len(array) // 2])  # half of it lands
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
-    monkeypatch.setattr(idx.np, "save", full_disk)
+    monkeypatch.setattr(idx, "_save_array", full_disk)
     (live.corpus_dir / "polling.md").write_text(NEW_ARTICLE, encoding="utf-8")
     with pytest.raises(BuildError) as caught:
         reindex(live, e5)

@@ -50,7 +50,7 @@ import numpy as np
 
 from .. import faiss_index as fx
 from ..config import Settings, child_env
-from . import capacity
+from . import capacity, scale_corpus
 from .bench_report import plot, to_markdown
 
 SECTIONS = (
@@ -66,6 +66,8 @@ SECTIONS = (
     "throughput",
     "reindex",
     "loadtest",
+    # issue 19 (scale_corpus.py): 1,000- and 10,000-article archives, dedupe old and new
+    "corpus",
 )
 SMALL_SECTIONS = tuple(s for s in SECTIONS if s != "memory")  # http reports worker memory
 # Questions the load is drawn from: the repository's held-out set when run from a checkout,
@@ -929,6 +931,7 @@ def run(
         "throughput": lambda: capacity.bench_throughput(options, bench_settings, work),
         "reindex": lambda: capacity.bench_reindex(options, settings, work, seed),
         "loadtest": lambda: capacity.bench_loadtest(options, bench_settings, work),
+        "corpus": lambda: scale_corpus.bench_corpus(options, settings, work, log),
     }
     try:
         for name in SECTIONS:

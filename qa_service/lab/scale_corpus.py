@@ -22,7 +22,6 @@ import hashlib
 import json
 import os
 import random
-import resource
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -239,10 +238,6 @@ class HashEncoder:
     encode_queries = encode_passages
 
 
-def _rss_mb() -> float:
-    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
-
-
 def _size_mb(folder: Path) -> float:
     return round(sum(p.stat().st_size for p in folder.rglob("*") if p.is_file()) / 2**20, 1)
 
@@ -292,19 +287,39 @@ def bench_corpus_size(n: int, sentences: list[str], work: Path, pairwise_max: in
     return row
 
 
-def _load_probe(settings: Settings, want: EmbedderId) -> dict:
-    """Loading the live build as a worker does (mmap): seconds and this process's RSS."""
-    from ..index import load_build
+PROBE = """
+import json, sys, time
+from pathlib import Path
+from qa_service.index import load_build
+from qa_service.lab.scale_corpus import HashEncoder
+from qa_service.search import Searcher
+from qa_service.embedder import EmbedderId
+started = time.perf_counter()
+encoder = HashEncoder()
+loaded = load_build(Path(sys.argv[1]), EmbedderId.of(encoder))
+searcher = Searcher(loaded, encoder)
+searcher.ask("When is the referendum?", k=5)
+ready = time.perf_counter() - started
+rss = [l for l in open("/proc/self/status") if l.startswith("VmRSS")][0].split()[1]
+print(json.dumps({"ready_s": round(ready, 2), "rss_mb": round(int(rss) / 1024, 1),
+                  "passages": len(loaded.passages), "index_type": loaded.manifest.index_type}))
+"""
 
-    before = _rss_mb()
-    loaded, seconds = _timed(lambda: load_build(current_build(settings.embeddings_dir), want))
-    return {
-        "load_s": seconds,
-        "passages": len(loaded.passages),
-        "index_type": loaded.manifest.index_type,
-        "peak_rss_mb_before": before,
-        "peak_rss_mb_after": _rss_mb(),
-    }
+
+def _load_probe(settings: Settings, want: EmbedderId) -> dict:
+    """A fresh process loads the live build as a worker does (memory-mapped), makes the
+    searcher and answers one question: seconds to that point and its resident memory
+    (the stand-in encoder weighs nothing; e5 adds about 60 MB per worker)."""
+    import subprocess
+    import sys
+
+    build = current_build(settings.embeddings_dir)
+    done = subprocess.run(
+        [sys.executable, "-c", PROBE, str(build)], capture_output=True, text=True, timeout=900
+    )
+    if done.returncode:
+        return {"error": done.stderr[-500:]}
+    return json.loads(done.stdout.strip().splitlines()[-1])
 
 
 def bench_corpus(options, settings: Settings, work: Path, log: Callable[[str], None]) -> dict:

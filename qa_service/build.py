@@ -84,6 +84,17 @@ class BuildSummary:
     dry_run: bool = False
     errors: list[SourceError] = field(default_factory=list)
 
+    @classmethod
+    def of(cls, report: CorpusReport, dry_run: bool) -> BuildSummary:
+        return cls(
+            sources=len(report.sources),
+            reread=len(report.records) - report.reused_files,
+            articles=len(report.articles),
+            duplicates_removed=report.duplicates_removed,
+            errors=list(report.errors),
+            dry_run=dry_run,
+        )
+
     def lines(self) -> list[str]:
         out = [
             f"sources read:        {self.sources} ({self.reread} parsed, the rest unchanged)",
@@ -284,14 +295,7 @@ def reindex(
     want = EmbedderId.of(embedder) if embedder is not None else None
     reuse = Reuse.of_live(settings.embeddings_dir, want)
     report = report or read_corpus(settings.corpus_dir, reuse.sources)
-    summary = BuildSummary(
-        sources=len(report.sources),
-        reread=len(report.records) - report.reused_files,
-        articles=len(report.articles),
-        duplicates_removed=report.duplicates_removed,
-        errors=list(report.errors),
-        dry_run=dry_run,
-    )
+    summary = BuildSummary.of(report, dry_run)
     passages, summary.resplit = split_reusing(report.articles, reuse)
     summary.passages = len(passages)
     _check_sources(report, skip_invalid)
@@ -311,8 +315,7 @@ def reindex(
         sources=[r.to_dict() for r in report.records],
     )
     _write_and_switch(settings, manifest, contents, want)
-    summary.build_id = manifest.build_id
-    summary.index_type = manifest.index_type
+    summary.build_id, summary.index_type = manifest.build_id, manifest.index_type
     summary.switched = True
     summary.seconds = time.perf_counter() - started
     return summary

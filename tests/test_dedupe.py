@@ -110,7 +110,7 @@ def test_reindex_redoes_only_what_changed(tmp_path, sentences):
     assert full.reread == len(full_files := list(made.folder.rglob("*.md"))) == 40
     assert full.resplit == full.articles
     before = _passage_texts(settings)
-    write_scale_corpus(made.folder / "added", sentences, 3, seed=10)
+    write_scale_corpus(made.folder / "added", sentences, 3, seed=10, first_story=1000)
     encoder.encoded = 0
     more = reindex(settings, encoder)
     new_passages = _passage_texts(settings) - before

@@ -11,6 +11,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from .scale_corpus import corpus_md
+
 # Targets from the issue, checked in the report (never in a test).
 TARGETS = {
     "p50_ms": 10.0,
@@ -327,6 +329,7 @@ SECTION_TITLES = {
     "memory": ("Memory per worker", memory_md),
     "scale": ("Index types at scale", scale_md),
     "shared": ("Shared index memory", shared_md),
+    "corpus": ("Archives of 1,000 and 10,000 articles (issue 19)", corpus_md),
 }
 
 

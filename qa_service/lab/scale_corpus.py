@@ -105,12 +105,15 @@ class ScaleCorpus:
 
 
 def write_scale_corpus(
-    folder: Path, sentences: list[str], articles: int, seed: int = 0
+    folder: Path, sentences: list[str], articles: int, seed: int = 0, first_story: int = 0
 ) -> ScaleCorpus:
-    """Write ``articles`` Markdown files under ``folder``; returns what went in."""
+    """Write ``articles`` Markdown files under ``folder``; returns what went in. Stories
+    are numbered from ``first_story`` (another batch for the same archive: another
+    range, so no title repeats one already there)."""
     rng = random.Random(seed)
     day0 = dt.date(2026, 1, 5)
-    written = stories = copies = updates = 0
+    written = copies = updates = 0
+    stories = first_story
     while written < articles:
         stories += 1
         outlets = rng.sample(OUTLETS, k=len(OUTLETS))
@@ -134,7 +137,7 @@ def write_scale_corpus(
         for title_, body_, outlet in versions[: articles - written]:
             _write(folder, written, title_, date, outlet, body_, rng)
             written += 1
-    return ScaleCorpus(folder, written, stories, copies, updates)
+    return ScaleCorpus(folder, written, stories - first_story, copies, updates)
 
 
 def _write(folder: Path, n: int, title: str, date: str, outlet: str, body: list[str], rng) -> None:
@@ -270,7 +273,7 @@ def bench_corpus_size(n: int, sentences: list[str], work: Path, pairwise_max: in
     again, row["dry_run_live_s"] = _timed(lambda: reindex(settings, None, dry_run=True))
     row["dry_run_live_cpu_s"] = CPU_S["last"]
     row["dry_run_live_reread"] = again.reread
-    added = write_scale_corpus(corpus / "added", sentences, 10, seed=n + 1)
+    added = write_scale_corpus(corpus / "added", sentences, 10, seed=n + 1, first_story=10**6)
     encoder.encoded = 0
     more, row["add_10_s"] = _timed(lambda: reindex(settings, encoder))
     row["add_10_cpu_s"] = CPU_S["last"]
@@ -396,3 +399,35 @@ def bench_throughput(settings: Settings, work: Path, articles: int, jobs: int = 
         "cpu_ratio_to_floor_with_latent": round((floor_cpu + latent_cpu) / reindex_cpu, 2),
         "loadavg": os.getloadavg(),
     }
+
+
+def corpus_md(result: dict) -> str:
+    """The ``corpus`` section as the targets table of docs/benchmarks.md."""
+    lines = [
+        "| articles | dedupe old / new (s, CPU s) | same decisions | dry run (s, CPU s) "
+        "| dry run again (s) | --if-stale (s) | 10 added: parsed, cut, embedded / new "
+        "| build MB | worker ready (s), RSS MB |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    for row in result["sizes"]:
+        d, add, load = row["dedupe"], row["add_10"], row["load"]
+        old = f"{d['old_s']} ({d['old_cpu_s']})" if "old_s" in d else "not run"
+        lines.append(
+            f"| {row['articles']} | {old} / {d['new_s']} ({d['new_cpu_s']}) "
+            f"| {d.get('same_decisions', '-')} | {row['dry_run_s']} ({row['dry_run_cpu_s']}) "
+            f"| {row['dry_run_live_s']} | {row['if_stale_s']} "
+            f"| {add['files_parsed']}, {add['articles_cut']}, {add['passages_embedded']} / "
+            f"{add['passages_of_new_articles']} | {row['build_mb']} "
+            f"| {load.get('ready_s')}, {load.get('rss_mb')} |"
+        )
+    t = result["throughput"]
+    lines += [
+        "",
+        f"Full e5 reindex of {t['articles']} articles ({t['passages']} passages, "
+        f"{t['distinct_sentences']} distinct sentences), {t['jobs']} jobs: "
+        f"{t['reindex_passages_per_s']} passages/s; the encoder alone on the same work "
+        f"{t['floor_passages_per_s']} passages/s; ratio {t['ratio_to_floor']} "
+        f"({t['ratio_to_floor_with_latent']} counting the latent-terms pass in the floor; "
+        f"CPU time: {t['cpu_ratio_to_floor']}, {t['cpu_ratio_to_floor_with_latent']}).",
+    ]
+    return "\n".join(lines)

@@ -223,7 +223,7 @@ def test_bench_small_runs_every_section(runner, tmp_path):
     assert all(row["recall10"] > 0.5 for row in results["scale"]["rows"])
     assert results["build"]["incremental_reindex"]["reused"] > 0
     corpus = results["corpus"]["sizes"][0]
-    assert corpus["dedupe"]["same_decisions"] and corpus["if_stale_up_to_date"]
+    assert corpus["dedupe"]["subset"]["same_decisions"] and corpus["if_stale_up_to_date"]
     assert corpus["add_10"]["files_parsed"] == 10 and corpus["dry_run_live_reread"] == 0
     assert corpus["add_10"]["passages_embedded"] == corpus["add_10"]["passages_of_new_articles"]
     assert "## Targets" in (out / "bench.md").read_text()

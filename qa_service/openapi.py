@@ -298,6 +298,7 @@ def spec(settings: Settings) -> dict:
                         "results",
                         "index",
                         "took_ms",
+                        "cached",
                     ],
                     "properties": {
                         "query": {"type": "string"},
@@ -318,7 +319,15 @@ def spec(settings: Settings) -> dict:
                         "results": {"type": "array", "items": {"$ref": "#/components/schemas/Hit"}},
                         "related": {"type": "array", "items": {"$ref": "#/components/schemas/Hit"}},
                         "index": {"$ref": "#/components/schemas/IndexInfo"},
-                        "took_ms": {"type": "number"},
+                        "took_ms": {
+                            "type": "number",
+                            "description": "Milliseconds this request took in the service "
+                            "(a cached answer: the lookup).",
+                        },
+                        "cached": {
+                            "type": "boolean",
+                            "description": "Whether the answer came from the answer cache.",
+                        },
                     },
                 },
                 "Hit": _HIT,

@@ -197,8 +197,9 @@ def _timed(fn: Callable[[], object]) -> tuple[object, float]:
 
 
 def compare_dedupe(articles: list[Article], pairwise_max: int) -> dict:
-    """The new dedupe on every article; both dedupes on ``pairwise_max`` of them (the pairwise scan grows with the square: on all 10,000 it would take about a
-    day), with the pairwise one's CPU time projected to all of them."""
+    """The new dedupe on every article; both on ``pairwise_max`` of them (the pairwise
+    scan grows with the square: on all 10,000 it would take about a day), with its CPU
+    time projected to all of them."""
     new, new_s = _timed(lambda: dedupe_signed(articles))
     row = {"articles": len(articles), "new_s": new_s, "new_cpu_s": CPU_S["last"]}
     row |= {"new_removed": new.removed, "id_merges": new.id_merges}

@@ -183,29 +183,31 @@ class Reuse:
         if (live / idx.SOURCES).is_file():
             records = map(SourceRecord.from_dict, idx.read_jsonl(live / idx.SOURCES))
             reuse.sources = {r.path: r for r in records}
-        if manifest.pipeline != PIPELINE_VERSION:
-            return reuse
         articles = {a["id"]: a for a in idx.read_jsonl(live / "articles.jsonl")}
         passages = [Passage.from_dict(d) for d in idx.read_jsonl(live / "passages.jsonl")]
-        for p in passages:
-            a = articles[p.article_id]
-            reuse.passages.setdefault(p.article_id, (a["body"], a["lang"], []))[2].append(p)
+        if manifest.pipeline == PIPELINE_VERSION:
+            for p in passages:
+                a = articles[p.article_id]
+                reuse.passages.setdefault(p.article_id, (a["body"], a["lang"], []))[2].append(p)
         if want is not None and EmbedderId.from_dict(manifest.embedder) == want:
-            reuse._vectors_of(live, passages)
+            # By content, whatever the build's format or pipeline: a build of an older
+            # format still spares the first reindex after an upgrade its encoding.
+            reuse.vectors = _by_key(live / "vectors.npy", [p.content_hash for p in passages])
+            keys = [sentence_key(t) for t in sentence_texts(passages)]
+            reuse.sentence_vectors = _by_key(live / idx.SENTENCE_VECTORS, keys)
+            hashes = [p.content_hash for p in passages]
+            reuse.latent_terms = _by_key(live / idx.LATENT_TERMS, hashes)
         return reuse
 
-    def _vectors_of(self, live: Path, passages: list[Passage]) -> None:
-        vectors = np.load(live / "vectors.npy", mmap_mode="r")
-        if len(vectors) == len(passages):
-            self.vectors = {p.content_hash: vectors[i] for i, p in enumerate(passages)}
-        sentences = np.load(live / idx.SENTENCE_VECTORS, mmap_mode="r")
-        texts = sentence_texts(passages)
-        if len(sentences) == len(texts):
-            self.sentence_vectors = {sentence_key(t): sentences[i] for i, t in enumerate(texts)}
-        if (live / idx.LATENT_TERMS).is_file():
-            terms = np.load(live / idx.LATENT_TERMS, mmap_mode="r")
-            if len(terms) == len(passages):
-                self.latent_terms = {p.content_hash: terms[i] for i, p in enumerate(passages)}
+
+def _by_key(path: Path, keys: list[str]) -> dict[str, np.ndarray]:
+    """Row i of the array in ``path`` under ``keys[i]``; empty when the file is missing,
+    unreadable or of another length."""
+    try:
+        rows = np.load(path, mmap_mode="r")
+    except (OSError, ValueError):
+        return {}
+    return {key: rows[i] for i, key in enumerate(keys)} if len(rows) == len(keys) else {}
 
 
 def split_reusing(articles: list[Article], reuse: Reuse) -> tuple[list[Passage], int]:

@@ -26,6 +26,7 @@ from .config import Settings
 from .corpus import CorpusReport, SourceError, SourceRecord, read_corpus, source_files
 from .embed_batches import Work, encode_all
 from .embedder import LATENT_TERMS, Embedder, EmbedderId
+from .exit_codes import ExitCode
 from .faiss_index import choose_index_type
 from .index import verify_build
 from .lexical import BM25Index
@@ -54,15 +55,10 @@ def available_cores() -> int:
         return max(os.cpu_count() or 1, 1)
 
 
-# Exit codes of `referendum-qa reindex` (documented in the README).
-EXIT_INVALID_SOURCES = 3
-EXIT_BUILD_FAILED = 4
-
-
 class BuildError(RuntimeError):
     """A reindex that cannot go on; ``exit_code`` is the command's (see the README)."""
 
-    def __init__(self, message: str, exit_code: int = EXIT_BUILD_FAILED):
+    def __init__(self, message: str, exit_code: ExitCode = ExitCode.BUILD_FAILED):
         super().__init__(message)
         self.exit_code = exit_code
 
@@ -328,10 +324,10 @@ def _check_sources(report: CorpusReport, skip_invalid: bool) -> None:
         raise BuildError(
             "invalid sources (the live index was left in place; fix them, or pass "
             "--skip-invalid to build without them):\n" + "\n".join(f"  {e}" for e in report.errors),
-            EXIT_INVALID_SOURCES,
+            ExitCode.SOURCES_FAILED,
         )
     if not report.articles:
-        raise BuildError("no articles found in the corpus", EXIT_INVALID_SOURCES)
+        raise BuildError("no articles found in the corpus", ExitCode.SOURCES_FAILED)
 
 
 def _manifest(

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import numpy as np
 
+from .config import INDEX_TYPES
+
 # Index type threshold for `auto`, by passage count (docs/benchmarks.md has the figures).
 # Up to FLAT_MAX exact search takes under ~3 ms on one core. Beyond, IVF: at 100k it built
 # in 2 s with recall@10 0.998 at 1.7 ms, where HNSW took 140 s for 0.97 at 0.6 ms (both far
 # below the ~10-50 ms of embedding the question), and at 1M IVF builds in 40 s where HNSW
 # would take tens of minutes on two cores. HNSW stays available by override.
 FLAT_MAX = 20_000
-INDEX_TYPES = ("flat", "hnsw", "ivf", "ivfpq")
 
 # Build and search parameters, chosen from the measurements in docs/benchmarks.md.
 HNSW_M = 32

@@ -284,7 +284,7 @@ def memory_index(articles, passages: list[Passage], embedder: Embedder) -> Loade
         sentence_vectors=sentence_vectors,
         bm25=BM25Index(BM25Index.passage_texts(passages, lookup)),
         latent_terms=embedder.encode_latent([p.text for p in passages])
-        if getattr(embedder, "latent_dim", 0) and passages
+        if embedder.latent_dim and passages
         else None,
     )
 

@@ -167,7 +167,7 @@ def reindex(ctx: Context, dry_run, skip_invalid, if_stale, index_type, quiet, jo
     def on_total(total: int) -> None:
         nonlocal bar
         if not quiet and total:
-            bar = tqdm(total=total, desc="embedding", unit="passage", file=sys.stderr)
+            bar = tqdm(total=total, desc="encoding", unit="text", file=sys.stderr)
 
     def progress(n: int) -> None:
         if bar is not None:

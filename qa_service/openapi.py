@@ -52,6 +52,18 @@ _ARTICLE = {
         "section": {"type": ["string", "null"]},
         "url": {"type": ["string", "null"]},
         "lang": {"type": "string", "enum": list(LANGS)},
+        "also_reported_by": {
+            "type": "array",
+            "description": "Other outlets whose copies of this story were folded into it.",
+            "items": {
+                "type": "object",
+                "required": ["outlet", "url"],
+                "properties": {
+                    "outlet": {"type": "string"},
+                    "url": {"type": ["string", "null"]},
+                },
+            },
+        },
         "passages": {"type": "integer"},
     },
 }

@@ -42,8 +42,9 @@ from pathlib import Path
 import click
 import numpy as np
 
+from .. import faiss_index as fx
 from ..config import Settings
-from . import capacity
+from . import capacity, scale_corpus
 from .bench_report import plot, to_markdown
 from .harness import (
     ask_paths,
@@ -69,6 +70,8 @@ SECTIONS = (
     "throughput",
     "reindex",
     "loadtest",
+    # issue 19 (scale_corpus.py): 1,000- and 10,000-article archives, dedupe old and new
+    "corpus",
 )
 SMALL_SECTIONS = tuple(s for s in SECTIONS if s != "memory")  # http reports worker memory
 
@@ -470,10 +473,9 @@ def bench_scale(options: BenchOptions, seed, work: Path, log: Callable[[str], No
     """Every index type at every size, with parameter sweeps for the approximate ones."""
     import faiss
 
-    from .. import index as idx
     from .synthetic import synthetic_vectors
 
-    idx.set_search_threads(options.faiss_threads)
+    fx.set_search_threads(options.faiss_threads)
     rows = []
     for n in options.sizes:
         vectors = synthetic_vectors(seed.vectors, n, seed=0)
@@ -492,9 +494,9 @@ def bench_scale(options: BenchOptions, seed, work: Path, log: Callable[[str], No
             log(f"scale: {kind} at {n:,}")
             faiss.omp_set_num_threads(os.cpu_count() or 1)  # builds use every core
             started = time.perf_counter()
-            index = idx.make_faiss_index(vectors, kind)
+            index = fx.make_faiss_index(vectors, kind)
             build_s = time.perf_counter() - started
-            idx.set_search_threads(options.faiss_threads)  # searches: as the service does
+            fx.set_search_threads(options.faiss_threads)  # searches: as the service does
             path = work / f"scale-{kind}-{n}.faiss"
             faiss.write_index(index, str(path))
             size = path.stat().st_size
@@ -524,8 +526,8 @@ def bench_scale(options: BenchOptions, seed, work: Path, log: Callable[[str], No
                 sweep.append(point)
                 chosen = {
                     None: None,
-                    "efSearch": idx.default_ef_search(n),
-                    "nprobe": idx.IVF_NPROBE,
+                    "efSearch": fx.default_ef_search(n),
+                    "nprobe": fx.IVF_NPROBE,
                 }
                 if default is None or value == chosen[name]:
                     default = point
@@ -561,7 +563,7 @@ def _shared_worker(index_path: str, vectors_path: str, mode: str, queries_path: 
     """Child process: load like a gunicorn worker would, search, report, wait for stdin."""
     import faiss
 
-    from ..index import MMAP_FLAGS
+    from ..faiss_index import MMAP_FLAGS
 
     faiss.omp_set_num_threads(1)
     flags = MMAP_FLAGS(faiss) if mode == "mmap" else 0
@@ -581,7 +583,6 @@ def bench_shared(options: BenchOptions, seed, work: Path, log: Callable[[str], N
     """
     import faiss
 
-    from .. import index as idx
     from .synthetic import synthetic_vectors
 
     n = options.shared_size
@@ -591,11 +592,11 @@ def bench_shared(options: BenchOptions, seed, work: Path, log: Callable[[str], N
     queries_path = work / "shared-queries.npy"
     np.save(queries_path, synthetic_vectors(seed.vectors, 50, seed=1))
     results = {"n": n, "workers": options.shared_workers, "runs": []}
-    kinds = sorted({"flat", idx.choose_index_type("auto", n)})
+    kinds = sorted({"flat", fx.choose_index_type("auto", n)})
     for kind in kinds:
         log(f"shared: {kind} at {n:,}")
         index_path = work / f"shared-{kind}.faiss"
-        faiss.write_index(idx.make_faiss_index(vectors, kind), str(index_path))
+        faiss.write_index(fx.make_faiss_index(vectors, kind), str(index_path))
         for mode in ("mmap", "copy"):
             procs = []
             try:
@@ -687,6 +688,7 @@ def run(
         "throughput": lambda: capacity.bench_throughput(options, bench_settings, work),
         "reindex": lambda: capacity.bench_reindex(options, settings, work, seed),
         "loadtest": lambda: capacity.bench_loadtest(options, bench_settings, work),
+        "corpus": lambda: scale_corpus.bench_corpus(options, settings, work, log),
     }
     try:
         for name in SECTIONS:

@@ -81,10 +81,6 @@ class Glossary:
         folded = [fold(w) for w in words]
         return [e.english for e in self.entries if any(_contains(folded, f) for f in e.forms)]
 
-    def expand(self, words: list[str]) -> list[str]:
-        """The English words of those entries, without repeats."""
-        return list(dict.fromkeys(w for c in self.concepts(words) for w in c.split()))
-
 
 def _contains(words: list[str], form: tuple[str, ...]) -> bool:
     n = len(form)

@@ -10,28 +10,41 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 import os
 import shutil
 import time
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
 from . import index as idx
+from .article import Article
 from .config import Settings
-from .corpus import CorpusReport, SourceError, read_corpus, source_files
+from .corpus import CorpusReport, SourceError, SourceRecord, read_corpus, source_files
+from .embed_batches import Work, encode_all
 from .embedder import LATENT_TERMS, Embedder, EmbedderId
+from .exit_codes import ExitCode
+from .faiss_index import choose_index_type
+from .index import verify_build
 from .lexical import BM25Index
-from .passages import MAX_WORDS, MIN_WORDS, TARGET_WORDS, split_corpus
+from .lifecycle import current_build, prune_builds, switch_current
+from .passages import (
+    MAX_WORDS,
+    MIN_WORDS,
+    TARGET_WORDS,
+    Passage,
+    sentence_key,
+    sentence_texts,
+    split_article,
+)
 
 # Bumped when passage cutting changes, so that a stale index is detected as such.
 # 2: builds also hold sentence vectors (`reindex --if-stale` adds them to older builds).
 # 3: and passages' latent terms.
 PIPELINE_VERSION = f"4;{MIN_WORDS},{TARGET_WORDS},{MAX_WORDS}"
-BATCH = 32
 
 
 def available_cores() -> int:
@@ -42,13 +55,10 @@ def available_cores() -> int:
         return max(os.cpu_count() or 1, 1)
 
 
-# Exit codes of `referendum-qa reindex` (documented in the README).
-EXIT_INVALID_SOURCES = 3
-EXIT_BUILD_FAILED = 4
-
-
 class BuildError(RuntimeError):
-    def __init__(self, message: str, exit_code: int = EXIT_BUILD_FAILED):
+    """A reindex that cannot go on; ``exit_code`` is the command's (see the README)."""
+
+    def __init__(self, message: str, exit_code: ExitCode = ExitCode.BUILD_FAILED):
         super().__init__(message)
         self.exit_code = exit_code
 
@@ -56,9 +66,11 @@ class BuildError(RuntimeError):
 @dataclass
 class BuildSummary:
     sources: int = 0
+    reread: int = 0  # source files parsed (the others came from the live build)
     articles: int = 0
     duplicates_removed: int = 0
     passages: int = 0
+    resplit: int = 0  # articles cut into passages (the others' came from the live build)
     embedded: int = 0
     reused: int = 0
     seconds: float = 0.0
@@ -68,10 +80,21 @@ class BuildSummary:
     dry_run: bool = False
     errors: list[SourceError] = field(default_factory=list)
 
+    @classmethod
+    def of(cls, report: CorpusReport, dry_run: bool) -> BuildSummary:
+        return cls(
+            sources=len(report.sources),
+            reread=len(report.records) - report.reused_files,
+            articles=len(report.articles),
+            duplicates_removed=report.duplicates_removed,
+            errors=list(report.errors),
+            dry_run=dry_run,
+        )
+
     def lines(self) -> list[str]:
         out = [
-            f"sources read:        {self.sources}",
-            f"articles:            {self.articles}",
+            f"sources read:        {self.sources} ({self.reread} parsed, the rest unchanged)",
+            f"articles:            {self.articles} ({self.resplit} cut into passages)",
             f"duplicates removed:  {self.duplicates_removed}",
             f"passages:            {self.passages}",
         ]
@@ -104,7 +127,7 @@ def is_stale(settings: Settings, want: EmbedderId) -> str | None:
     The embedder is compared exactly as ``load_build`` compares it (``EmbedderId``): a
     build that workers would refuse is never "up to date".
     """
-    live = idx.current_build(settings.embeddings_dir)
+    live = current_build(settings.embeddings_dir)
     if live is None:
         return "no index has been built yet"
     try:
@@ -121,111 +144,138 @@ def is_stale(settings: Settings, want: EmbedderId) -> str | None:
     return None
 
 
-def embed_passages(
+@dataclass
+class Reuse:
+    """What the live build offers the next reindex, so unchanged work is not redone.
+
+    ``sources``: each source file's record (its bytes' hash, articles and dedupe
+    signatures): an unchanged file is not parsed or shingled again. ``passages``: each
+    article's passages by article id with the body and language they were cut from
+    (reused only under the same pipeline version). The three vector caches are keyed by
+    content (passage text hash, sentence text hash) and filled only when the live build
+    was made by this embedder. Reuse is an optimisation: anything unreadable means "do
+    it again", never an error."""
+
+    sources: dict[str, SourceRecord] = field(default_factory=dict)
+    passages: dict[str, tuple[str, str, list[Passage]]] = field(default_factory=dict)
+    vectors: dict[str, np.ndarray] = field(default_factory=dict)
+    sentence_vectors: dict[str, np.ndarray] = field(default_factory=dict)
+    latent_terms: dict[str, np.ndarray] = field(default_factory=dict)
+
+    @classmethod
+    def of_live(cls, embeddings_dir: Path, want: EmbedderId | None) -> Reuse:
+        live = current_build(embeddings_dir)
+        if live is None:
+            return cls()
+        try:
+            return cls._read(live, want)
+        except (idx.IndexError_, OSError, ValueError, KeyError, TypeError, json.JSONDecodeError):
+            return cls()
+
+    @classmethod
+    def _read(cls, live: Path, want: EmbedderId | None) -> Reuse:
+        manifest = idx.read_manifest(live)
+        reuse = cls()
+        if (live / idx.SOURCES).is_file():
+            records = map(SourceRecord.from_dict, idx.read_jsonl(live / idx.SOURCES))
+            reuse.sources = {r.path: r for r in records}
+        articles = {a["id"]: a for a in idx.read_jsonl(live / "articles.jsonl")}
+        passages = [Passage.from_dict(d) for d in idx.read_jsonl(live / "passages.jsonl")]
+        if manifest.pipeline == PIPELINE_VERSION:
+            for p in passages:
+                a = articles[p.article_id]
+                reuse.passages.setdefault(p.article_id, (a["body"], a["lang"], []))[2].append(p)
+        if want is not None and EmbedderId.from_dict(manifest.embedder) == want:
+            # By content, whatever the build's format or pipeline: a build of an older
+            # format still spares the first reindex after an upgrade its encoding.
+            reuse.vectors = _by_key(live / "vectors.npy", [p.content_hash for p in passages])
+            keys = [sentence_key(t) for t in sentence_texts(passages)]
+            reuse.sentence_vectors = _by_key(live / idx.SENTENCE_VECTORS, keys)
+            hashes = [p.content_hash for p in passages]
+            reuse.latent_terms = _by_key(live / idx.LATENT_TERMS, hashes)
+        return reuse
+
+
+def _by_key(path: Path, keys: list[str]) -> dict[str, np.ndarray]:
+    """Row i of the array in ``path`` under ``keys[i]``; empty when the file is missing,
+    unreadable or of another length."""
+    try:
+        rows = np.load(path, mmap_mode="r")
+    except (OSError, ValueError):
+        return {}
+    return {key: rows[i] for i, key in enumerate(keys)} if len(rows) == len(keys) else {}
+
+
+def split_reusing(articles: list[Article], reuse: Reuse) -> tuple[list[Passage], int]:
+    """Every article's passages, taken from the live build when the article's body and
+    language are unchanged (pysbd is the slow part of a dry run); returns (passages,
+    articles cut again)."""
+    passages: list[Passage] = []
+    cut = 0
+    for article in articles:
+        known = reuse.passages.get(article.id)
+        if known is not None and known[:2] == (article.body, article.lang):
+            passages.extend(known[2])
+        else:
+            passages.extend(split_article(article))
+            cut += 1
+    return passages, cut
+
+
+@dataclass
+class Encoded:
+    vectors: np.ndarray
+    sentence_vectors: np.ndarray
+    latent_terms: np.ndarray | None
+    embedded: int
+    reused: int
+
+
+def encode_build(
     embedder: Embedder,
-    texts: list[str],
-    keys: list[str],
-    cache: dict[str, np.ndarray],
-    progress: Callable[[int], None] | None = None,
+    passages: list[Passage],
+    reuse: Reuse,
     jobs: int = 1,
-) -> tuple[np.ndarray, int, int]:
-    """Vectors for ``texts``, taking cached ones by key; returns (vectors, embedded, reused)."""
-    return _encode_cached(
-        embedder.encode_passages, (embedder.dim,), texts, keys, cache, progress, jobs
-    )
-
-
-def _encode_cached(
-    encode: Callable[[list[str]], np.ndarray],
-    row_shape: tuple[int, ...],
-    texts: list[str],
-    keys: list[str],
-    cache: dict[str, np.ndarray],
     progress: Callable[[int], None] | None = None,
-    jobs: int = 1,
-) -> tuple[np.ndarray, int, int]:
-    """``encode`` the texts whose key is not in ``cache``, in batches; the rest from it.
-
-    With ``jobs`` > 1 the batches are encoded by that many threads at once: the e5 engine
-    (like torch) releases the GIL while it computes and allocates its buffers per call, so
-    threads use every core with one copy of the model in memory. The embedder should
-    then run each call on one thread (``reindex --jobs`` loads it so)."""
-    rows = np.zeros((len(texts), *row_shape), dtype=np.float32)
-    todo = [i for i, key in enumerate(keys) if key not in cache]
-    for i, key in enumerate(keys):
-        if key in cache:
-            rows[i] = cache[key]
-    # Several jobs: smaller batches, so that the last round leaves no core idle for long.
-    size = BATCH if jobs <= 1 else max(1, min(BATCH, -(-len(todo) // (4 * jobs))))
-    batches = [todo[start : start + size] for start in range(0, len(todo), size)]
-    if jobs <= 1 or len(batches) <= 1:
-        for batch in batches:
-            rows[batch] = encode([texts[i] for i in batch])
-            if progress:
-                progress(len(batch))
-    else:
-        with ThreadPoolExecutor(jobs, thread_name_prefix="reindex") as pool:
-            running = {pool.submit(encode, [texts[i] for i in b]): b for b in batches}
-            for done in as_completed(running):
-                batch = running[done]
-                rows[batch] = done.result()
-                if progress:
-                    progress(len(batch))
-    return rows, len(todo), len(texts) - len(todo)
-
-
-def embed_sentences(
-    embeddings_dir: Path, embedder: Embedder, passages: list, jobs: int = 1
-) -> np.ndarray:
-    """One vector per sentence of every passage (for highlighting and sentence-level
-    scores), reusing the live build's by sentence text; each distinct sentence once."""
-    from .passages import sentence_key, sentence_texts
-
-    texts = sentence_texts(passages)
-    cache = idx.reusable_sentence_vectors(embeddings_dir, EmbedderId.of(embedder))
-    unique = list(dict.fromkeys(texts))
-    keys = [sentence_key(t) for t in unique]
-    vectors, _, _ = embed_passages(embedder, unique, keys, cache, jobs=jobs)
-    row = {t: i for i, t in enumerate(unique)}
-    return vectors[[row[t] for t in texts]] if texts else vectors
-
-
-def embed_latent_terms(
-    embeddings_dir: Path, embedder: Embedder, passages: list, jobs: int = 1
-) -> np.ndarray | None:
-    """Each passage's latent terms (None for a backend without them), reusing the live
-    build's by passage content hash."""
-    if not getattr(embedder, "latent_dim", 0) or not passages:
-        return None
-    shape = (2, LATENT_TERMS)
-    cache = idx.reusable_latent_terms(embeddings_dir, EmbedderId.of(embedder))
-    cache = {key: row for key, row in cache.items() if row.shape == shape}
+    on_total: Callable[[int], None] | None = None,
+) -> Encoded:
+    """Passage vectors, each distinct sentence's vector and (for a backend with them) the
+    passages' latent terms, reusing the live build's by content; all of it as one queue
+    of batches (embed_batches.py). ``on_total``: how many texts will be encoded."""
     texts = [p.text for p in passages]
     keys = [p.content_hash for p in passages]
-    terms, _, _ = _encode_cached(embedder.encode_latent, shape, texts, keys, cache, jobs=jobs)
-    return terms
-
-
-def verify_build(loaded: idx.LoadedIndex, samples: int = 20) -> None:
-    """The build loaded back from disk must find its own passages: a cheap end-to-end check."""
-    n = len(loaded.passages)
-    if n == 0:
-        raise BuildError("the new build has no passages")
-    rows = np.unique(np.linspace(0, n - 1, num=min(samples, n)).astype(int))
-    queries = np.asarray(loaded.vectors[rows], dtype=np.float32)
-    _, ids = loaded.search(queries, min(10, n))
-    found = np.mean([row in ids[i] for i, row in enumerate(rows)])
-    needed = 1.0 if loaded.manifest.index_type == "flat" else 0.9
-    if found < needed:
-        raise BuildError(
-            f"verification failed: the new index found {found:.0%} of sampled passages "
-            f"(needs {needed:.0%}); the live index was left in place"
-        )
+    dense = Work(embedder.encode_passages, (embedder.dim,), texts, keys, reuse.vectors)
+    all_sentences = sentence_texts(passages)
+    unique = list(dict.fromkeys(all_sentences))
+    sentences = Work(
+        embedder.encode_passages,
+        (embedder.dim,),
+        unique,
+        [sentence_key(t) for t in unique],
+        reuse.sentence_vectors,
+    )
+    works = [dense, sentences]
+    latent = None
+    if embedder.latent_dim and passages:
+        latent = Work(embedder.encode_latent, (2, LATENT_TERMS), texts, keys, reuse.latent_terms)
+        works.append(latent)
+    if on_total:
+        on_total(sum(len(w.todo) for w in works))
+    encode_all(works, jobs, progress)
+    row = {t: i for i, t in enumerate(unique)}
+    sentence_vectors = sentences.rows[[row[t] for t in all_sentences]]
+    return Encoded(
+        dense.rows,
+        sentence_vectors,
+        latent.rows if latent is not None else None,
+        len(dense.todo),
+        dense.reused,
+    )
 
 
 def reindex(
     settings: Settings,
-    embedder: Embedder,
+    embedder: Embedder | None,
     *,
     skip_invalid: bool = False,
     dry_run: bool = False,
@@ -235,79 +285,85 @@ def reindex(
     jobs: int = 1,
 ) -> BuildSummary:
     """Build a new index from ``settings.corpus_dir`` and make it live if all went well.
-    ``jobs``: encoding threads (see ``_encode_cached``)."""
+
+    Only what changed is redone: files, passages and vectors of the live build are
+    reused by content (``Reuse``). ``jobs``: encoding threads (embed_batches.py);
+    ``embedder`` may be None for a dry run."""
     started = time.perf_counter()
-    report = report or read_corpus(settings.corpus_dir)
-    summary = BuildSummary(
-        sources=len(report.sources),
-        articles=len(report.articles),
-        duplicates_removed=report.duplicates_removed,
-        errors=list(report.errors),
-        dry_run=dry_run,
-    )
-    passages = split_corpus(report.articles)
+    want = EmbedderId.of(embedder) if embedder is not None else None
+    reuse = Reuse.of_live(settings.embeddings_dir, want)
+    report = report or read_corpus(settings.corpus_dir, reuse.sources)
+    summary = BuildSummary.of(report, dry_run)
+    passages, summary.resplit = split_reusing(report.articles, reuse)
     summary.passages = len(passages)
-    if report.errors and not skip_invalid:
+    _check_sources(report, skip_invalid)
+    if dry_run or embedder is None:
         summary.seconds = time.perf_counter() - started
+        return summary
+    encoded = encode_build(embedder, passages, reuse, jobs, progress, on_total)
+    summary.embedded, summary.reused = encoded.embedded, encoded.reused
+    manifest = _manifest(settings, embedder, report, len(passages), started)
+    contents = idx.BuildContents(
+        articles=report.articles,
+        passages=passages,
+        vectors=encoded.vectors,
+        sentence_vectors=encoded.sentence_vectors,
+        bm25=BM25Index(BM25Index.passage_texts(passages, {a.id: a for a in report.articles})),
+        latent_terms=encoded.latent_terms,
+        sources=[r.to_dict() for r in report.records],
+    )
+    _write_and_switch(settings, manifest, contents, want)
+    summary.build_id, summary.index_type = manifest.build_id, manifest.index_type
+    summary.switched = True
+    summary.seconds = time.perf_counter() - started
+    return summary
+
+
+def _check_sources(report: CorpusReport, skip_invalid: bool) -> None:
+    if report.errors and not skip_invalid:
         raise BuildError(
             "invalid sources (the live index was left in place; fix them, or pass "
             "--skip-invalid to build without them):\n" + "\n".join(f"  {e}" for e in report.errors),
-            EXIT_INVALID_SOURCES,
+            ExitCode.SOURCES_FAILED,
         )
     if not report.articles:
-        raise BuildError("no articles found in the corpus", EXIT_INVALID_SOURCES)
-    if dry_run:
-        summary.seconds = time.perf_counter() - started
-        return summary
+        raise BuildError("no articles found in the corpus", ExitCode.SOURCES_FAILED)
 
-    cache = idx.reusable_vectors(settings.embeddings_dir, EmbedderId.of(embedder))
-    keys = [p.content_hash for p in passages]
-    if on_total:
-        on_total(sum(1 for k in keys if k not in cache))
-    vectors, summary.embedded, summary.reused = embed_passages(
-        embedder, [p.text for p in passages], keys, cache, progress, jobs
-    )
-    sentence_vectors = embed_sentences(settings.embeddings_dir, embedder, passages, jobs)
-    latent_terms = embed_latent_terms(settings.embeddings_dir, embedder, passages, jobs)
+
+def _manifest(
+    settings: Settings, embedder: Embedder, report: CorpusReport, passages: int, started: float
+) -> idx.Manifest:
     chash = corpus_hash(settings.corpus_dir)
-    kind = idx.choose_index_type(settings.index_type, len(passages))
-    manifest = idx.Manifest(
+    return idx.Manifest(
         build_id=idx.new_build_id(chash),
         embedder=EmbedderId.of(embedder).to_dict(),
         corpus_hash=chash,
         articles=len(report.articles),
-        passages=len(passages),
-        index_type=kind,
+        passages=passages,
+        index_type=choose_index_type(settings.index_type, passages),
         built_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         build_seconds=round(time.perf_counter() - started, 3),
         sources=report.sources,
+        pipeline=PIPELINE_VERSION,
     )
+
+
+def _write_and_switch(
+    settings: Settings, manifest: idx.Manifest, contents: idx.BuildContents, want: EmbedderId
+) -> None:
+    """Write the build, load it back and check it, then make it live; on any failure the
+    new build is removed and the live one left in place."""
     try:
-        build_dir = idx.write_build(
-            settings.embeddings_dir,
-            manifest,
-            report.articles,
-            passages,
-            vectors,
-            sentence_vectors,
-            latent_terms,
-            BM25Index(BM25Index.passage_texts(passages, {a.id: a for a in report.articles})),
-        )
+        build_dir = idx.write_build(settings.embeddings_dir, manifest, contents)
     except OSError as exc:
         raise BuildError(f"the new build failed ({exc}); the live index was left in place") from exc
     try:
-        loaded = idx.load_build(build_dir, EmbedderId.of(embedder))
-        verify_build(loaded)
+        verify_build(idx.load_build(build_dir, want))
     except (OSError, idx.IndexError_, BuildError) as exc:
         # A written build that fails its check must not stay around as a rollback target.
         shutil.rmtree(build_dir, ignore_errors=True)
         if isinstance(exc, BuildError):
             raise
-        raise BuildError(f"the new build failed ({exc}); the live index was left in place") from exc
-    idx.switch_current(settings.embeddings_dir, build_dir)
-    idx.prune_builds(settings.embeddings_dir, settings.keep_builds)
-    summary.build_id = manifest.build_id
-    summary.index_type = kind
-    summary.switched = True
-    summary.seconds = time.perf_counter() - started
-    return summary
+        raise BuildError(f"{exc}; the live index was left in place") from exc
+    switch_current(settings.embeddings_dir, build_dir)
+    prune_builds(settings.embeddings_dir, settings.keep_builds)

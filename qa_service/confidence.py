@@ -49,7 +49,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .answer import Hit
+from .answer import HIGH, LOW, NONE, Hit
 from .answer_type import type_satisfied
 from .composition import SearchParams
 from .lexical import LexicalQuery
@@ -93,7 +93,6 @@ STABLE_FEATURES = (
     "cover",
     "cross_lang",
 )
-STATES = ("high", "low", "none")
 HITS_READ = 3  # the highlighted sentences of this many top hits are read for the answer type
 
 
@@ -140,7 +139,7 @@ class ConfidenceStage:
     def judge(self, evidence: Evidence) -> Judgement:
         signals = self.signals(evidence)
         if not self.judging:
-            return Judgement("high", signals)
+            return Judgement(HIGH, signals)
         return Judgement(self.rule.judge(signals, evidence.query.lang), signals)
 
     def signals(self, evidence: Evidence) -> dict[str, float]:
@@ -304,21 +303,21 @@ class ConfidenceRule:
         # A question in the sources' language none of whose words they use is about
         # something else: a rule of evidence, not a fitted threshold.
         if signals.get("off_vocabulary") == 1.0:
-            return "none"
+            return NONE
         x = features_of(signals, lang)
         if self.none is not None and self.none.probability(x) >= self.none_at:
-            return "none"
+            return NONE
         if float(signals.get("type", 1.0)) == 0.0:
-            return "low"
+            return LOW
         # The first hit's sentence must state what was asked: its answer type, and at
         # least ``cover_at`` of the question's key concepts (verify.py).
         if self.verify and float(signals.get("states", 1.0)) == 0.0:
-            return "low"
+            return LOW
         if float(signals.get("cover", 1.0)) < self.cover_at:
-            return "low"
+            return LOW
         if self.high is not None and self.high.probability(x) < self.high_at:
-            return "low"
-        return "high"
+            return LOW
+        return HIGH
 
     def scores(self, signals: Mapping[str, float], lang: str) -> dict[str, float]:
         """Both probabilities (for the evaluation and its calibration plot)."""

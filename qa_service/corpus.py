@@ -14,18 +14,29 @@ files are still read, and the caller decides whether a build may go on without i
 
 from __future__ import annotations
 
+import base64
+import dataclasses
 import datetime as dt
+import hashlib
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .text import dedupe_key, detect_lang, short_hash
+import numpy as np
+
+from .article import Article
+from .dedupe import NUM_PERM, SHINGLE, dedupe_signed
+from .language import article_language
+from .text import dedupe_key, short_hash
 from .validate import LANGS
 
 FORMATS = (".txt", ".md", ".jsonl")
 REQUIRED_FIELDS = ("title", "date", "body")
+# Bumped when a reader or the dedupe signature changes: a build's stored records of
+# unchanged files (SourceRecord) are then read again rather than reused.
+READER_VERSION = f"2;{SHINGLE},{NUM_PERM}"  # 2: languages beyond kk, ru, en refused
 
 # A dump's title line ends in a date: "<title> dd.mm.yyyy". Read by title_line(), from
 # the end, not by one regex: `^(\S.*?)\s+dd.mm.yyyy\s*$` backtracks quadratically on a
@@ -35,42 +46,6 @@ DATE_CHARS = 10
 _SECTION_RE = re.compile(r"^(?P<section>[A-Z][\w ]{0,40}?)\s+More\s*$")
 _SOURCE_RE = re.compile(r"\s*Source\s*:\s*(?P<url>https?://\S+)\s*$")
 _URL_RE = re.compile(r"^https?://[^\s/$.?#].\S*$")
-
-
-@dataclass(frozen=True)
-class Article:
-    """One article. ``id`` depends only on the normalized title and the date, so it is
-    stable across rebuilds and across copies of the same article in other files."""
-
-    id: str
-    title: str
-    date: str  # ISO 8601, yyyy-mm-dd
-    outlet: str
-    section: str | None
-    url: str | None
-    lang: str
-    body: str
-    source: str  # file the article was read from, relative to the corpus folder
-    line: int  # line in that file where the article starts
-
-    def attribution(self) -> dict:
-        """What every result carries about its source (API, page, CLI)."""
-        return {
-            "id": self.id,
-            "title": self.title,
-            "date": self.date,
-            "outlet": self.outlet,
-            "section": self.section,
-            "url": self.url,
-            "lang": self.lang,
-        }
-
-    def to_dict(self) -> dict:
-        return self.attribution() | {"body": self.body, "source": self.source, "line": self.line}
-
-    @classmethod
-    def from_dict(cls, data: dict) -> Article:
-        return cls(**{k: data[k] for k in cls.__dataclass_fields__})
 
 
 @dataclass(frozen=True)
@@ -91,6 +66,9 @@ class CorpusReport:
     errors: list[SourceError] = field(default_factory=list)
     sources: list[str] = field(default_factory=list)
     duplicates_removed: int = 0
+    # Every file read, duplicates included, with signatures (see SourceRecord).
+    records: list[SourceRecord] = field(default_factory=list)
+    reused_files: int = 0  # of those, taken from the previous build instead of parsed
 
 
 class _ParseError(Exception):
@@ -127,6 +105,9 @@ def make_article(
         raise _ParseError(line, f"url {url!r} is not an http(s) address")
     if lang is not None and lang not in LANGS:
         raise _ParseError(line, f"lang {lang!r} is not one of {', '.join(LANGS)}")
+    lang = lang or article_language(title + "\n" + body)
+    if lang not in LANGS:
+        raise _ParseError(line, f"language {lang} is not one of {', '.join(LANGS)}")
     return Article(
         id=article_id(title, iso),
         title=title,
@@ -134,7 +115,7 @@ def make_article(
         outlet=str(outlet).strip() or "unknown",
         section=section,
         url=url,
-        lang=lang or detect_lang(body),
+        lang=lang,
         body=body,
         source=source,
         line=line,
@@ -319,15 +300,24 @@ def source_files(corpus_dir: Path) -> list[Path]:
 def read_file(path: Path, corpus_dir: Path) -> list[Article]:
     """Parse one file; raises ``SourceFileError`` with the file and line on bad input."""
     rel = str(path.relative_to(corpus_dir)) if path.is_relative_to(corpus_dir) else str(path)
+    return _parse(_read_bytes(path, rel), path.suffix.lower(), rel)
+
+
+def _read_bytes(path: Path, rel: str) -> bytes:
     try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        line = path.read_bytes()[: exc.start].count(b"\n") + 1
-        raise SourceFileError(SourceError(rel, line, "not valid UTF-8")) from None
+        return path.read_bytes()
     except OSError as exc:
         raise SourceFileError(SourceError(rel, 0, f"cannot read: {exc.strerror}")) from None
+
+
+def _parse(data: bytes, suffix: str, rel: str) -> list[Article]:
     try:
-        return PARSERS[path.suffix.lower()](text, rel)
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise SourceFileError(SourceError(rel, line, "not valid UTF-8")) from None
+    try:
+        return PARSERS[suffix](text, rel)
     except _ParseError as exc:
         raise SourceFileError(SourceError(rel, exc.line, exc.message)) from None
 
@@ -338,67 +328,86 @@ class SourceFileError(Exception):
         self.error = error
 
 
-def read_corpus(corpus_dir: Path) -> CorpusReport:
-    """Read every source file, collecting errors per file, then drop duplicate articles."""
+@dataclass(frozen=True)
+class SourceRecord:
+    """One source file as last read: the hash of its bytes, the articles read from it
+    (duplicates included) and their dedupe signatures, under the reader version.
+
+    A build stores one per file (``sources.jsonl``); the next reindex takes an unchanged
+    file's articles and signatures from it instead of parsing and shingling it again."""
+
+    path: str
+    sha256: str
+    articles: tuple[Article, ...]
+    signatures: tuple[np.ndarray | None, ...]
+    reader: str = READER_VERSION
+
+    def to_dict(self) -> dict:
+        return {
+            "path": self.path,
+            "sha256": self.sha256,
+            "reader": self.reader,
+            "articles": [a.to_dict() for a in self.articles],
+            "signatures": [_b64(s) for s in self.signatures],
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict) -> SourceRecord:
+        return cls(
+            path=str(data["path"]),
+            sha256=str(data["sha256"]),
+            articles=tuple(Article.from_dict(a) for a in data["articles"]),
+            signatures=tuple(_from_b64(s) for s in data["signatures"]),
+            reader=str(data["reader"]),
+        )
+
+
+def _b64(values: np.ndarray | None) -> str | None:
+    if values is None:
+        return None
+    return base64.b64encode(np.asarray(values, dtype="<u4").tobytes()).decode("ascii")
+
+
+def _from_b64(text: str | None) -> np.ndarray | None:
+    if text is None:
+        return None
+    return np.frombuffer(base64.b64decode(text), dtype="<u4").astype(np.uint32)
+
+
+def _read_source(path: Path, rel: str, known: SourceRecord | None) -> SourceRecord:
+    data = _read_bytes(path, rel)
+    digest = hashlib.sha256(data).hexdigest()
+    if known is not None and known.sha256 == digest and known.reader == READER_VERSION:
+        return known
+    articles = tuple(_parse(data, path.suffix.lower(), rel))
+    return SourceRecord(rel, digest, articles, (None,) * len(articles))
+
+
+def read_corpus(corpus_dir: Path, known: Mapping[str, SourceRecord] | None = None) -> CorpusReport:
+    """Read every source file, collecting errors per file, then drop duplicate articles.
+
+    ``known``: records of a previous read by path (a build's ``sources.jsonl``); a file
+    whose bytes and reader version are unchanged is taken from there, not parsed."""
     corpus_dir = Path(corpus_dir)
     report = CorpusReport()
     if not corpus_dir.is_dir():
         report.errors.append(SourceError(str(corpus_dir), 0, "corpus folder does not exist"))
         return report
-    found: list[Article] = []
+    records: list[SourceRecord] = []
     for path in source_files(corpus_dir):
-        report.sources.append(str(path.relative_to(corpus_dir)))
+        rel = str(path.relative_to(corpus_dir))
+        report.sources.append(rel)
         try:
-            found.extend(read_file(path, corpus_dir))
+            records.append(_read_source(path, rel, (known or {}).get(rel)))
         except SourceFileError as exc:
             report.errors.append(exc.error)
-    report.articles, report.duplicates_removed = dedupe(found)
+    report.reused_files = sum(r is (known or {}).get(r.path) for r in records)
+    found = [a for r in records for a in r.articles]
+    result = dedupe_signed(found, [s for r in records for s in r.signatures])
+    report.articles, report.duplicates_removed = result.kept, result.removed
+    signatures = iter(result.signatures)
+    report.records = [
+        dataclasses.replace(r, signatures=tuple(next(signatures) for _ in r.articles))
+        for r in records
+    ]
     return report
-
-
-def _shingles(text: str, size: int = 5) -> set[str]:
-    return {text[i : i + size] for i in range(max(1, len(text) - size + 1))}
-
-
-def near_duplicate(a: str, b: str, threshold: float = 0.9) -> bool:
-    """Jaccard similarity of character 5-gram shingles of the normalized texts.
-
-    Catches small edits (a changed word, a dropped sentence end) that exact matching misses,
-    while two different articles on the same topic stay far below the threshold.
-    """
-    sa, sb = _shingles(a), _shingles(b)
-    if not sa or not sb:
-        return False
-    # Cheap length bound first: Jaccard cannot exceed min/max of the set sizes.
-    if min(len(sa), len(sb)) / max(len(sa), len(sb)) < threshold:
-        return False
-    return len(sa & sb) / len(sa | sb) >= threshold
-
-
-def _richness(article: Article) -> tuple[int, int]:
-    """Prefer the copy that kept more: its quotes and punctuation, then a source link."""
-    return (len(article.body), article.url is not None)
-
-
-def dedupe(articles: Iterable[Article]) -> tuple[list[Article], int]:
-    """Keep one copy of each article (the richer one), in order of first appearance."""
-    kept: list[Article] = []
-    keys: list[str] = []
-    removed = 0
-    for article in articles:
-        key = dedupe_key(article.title + "\n" + article.body)
-        match = None
-        for i, other in enumerate(keys):
-            if key == other or near_duplicate(key, other):
-                match = i
-                break
-        if match is None:
-            kept.append(article)
-            keys.append(key)
-            continue
-        removed += 1
-        if _richness(article) > _richness(kept[match]):
-            # Same position, richer content; the id is the same as both share title and date.
-            kept[match] = article
-            keys[match] = key
-    return kept, removed

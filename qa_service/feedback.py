@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from . import index as idx
+from . import lifecycle
 from .text import clean_query, detect_lang, short_hash
 from .validate import FeedbackInput
 
@@ -63,7 +63,7 @@ def check_references(item: FeedbackInput, searcher: Searcher, embeddings_dir: Pa
     if version == live.version:
         ids = _ids_of(live.path, version, lambda: [p.id for p in live.passages])
     else:
-        kept = {manifest.build_id: path for path, manifest in idx.list_builds(embeddings_dir)}
+        kept = {manifest.build_id: path for path, manifest in lifecycle.list_builds(embeddings_dir)}
         if version not in kept:
             raise UnknownReference(f"no index build {version!r} is kept here")
         path = kept[version]

@@ -136,10 +136,6 @@ class Glossary:
                 heads.setdefault(form[0][:MIN_PREFIX], []).append((i, form))
         return heads
 
-    def expand(self, words: list[str]) -> list[str]:
-        """The English words of those entries, without repeats."""
-        return list(dict.fromkeys(w for c in self.concepts(words) for w in c.split()))
-
 
 def _words(text: str) -> list[str]:
     from .lexical import words  # lexical imports nothing from here; kept local all the same

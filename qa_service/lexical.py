@@ -165,11 +165,6 @@ class BM25Index:
         topic that a passage's sentences often only imply."""
         return [f"{articles[p.article_id].title}\n{p.text}" for p in passages]
 
-    @classmethod
-    def for_build(cls, index) -> BM25Index:
-        """Built in memory for a build made before BM25 was stored in builds."""
-        return cls(cls.passage_texts(index.passages, index.articles))
-
     def save(self, folder: Path) -> None:
         folder.mkdir(parents=True, exist_ok=True)
         self._bm25.save(str(folder), show_progress=False)

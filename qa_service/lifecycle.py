@@ -8,11 +8,18 @@ build can still go bad later (a disk error, a hand edit, a bad release). Two rem
   things worse). Builds are kept up to ``keep_builds``, so there is something to go to.
 - ``newest_loadable``: a worker that starts while ``current`` is unusable serves the
   newest build that loads rather than nothing; ``/readyz`` still reports the problem.
+
+Here too: where ``current`` points (``current_build``, ``switch_current``: a symlink
+replaced atomically, so a reader sees either the old build or the new one), which builds
+exist, and pruning the oldest.
 """
 
 from __future__ import annotations
 
 import logging
+import os
+import shutil
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,6 +29,59 @@ from . import index as idx
 from .embedder import Embedder, EmbedderId
 
 log = logging.getLogger(__name__)
+
+
+def current_build(embeddings_dir: Path) -> Path | None:
+    """The live build's directory, or None when there is none yet."""
+    link = Path(embeddings_dir) / idx.CURRENT
+    if not link.is_symlink() and not link.exists():
+        return None
+    target = link.resolve()
+    return target if target.is_dir() else None
+
+
+def switch_current(embeddings_dir: Path, build_dir: Path) -> None:
+    """Point ``current`` at ``build_dir`` atomically (a symlink renamed over the old one)."""
+    embeddings_dir = Path(embeddings_dir)
+    tmp = embeddings_dir / f".current-{os.getpid()}-{time.monotonic_ns()}"
+    os.symlink(build_dir.name, tmp)
+    os.replace(tmp, embeddings_dir / idx.CURRENT)
+    idx.fsync_dir(embeddings_dir)
+
+
+def list_builds(embeddings_dir: Path) -> list[tuple[Path, idx.Manifest]]:
+    """Finished builds (those with a readable manifest), oldest first."""
+    builds = []
+    root = Path(embeddings_dir)
+    if not root.is_dir():
+        return builds
+    for path in root.iterdir():
+        if path.name.startswith(".") or path.name == idx.CURRENT or not path.is_dir():
+            continue
+        if path.is_symlink():
+            continue
+        try:
+            builds.append((path, idx.read_manifest(path)))
+        except idx.IndexError_:
+            continue
+    return sorted(builds, key=lambda item: (item[1].built_at, item[0].name))
+
+
+def prune_builds(embeddings_dir: Path, keep: int) -> list[Path]:
+    """Remove the oldest builds beyond ``keep``; never the live one. Returns what went."""
+    live = current_build(embeddings_dir)
+    builds = [path for path, _ in list_builds(embeddings_dir)]
+    removed = []
+    for path in builds[: max(0, len(builds) - max(keep, 1))]:
+        if live is not None and path.resolve() == live:
+            continue
+        shutil.rmtree(path, ignore_errors=True)
+        removed.append(path)
+    for stale in Path(embeddings_dir).glob(".tmp-*"):
+        # Left by a build that died; safe to remove once no build of that name runs.
+        if time.time() - stale.stat().st_mtime > 3600:
+            shutil.rmtree(stale, ignore_errors=True)
+    return removed
 
 
 class LifecycleError(RuntimeError):
@@ -41,7 +101,7 @@ class BuildInfo:
 
 def builds(embeddings_dir: Path) -> list[BuildInfo]:
     """Finished builds, oldest first, with the live one marked."""
-    live = idx.current_build(embeddings_dir)
+    live = current_build(embeddings_dir)
     return [
         BuildInfo(
             build_id=m.build_id,
@@ -52,17 +112,15 @@ def builds(embeddings_dir: Path) -> list[BuildInfo]:
             embedder=str(m.embedder.get("name")),
             live=live is not None and path.resolve() == live,
         )
-        for path, m in idx.list_builds(embeddings_dir)
+        for path, m in list_builds(embeddings_dir)
     ]
 
 
 def _check(build_dir: Path, embedder: Embedder) -> idx.LoadedIndex:
-    from .build import BuildError, verify_build
-
     loaded = idx.load_build(build_dir, EmbedderId.of(embedder))
     try:
-        verify_build(loaded)
-    except BuildError as exc:
+        idx.verify_build(loaded)
+    except idx.IndexCorrupt as exc:
         raise idx.IndexCorrupt(f"{build_dir}: {exc}") from None
     return loaded
 
@@ -103,7 +161,7 @@ def rollback(embeddings_dir: Path, embedder: Embedder, to: str | None = None) ->
         _check(target.path, embedder)
     except idx.IndexError_ as exc:
         raise LifecycleError(f"cannot roll back to {target.build_id}: {exc}") from None
-    idx.switch_current(embeddings_dir, target.path)
+    switch_current(embeddings_dir, target.path)
     log.warning(
         "rolled back",
         extra={"from_build": live.build_id if live else None, "to_build": target.build_id},

@@ -34,7 +34,7 @@ import time
 from collections.abc import Mapping
 from dataclasses import replace
 
-from .answer import Answer, Hit
+from .answer import NONE, Answer, Hit
 from .collapse import collapse
 from .composition import RETRIEVERS, SearchParams
 from .confidence import HITS_READ, ConfidenceRule, ConfidenceStage, Evidence
@@ -42,7 +42,6 @@ from .embedder import Embedder
 from .glossary import Glossary
 from .highlight import highlight_hits
 from .index import LoadedIndex
-from .lexical import BM25Index
 from .prepare import prepare
 from .retrieval import Query, Ranking, Retriever, fuse, scaled_weights
 from .retrieval.bm25 import BM25Retriever
@@ -70,9 +69,10 @@ def served_params(latent_terms: bool = True, rule: ConfidenceRule | None = None)
 class Searcher:
     """Answers questions from one loaded build with one embedder. Thread-safe for reads.
 
-    Construction does the per-build work once: the retrievers and the stages. ``rule``:
-    the confidence rule (None: the committed one). ``extra``: retrievers beyond the
-    served ones, by name, that ``params`` may name (the lab's candidates)."""
+    Construction does the per-build work once: the retrievers over the build's stored
+    vectors, BM25 index and latent terms, and the stages. ``rule``: the confidence rule
+    (None: the committed one). ``extra``: retrievers beyond the served ones, by name,
+    that ``params`` may name (the lab's candidates)."""
 
     def __init__(
         self,
@@ -90,7 +90,7 @@ class Searcher:
         self.glossary = Glossary.load()
         wanted = set(self.params.retrievers)
         self.dense = DenseRetriever(index, embedder) if "dense" in wanted else None
-        self.bm25 = BM25Retriever(index.bm25 or BM25Index.for_build(index))
+        self.bm25 = BM25Retriever(index.bm25)
         self.latent = self._latent_retriever("latent" in wanted)
         self.encoder = QueryEncoder(embedder, latent=self.latent is not None)
         self.term_vectors = (
@@ -165,7 +165,7 @@ class Searcher:
         judged = self.confidence.judge(Evidence(query, lexical, rankings, fused, hits, check))
         _lap(timings, "confidence", clock)
         hits = hits[:k]
-        abstained = judged.state == "none"
+        abstained = judged.state == NONE
         return Answer(
             query=query.text,
             lang=query.lang,

@@ -18,14 +18,26 @@ import threading
 import time
 from pathlib import Path
 
+from flask import Flask, current_app
+
+from . import faiss_index as fx
 from . import index as idx
+from . import lifecycle
 from .answer_cache import answer_key, answer_salt, make_answer_cache
 from .composition import SearchParams
 from .config import Settings
-from .embedder import CachedEmbedder, Embedder, EmbedderId, load_embedder
+from .embedder import CachedEmbedder, Embedder, EmbedderId, embedder_for
 from .search import Searcher, served_params
 
 log = logging.getLogger(__name__)
+
+QA_KEY = "qa"  # where the app factory keeps its QAService: app.extensions[QA_KEY]
+
+
+def current_service(app: Flask | None = None) -> QAService:
+    """The ``QAService`` of ``app`` (default: the app serving this request); the one way
+    routes, hooks and tools reach it."""
+    return (app if app is not None else current_app).extensions[QA_KEY]
 
 
 class Unavailable(RuntimeError):
@@ -79,7 +91,7 @@ class QAService:
         return _stamped(body, started, cached=False), found.outcome
 
     def _searcher_for(self, loaded: idx.LoadedIndex) -> Searcher:
-        idx.tune_search(loaded.faiss_index, self.settings.hnsw_ef_search, self.settings.ivf_nprobe)
+        fx.tune_search(loaded.faiss_index, self.settings.hnsw_ef_search, self.settings.ivf_nprobe)
         return Searcher(loaded, self.embedder, self.search_params)
 
     @property
@@ -89,12 +101,7 @@ class QAService:
     @property
     def embedder(self) -> Embedder:
         if self._embedder is None:
-            self._embedder = load_embedder(
-                self.settings.embedder,
-                self.settings.embed_threads,
-                self.settings.max_query_tokens,
-                one_pass=self.settings.one_pass,
-            )
+            self._embedder = embedder_for(self.settings)
         size = self.settings.query_cache_size
         if size > 0 and not isinstance(self._embedder, CachedEmbedder):
             # Query vectors do not depend on the index, so the cache survives reloads.
@@ -110,7 +117,7 @@ class QAService:
         """Load the build ``current`` points at. Keeps the old one if the new one fails."""
         with self._lock:
             self._checked_at = time.monotonic()
-            target = idx.current_build(self.settings.embeddings_dir)
+            target = lifecycle.current_build(self.settings.embeddings_dir)
             if target is None:
                 self._problem = "no index build yet; run `referendum-qa reindex`"
                 return
@@ -120,7 +127,7 @@ class QAService:
                 self._failed = None
                 return
             embedder = self.embedder
-            idx.set_search_threads(self.settings.faiss_threads)
+            fx.set_search_threads(self.settings.faiss_threads)
             try:
                 loaded = idx.load_build(target, EmbedderId.of(embedder))
             except idx.IndexError_ as exc:
@@ -141,7 +148,7 @@ class QAService:
         if time.monotonic() - self._checked_at < self.settings.reload_check_seconds:
             return
         self._checked_at = time.monotonic()
-        target = idx.current_build(self.settings.embeddings_dir)
+        target = lifecycle.current_build(self.settings.embeddings_dir)
         if target != self._failed and (target != self._loaded_from or self._problem):
             if self._searcher is None:
                 self.load()  # nothing to answer with: this request waits for the load

@@ -9,17 +9,20 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from qa_service import faiss_index as fx
 from qa_service import index as idx
+from qa_service import lifecycle
 from qa_service.cli import cli
 from qa_service.config import Settings
-from qa_service.embedder import CachedEmbedder, EmbedderId
-from qa_service.lab.bench import percentiles, question_mix
-from qa_service.lab.synthetic import Seed, synthetic_build, synthetic_vectors
+from qa_service.embedder import CachedEmbedder, EmbedderId, NoLatentTerms
+from qa_service.lab.harness import percentiles, question_mix
+from qa_service.lab.synthetic import synthetic_vectors
+from qa_service.lru import LRU
 
 from .conftest import DATA
 
 
-class CountingEmbedder:
+class CountingEmbedder(NoLatentTerms):
     """A deterministic stand-in: one vector per text, and a count of what was encoded."""
 
     name = "counting"
@@ -47,6 +50,17 @@ def test_query_cache_returns_the_same_vectors_and_counts_hits():
     assert inner.encoded == ["a", "b"]
     assert (cached.hits, cached.misses) == (2, 2)
     assert (cached.name, cached.version, cached.dim) == ("counting", "1", 8)
+
+
+def test_lru_forgets_the_least_recently_used():
+    lru: LRU[str, int] = LRU(2)
+    lru.put("a", 1)
+    lru.put("b", 2)
+    assert lru.get("a") == 1  # "a" is now the most recent
+    lru.put("c", 3)  # evicts "b"
+    assert (lru.get("a"), lru.get("b"), lru.get("c"), len(lru)) == (1, None, 3, 2)
+    with pytest.raises(ValueError, match="at least 1"):
+        LRU(0)
 
 
 def test_query_cache_evicts_the_least_recently_used():
@@ -90,12 +104,12 @@ def test_service_wraps_its_embedder_per_the_setting(size, wrapped):
 
 
 def test_a_304_costs_no_embedding(app, client):
-    from qa_service.app import service_of
+    from qa_service.service import current_service
 
     r = client.get("/api/v1/ask?q=How many deputies in the Kurultai?")
     assert r.status_code == 200 and r.headers["ETag"]
     assert "max-age=" in r.headers["Cache-Control"]
-    cache = service_of(app).embedder
+    cache = current_service(app).embedder
     assert isinstance(cache, CachedEmbedder)
     before = (cache.hits, cache.misses)
     again = client.get(
@@ -107,15 +121,15 @@ def test_a_304_costs_no_embedding(app, client):
 
 
 def test_auto_index_type_follows_the_thresholds_and_an_override_wins():
-    assert idx.choose_index_type("auto", 23) == "flat"
-    assert idx.choose_index_type("auto", idx.FLAT_MAX) == "flat"
-    assert idx.choose_index_type("auto", idx.FLAT_MAX + 1) == "ivf"
-    assert idx.choose_index_type("auto", 10**6) == "ivf"
-    assert idx.choose_index_type("hnsw", 10**6) == "hnsw"
-    assert idx.choose_index_type("ivf", 10) == "ivf"
-    assert idx.choose_index_type("flat", 10**7) == "flat"
+    assert fx.choose_index_type("auto", 23) == "flat"
+    assert fx.choose_index_type("auto", fx.FLAT_MAX) == "flat"
+    assert fx.choose_index_type("auto", fx.FLAT_MAX + 1) == "ivf"
+    assert fx.choose_index_type("auto", 10**6) == "ivf"
+    assert fx.choose_index_type("hnsw", 10**6) == "hnsw"
+    assert fx.choose_index_type("ivf", 10) == "ivf"
+    assert fx.choose_index_type("flat", 10**7) == "flat"
     with pytest.raises(ValueError, match="unknown index type"):
-        idx.choose_index_type("annoy", 10)
+        fx.choose_index_type("annoy", 10)
 
 
 @pytest.fixture(scope="module")
@@ -129,8 +143,8 @@ def clustered():
 @pytest.mark.parametrize("kind", ["hnsw", "ivf"])
 def test_approximate_indexes_find_what_exact_search_finds(clustered, kind):
     vectors, queries = clustered
-    _, truth = idx.make_faiss_index(vectors, "flat").search(queries, 10)
-    index = idx.make_faiss_index(vectors, kind)
+    _, truth = fx.make_faiss_index(vectors, "flat").search(queries, 10)
+    index = fx.make_faiss_index(vectors, kind)
     _, found = index.search(queries, 10)
     recall = np.mean([len(set(f) & set(t)) / 10 for f, t in zip(found, truth, strict=True)])
     assert index.ntotal == len(vectors)
@@ -139,15 +153,15 @@ def test_approximate_indexes_find_what_exact_search_finds(clustered, kind):
 
 def test_ivf_trains_on_a_bounded_sample():
     vectors = np.random.default_rng(0).standard_normal((5000, 16)).astype(np.float32)
-    lists = idx.ivf_lists(len(vectors))
-    sample = idx.training_sample(vectors, lists)
-    assert lists * idx.IVF_TRAIN_PER_LIST == len(sample) < len(vectors)
-    assert idx.ivf_lists(10) == 1
+    lists = fx.ivf_lists(len(vectors))
+    sample = fx.training_sample(vectors, lists)
+    assert lists * fx.IVF_TRAIN_PER_LIST == len(sample) < len(vectors)
+    assert fx.ivf_lists(10) == 1
 
 
 def test_loaded_index_is_memory_mapped(built_index, e5):
     settings, _ = built_index
-    build = idx.current_build(settings.embeddings_dir)
+    build = lifecycle.current_build(settings.embeddings_dir)
     loaded = idx.load_build(build, EmbedderId.of(e5))
     maps = Path("/proc/self/maps").read_text()
     assert str(build / "index.faiss") in maps
@@ -166,18 +180,6 @@ def test_synthetic_vectors_are_normalized_reproducible_and_near_the_real_ones():
     assert not np.array_equal(a, synthetic_vectors(base, 300, seed=1))
     nearest = (a @ base.T).max(axis=1)
     assert 0.75 < float(np.median(nearest)) < 0.99
-
-
-def test_synthetic_build_loads_like_a_real_one(tmp_path, e5):
-    base = e5.encode_passages(
-        ["The referendum is on 15 March.", "Parliament will have one chamber."]
-    )
-    seed = Seed(("a", "b"), ("The referendum is on 15 March.", "One chamber."), base)
-    build = synthetic_build(tmp_path, seed, 25, e5, index_type="auto")
-    loaded = idx.load_build(build, EmbedderId.of(e5))
-    assert len(loaded.passages) == 25 and loaded.manifest.index_type == "flat"
-    assert len({p.text for p in loaded.passages}) == 25
-    assert idx.current_build(tmp_path) == build.resolve()
 
 
 def test_question_mix_gives_distinct_questions():
@@ -220,6 +222,10 @@ def test_bench_small_runs_every_section(runner, tmp_path):
     assert all(row["recall10"] == 1.0 for row in results["scale"]["rows"] if row["kind"] == "flat")
     assert all(row["recall10"] > 0.5 for row in results["scale"]["rows"])
     assert results["build"]["incremental_reindex"]["reused"] > 0
+    corpus = results["corpus"]["sizes"][0]
+    assert corpus["dedupe"]["subset"]["same_decisions"] and corpus["if_stale_up_to_date"]
+    assert corpus["add_10"]["files_parsed"] == 10 and corpus["dry_run_live_reread"] == 0
+    assert corpus["add_10"]["passages_embedded"] == corpus["add_10"]["passages_of_new_articles"]
     assert "## Targets" in (out / "bench.md").read_text()
     assert (out / "latency_vs_size.png").stat().st_size > 0
 
@@ -230,19 +236,19 @@ def test_search_knobs_apply_after_a_round_trip_through_disk(clustered, tmp_path)
     vectors, _ = clustered
     for kind in ("hnsw", "ivf"):
         path = tmp_path / f"{kind}.faiss"
-        faiss.write_index(idx.make_faiss_index(vectors, kind), str(path))
+        faiss.write_index(fx.make_faiss_index(vectors, kind), str(path))
         index = faiss.read_index(str(path))
-        idx.tune_search(index)
+        fx.tune_search(index)
         if kind == "hnsw":
-            assert index.hnsw.efSearch == idx.HNSW_EF_SEARCH  # 4,000 passages: the small default
-            idx.tune_search(index, ef_search=300)
+            assert index.hnsw.efSearch == fx.HNSW_EF_SEARCH  # 4,000 passages: the small default
+            fx.tune_search(index, ef_search=300)
             assert index.hnsw.efSearch == 300
         else:
-            assert index.nprobe == min(index.nlist, idx.IVF_NPROBE)
-            idx.tune_search(index, nprobe=2)
+            assert index.nprobe == min(index.nlist, fx.IVF_NPROBE)
+            fx.tune_search(index, nprobe=2)
             assert index.nprobe == 2
-    assert idx.default_ef_search(idx.HNSW_LARGE) == idx.HNSW_EF_SEARCH_LARGE
-    idx.tune_search(idx.make_faiss_index(vectors[:10], "flat"), 99, 99)  # no knob: no error
+    assert fx.default_ef_search(fx.HNSW_LARGE) == fx.HNSW_EF_SEARCH_LARGE
+    fx.tune_search(fx.make_faiss_index(vectors[:10], "flat"), 99, 99)  # no knob: no error
 
 
 def test_service_applies_the_ef_search_setting(tmp_path, e5):
@@ -258,4 +264,4 @@ def test_service_applies_the_ef_search_setting(tmp_path, e5):
     service = QAService(settings.replace(hnsw_ef_search=123), embedder=e5)
     assert service.searcher().index.faiss_index.hnsw.efSearch == 123
     plain = QAService(settings, embedder=e5)
-    assert plain.searcher().index.faiss_index.hnsw.efSearch == idx.HNSW_EF_SEARCH
+    assert plain.searcher().index.faiss_index.hnsw.efSearch == fx.HNSW_EF_SEARCH

@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from qa_service.corpus import dedupe, make_article, near_duplicate, read_corpus, source_files
+from qa_service.corpus import make_article, read_corpus, source_files
+from qa_service.dedupe import dedupe, near_duplicate
 from qa_service.text import dedupe_key
 
 from .conftest import SEED_CORPUS

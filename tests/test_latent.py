@@ -8,6 +8,7 @@ import dataclasses
 import numpy as np
 import pytest
 
+from qa_service import lifecycle
 from qa_service.composition import SearchParams
 from qa_service.embedder import CachedEmbedder, EmbedderId, latent_array, latent_scores
 from qa_service.search import Searcher
@@ -92,10 +93,10 @@ def test_latent_mode_needs_latent_terms(seed_searcher):
 
 def test_builds_store_latent_terms_and_reuse_them(seed_index, e5):
     from qa_service import index as idx
-    from qa_service.build import embed_latent_terms
+    from qa_service.build import Reuse, encode_build
 
     settings, _ = seed_index
-    loaded = idx.load_build(idx.current_build(settings.embeddings_dir), EmbedderId.of(e5))
+    loaded = idx.load_build(lifecycle.current_build(settings.embeddings_dir), EmbedderId.of(e5))
     assert loaded.latent_terms is not None
 
     class NoEncoding:
@@ -104,8 +105,11 @@ def test_builds_store_latent_terms_and_reuse_them(seed_index, e5):
         def encode_latent(self, texts):
             raise AssertionError(f"re-encoded {len(texts)} passages")
 
-    again = embed_latent_terms(settings.embeddings_dir, NoEncoding(), loaded.passages)
-    assert np.array_equal(again, loaded.latent_terms)
+        encode_passages = encode_latent
+
+    reuse = Reuse.of_live(settings.embeddings_dir, EmbedderId.of(e5))
+    again = encode_build(NoEncoding(), loaded.passages, reuse)
+    assert np.array_equal(again.latent_terms, loaded.latent_terms)
 
 
 def test_a_build_without_latent_terms_is_served_without_them(seed_searcher, caplog):
@@ -115,7 +119,7 @@ def test_a_build_without_latent_terms_is_served_without_them(seed_searcher, capl
 
     class NoLatentEncoding:
         name, version, dim = "e5-small", seed_searcher.embedder.version, 384
-        latent_dim = seed_searcher.embedder.latent_dim
+        latent_dim, one_pass = seed_searcher.embedder.latent_dim, False
         encode_queries = seed_searcher.embedder.encode_queries
         encode_passages = seed_searcher.embedder.encode_passages
 
@@ -139,6 +143,9 @@ def test_query_latent_terms_are_cached(e5):
         def encode_latent(self, texts):
             calls.append(list(texts))
             return e5.encode_latent(texts)
+
+        def encode_latent_query(self, text):
+            return self.encode_latent([text])[0]
 
     cached = CachedEmbedder(Counting(), 8)
     first = cached.encode_latent_query("Когда референдум?")
@@ -201,7 +208,7 @@ def test_readyz_says_when_the_build_lacks_latent_terms(seed_index, e5, tmp_path)
     settings, _ = seed_index
     copy = tmp_path / "embeddings"
     shutil.copytree(settings.embeddings_dir, copy, symlinks=True)
-    (idx.current_build(copy) / idx.LATENT_TERMS).unlink()
+    (lifecycle.current_build(copy) / idx.LATENT_TERMS).unlink()
     app = create_app({"TESTING": True}, settings=settings.replace(embeddings_dir=copy), embedder=e5)
     ready = app.test_client().get("/readyz")
     assert ready.status_code == 200

@@ -16,7 +16,6 @@ import threading
 import time
 from pathlib import Path
 
-import numpy as np
 import pytest
 
 from qa_service import index as idx
@@ -130,7 +129,7 @@ def test_reindex_while_hammered_no_failure_no_mixed_build(live, e5):
 
 
 def _two_builds(live, e5) -> tuple[str, str]:
-    old = idx.current_build(live.embeddings_dir).name
+    old = lifecycle.current_build(live.embeddings_dir).name
     (live.corpus_dir / "polling.md").write_text(NEW_ARTICLE, encoding="utf-8")
     new = reindex(live, e5).build_id
     return old, new
@@ -149,7 +148,7 @@ def test_rollback_returns_to_the_previous_build_and_services_follow(live, e5, ru
     result = _cli(runner, live, "rollback")
     assert result.exit_code == 0, result.output
     assert old in result.output and new in result.output
-    assert idx.current_build(live.embeddings_dir).name == old
+    assert lifecycle.current_build(live.embeddings_dir).name == old
     client.get("/healthz")
     app_service = client.application.extensions["qa"]
     app_service.maybe_reload()
@@ -164,11 +163,11 @@ def test_rollback_returns_to_the_previous_build_and_services_follow(live, e5, ru
     # Nothing older than the oldest: a clean error, nothing changed.
     again = _cli(runner, live, "rollback")
     assert again.exit_code == 1 and "oldest" in again.output
-    assert idx.current_build(live.embeddings_dir).name == old
+    assert lifecycle.current_build(live.embeddings_dir).name == old
 
     forward = _cli(runner, live, "rollback", "--to", new)
     assert forward.exit_code == 0
-    assert idx.current_build(live.embeddings_dir).name == new
+    assert lifecycle.current_build(live.embeddings_dir).name == new
 
 
 def test_rollback_refuses_a_broken_target(live, e5, runner):
@@ -177,7 +176,7 @@ def test_rollback_refuses_a_broken_target(live, e5, runner):
     result = _cli(runner, live, "rollback")
     assert result.exit_code == 1
     assert "index.faiss" in result.output
-    assert idx.current_build(live.embeddings_dir).name == new
+    assert lifecycle.current_build(live.embeddings_dir).name == new
 
 
 def test_rollback_to_unknown_build_is_a_clean_error(live, runner):
@@ -187,14 +186,14 @@ def test_rollback_to_unknown_build_is_a_clean_error(live, runner):
 
 def test_old_builds_are_pruned_beyond_keep_builds_but_never_the_live_one(live, e5):
     settings = live.replace(keep_builds=2)
-    made = [idx.current_build(settings.embeddings_dir).name]
+    made = [lifecycle.current_build(settings.embeddings_dir).name]
     for _ in range(3):
         made.append(reindex(settings, e5).build_id)
     kept = [b.build_id for b in lifecycle.builds(settings.embeddings_dir)]
     assert kept == made[-2:]
     # Roll back to the older kept build, then reindex: the live (older) build survives.
     lifecycle.rollback(settings.embeddings_dir, e5)
-    assert idx.current_build(settings.embeddings_dir).name == made[-2]
+    assert lifecycle.current_build(settings.embeddings_dir).name == made[-2]
     newest = reindex(settings, e5).build_id
     kept = [b.build_id for b in lifecycle.builds(settings.embeddings_dir)]
     assert newest in kept and len(kept) == 2
@@ -249,14 +248,14 @@ FAULTS = [
 
 
 def _bad_copy_goes_live(live, breaker) -> tuple[Path, str]:
-    good = idx.current_build(live.embeddings_dir)
+    good = lifecycle.current_build(live.embeddings_dir)
     bad = live.embeddings_dir / "20991231T000000000000Z-broken00"
     shutil.copytree(good, bad)
     manifest = json.loads((bad / "manifest.json").read_text(encoding="utf-8"))
     manifest["build_id"] = bad.name
     (bad / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
     named = breaker(bad)
-    idx.switch_current(live.embeddings_dir, bad)
+    lifecycle.switch_current(live.embeddings_dir, bad)
     return bad, named
 
 
@@ -287,7 +286,7 @@ def test_broken_build_going_live_keeps_the_old_one_serving(live, e5, breaker, ca
 
 
 def test_a_worker_starting_on_a_broken_build_serves_the_newest_good_one(live, e5):
-    good = idx.current_build(live.embeddings_dir).name
+    good = lifecycle.current_build(live.embeddings_dir).name
     bad, _ = _bad_copy_goes_live(live, _break_truncated_index)
     client = _app(live, e5).test_client()
     ready = client.get("/readyz")
@@ -305,7 +304,7 @@ def test_a_worker_starting_on_a_broken_build_serves_the_newest_good_one(live, e5
 
 
 def test_without_any_good_build_readyz_says_why(live, e5):
-    good = idx.current_build(live.embeddings_dir)
+    good = lifecycle.current_build(live.embeddings_dir)
     bad, _ = _bad_copy_goes_live(live, _break_truncated_index)
     shutil.rmtree(good)
     client = _app(live, e5).test_client()
@@ -324,7 +323,7 @@ def test_readyz_and_503_name_no_path_and_no_library_internals(live, e5, breaker,
     """Issue 21 row 10: /readyz and 503 details said `/srv/.../index.faiss: unreadable
     (Error in ... index_read.cpp:3251 ...)` to anyone. They name the build and the file;
     the server log keeps the whole message."""
-    good = idx.current_build(live.embeddings_dir)
+    good = lifecycle.current_build(live.embeddings_dir)
     bad, named = _bad_copy_goes_live(live, breaker)
     shutil.rmtree(good)
     caplog.set_level(logging.INFO, logger="qa_service")
@@ -351,14 +350,14 @@ def test_no_index_names_no_folder(tmp_path, e5):
 
 def test_disk_full_during_a_build_leaves_nothing_and_names_the_file(live, e5, monkeypatch):
     before = sorted(p.name for p in live.embeddings_dir.iterdir())
-    live_build = idx.current_build(live.embeddings_dir)
-    real_save = np.save
+    live_build = lifecycle.current_build(live.embeddings_dir)
+    real_save = idx._save_array
 
-    def full_disk(fh, array, *args, **kwargs):
-        real_save(fh, array[: len(array) // 2], *args, **kwargs)  # half of it lands
+    def full_disk(path, array):
+        real_save(path, array[: len(array) // 2])  # half of it lands
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
-    monkeypatch.setattr(idx.np, "save", full_disk)
+    monkeypatch.setattr(idx, "_save_array", full_disk)
     (live.corpus_dir / "polling.md").write_text(NEW_ARTICLE, encoding="utf-8")
     with pytest.raises(BuildError) as caught:
         reindex(live, e5)
@@ -366,7 +365,7 @@ def test_disk_full_during_a_build_leaves_nothing_and_names_the_file(live, e5, mo
     message = str(caught.value)
     assert "No space left on device" in message and "vectors.npy" in message
     assert sorted(p.name for p in live.embeddings_dir.iterdir()) == before
-    assert idx.current_build(live.embeddings_dir) == live_build
+    assert lifecycle.current_build(live.embeddings_dir) == live_build
 
 
 def test_failed_verification_removes_the_new_build(live, e5, monkeypatch):
@@ -414,7 +413,7 @@ def test_real_full_disk_keeps_the_live_build(live, e5, tiny_disk):
     settings = live.replace(embeddings_dir=embeddings)
     client = _app(settings, e5).test_client()
     old = _version(client)
-    build_size = sum(p.stat().st_size for p in idx.current_build(embeddings).iterdir())
+    build_size = sum(p.stat().st_size for p in lifecycle.current_build(embeddings).iterdir())
     usage = shutil.disk_usage(tiny_disk)
     (tiny_disk / "filler").write_bytes(b"\0" * max(0, usage.free - build_size // 2))
     before = sorted(p.name for p in embeddings.iterdir())

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from qa_service import onepass
+from qa_service import lifecycle, onepass
 from qa_service.embedder import CachedEmbedder, E5Small
 from qa_service.search import Searcher
 
@@ -59,7 +59,9 @@ def test_a_new_question_takes_one_encoder_pass(one_pass_e5, seed_index, monkeypa
     from qa_service.embedder import EmbedderId
 
     settings, _ = seed_index
-    loaded = idx.load_build(idx.current_build(settings.embeddings_dir), EmbedderId.of(one_pass_e5))
+    loaded = idx.load_build(
+        lifecycle.current_build(settings.embeddings_dir), EmbedderId.of(one_pass_e5)
+    )
     calls = []
     real = one_pass_e5.encode_query_both
 

@@ -6,6 +6,7 @@ import dataclasses
 
 import pytest
 
+from qa_service import lifecycle
 from qa_service.answer_type import expected_type, type_satisfied
 from qa_service.collapse import collapse
 from qa_service.confidence import ConfidenceRule
@@ -259,26 +260,27 @@ def test_builds_store_sentence_vectors_and_reuse_them(seed_index, e5):
     import numpy as np
 
     from qa_service import index as idx
-    from qa_service.build import embed_sentences
+    from qa_service.build import Reuse, encode_build
     from qa_service.passages import sentence_key, sentence_texts
 
     settings, _ = seed_index
-    live = idx.current_build(settings.embeddings_dir)
+    live = lifecycle.current_build(settings.embeddings_dir)
     loaded = idx.load_build(live, EmbedderId.of(e5))
     texts = sentence_texts(loaded.passages)
     assert loaded.sentence_vectors is not None
     assert loaded.sentence_vectors.shape == (len(texts), e5.dim)
-    cache = idx.reusable_sentence_vectors(settings.embeddings_dir, EmbedderId.of(e5))
-    assert set(cache) == {sentence_key(t) for t in texts}
+    reuse = Reuse.of_live(settings.embeddings_dir, EmbedderId.of(e5))
+    assert set(reuse.sentence_vectors) == {sentence_key(t) for t in texts}
 
     class NoEncoding:
-        name, version, dim = e5.name, e5.version, e5.dim
+        name, version, dim, latent_dim = e5.name, e5.version, e5.dim, 0
 
         def encode_passages(self, texts):
             raise AssertionError(f"re-embedded {len(texts)} sentences")
 
-    again = embed_sentences(settings.embeddings_dir, NoEncoding(), loaded.passages)
-    assert np.allclose(again, loaded.sentence_vectors)
+    again = encode_build(NoEncoding(), loaded.passages, reuse)
+    assert np.allclose(again.sentence_vectors, loaded.sentence_vectors)
+    assert again.embedded == 0 and again.reused == len(loaded.passages)
 
 
 @pytest.mark.parametrize(

@@ -250,3 +250,14 @@ def test_settings_survive_the_trip_to_gunicorn(tmp_path):
     assert {name for _, name, _, _ in describe()} == set(env)
     back = Settings.load({key[3:].lower(): value for key, value in env.items()})
     assert back == settings
+
+
+def test_settings_refuse_meaningless_values_at_load():
+    """Validated where they are declared: at start, not at the first reindex or request."""
+    with pytest.raises(ValueError, match="QA_INDEX_TYPE: unknown index type 'annoy'.*ivfpq"):
+        Settings.load({"index_type": "annoy"})
+    with pytest.raises(ValueError, match="QA_PUBLIC_URL"):
+        Settings.load({"public_url": "qa.example.kz"})
+    assert Settings.load({"index_type": "hnsw"}).replace(index_type="auto").index_type == "auto"
+    with pytest.raises(ValueError, match="QA_INDEX_TYPE"):
+        Settings.load().replace(index_type="annoy")

@@ -28,7 +28,9 @@ from ..composition import SearchParams
 from ..confidence import ConfidenceRule
 from ..corpus import read_corpus
 from ..embedder import CachedEmbedder, Embedder, EmbedderId
-from ..index import LoadedIndex, Manifest, make_faiss_index
+from ..faiss_index import make_faiss_index
+from ..index import LoadedIndex, Manifest
+from ..lexical import BM25Index
 from ..passages import Passage, sentence_texts, split_corpus
 from ..search import Searcher, served_params
 from ..validate import LANGS
@@ -270,6 +272,8 @@ def memory_index(articles, passages: list[Passage], embedder: Embedder) -> Loade
     )
     sentences = sentence_texts(passages)
     sentence_vectors = embedder.encode_passages(sentences) if sentences else None
+    sentence_vectors = np.asarray(sentence_vectors, dtype=np.float32).reshape(-1, embedder.dim)
+    lookup = {a.id: a for a in articles}
     return LoadedIndex(
         path=Path("<memory>"),
         manifest=manifest,
@@ -278,8 +282,9 @@ def memory_index(articles, passages: list[Passage], embedder: Embedder) -> Loade
         vectors=vectors,
         faiss_index=make_faiss_index(vectors, "flat"),
         sentence_vectors=sentence_vectors,
+        bm25=BM25Index(BM25Index.passage_texts(passages, lookup)),
         latent_terms=embedder.encode_latent([p.text for p in passages])
-        if getattr(embedder, "latent_dim", 0) and passages
+        if embedder.latent_dim and passages
         else None,
     )
 

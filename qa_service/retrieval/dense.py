@@ -2,8 +2,7 @@
 
 A passage scores the better of its own cosine and its best sentence's: an answer is often
 one sentence in a window about something else. Sentence vectors are computed at reindex
-and stored in the build (``sentence_vectors.npy``); a build made before them gets them
-embedded once, when the retriever is made.
+and stored in the build (``sentence_vectors.npy``, required since build format 2).
 """
 
 from __future__ import annotations
@@ -24,13 +23,10 @@ class DenseRetriever:
     def __init__(self, index: LoadedIndex, embedder: Embedder):
         self.index = index
         # Row j of sentence_vectors is sentence j of the passages in order; passage i's
-        # sentences are rows offsets[i] to offsets[i + 1].
+        # sentences are rows offsets[i] to offsets[i + 1] (load_build checked the count).
         self.offsets = sentence_offsets(index.passages)
         self.sentence_texts = sentence_texts(index.passages)
-        vectors = index.sentence_vectors
-        if vectors is None or len(vectors) != self.offsets[-1]:
-            vectors = embedder.encode_passages(self.sentence_texts)
-        self.sentence_vectors = np.asarray(vectors, dtype=np.float32)
+        self.sentence_vectors = np.asarray(index.sentence_vectors, dtype=np.float32)
 
     def search(self, query: Query, depth: int) -> Ranking:
         """The ``depth`` passages nearest the question (FAISS), re-scored with their

@@ -20,8 +20,9 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
-from .text import dedupe_key, detect_lang, short_hash
+from .text import dedupe_key, detect_lang, short_hash, space_glued_sentences
 from .validate import LANGS
 
 FORMATS = (".txt", ".md", ".jsonl")
@@ -52,6 +53,9 @@ class Article:
     body: str
     source: str  # file the article was read from, relative to the corpus folder
     line: int  # line in that file where the article starts
+    # The outlet republished another publisher's page, and ``url`` is that original (a
+    # page dump's "Source: <url>" line): credited "via <outlet>, originally <host>".
+    republished: bool = False
 
     def attribution(self) -> dict:
         """What every result carries about its source (API, page, CLI)."""
@@ -63,14 +67,30 @@ class Article:
             "section": self.section,
             "url": self.url,
             "lang": self.lang,
+            "original_publisher": publisher_of(self.url) if self.republished else None,
         }
 
     def to_dict(self) -> dict:
-        return self.attribution() | {"body": self.body, "source": self.source, "line": self.line}
+        return {
+            **self.attribution(),
+            "body": self.body,
+            "source": self.source,
+            "line": self.line,
+            "republished": self.republished,
+        }
 
     @classmethod
     def from_dict(cls, data: dict) -> Article:
-        return cls(**{k: data[k] for k in cls.__dataclass_fields__})
+        # Fields with defaults may be absent from builds written before they existed.
+        return cls(**{k: data[k] for k in cls.__dataclass_fields__ if k in data})
+
+
+def publisher_of(url: str | None) -> str | None:
+    """The site an address belongs to, as readers know it: ``www.gov.kz`` -> ``gov.kz``."""
+    host = urlsplit(url).hostname if url else None
+    if not host:
+        return None
+    return host.removeprefix("www.")
 
 
 @dataclass(frozen=True)
@@ -115,9 +135,11 @@ def make_article(
     section: str | None = None,
     url: str | None = None,
     lang: str | None = None,
+    republished: bool = False,
 ) -> Article:
     title = " ".join(str(title).split())
-    body = str(body).strip()
+    # Spaced once here, before passages take offsets: every offset is into this body.
+    body = space_glued_sentences(str(body).strip())
     if not title:
         raise _ParseError(line, "empty title")
     if not body:
@@ -138,6 +160,7 @@ def make_article(
         body=body,
         source=source,
         line=line,
+        republished=republished and url is not None,
     )
 
 
@@ -180,6 +203,8 @@ def parse_page_dump(text: str, source: str) -> list[Article]:
                 outlet=outlet,
                 section=current["section"],
                 url=url,
+                # A dump's "Source:" line names the page the outlet republished.
+                republished=url is not None,
                 source=source,
                 line=current["line"],
             )

@@ -50,6 +50,12 @@ _ARTICLE = {
         "section": {"type": ["string", "null"]},
         "url": {"type": ["string", "null"]},
         "lang": {"type": "string", "enum": list(LANGS)},
+        "original_publisher": {
+            "type": ["string", "null"],
+            "description": "When the outlet republished another publisher's page (``url``), "
+            "that publisher's site, e.g. gov.kz: credit it as 'via <outlet>, originally "
+            "<original_publisher>'.",
+        },
         "passages": {"type": "integer"},
     },
 }

@@ -40,6 +40,7 @@ from werkzeug.exceptions import HTTPException
 
 from . import validate
 from .api import RETRY_UNAVAILABLE
+from .glossary import Glossary
 from .i18n import LANG_NAMES, Catalogs, negotiate
 from .origin import public_base, public_origin, same_origin_post, strict_origin
 from .resources import web_dir
@@ -51,13 +52,16 @@ bp = Blueprint("ui", __name__)
 
 CATALOGS_KEY = "i18n"
 ASSETS_KEY = "ui_assets"
+GLOSSARY_KEY = "ui_glossary"
+# The most terms the "terms" line names under the best match.
+MAX_TERMS = 4
 THEMES = ("light", "dark", "auto")
 EMBED_JS_MAX_AGE = 3600
 # The most a host page lets the widget frame grow to (embed.js enforces the same cap).
 MAX_FRAME_HEIGHT = 4000
 # Query keys a page's own links carry over (the language switcher): nothing else a
 # client typed reaches an href.
-KEPT_QUERY_KEYS = ("q", "theme", "origin", "p")
+KEPT_QUERY_KEYS = ("q", "theme", "origin", "p", "hl")
 
 
 @dataclass
@@ -71,6 +75,7 @@ class AssetVersions:
 def _setup(state) -> None:
     state.app.extensions.setdefault(CATALOGS_KEY, Catalogs.load(web_dir() / "i18n"))
     state.app.extensions.setdefault(ASSETS_KEY, AssetVersions())
+    state.app.extensions.setdefault(GLOSSARY_KEY, Glossary.load())
 
 
 # --- helpers -----------------------------------------------------------------------------
@@ -102,18 +107,26 @@ def asset_url(filename: str) -> str:
 
 @bp.after_app_request
 def _cache_versioned_assets(response: Response) -> Response:
-    """``/static/<file>?v=<its current hash>`` never changes: let phones keep it a year.
+    """Caching by asset kind, so a slow link pays no needless round trip.
 
-    Only when ``v`` is the file's current hash, so an old URL never pins new content.
+    ``/static/<file>?v=<its current hash>`` never changes: ``public, max-age=1 year,
+    immutable`` (and nothing else: Flask's default ``no-cache`` would make the browser
+    revalidate the render-blocking ``app.css`` on every page). Only when ``v`` is the
+    file's current hash, so an old URL never pins new content; any other static URL is
+    ``no-cache`` (kept, revalidated by its ETag). Pages and answers set their own.
     """
     if request.endpoint != "static" or response.status_code != 200:
         return response
     filename = (request.view_args or {}).get("filename", "")
     version = request.args.get("v")
     if version and version == current_app.extensions[ASSETS_KEY].hashes.get(filename):
+        response.cache_control.no_cache = None
         response.cache_control.public = True
         response.cache_control.max_age = 365 * 24 * 3600
         response.cache_control.immutable = True
+    else:
+        response.cache_control.no_cache = True
+        response.cache_control.max_age = None
     return response
 
 
@@ -164,6 +177,8 @@ SCRIPT_STRINGS = (
     "feedback_failed",
     "copy_done",
     "copy_failed",
+    "feedback_next",
+    "retry",
 )
 
 
@@ -221,6 +236,22 @@ def quote_of(hit: dict) -> str | None:
     return "".join(out) or None
 
 
+def terms_of(glossary: Glossary, lang: str, hit: dict) -> list[tuple[str, str]]:
+    """The reform's terms in the hit's quoted sentence, each as the source writes it and
+    as the reader's language names it (``("Majilis", "Мәжіліс")``); none when the source
+    is in the reader's language. From the glossary's names (glossary.tsv)."""
+    source = hit["article"].get("lang")
+    sentence = quote_of(hit)
+    if not sentence or not source or source == lang:
+        return []
+    pairs: list[tuple[str, str]] = []
+    for term in glossary.terms_in(sentence, source):
+        pair = (term.found, term.names[lang])
+        if pair not in pairs:
+            pairs.append(pair)
+    return pairs[:MAX_TERMS]
+
+
 def span_param(spans: list[dict]) -> str | None:
     """``hl=`` for an article link: the highlight as ``start-end`` pairs, None when empty."""
     return ",".join(f"{int(s['start'])}-{int(s['end'])}" for s in spans) or None
@@ -259,15 +290,27 @@ def language_line(catalogs: Catalogs, lang: str, hits: list[dict]) -> str | None
     return catalogs.text(lang, "langline_all" if every else "langline_some", langs=joined)
 
 
+def outlet_line(catalogs: Catalogs, lang: str, article: dict) -> str:
+    """The outlet as credited: "via Enbekshi QazaQ, originally gov.kz" when the article
+    is a republication of another publisher's page (``original_publisher``), else the
+    outlet alone."""
+    original = article.get("original_publisher")
+    if not original:
+        return article["outlet"]
+    return catalogs.text(lang, "citation_via", outlet=article["outlet"], original=original)
+
+
 def citation(catalogs: Catalogs, lang: str, article: dict) -> str:
     """Title, outlet, date and address of a source, written the reader's way, for "Copy
-    citation". The address is the original's when known, else this site's article page."""
+    citation". The address is the original's when known, else this site's article page.
+    Each language's pattern owns its punctuation (Russian dates end in "г.", so its
+    pattern puts no full stop after the date)."""
     url = article.get("url") or url_for("ui.article", article_id=article["id"], _external=True)
     return catalogs.text(
         lang,
         "citation",
         title=article["title"],
-        outlet=article["outlet"],
+        outlet=outlet_line(catalogs, lang, article),
         date=catalogs.format_date(lang, article["date"]),
         url=url,
     )
@@ -350,7 +393,9 @@ def _page_context(lang: str, **extra: Any) -> dict[str, Any]:
         "quote_of": quote_of,
         "span_param": span_param,
         "language_line": lambda hits: language_line(catalogs, lang, hits),
+        "terms_of": lambda hit: terms_of(current_app.extensions[GLOSSARY_KEY], lang, hit),
         "citation": lambda article: citation(catalogs, lang, article),
+        "outlet_line": lambda article: outlet_line(catalogs, lang, article),
         "script_strings": {key: catalogs.get(lang, key) for key in SCRIPT_STRINGS},
         "settings": settings,
         "official_url": settings.official_info_url,
@@ -474,6 +519,13 @@ def _search_page(template: str, *, embedded: bool) -> Response:
             view="widget" if embedded else "page",
             feedback_done=request.args.get("fb"),
             feedback_failed=request.args.get("fberr"),
+            feedback_no=request.args.get("fbno") == "1",
+            # A service that was unavailable: the same question again, one tap away.
+            retry_url=(
+                url_for(request.endpoint, q=raw_q, lang=lang, **extra["view_params"])
+                if outcome.status == 503
+                else None
+            ),
             collection=collection,
             # "Copy link": the full page for this question, also from inside the widget.
             share_url=url_for("ui.index", q=raw_q, lang=lang, _external=True) if raw_q else None,
@@ -574,6 +626,8 @@ def feedback() -> Response:
     # Said honestly on the page: "thank you" only when a store takes it.
     outcome = "fb" if store is not None else "fberr"
     params: dict[str, str] = {"q": item.question, "lang": lang, outcome: item.passage_id or "none"}
+    if not item.helpful:
+        params["fbno"] = "1"  # the page then offers the next step, not only "thank you"
     if view == "ui.widget":
         theme = form.get("theme")
         if theme in THEMES:
@@ -583,7 +637,9 @@ def feedback() -> Response:
         )
         if origin:
             params["origin"] = origin
-    anchor = f"#r-{item.passage_id}" if item.passage_id else ""
+    # Back at the thank-you line itself: the passage's anchor would land inside the
+    # opened passage, the confirmation a screen further down.
+    anchor = f"#fb-{item.passage_id or 'none'}"
     if store is not None:
         store.record(
             question=item.question,

@@ -219,12 +219,16 @@ def test_every_passage_is_shown_once_grouped_by_article(client, catalogs):
         assert visible_text(passage) == hit["text"]
         marks = passage.find_all("mark")
         assert [visible_text(m) for m in marks] == highlighted(hit)
-        for mark in marks:  # a cue besides the colour, in the reader's language
+        # A cue besides the colour, in the reader's language: the best match's sentence
+        # is the answer; any other passage's matching sentence is labelled and styled
+        # as another match.
+        best = hit["passage_id"] == expected["results"][0]["passage_id"]
+        for mark in marks:
             label = mark.select_one(".sr-only")
-            assert label["lang"] == "en" and label.get_text().strip() in {
-                catalogs.text("en", "mark_answer"),
-                catalogs.text("en", "mark_match"),
-            }
+            assert mark["class"] == ["answer" if best else "other"]
+            assert label["lang"] == "en" and label.get_text().strip() == (
+                catalogs.text("en", "mark_answer" if best else "mark_other")
+            )
         forms = block[0].find_all("form", class_="feedback") or results.select(
             f'.best-hit[data-passage-id="{hit["passage_id"]}"] > form.feedback'
         )
@@ -336,8 +340,10 @@ def test_low_confidence_says_the_passages_may_not_answer(client, app, monkeypatc
     best = page.select_one("#results section.best")
     assert "best-low" in best["class"]
     assert best.h2.get_text() == catalogs.text(lang, "results_low")
-    labels = {m.get_text().strip() for m in page.select("#results mark .sr-only")}
+    labels = {m.get_text().strip() for m in page.select("#results .best-hit mark.answer .sr-only")}
     assert labels == {catalogs.text(lang, "mark_match")}  # never "Answer:" when unsure
+    others = {m.get_text().strip() for m in page.select("#results mark.other .sr-only")}
+    assert others <= {catalogs.text(lang, "mark_other")}
     assert (
         page.select_one("#status")
         .get_text(strip=True)
@@ -403,8 +409,13 @@ def test_abstention_is_shown_honestly(client, app, monkeypatch, catalogs):
     assert closest.summary.get_text() == catalogs.text("kk", "closest_show", n=2)
     assert catalogs.text("kk", "closest_note") in closest.select_one(".closest-note").get_text()
     assert len(closest.select("[id^=r-]")) == 2
-    # They do not answer: nothing is highlighted as an answer, and nothing to rate.
-    assert not page.select("#results form.feedback")
+    # They do not answer: nothing is highlighted as an answer, and no passage to rate;
+    # the one form says "I expected an answer" about the abstention itself.
+    forms = page.select("#results form.feedback")
+    assert len(forms) == 1 and forms[0].find_parent(class_="best-none")
+    assert forms[0].find("input", attrs={"name": "passage_id"})["value"] == ""
+    assert [b["value"] for b in forms[0].select("button")] == ["no"]
+    assert forms[0].button.get_text() == catalogs.text("kk", "expected_answer")
     assert not page.select("#results mark")
     assert not page.select("#results section.best .quote")
     # The next steps: example questions stay, and the question's link can be copied.
@@ -663,9 +674,22 @@ def test_feedback_form_records_and_redirects_back(client, app, monkeypatch, cata
             "index_version": version,
         }
     ]
+    # Back at the thank-you line itself (not inside the passage), told it was a "no".
     target = urlsplit(r.headers["Location"])
-    assert target.path == "/" and target.fragment == f"r-{passage_id}"
-    assert parse_qs(target.query) == {"q": [ON_TOPIC], "lang": ["ru"], "fb": [passage_id]}
+    assert target.path == "/" and target.fragment == f"fb-{passage_id}"
+    assert parse_qs(target.query) == {
+        "q": [ON_TOPIC],
+        "lang": ["ru"],
+        "fb": [passage_id],
+        "fbno": ["1"],
+    }
+    page = soup(client.get(f"{target.path}?{target.query}"))
+    thanks = page.select_one(f"#fb-{passage_id}")
+    assert thanks.get_text() == catalogs.text("ru", "feedback_thanks")
+    # After "no", not a dead end: the next step, with the official information.
+    after = thanks.find_next_sibling("p")
+    assert "feedback-next" in after["class"]
+    assert after.a["href"] == app.extensions["qa"].settings.official_info_url
     # Back on the results, the rated one says thank you, its context opened if it was
     # behind "show context" (the best match's question is in view already).
     results = api_answer(client, lang="ru")["results"]

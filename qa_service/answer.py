@@ -31,6 +31,34 @@ class Hit:
 
 
 @dataclass(frozen=True)
+class Superseded:
+    """An older report that states another value for the asked attribute than the first
+    result (timeline.py): shown as "An earlier report, 8 Sep 2025, said ...". ``values``:
+    the values it stated, as written."""
+
+    date: str
+    outlet: str
+    title: str
+    url: str | None
+    lang: str
+    sentence: str
+    passage_id: str
+    values: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict:
+        return {
+            "date": self.date,
+            "outlet": self.outlet,
+            "title": self.title,
+            "url": self.url,
+            "lang": self.lang,
+            "sentence": self.sentence,
+            "passage_id": self.passage_id,
+            "values": list(self.values),
+        }
+
+
+@dataclass(frozen=True)
 class Answer:
     query: str
     lang: str
@@ -44,6 +72,9 @@ class Answer:
     index_passages: int
     took_ms: float
     related: list[Hit] = field(default_factory=list)
+    # Older reports the first result supersedes (another value for the asked attribute),
+    # newest first; empty when the reports agree or the question asks for no value.
+    superseded: tuple[Superseded, ...] = ()
     # Not serialized: per-stage milliseconds (read by the benchmark) and the evidence the
     # confidence stage saw (read by the evaluation).
     timings: dict[str, float] = field(default_factory=dict, compare=False)
@@ -53,6 +84,11 @@ class Answer:
     def abstained(self) -> bool:
         """The API's ``abstained``: exactly ``confidence == "none"``."""
         return self.confidence == "none"
+
+    @property
+    def as_of(self) -> str | None:
+        """The report date of the best match (the page's "as of ..."), None when abstained."""
+        return self.results[0].article.date if self.results else None
 
     @property
     def ranked(self) -> list[Hit]:
@@ -67,6 +103,8 @@ class Answer:
             "abstained": self.abstained,
             "results": [h.to_dict() for h in self.results],
             "related": [h.to_dict() for h in self.related],
+            "as_of": self.as_of,
+            "superseded": [s.to_dict() for s in self.superseded],
             "index": {
                 "version": self.index_version,
                 "articles": self.index_articles,

@@ -50,10 +50,20 @@ _WORDS_RE = re.compile(r"\w+")
 class Entry:
     english: str
     forms: tuple[tuple[str, ...], ...]  # each form: its words, folded
+    # The English side as forms too (word beginnings), for naming a concept in any language:
+    # each word alone, or consecutive pairs when every Russian/Kazakh form is a phrase
+    # ("Constitutional Court" must not be matched by "court" alone).
+    english_forms: tuple[tuple[str, ...], ...] = ()
     # Reader-facing names by language (empty when the line gives none), and the
     # spellings English sources use for the term (the first is its English name).
     names: dict[str, str] = field(default_factory=dict, compare=False)
     spellings: tuple[str, ...] = ()
+
+    def named_in(self, folded: list[str]) -> bool:
+        """Whether words (folded) name this concept, in Russian, Kazakh or English."""
+        return any(_contains(folded, f) for f in self.forms) or any(
+            _contains(folded, f) for f in self.english_forms
+        )
 
 
 @dataclass(frozen=True)
@@ -98,7 +108,15 @@ class Glossary:
                             f"{where}: an empty form (two commas, or a blank column)"
                         )
                     forms.append(words)
-            entries.append(Entry(english, tuple(dict.fromkeys(forms)), names, spellings))
+            entries.append(
+                Entry(
+                    english,
+                    tuple(dict.fromkeys(forms)),
+                    _english_forms(english, forms),
+                    names=names,
+                    spellings=spellings,
+                )
+            )
         return cls(tuple(entries))
 
     def terms_in(self, sentence: str, lang: str) -> list[Term]:
@@ -132,9 +150,28 @@ class Glossary:
         folded = [fold(w) for w in words]
         return [e.english for e in self.entries if any(_contains(folded, f) for f in e.forms)]
 
+    def concept_ids(self, words: list[str]) -> frozenset[int]:
+        """Which entries ``words`` name in any language (English included): the concepts a
+        question asks about, and those a sentence states (the answer check's coverage)."""
+        folded = [fold(w) for w in words]
+        return frozenset(i for i, e in enumerate(self.entries) if e.named_in(folded))
+
     def expand(self, words: list[str]) -> list[str]:
         """The English words of those entries, without repeats."""
         return list(dict.fromkeys(w for c in self.concepts(words) for w in c.split()))
+
+
+def _english_forms(english: str, forms: list[tuple[str, ...]]) -> tuple[tuple[str, ...], ...]:
+    words = [_stem_en(w) for w in fold(english).split() if len(w) >= 3 or w.isupper()]
+    if forms and all(len(f) >= 2 for f in forms) and len(words) >= 2:
+        return tuple(dict.fromkeys(tuple(words[i : i + 2]) for i in range(len(words) - 1)))
+    return tuple(dict.fromkeys((w,) for w in words))
+
+
+def _stem_en(word: str) -> str:
+    """An English word's beginning as a form: 5 letters cover its endings (deputies/deputy,
+    elections/elected); shorter words stay whole."""
+    return word[:5] if len(word) > 5 else word
 
 
 def _names(columns: list[str], where: str) -> tuple[dict[str, str], tuple[str, ...]]:

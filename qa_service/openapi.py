@@ -282,6 +282,33 @@ def spec(settings: Settings) -> dict:
                         "lang": body_lang,
                     },
                 },
+                "Fact": {
+                    "type": "object",
+                    "required": ["kind", "value", "text", "passage_id", "span"],
+                    "properties": {
+                        "kind": {
+                            "type": "string",
+                            "enum": ["count", "date", "percentage", "duration"],
+                        },
+                        "value": {
+                            "type": ["number", "string"],
+                            "description": "The number (a count, a percentage such as "
+                            "73.12, a duration's amount) or an ISO date (with the "
+                            "article's year when the sentence gives none).",
+                        },
+                        "text": {"type": "string", "description": "The value in `lang`."},
+                        "passage_id": {"type": "string"},
+                        "span": {
+                            "type": "object",
+                            "required": ["start", "end"],
+                            "properties": {
+                                "start": {"type": "integer"},
+                                "end": {"type": "integer"},
+                            },
+                            "description": "Where the value is in that passage's text.",
+                        },
+                    },
+                },
                 "Answer": {
                     "type": "object",
                     "required": [
@@ -311,8 +338,51 @@ def spec(settings: Settings) -> dict:
                         },
                         "results": {"type": "array", "items": {"$ref": "#/components/schemas/Hit"}},
                         "related": {"type": "array", "items": {"$ref": "#/components/schemas/Hit"}},
+                        "as_of": {
+                            "type": ["string", "null"],
+                            "format": "date",
+                            "description": "The report date of the first result (show it "
+                            "as 'as of ...'); null when abstained.",
+                        },
+                        "superseded": {
+                            "type": "array",
+                            "items": {"$ref": "#/components/schemas/Superseded"},
+                            "description": "Older reports that state another value for "
+                            "what was asked than the first result (an earlier date, a "
+                            "preliminary count), newest first; show them as superseded.",
+                        },
+                        "fact": {
+                            "oneOf": [{"$ref": "#/components/schemas/Fact"}, {"type": "null"}],
+                            "description": "The asked value (a count, date, percentage or "
+                            "duration) as the first result's highlighted sentence states "
+                            "it, written in `lang`; null unless confidence is high and "
+                            "exactly one such value is found. Show it beside the quoted "
+                            "sentence, never instead of it.",
+                        },
                         "index": {"$ref": "#/components/schemas/IndexInfo"},
                         "took_ms": {"type": "number"},
+                    },
+                },
+                "Superseded": {
+                    "type": "object",
+                    "required": [
+                        "date",
+                        "outlet",
+                        "title",
+                        "url",
+                        "lang",
+                        "sentence",
+                        "passage_id",
+                    ],
+                    "properties": {
+                        "date": {"type": "string", "format": "date"},
+                        "outlet": {"type": "string"},
+                        "title": {"type": "string"},
+                        "url": {"type": ["string", "null"]},
+                        "lang": {"type": "string", "enum": list(LANGS)},
+                        "sentence": {"type": "string", "description": "what it said"},
+                        "passage_id": {"type": "string"},
+                        "values": {"type": "array", "items": {"type": "string"}},
                     },
                 },
                 "Hit": _HIT,

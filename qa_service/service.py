@@ -20,7 +20,10 @@ from . import index as idx
 from .answer_cache import answer_key, make_answer_cache
 from .config import Settings
 from .embedder import CachedEmbedder, Embedder, EmbedderId, load_embedder
+from .facts import fact_of
+from .glossary import Glossary
 from .search import Searcher, SearchParams, served_params
+from .verify import translator
 
 log = logging.getLogger(__name__)
 
@@ -43,6 +46,10 @@ class QAService:
         self.answer_cache = make_answer_cache(
             settings.answer_cache_uri, settings.answer_cache_size, settings.answer_cache_ttl
         )
+        # The reform's terms: names for readers (the page's terms line) and the counted
+        # nouns' other-language forms (the fact line).
+        self.glossary = Glossary.load()
+        self.translate = translator(self.glossary)
 
     def answer_body(
         self, searcher: Searcher, q: str, k: int, lang: str | None
@@ -56,7 +63,11 @@ class QAService:
         if found.body is not None:
             return found.body, found.outcome
         answer = searcher.ask(q, k=k, lang=lang)
-        body = json.dumps(answer.to_dict(), ensure_ascii=False, separators=(",", ":"))
+        # The asked value in the reader's language (facts.py): part of the cached body,
+        # whose key holds the language.
+        fact = fact_of(answer, answer.lang, self.translate)
+        data_dict = answer.to_dict() | {"fact": fact.to_dict() if fact else None}
+        body = json.dumps(data_dict, ensure_ascii=False, separators=(",", ":"))
         data = body.encode("utf-8")
         self.answer_cache.put(key, data)
         return data, found.outcome

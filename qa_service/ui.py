@@ -52,7 +52,6 @@ bp = Blueprint("ui", __name__)
 
 CATALOGS_KEY = "i18n"
 ASSETS_KEY = "ui_assets"
-GLOSSARY_KEY = "ui_glossary"
 # The most terms the "terms" line names under the best match.
 MAX_TERMS = 4
 THEMES = ("light", "dark", "auto")
@@ -75,7 +74,6 @@ class AssetVersions:
 def _setup(state) -> None:
     state.app.extensions.setdefault(CATALOGS_KEY, Catalogs.load(web_dir() / "i18n"))
     state.app.extensions.setdefault(ASSETS_KEY, AssetVersions())
-    state.app.extensions.setdefault(GLOSSARY_KEY, Glossary.load())
 
 
 # --- helpers -----------------------------------------------------------------------------
@@ -393,7 +391,7 @@ def _page_context(lang: str, **extra: Any) -> dict[str, Any]:
         "quote_of": quote_of,
         "span_param": span_param,
         "language_line": lambda hits: language_line(catalogs, lang, hits),
-        "terms_of": lambda hit: terms_of(current_app.extensions[GLOSSARY_KEY], lang, hit),
+        "terms_of": lambda hit: terms_of(_service().glossary, lang, hit),
         "citation": lambda article: citation(catalogs, lang, article),
         "outlet_line": lambda article: outlet_line(catalogs, lang, article),
         "script_strings": {key: catalogs.get(lang, key) for key in SCRIPT_STRINGS},

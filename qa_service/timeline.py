@@ -1,0 +1,146 @@
+"""Which report comes first: the one that states the asked attribute, the newer one when
+reports disagree, and one in the reader's language when it answers as well.
+
+A corpus that grows keeps old reports: September 2025's "the referendum could be held in
+2027" stays beside February's "15 March 2026"; a first draft's 98 articles beside the
+final 95; the overnight partial count beside the commission's results. All of them are
+*about* the question, so retrieval ranks them together. This stage reorders the first
+``WINDOW`` hits (their highlighted sentences checked by verify.py):
+
+1. the lead: among the hits whose sentence states the asked type with at least the first
+   hit's concept cover ("answering"), the first one; but when answering hits disagree on
+   the value (another date, another count), or the question asks about an outcome
+   (results, turnout, entry into force: reports after the event are the ones to trust),
+   the newest report;
+2. an answering hit in the reader's language that agrees with the lead and whose fused
+   score is within ``SAME_LANGUAGE_MARGIN`` of it takes the lead's place (same language
+   first);
+3. the older answering hits that disagree with the lead are moved last and returned as
+   ``Superseded`` notes ("An earlier report, 8 Sep 2025, said ...").
+
+Only the hits' order changes; nothing is dropped. Linear in ``WINDOW``, never in the corpus.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from .answer import Hit, Superseded
+from .answer_type import Value
+from .verify import Check
+
+WINDOW = 8  # hits considered (their highlights are computed anyway for the page's list)
+SAME_LANGUAGE_MARGIN = 0.15  # share of the lead's fused score a same-language hit may lack
+_OUTCOME = re.compile(
+    r"(?<![\w-])(?:results?|outcome|turnout|in force|take effect|took effect|итог\w*|"
+    r"результат\w*|явк\w*|вступ\w*|в силу|нәтиже\w*|нәтижe\w*|қорытынды\w*|күшіне|кушине|"
+    r"қатысу\w*|катысу\w*)(?![\w-])",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class Ordered:
+    """The hits in their new order, and the superseded reports (oldest last)."""
+
+    hits: list[Hit]
+    superseded: tuple[Superseded, ...] = ()
+    moved: bool = False  # whether the first hit changed
+
+
+def asks_outcome(question: str) -> bool:
+    """A question about an outcome (results, turnout, entry into force)."""
+    return _OUTCOME.search(question) is not None
+
+
+def agree(a: Value, b: Value) -> bool:
+    """Two values of one kind that do not contradict each other: equal numbers; dates
+    equal where both say (a year alone agrees with any date in that year; a date without a
+    year with any year's same day)."""
+    if a.kind != b.kind:
+        return False
+    if a.kind != "date":
+        if a.kind == "duration" and a.unit != b.unit:
+            return False
+        return a.number is not None and b.number is not None and abs(a.number - b.number) < 1e-6
+    if not a.iso or not b.iso:  # a season: says too little to contradict
+        return True
+    if a.iso.startswith("--") or b.iso.startswith("--"):
+        return a.iso[-5:] == b.iso[-5:] or len(a.iso) < 6 or len(b.iso) < 6
+    n = min(len(a.iso), len(b.iso))
+    return a.iso[:n] == b.iso[:n]
+
+
+def disagree(a: Check, b: Check) -> bool:
+    """Both state values and no value of one agrees with one of the other."""
+    if not a.values or not b.values:
+        return False
+    return not any(agree(x, y) for x in a.values for y in b.values)
+
+
+def order_reports(
+    hits: Sequence[Hit],
+    checks: Sequence[Check],
+    lang: str,
+    outcome: bool = False,
+    window: int = WINDOW,
+) -> Ordered:
+    """The hits reordered as the module says; ``checks[i]`` is hit ``i``'s verification,
+    ``lang`` the reader's language, ``outcome`` whether the question asks about one."""
+    n = min(window, len(hits), len(checks))
+    if n < 2:
+        return Ordered(list(hits))
+    floor = checks[0].cover
+    answering = [i for i in range(n) if checks[i].states and checks[i].cover >= floor]
+    if not answering:
+        return Ordered(list(hits))
+    lead = answering[0]
+    newest = max(answering, key=lambda i: (hits[i].article.date, -i))
+    if outcome or any(disagree(checks[newest], checks[i]) for i in answering):
+        lead = newest
+    if hits[lead].article.lang != lang:
+        best = hits[lead].score
+        for i in answering:
+            if (
+                hits[i].article.lang == lang
+                and not disagree(checks[i], checks[lead])
+                and hits[i].score >= best - SAME_LANGUAGE_MARGIN * abs(best)
+            ):
+                lead = i
+                break
+    old = [
+        i
+        for i in answering
+        if i != lead
+        and disagree(checks[i], checks[lead])
+        and hits[i].article.date < hits[lead].article.date
+    ]
+    order = [lead] + [i for i in range(len(hits)) if i != lead and i not in old] + old
+    reordered = [_ranked(hits[i], place) for place, i in enumerate(order, start=1)]
+    notes = tuple(
+        _superseded(hits[i], checks[i]) for i in sorted(old, key=lambda i: hits[i].article.date)
+    )
+    return Ordered(reordered, tuple(reversed(notes)), lead != 0)
+
+
+def _ranked(hit: Hit, rank: int) -> Hit:
+    if hit.rank == rank:
+        return hit
+    return Hit(rank, hit.score, hit.passage, hit.article, hit.highlight)
+
+
+def _superseded(hit: Hit, check: Check) -> Superseded:
+    text = hit.passage.text
+    sentence = " ".join(text[a:b] for a, b in hit.highlight) or text
+    return Superseded(
+        date=hit.article.date,
+        outlet=hit.article.outlet,
+        title=hit.article.title,
+        url=hit.article.url,
+        lang=hit.article.lang,
+        sentence=sentence,
+        passage_id=hit.passage.id,
+        values=tuple(v.text for v in check.values),
+    )

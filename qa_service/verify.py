@@ -1,0 +1,87 @@
+"""Attribute-level verification: does a hit's highlighted sentence state what was asked?
+
+Retrieval finds passages *about* the question's entities; the near misses of issue 18 are
+about them too ("145 deputies" for "how many years will deputies serve?", the Deputy
+Chairman of the Constitutional *Court* for "who heads the Constitutional Commission?").
+Two checks, both on the highlighted sentence(s), neither depending on the corpus's size or
+its languages' score scales:
+
+- ``states``: the sentence states a value of the asked type (answer_type.py): a count of
+  the asked noun, a date, a percentage, a duration, a named person in the asked role;
+- ``cover``: the share of the question's key concepts (the glossary's terms, named in any
+  language) that the sentence, or its article's title, names (1.0 when it names none).
+
+The confidence stage reads them for the first hit (``high`` needs both); the time stage
+reads them to tell reports that answer the same attribute (timeline.py). Pure: strings and
+the glossary in, records out; a few regular expressions per highlighted sentence.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from .answer import Hit
+from .answer_type import QuestionType, Value, answer_values, question_type, states_answer
+from .glossary import Glossary
+from .lexical import words
+
+
+@dataclass(frozen=True)
+class Asked:
+    """What the question asks: its answer type and its key concepts (glossary entries)."""
+
+    qtype: QuestionType | None
+    concepts: frozenset[int]
+
+
+@dataclass(frozen=True)
+class Check:
+    """One hit's highlighted sentence(s) against the question: ``states`` the asked answer
+    type, ``cover`` (share of the key concepts named), ``values`` (the typed values that
+    answer, for the time stage and the page's fact line)."""
+
+    states: bool
+    cover: float
+    values: tuple[Value, ...] = ()
+
+
+def asked(question: str, glossary: Glossary) -> Asked:
+    """The answer type and key concepts of ``question`` (its reading: Cyrillic for
+    Latin-typed Kazakh)."""
+    return Asked(question_type(question), glossary.concept_ids(words(question)))
+
+
+def translator(glossary: Glossary):
+    """word -> the English words of the glossary entries naming it, so a Russian or Kazakh
+    counted noun ("депутатов") matches an English sentence's ("145 deputies")."""
+
+    def translate(word: str) -> list[str]:
+        return [
+            w for i in glossary.concept_ids([word]) for w in glossary.entries[i].english.split()
+        ]
+
+    return translate
+
+
+def check_hit(hit: Hit, question: Asked, glossary: Glossary) -> Check:
+    """The checks on one hit's highlighted sentence(s) (its whole text if none is)."""
+    text = hit.passage.text
+    sentences = [text[a:b] for a, b in hit.highlight] or [text]
+    translate = translator(glossary)
+    values: list[Value] = []
+    states = False
+    for sentence in sentences:
+        if states_answer(question.qtype, sentence, translate):
+            states = True
+            values += answer_values(question.qtype, sentence, translate)
+    cover = 1.0
+    if question.concepts:
+        named = glossary.concept_ids(words(" ".join(sentences)) + words(hit.article.title))
+        cover = len(question.concepts & named) / len(question.concepts)
+    return Check(states, cover, tuple(values))
+
+
+def check_hits(hits: Sequence[Hit], question: Asked, glossary: Glossary) -> list[Check]:
+    """``check_hit`` for each hit, in order."""
+    return [check_hit(h, question, glossary) for h in hits]

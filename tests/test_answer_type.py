@@ -1,0 +1,172 @@
+"""Answer types (answer_type.py): what a question asks for and the typed values a sentence
+states, in Kazakh, Russian and English. Pure functions: no model, no index."""
+
+import pytest
+
+from qa_service.answer_type import (
+    QuestionType,
+    answer_values,
+    find_values,
+    parse_number,
+    question_type,
+    states_answer,
+)
+
+
+def _values(sentence: str) -> list[tuple[str, str, float | None, str, str]]:
+    return [(v.kind, v.text, v.number, v.unit, v.iso) for v in find_values(sentence)]
+
+
+@pytest.mark.parametrize(
+    "question, kind, of",
+    [
+        ("How many deputies will the Kurultai have?", "count", ("deputies",)),
+        ("Number of deputies in the Kurultai", "count", ("deputies",)),
+        ("Сколько депутатов будет в Курултае?", "count", ("депутатов",)),
+        ("сколько статей в новой конституции", "count", ("статей",)),
+        ("Құрылтайда неше депутат болады?", "count", ("депутат",)),
+        ("Депутаттар саны қанша?", "count", ("депутаттар",)),
+        ("How many people are eligible to vote?", "count", ()),  # generic: no noun
+        ("How many years will Kurultai deputies serve?", "duration", ()),
+        ("На какой срок избираются депутаты?", "duration", ()),
+        ("Депутаттар неше жылға сайланады?", "duration", ()),
+        ("What was the voter turnout?", "percentage", ("turnout",)),
+        ("Какая была явка?", "percentage", ("turnout",)),
+        ("Қанша пайыз дауыс берді?", "percentage", ()),
+        ("When will the referendum be held?", "date", ()),
+        ("Когда референдум?", "date", ()),
+        ("Референдум қашан өтеді?", "date", ()),
+        ("Референдум қай жылы өтеді?", "date", ()),
+        ("Who chairs the Constitutional Commission?", "person", ("chair",)),
+        ("Кто возглавляет Конституционную комиссию?", "person", ("chair",)),
+        ("Конституциялық комиссияны кім басқарады?", "person", ("chair",)),
+        ("Where did Mynbayev meet residents?", "place", ()),
+        ("Где прошла встреча?", "place", ()),
+        ("Кездесу қайда өтті?", "place", ()),
+        ("Will the president's term change?", "yesno", ()),
+        ("Сохранится ли статус русского языка?", "yesno", ()),
+        ("Қазақ тілінің мәртебесі өзгере ме?", "yesno", ()),
+    ],
+)
+def test_question_type(question, kind, of):
+    qtype = question_type(question)
+    assert qtype is not None and (qtype.kind, qtype.of) == (kind, of)
+
+
+def test_question_type_none_and_deputy_role():
+    assert question_type("What does the reform change") is None
+    assert question_type("Who is the deputy chair of the commission?").role_deputy
+    assert not question_type("Who is the chair of the commission?").role_deputy
+
+
+def test_numbers_parse_in_every_notation():
+    assert parse_number("12,482,613") == parse_number("12 482 613") == 12482613
+    assert parse_number("72.8") == parse_number("72,8") == 72.8
+    assert parse_number("five") == parse_number("пять") == parse_number("бес") == 5
+    assert parse_number("abc") is None
+
+
+@pytest.mark.parametrize(
+    "sentence, expected",
+    [
+        ("The referendum is set for 15 March 2026.", ("date", "15 March 2026", "2026-03-15")),
+        ("The referendum is scheduled for March 15.", ("date", "March 15", "--03-15")),
+        ("Референдум пройдет 15 марта 2026 года.", ("date", "15 марта 2026 года", "2026-03-15")),
+        ("Голосование 15 марта.", ("date", "15 марта", "--03-15")),
+        (
+            "Референдум 2026 жылғы 15 наурызда өтеді.",
+            ("date", "2026 жылғы 15 наурызда", "2026-03-15"),
+        ),  # fmt: skip
+        ("Референдум 15 наурызда өтеді.", ("date", "15 наурызда", "--03-15")),
+        ("It could be held in 2027.", ("date", "2027", "2027")),
+        ("Он сказал об этом в сентябре 2025 года.", ("date", "сентябре 2025", "2025-09")),
+        ("Published 2026-07-01.", ("date", "2026-07-01", "2026-07-01")),
+        ("Опубликовано 01.07.2026.", ("date", "01.07.2026", "2026-07-01")),
+    ],
+)
+def test_dates_with_and_without_a_year(sentence, expected):
+    found = [(v.kind, v.text, v.iso) for v in find_values(sentence) if v.kind == "date"]
+    assert found == [expected]
+
+
+def test_percentages_durations_and_counts_with_their_noun():
+    assert _values("Turnout was 73.12% and 87.15 percent voted yes.") == [
+        ("percentage", "73.12%", 73.12, "%", ""),
+        ("percentage", "87.15 percent", 87.15, "%", ""),
+    ]
+    assert [v[:3] for v in _values("Явка составила 73,12 процента.")] == [
+        ("percentage", "73,12 процента", 73.12)
+    ]
+    assert [v[:3] for v in _values("Сайлаушылардың 73,12 пайызы қатысты.")] == [
+        ("percentage", "73,12 пайызы", 73.12)
+    ]
+    assert _values("The Kurultai will have 145 deputies elected for a five-year term.") == [
+        ("count", "145 deputies", 145, "deputies", ""),
+        ("duration", "five-year", 5, "year", ""),
+    ]
+    assert [v[:4] for v in _values("Депутаты избираются на 5 лет, всего их 145 депутатов.")] == [
+        ("duration", "5 лет", 5, "year"),
+        ("count", "145 депутатов", 145, "депутатов"),
+    ]
+    assert [v[:4] for v in _values("Құрылтай бес жылға сайланатын 145 депутаттан тұрады.")] == [
+        ("duration", "бес жылға", 5, "year"),
+        ("count", "145 депутаттан", 145, "депутаттан"),
+    ]
+    assert [v[:4] for v in _values("There were 12,482,613 eligible voters.")] == [
+        ("count", "12,482,613 eligible voters", 12482613, "eligible voters")
+    ]
+
+
+def test_what_is_not_a_count():
+    # A reference ("Article 9", "статье 43"), a year, a name with digits, an ordinal.
+    assert not [v for v in find_values("Согласно статье 43 это так.") if v.kind == "count"]
+    assert not find_values("Article 9 keeps Russian in official use.")
+    assert not [v for v in find_values("At the Referendum-2026 marathon.") if v.kind == "count"]
+    assert not [v for v in find_values("In the 21st century, in 2026.") if v.kind != "date"]
+    # "он" is "he" in Russian and "ten" in Kazakh.
+    assert not find_values("Он сказал, что это важно.")
+
+
+def test_spans_point_into_the_sentence():
+    sentence = "On 15 March 2026, 73.12% of 12,482,613 voters took part."
+    for v in find_values(sentence):
+        assert sentence[v.start : v.end] == v.text
+
+
+def test_states_answer_needs_the_asked_attribute():
+    """The near misses of issue 18: the right topic, another attribute."""
+    years = question_type("How many years will Kurultai deputies serve?")
+    assert not states_answer(years, "The Kurultai will have 145 deputies.")
+    assert states_answer(years, "Deputies will be elected for a five-year term.")
+    articles = question_type("сколько статей в новой конституции")
+    assert not states_answer(articles, "Согласно статье 43 депутаты избираются на 5 лет.")
+    assert states_answer(articles, "Окончательный текст состоит из 95 статей.")
+    eligible = question_type("How many people are eligible to vote?")
+    assert not states_answer(eligible, "87.15% of those who voted said yes.")
+    assert states_answer(eligible, "12,482,613 citizens were eligible to vote.")
+    turnout = question_type("What was the voter turnout?")
+    assert not states_answer(turnout, "There were 12,482,613 registered voters.")
+    assert states_answer(turnout, "Turnout was 73.12%.")
+    when = question_type("Референдум қашан өтеді?")
+    assert states_answer(when, "Референдум 15 наурызда өтеді.")
+    assert not states_answer(when, "Референдумға барлық азаматтар қатыса алады.")
+
+
+def test_states_answer_person_in_a_role():
+    chair = question_type("Кто возглавляет Конституционную комиссию?")
+    assert not states_answer(
+        chair, "Заместитель председателя Конституционного суда Эльвира Азимова выступила."
+    )
+    assert states_answer(chair, "Комиссию возглавила председатель суда Эльвира Азимова.")
+    deputy = question_type("Who is the deputy chair of the commission?")
+    assert states_answer(deputy, "Its deputy chair is Marat Karabayev.")
+    assert not states_answer(question_type("Who spoke?"), "Anything at all.")
+
+
+def test_counts_across_languages_through_a_translation():
+    deputies = question_type("Сколько депутатов будет?")
+    sentence = "There will be 145 deputies."
+    assert not answer_values(deputies, sentence)
+    found = answer_values(deputies, sentence, lambda w: ["deputies", "deputy"])
+    assert [v.text for v in found] == ["145 deputies"]
+    assert states_answer(QuestionType("yesno"), "Anything.") and states_answer(None, "x")

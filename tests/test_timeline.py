@@ -1,0 +1,116 @@
+"""Attribute checks (verify.py) and report order (timeline.py) on hand-made hits: the
+near misses and superseded reports of issue 18, in kk/ru/en."""
+
+from qa_service.answer import Hit
+from qa_service.corpus import Article
+from qa_service.glossary import Glossary
+from qa_service.passages import Passage
+from qa_service.timeline import asks_outcome, order_reports
+from qa_service.verify import asked, check_hit, check_hits
+
+GLOSSARY = Glossary.load()
+
+
+def _hit(rank: int, text: str, date: str, lang: str = "en", score: float = 1.0) -> Hit:
+    article = Article(
+        id=f"a{rank}{date}",
+        title="Report",
+        date=date,
+        outlet=f"Outlet {rank}",
+        section=None,
+        url=None,
+        lang=lang,
+        body=text,
+        source="x.md",
+        line=1,
+    )
+    passage = Passage(f"p{rank}{date}", article.id, 0, text, 0, len(text), ((0, len(text)),))
+    return Hit(rank, score, passage, article, ((0, len(text)),))
+
+
+def _order(question: str, hits: list[Hit], lang: str = "en"):
+    q = asked(question, GLOSSARY)
+    return order_reports(hits, check_hits(hits, q, GLOSSARY), lang, asks_outcome(question))
+
+
+def test_check_needs_the_asked_attribute_and_concepts():
+    years = asked("How many years will Kurultai deputies serve?", GLOSSARY)
+    number = check_hit(
+        _hit(1, "The Kurultai will have 145 deputies.", "2026-02-12"), years, GLOSSARY
+    )
+    term = check_hit(
+        _hit(1, "Kurultai deputies will serve a five-year term.", "2026-02-12"), years, GLOSSARY
+    )
+    assert not number.states and term.states and term.cover == 1.0
+    chair = asked("Кто возглавляет Конституционную комиссию?", GLOSSARY)
+    court = check_hit(
+        _hit(1, "Deputy Chairman of the Constitutional Court Elvira Azimova spoke.", "2026-01-22"),
+        chair,
+        GLOSSARY,
+    )
+    assert court.cover < 1.0  # the Court is not the Commission
+    russian = asked("Какой будет статус русского языка?", GLOSSARY)
+    kazakh = check_hit(
+        _hit(1, "The state status of the Kazakh language will remain unchanged.", "2026-02-14"),
+        russian,
+        GLOSSARY,
+    )
+    assert kazakh.cover < 1.0
+
+
+def test_counts_match_across_languages_through_the_glossary():
+    q = asked("Сколько депутатов будет в Курултае?", GLOSSARY)
+    found = check_hit(_hit(1, "The Kurultai will have 145 deputies.", "2026-02-12"), q, GLOSSARY)
+    assert found.states and [v.text for v in found.values] == ["145 deputies"]
+
+
+def test_newer_report_first_and_the_older_one_superseded():
+    old = _hit(1, "The referendum could be held in 2027.", "2025-09-08")
+    new = _hit(2, "The referendum will be held on 15 March 2026.", "2026-02-12")
+    other = _hit(3, "Citizens discussed the draft.", "2026-02-20")
+    ordered = _order("When will the referendum be held?", [old, new, other])
+    assert [h.passage.id for h in ordered.hits] == [
+        new.passage.id,
+        other.passage.id,
+        old.passage.id,
+    ]
+    assert [h.rank for h in ordered.hits] == [1, 2, 3]
+    assert ordered.moved
+    (note,) = ordered.superseded
+    assert (note.date, note.outlet, note.passage_id) == ("2025-09-08", "Outlet 1", old.passage.id)
+    assert note.values == ("2027",)
+
+
+def test_agreeing_reports_keep_their_order_and_supersede_nothing():
+    a = _hit(1, "The referendum is scheduled for March 15.", "2026-02-14")
+    b = _hit(2, "Референдум 2026 жылғы 15 наурызда өтеді.", "2026-02-12", "kk", 0.5)
+    ordered = _order("When will the referendum be held?", [a, b])
+    assert [h.passage.id for h in ordered.hits] == [a.passage.id, b.passage.id]
+    assert not ordered.superseded and not ordered.moved
+
+
+def test_same_language_first_when_it_answers_as_well():
+    en = _hit(1, "The referendum is scheduled for March 15.", "2026-02-14", "en", 1.0)
+    kk = _hit(2, "Референдум 2026 жылғы 15 наурызда өтеді.", "2026-02-12", "kk", 0.95)
+    far = _hit(2, "Референдум 2026 жылғы 15 наурызда өтеді.", "2026-02-12", "kk", 0.5)
+    ordered = _order("Референдум қашан өтеді?", [en, kk], "kk")
+    assert ordered.hits[0].article.lang == "kk" and not ordered.superseded
+    # Too far below the first: the better match stays first.
+    assert _order("Референдум қашан өтеді?", [en, far], "kk").hits[0].article.lang == "en"
+
+
+def test_outcome_questions_prefer_the_later_report():
+    early = _hit(1, "On preliminary figures turnout stood at about 72.8 percent.", "2026-03-16")
+    final = _hit(2, "Turnout was 73.12 percent, the commission said.", "2026-03-17")
+    ordered = _order("What was the turnout?", [early, final])
+    assert ordered.hits[0].passage.id == final.passage.id
+    assert [n.passage_id for n in ordered.superseded] == [early.passage.id]
+    assert asks_outcome("Какая была явка?") and asks_outcome("Референдум нәтижесі қандай?")
+    assert not asks_outcome("When will the referendum be held?")
+
+
+def test_a_hit_that_states_the_attribute_comes_before_one_that_does_not():
+    number = _hit(1, "The Kurultai will have 145 deputies.", "2026-02-12")
+    term = _hit(2, "Kurultai deputies will serve a five-year term.", "2026-02-12")
+    ordered = _order("How many years will Kurultai deputies serve?", [number, term])
+    assert ordered.hits[0].passage.id == term.passage.id and not ordered.superseded

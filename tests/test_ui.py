@@ -5,7 +5,7 @@ without JavaScript, and the weight of the first page load."""
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -315,18 +315,11 @@ def with_confidence(real, confidence: str):
     """A searcher whose answers carry ``confidence`` (the search's own field, issue 11):
     the page's side of the "low" state, whatever the search decides for a question."""
 
-    @dataclass(frozen=True)
-    class Reported:
-        answer: object
-
-        def to_dict(self) -> dict:
-            return {**self.answer.to_dict(), "confidence": confidence}
-
     class Searcher:
         index = real.index
 
         def ask(self, q, k=5, lang=None):
-            return Reported(real.ask(q, k=k, lang=lang))
+            return replace(real.ask(q, k=k, lang=lang), confidence=confidence)
 
     return Searcher()
 
@@ -852,13 +845,23 @@ def first_load_bytes(client, path: str) -> tuple[int, dict[str, int]]:
     return sum(sizes.values()), sizes
 
 
-def test_versioned_assets_are_cached_for_long(client):
+def test_caching_by_asset_kind(client):
+    """Versioned static files: kept a year, never revalidated (no ``no-cache`` beside
+    ``immutable``, which made app.css cost a round trip on every page). Any other static
+    URL: revalidated. embed.js: an hour, public."""
     page = soup(client.get("/?lang=en"))
-    href = page.find("link", rel="stylesheet")["href"]
-    with client.get(href) as r:
-        assert "immutable" in r.headers["Cache-Control"]
-    with client.get(href.split("?")[0] + "?v=stale") as r:
-        assert "immutable" not in r.headers.get("Cache-Control", "")
+    refs = [page.find("link", rel="stylesheet")["href"], page.find("link", rel="icon")["href"]]
+    refs.append(page.find("script", src=True)["src"])
+    for href in refs:
+        with client.get(href) as r:
+            directives = {d.strip() for d in r.headers["Cache-Control"].split(",")}
+            assert directives == {"public", "max-age=31536000", "immutable"}, href
+        for stale in (href.split("?")[0] + "?v=stale", href.split("?")[0]):
+            with client.get(stale) as r:
+                assert r.headers["Cache-Control"] == "no-cache", stale
+                assert r.headers.get("ETag")  # so the revalidation is a 304
+    with client.get("/embed.js") as r:
+        assert r.headers["Cache-Control"] == "public, max-age=3600"
 
 
 def test_first_load_of_the_page_is_under_100_kb(client):

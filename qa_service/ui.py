@@ -165,6 +165,13 @@ def segments(text: str, spans: list[dict] | list[tuple[int, int]]) -> list[tuple
 CONFIDENCES = ("high", "low", "none")
 # The most highlight spans an article link may carry (``?hl=``); the highlighter picks two.
 MAX_LINK_SPANS = 8
+# How the page words each refusal of validate.py (``ValidationError.code``).
+VALIDATION_MESSAGES = {
+    validate.REQUIRED: "error_blank",
+    validate.BLANK: "error_blank",
+    validate.TOO_LONG: "error_too_long",
+    validate.INVALID: "error_invalid",
+}
 # The strings app.js needs besides the server's HTML (busy, network errors, copy, feedback).
 SCRIPT_STRINGS = (
     "status_loading",
@@ -426,14 +433,10 @@ def _ask(raw_q: str, lang: str) -> Outcome:
     caps = validate.Caps.of(service.settings)
     try:
         params = validate.ask({"q": raw_q, "lang": lang}, caps)
-    except ValidationError:
-        cleaned = clean_query(raw_q)
-        if not cleaned:
-            return Outcome(error=catalogs.text(lang, "error_blank"), status=400)
-        if len(cleaned) > caps.max_query_chars:
-            text = catalogs.text(lang, "error_too_long", max=caps.max_query_chars)
-            return Outcome(error=text, status=400)
-        return Outcome(error=catalogs.text(lang, "error_invalid"), status=400)
+    except ValidationError as exc:
+        key = VALIDATION_MESSAGES.get(exc.code, "error_invalid")
+        text = catalogs.text(lang, key, max=caps.max_query_chars)
+        return Outcome(error=text, status=400)
     try:
         searcher = service.searcher()
     except Unavailable:

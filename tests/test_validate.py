@@ -207,3 +207,20 @@ def test_settings_survive_the_trip_to_gunicorn(tmp_path):
     assert {name for _, name, _, _ in describe()} == set(env)
     back = Settings.load({key[3:].lower(): value for key, value in env.items()})
     assert back == settings
+
+
+@pytest.mark.parametrize(
+    ("raw", "code"),
+    [
+        (None, validate.REQUIRED),
+        ("   \u200b ", validate.BLANK),
+        ("x" * 5000, validate.TOO_LONG),
+        ("\ufdfa" * 30, validate.TOO_LONG),  # long only after NFKC
+        (42, validate.INVALID),
+        ("\ud800", validate.INVALID),
+    ],
+)
+def test_refusals_carry_a_code_callers_word_their_own_way(raw, code):
+    with pytest.raises(ValidationError) as info:
+        validate.question(raw, CAPS)
+    assert info.value.code == code and info.value.code in validate.CODES

@@ -2,11 +2,13 @@
 
 On referendum day most citizens ask the same few questions. The query-vector cache
 (embedder.py) spares such a question the encoder, not the rest of the pipeline; this
-cache keeps the whole JSON body of the answer. It is keyed by exactly what the ETag
-reads (api.answer_etag): the question as validate.py normalizes it (case kept: the
-ranking reads capitals), the language asked for, ``k`` and the id of the build that
-answered, so a new build never serves an old answer: its id is in every key, and old
-entries age out.
+cache keeps the whole JSON body of the answer. Its key is the answer's ETag: the
+question as validate.py normalizes it (case kept: the ranking reads capitals), the
+language asked for, ``k``, the id of the build that answered, and a salt of everything
+else that ranks (the search composition, the ranking settings, the code and its data
+files: ``answer_salt``), so a new build, an upgrade or a replica configured otherwise
+never serves an old answer: the difference is in every key, and old entries age out.
+The stored body leaves out ``took_ms``: each response says its own time (service.py).
 
 Backends, chosen by ``answer_cache_uri``:
 
@@ -25,13 +27,20 @@ answer does (``query``), for at most the TTL.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 import threading
 import time
 from collections import OrderedDict
 from dataclasses import dataclass
-from typing import Protocol
+from pathlib import Path
+from typing import TYPE_CHECKING, Protocol
+
+from . import __version__
+
+if TYPE_CHECKING:
+    from .config import Settings
 
 log = logging.getLogger(__name__)
 
@@ -40,11 +49,49 @@ REDIS_TIMEOUT = 0.05  # seconds; a lookup must stay far below the cost of a sear
 REDIS_BACKOFF = 5.0  # seconds without Redis after it failed
 
 
-def answer_key(build_id: str, question: str, k: int, lang: str | None) -> str:
-    """The cache key of one answer: the same question, language, k and build give the
-    same key (``question`` already normalized by validate.py)."""
-    parts = [build_id, question, str(k), lang or ""]
+def answer_key(build_id: str, question: str, k: int, lang: str | None, salt: str = "") -> str:
+    """The cache key of one answer, which is also its ETag: the same question, language,
+    k, build and ``salt`` (``answer_salt``) give the same key (``question`` already
+    normalized by validate.py)."""
+    parts = [build_id, question, str(k), lang or "", salt]
     return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()[:32]
+
+
+# Settings that change a ranking without changing the build (issue 21, row 4: two replicas
+# sharing a Redis cache with different `QA_LATENT_TERMS` served each other's rankings).
+RANKING_SETTINGS = (
+    "embedder",
+    "latent_terms",
+    "one_pass",
+    "max_query_tokens",
+    "hnsw_ef_search",
+    "ivf_nprobe",
+)
+
+
+def answer_salt(settings: Settings, params: object) -> str:
+    """What decides an answer besides the build and the question: the search composition
+    (``params``, a ``SearchParams``), the ranking settings, and the code and data that
+    rank (``code_fingerprint``), so that an upgrade or a replica configured otherwise
+    never serves, or gets a 304 for, another's answer."""
+    parts = [code_fingerprint(), repr(params)]
+    parts += [f"{name}={getattr(settings, name)!r}" for name in RANKING_SETTINGS]
+    return hashlib.sha256("\x1e".join(parts).encode("utf-8")).hexdigest()[:16]
+
+
+@functools.cache
+def code_fingerprint() -> str:
+    """A hash of the package's version and of its serving code and data files (the
+    confidence rule, the glossary, the one-pass source): a development checkout keeps
+    its version number across changes, its files do not. The lab is left out."""
+    root = Path(__file__).resolve().parent
+    digest = hashlib.sha256(__version__.encode())
+    for path in sorted(root.rglob("*")):
+        relative = path.relative_to(root)
+        if relative.parts[0] == "lab" or path.suffix not in (".py", ".json", ".tsv", ".c"):
+            continue
+        digest.update(str(relative).encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:16]
 
 
 @dataclass(frozen=True)

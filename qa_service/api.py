@@ -8,7 +8,6 @@ Input rules are validate.py's (each a 400 with a ``detail`` that says what to ch
 
 from __future__ import annotations
 
-import hashlib
 import time
 from collections.abc import Callable
 from typing import Any
@@ -17,6 +16,7 @@ from flask import Blueprint, Flask, Response, current_app, g, jsonify, request
 from werkzeug.exceptions import HTTPException
 
 from . import validate
+from .origin import same_origin_post
 from .service import QAService, Unavailable
 from .validate import ValidationError
 
@@ -85,7 +85,7 @@ def ask() -> Response:
     settings = service.settings
     params = ask_params()
     searcher = _searcher_or_503(service)
-    etag = answer_etag(searcher.index.version, params)
+    etag = service.answer_key(searcher.index.version, params.q, params.k, params.lang)
     if request.method == "GET" and etag in request.if_none_match:
         response = Response(status=304)
         response.set_etag(etag)
@@ -120,14 +120,6 @@ def answer_facts(body: bytes, version: str) -> dict:
     }
 
 
-def answer_etag(version: str, params: validate.AskInput) -> str:
-    """Exactly what decides an answer: the build and the normalized question, ``k`` and
-    ``lang``. Case is kept: ranking depends on it (BM25 stems, e5 reads capitals), so two
-    spellings must never share a 304."""
-    key = "\x1f".join([version, params.q, str(params.k), params.lang or ""])
-    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
-
-
 def _searcher_or_503(service: QAService):
     try:
         return service.searcher()
@@ -147,6 +139,15 @@ def feedback() -> Response:
     from .feedback import UnknownReference, check_references
 
     service = _service()
+    if not (same_origin_post() or _listed_origin(service.settings.cors_origins)):
+        # Another site making a reader's browser post verdicts (issue 21, row 5): the
+        # form route refuses the same; `QA_CORS_ORIGINS=*` is for reading, not this.
+        raise ApiError(
+            403,
+            "Forbidden",
+            "feedback is accepted from this site's pages, or from an origin listed by "
+            "name in QA_CORS_ORIGINS",
+        )
     item = validate.feedback(json_body(), _caps())
     try:
         check_references(item, _searcher_or_503(service), service.settings.embeddings_dir)
@@ -227,17 +228,33 @@ def openapi() -> Response:
     return jsonify(spec(_service().settings))
 
 
+FEEDBACK_PATH = "/api/v1/feedback"
+
+
+def _listed_origin(cors_origins: str) -> bool:
+    """The request's Origin is named in ``cors_origins`` (``*`` names none)."""
+    origin = request.headers.get("Origin")
+    return bool(origin) and origin in cors_origins.split()
+
+
 @bp.after_app_request
 def _cors(response: Response) -> Response:
+    """CORS for /api/v1: ``*`` lets any site read answers; feedback is written only by
+    origins named in ``cors_origins``. Whenever the headers depend on the request's
+    Origin, ``Vary: Origin`` is on every response (allowed or not), or a shared cache
+    would hand an allowed site an answer stored without its Access-Control-Allow-Origin
+    (issue 21, row 7)."""
     if not request.path.startswith("/api/v1/"):
         return response
     allowed = _service().settings.cors_origins.split()
     origin = request.headers.get("Origin")
-    if "*" in allowed:
+    by_name = request.path == FEEDBACK_PATH or "*" not in allowed
+    if not by_name:
         response.headers["Access-Control-Allow-Origin"] = "*"
-    elif origin and origin in allowed:
-        response.headers["Access-Control-Allow-Origin"] = origin
-        response.headers.add("Vary", "Origin")
+    else:
+        if origin and origin in allowed:
+            response.headers["Access-Control-Allow-Origin"] = origin
+        response.vary.add("Origin")
     response.headers["Access-Control-Allow-Methods"] = "GET, POST, OPTIONS"
     response.headers["Access-Control-Allow-Headers"] = "Content-Type"
     response.headers["Access-Control-Expose-Headers"] = "ETag, Retry-After"

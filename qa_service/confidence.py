@@ -1,16 +1,20 @@
-"""How sure the service is that its top passage answers: ``high``, ``low`` or ``none``.
+"""The confidence stage, the last of the pipeline: how sure the service is that its top
+passage answers: ``high``, ``low`` or ``none``. Every signal is computed here, and the
+rule applied here; search.py only passes the evidence down (``Evidence``: the question,
+the rankings, the fused ranking before collapsing, and the highlighted hits).
 
-``signals_of`` turns one question's rankings into a few numbers: the (sentence-aware)
-cosine of the passage ranked first (``top``), how far it stands above the other candidates
-(``z``, in standard deviations) and above the runner-up (``margin``), how far the best
-sentence stands above the mean candidate sentence (``gap``), the share of the question's
-words found in the corpus vocabulary (``coverage``), whether BM25 and the fused ranking
-agree on the top passage (``agree``), the cosine of the question's latent terms with the
-top passage's (``latent``: does it name the concepts the question names, in any language),
-whether the answer type the question asks for is in the top hits (``type``), whether a
-question in the sources' language uses none of their words (``off_vocabulary``), and
-whether it was Kazakh typed in Latin letters and converted (``converted``), how many of
-the reform's terms it names (``concepts``, glossary.py) and the best BM25 score (``bm25``).
+``ConfidenceStage.signals`` turns one question's evidence into a few numbers: the
+(sentence-aware) cosine of the passage ranked first (``top``), how far it stands above the
+other candidates (``z``, in standard deviations) and above the runner-up (``margin``), how
+far the best sentence stands above the mean candidate sentence (``gap``), the share of the
+question's words found in the corpus vocabulary (``coverage``), whether BM25 and the fused
+ranking agree on the top passage (``agree``), the cosine of the question's latent terms
+with the top passage's (``latent``: does it name the concepts the question names, in any
+language), whether the answer type the question asks for is in the top hits' highlighted
+sentences (``type``), whether a question in the sources' language uses none of their
+words (``off_vocabulary``), whether it was Kazakh typed in Latin letters and converted
+(``converted``), how many of the reform's terms it names (``concepts``, glossary.py) and
+the best BM25 score (``bm25``).
 
 ``ConfidenceRule`` grades them with two small logistic models fitted by grouped
 cross-validation on the question bank (``referendum-qa eval --cv``, lab/cv.py):
@@ -26,7 +30,8 @@ cross-validation on the question bank (``referendum-qa eval --cv``, lab/cv.py):
 
 The middle state is what makes the rule safe without a knife-edge threshold: a question
 near the ``high`` cut still gets its passages, only with a caveat. The fitted rule is
-committed as ``qa_service/confidence.json`` and reviewed like code.
+committed as ``qa_service/confidence.json`` and reviewed like code, together with the
+composition of the search stages it was fitted on (``search``: the served ``SearchParams``).
 """
 
 from __future__ import annotations
@@ -34,11 +39,19 @@ from __future__ import annotations
 import importlib.resources
 import json
 import math
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from .retrieval.base import Ranking
+import numpy as np
+
+from .answer import Hit
+from .answer_type import type_satisfied
+from .composition import SearchParams
+from .lexical import LexicalQuery
+from .retrieval.base import Query, Ranking
+from .retrieval.bm25 import BM25Retriever
+from .text import detect_lang
 
 # Package data: shipped in the wheel beside this module.
 RULE_FILE = Path(str(importlib.resources.files("qa_service") / "confidence.json"))
@@ -47,9 +60,89 @@ SIGNALS = ("top", "z", "margin", "gap", "coverage", "agree", "type", "latent")
 # Kazakh and Russian against English sources) and whether it was converted from Latin.
 FEATURES = (*SIGNALS, "off_vocabulary", "converted", "concepts", "bm25", "lang_kk", "lang_ru")
 STATES = ("high", "low", "none")
+HITS_READ = 3  # the highlighted sentences of this many top hits are read for the answer type
 
 
-def signals_of(
+@dataclass(frozen=True)
+class Evidence:
+    """What the confidence stage reads, passed down by search.py: the prepared question
+    and its lexical form, each retriever's ranking (the dense one's ``detail`` holds the
+    passage and sentence cosines of every candidate), the fused ranking before collapsing
+    (its runner-up is what ``margin`` measures against) and the highlighted hits after."""
+
+    query: Query
+    lexical: LexicalQuery
+    rankings: Mapping[str, Ranking]
+    fused: Ranking
+    hits: Sequence[Hit]
+
+
+@dataclass(frozen=True)
+class Judgement:
+    state: str  # one of STATES
+    signals: dict[str, float]
+
+
+class ConfidenceStage:
+    """The confidence stage: every signal it weighs (``signals``) and the rule that grades
+    them (``judge``). A new signal is one more line in ``signals`` and, once the lab fits
+    it (lab/cv.py), one more name in ``FEATURES``.
+
+    ``judging=False`` (evaluation) still computes the signals but never abstains."""
+
+    def __init__(
+        self,
+        rule: ConfidenceRule,
+        bm25: BM25Retriever,
+        corpus_langs: Collection[str],
+        judging: bool = True,
+    ):
+        self.rule = rule
+        self.bm25 = bm25
+        self.corpus_langs = frozenset(corpus_langs)
+        self.judging = judging
+
+    def judge(self, evidence: Evidence) -> Judgement:
+        signals = self.signals(evidence)
+        if not self.judging:
+            return Judgement("high", signals)
+        return Judgement(self.rule.judge(signals, evidence.query.lang), signals)
+
+    def signals(self, evidence: Evidence) -> dict[str, float]:
+        """The numbers the rule looks at, for one question."""
+        query, lexical = evidence.query, evidence.lexical
+        bm25_all = self.bm25.all_scores(lexical)
+        bm25_top = int(np.argmax(bm25_all)) if len(bm25_all) and bm25_all.max() > 0 else -1
+        signals = ranking_signals(
+            evidence.fused,
+            evidence.rankings.get("dense") or Ranking("dense", (), ()),
+            coverage=lexical.coverage,
+            bm25_top_row=bm25_top,
+            latent=evidence.rankings.get("latent"),
+        )
+        # A question in a language the sources are written in, none of whose content words
+        # (nor their transliterations) occurs anywhere in them, is about something else.
+        # (Kazakh typed in Latin letters looks English to the detector: never this gate.)
+        signals["off_vocabulary"] = float(
+            lexical.content_words >= 2
+            and lexical.matched_words == 0
+            and not query.converted
+            and detect_lang(query.text) in self.corpus_langs
+        )
+        # Kazakh typed in Latin letters and converted: its cosines run lower.
+        signals["converted"] = float(query.converted)
+        # The reform's terms the question uses (glossary concepts, at most 3 counted), and
+        # the best BM25 score: how much of the sources' own vocabulary it shares.
+        signals["concepts"] = float(min(query.concepts, 3))
+        signals["bm25"] = float(bm25_all.max()) if len(bm25_all) else 0.0
+        # Whether the highlighted sentences of the top hits hold the answer type the
+        # question asks for ("how many" -> a number, "when" -> a time).
+        answers = [h.passage.text[a:b] for h in evidence.hits[:HITS_READ] for a, b in h.highlight]
+        signals["type"] = 1.0 if type_satisfied(query.reading, answers) else 0.0
+        return signals
+
+
+def ranking_signals(
     fused: Ranking,
     dense: Ranking,
     *,
@@ -57,12 +150,10 @@ def signals_of(
     bm25_top_row: int,
     latent: Ranking | None = None,
 ) -> dict[str, float]:
-    """The numbers the rule looks at, from one question's rankings.
-
-    ``dense`` is the dense retriever's ranking (sentence-aware scores; its ``detail``
-    holds the passage and sentence cosines of every candidate); ``fused`` the final
-    order. ``latent`` is present only when latent terms ranked the candidates.
-    """
+    """The signals read off the rankings: ``dense`` is the dense retriever's ranking
+    (sentence-aware scores; its ``detail`` holds the passage and sentence cosines of every
+    candidate); ``fused`` the final order. ``latent`` is present only when latent terms
+    ranked the candidates."""
     if not fused.rows:
         return {name: 0.0 for name in SIGNALS}
     ranked = [dense.score_of(r) for r in fused.rows]
@@ -152,9 +243,12 @@ class ConfidenceRule:
     high_at: float = 0.0
     chosen_by: str = "default: no fitted rule"
     fallback: ConfidenceRule | None = None
-    # The composition of search stages whose rankings the models were fitted on
-    # (search.COMPOSITIONS); the service composes its stages so.
-    composition: str = "dbsf+glossary+type"
+    # The composition of the search stages whose rankings the models were fitted on: the
+    # served one (search.served_params), and its name among the lab's candidates
+    # (lab/compositions.py). None without a fitted rule, and in the fallback (the same
+    # composition without latent terms).
+    search: SearchParams | None = None
+    composition: str = ""
 
     def judge(self, signals: Mapping[str, float], lang: str) -> str:
         """``high``, ``low`` or ``none`` for one answer's signals."""
@@ -192,6 +286,8 @@ class ConfidenceRule:
             "chosen_by": self.chosen_by,
             "composition": self.composition,
         }
+        if self.search is not None:
+            out["search"] = self.search.to_dict()
         if self.fallback is not None:
             out["without_latent"] = self.fallback.to_dict()
         return out
@@ -205,7 +301,8 @@ class ConfidenceRule:
             high_at=float(data.get("high_at", 0.0)),
             chosen_by=str(data.get("chosen_by", "")),
             fallback=cls.from_dict(data["without_latent"]) if data.get("without_latent") else None,
-            composition=str(data.get("composition", cls.composition)),
+            search=SearchParams.from_dict(data["search"]) if data.get("search") else None,
+            composition=str(data.get("composition", "")),
         )
 
     @classmethod

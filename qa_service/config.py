@@ -128,6 +128,12 @@ class Settings:
     host: str = _setting("127.0.0.1", "Address `serve` binds to.")
     port: int = _setting(8000, "Port `serve` binds to.")
     workers: int = _setting(2, "gunicorn worker processes for `serve`.")
+    control_socket: str = _setting(
+        "",
+        "Path of gunicorn's control socket (`gunicornc -s PATH`) for this `serve`; empty: "
+        "none. gunicorn's own default is one fixed path per user, which two instances on "
+        "one host would share and unlink for each other.",
+    )
     reload_check_seconds: float = _setting(
         2.0, "How often a worker checks whether `embeddings/current` moved to a new build."
     )
@@ -152,6 +158,12 @@ class Settings:
     )
     import_max_bytes: int = _setting(
         5 * 1024 * 1024, "Largest page, feed or sitemap `import` downloads, in bytes."
+    )
+    import_allow_private: bool = _setting(
+        False,
+        "Let `import` connect to loopback, private, link-local or multicast addresses "
+        "(each request, redirect and feed or sitemap link is checked; off: refused, so a "
+        "feed cannot make the importer read an internal service into the corpus).",
     )
     # Reliability, abuse and privacy (limits.py, logs.py, metrics.py, gunicorn_conf.py).
     rate_limits: bool = _setting(True, "Rate limiting per client address on or off.")

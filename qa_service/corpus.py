@@ -325,11 +325,19 @@ PARSERS = {".txt": parse_page_dump, ".md": parse_markdown, ".jsonl": parse_jsonl
 
 
 def source_files(corpus_dir: Path) -> list[Path]:
-    """Every file in the corpus folder a reader exists for, in a stable order."""
+    """Every file in the corpus folder a reader exists for, in a stable order.
+
+    A symlinked file whose target is outside the folder is left out, as symlinked folders
+    are: otherwise a link to any readable file (``/etc/…``, another project's notes) would
+    be published by the next reindex (issue 21, row 13)."""
+    root = Path(corpus_dir).resolve()
     return sorted(
         p
         for p in Path(corpus_dir).rglob("*")
-        if p.is_file() and p.suffix.lower() in FORMATS and not p.name.startswith(".")
+        if p.is_file()
+        and p.suffix.lower() in FORMATS
+        and not p.name.startswith(".")
+        and (not p.is_symlink() or p.resolve().is_relative_to(root))
     )
 
 

@@ -47,6 +47,12 @@ accesslog = None
 errorlog = "-"
 logconfig_dict = logging_dict(_settings)
 proc_name = "referendum-qa"
+# gunicorn >= 25.1 opens a control socket at one fixed path per user by default: a second
+# `serve` on the host took it over and the first to stop unlinked it (issue 21, row 14).
+# Off unless this instance names its own; older gunicorns ignore both names.
+control_socket_disable = not _settings.control_socket
+if _settings.control_socket:
+    control_socket = _settings.control_socket
 
 
 def pre_request(worker, req) -> None:

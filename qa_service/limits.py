@@ -8,6 +8,12 @@ probes and monitoring never fail because of a flood.
 The client address is the socket's unless ``trusted_proxies`` says how many proxies in
 front of us append to ``X-Forwarded-For`` (werkzeug's ``ProxyFix``). Trusting the header
 without a proxy would let anyone pick a fresh address per request and skip every limit.
+An IPv6 client is counted by its /64 (``client_key``): one subscriber line or host gets a
+whole /64, so counting each address would give it 2^64 budgets (issue 21, row 11).
+
+The routes that answer a question (the API, the page and the widget) share one budget per
+client, and the two feedback routes another: a client refused on one must not get a fresh
+60 on the next (row 11).
 
 Counts live in memory (per process: with N gunicorn workers a client gets up to N times
 the limit) or in Redis (``rate_limit_storage_uri``), shared by every worker and replica.
@@ -20,6 +26,7 @@ app chose (Flask-Limiter would put its window on every response).
 
 from __future__ import annotations
 
+import ipaddress
 import math
 import time
 
@@ -37,11 +44,38 @@ RETRY_STATUSES = (429, 503)
 EXEMPT_ENDPOINTS = frozenset({"api.healthz", "api.readyz", "metrics.metrics", "static"})
 
 
+# Routes that share one budget per client (the scope is the budget's name).
+SHARED_SCOPES = {
+    "api.ask": "questions",
+    "ui.index": "questions",
+    "ui.widget": "questions",
+    "api.feedback": "feedback",
+    "ui.feedback": "feedback",
+}
+IPV6_PREFIX = 64
+
+
+def client_key() -> str:
+    """Whom a request is counted against: its address (after ``ProxyFix``), an IPv6 one
+    cut to its /64 network."""
+    address = get_remote_address() or ""
+    try:
+        ip = ipaddress.ip_address(address.split("%")[0])
+    except ValueError:
+        return address
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip.ipv4_mapped is not None:
+            return str(ip.ipv4_mapped)
+        return str(ipaddress.ip_network(f"{ip}/{IPV6_PREFIX}", strict=False))
+    return str(ip)
+
+
 def endpoint_limits(settings: Settings) -> dict[str, str]:
     """The routes with their own limit; every other non-exempt route gets ``rate_limit_other``.
 
     The page and the widget answer ``?q=`` like the API, so they count as questions:
-    otherwise a scraper would simply use the page. Each route has its own budget.
+    otherwise a scraper would simply use the page. They share one budget
+    (``SHARED_SCOPES``), as the two feedback routes do.
     """
     ask, feedback = settings.rate_limit_ask, settings.rate_limit_feedback
     return {
@@ -56,7 +90,11 @@ def endpoint_limits(settings: Settings) -> dict[str, str]:
 def init_app(app: Flask, settings: Settings) -> Limiter | None:
     """Trust the configured proxies, then limit every route of ``app`` (call after blueprints)."""
     if settings.trusted_proxies > 0:
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.trusted_proxies)  # type: ignore[method-assign]
+        # X-Forwarded-Proto too: behind the shipped nginx (TLS there), absolute URLs the
+        # app writes without QA_PUBLIC_URL were http:// (issue 21, row 6).
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=settings.trusted_proxies, x_proto=settings.trusted_proxies
+        )
     if not settings.rate_limits:
         return None
     for name, value in [*endpoint_limits(settings).items(), ("other", settings.rate_limit_other)]:
@@ -68,7 +106,7 @@ def init_app(app: Flask, settings: Settings) -> Limiter | None:
     # reverse): the limiter's Retry-After is dropped or replaced by the app's.
     app.after_request(_retry_after_as_decided)
     limiter = Limiter(
-        get_remote_address,
+        client_key,
         app=app,
         # The limiter skips requests without an endpoint; unmatched ones get a name.
         request_identifier=lambda: request.endpoint or UNMATCHED_SCOPE,
@@ -84,7 +122,11 @@ def init_app(app: Flask, settings: Settings) -> Limiter | None:
         if endpoint in EXEMPT_ENDPOINTS or endpoint.endswith(".static"):
             continue
         value = own.get(endpoint, settings.rate_limit_other)
-        app.view_functions[endpoint] = limiter.limit(value, scope=endpoint)(view)
+        if endpoint in SHARED_SCOPES:
+            limit = limiter.shared_limit(value, scope=SHARED_SCOPES[endpoint])
+        else:
+            limit = limiter.limit(value, scope=endpoint)
+        app.view_functions[endpoint] = limit(view)
     app.after_request(_remember_retry_after)  # runs before the limiter's hook
     unmatched = limiter.limit(settings.rate_limit_other, scope=UNMATCHED_SCOPE)(_no_view)
 

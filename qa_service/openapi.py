@@ -319,6 +319,7 @@ def spec(settings: Settings) -> dict:
                         "results",
                         "index",
                         "took_ms",
+                        "cached",
                     ],
                     "properties": {
                         "query": {"type": "string"},
@@ -360,7 +361,15 @@ def spec(settings: Settings) -> dict:
                             "sentence, never instead of it.",
                         },
                         "index": {"$ref": "#/components/schemas/IndexInfo"},
-                        "took_ms": {"type": "number"},
+                        "took_ms": {
+                            "type": "number",
+                            "description": "Milliseconds this request took in the service "
+                            "(a cached answer: the lookup).",
+                        },
+                        "cached": {
+                            "type": "boolean",
+                            "description": "Whether the answer came from the answer cache.",
+                        },
                     },
                 },
                 "Superseded": {

@@ -10,19 +10,22 @@ fails, the old build keeps serving and the failure is reported by ``/readyz``.
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
+import re
 import threading
 import time
 from pathlib import Path
 
 from . import index as idx
-from .answer_cache import answer_key, make_answer_cache
+from .answer_cache import answer_key, answer_salt, make_answer_cache
+from .composition import SearchParams
 from .config import Settings
 from .embedder import CachedEmbedder, Embedder, EmbedderId, load_embedder
 from .facts import fact_of
 from .glossary import Glossary
-from .search import Searcher, SearchParams, served_params
+from .search import Searcher, served_params
 from .verify import translator
 
 log = logging.getLogger(__name__)
@@ -51,26 +54,40 @@ class QAService:
         self.glossary = Glossary.load()
         self.translate = translator(self.glossary)
 
+    @functools.cached_property
+    def answer_salt(self) -> str:
+        """What besides the build and the question decides an answer (answer_cache.py):
+        part of every cache key and ETag."""
+        return answer_salt(self.settings, self.search_params)
+
+    def answer_key(self, version: str, q: str, k: int, lang: str | None) -> str:
+        """The answer cache's key for one question, which is also the answer's ETag."""
+        return answer_key(version, q, k, lang, self.answer_salt)
+
     def answer_body(
         self, searcher: Searcher, q: str, k: int, lang: str | None
     ) -> tuple[bytes, str]:
         """The answer to an already validated question as a JSON body, from the answer
         cache when it holds it (answer_cache.py), and the lookup's outcome (``hit``,
-        ``miss``, ``error`` or ``off``). The build id of ``searcher`` is in the key: a
-        new build is never answered from an older one's entries."""
-        key = answer_key(searcher.index.version, q, k, lang)
+        ``miss``, ``error`` or ``off``). The build id of ``searcher`` and the answer salt
+        are in the key: a new build, other search settings or other code never answer
+        from another's entries. ``took_ms`` is this request's time and ``cached`` says
+        whether it came from the cache: the stored body holds neither."""
+        salt = self.answer_salt  # computed once per process, not this request's time
+        started = time.perf_counter()
+        key = answer_key(searcher.index.version, q, k, lang, salt)
         found = self.answer_cache.get(key)
         if found.body is not None:
-            return found.body, found.outcome
+            return _stamped(found.body, started, cached=True), found.outcome
         answer = searcher.ask(q, k=k, lang=lang)
         # The asked value in the reader's language (facts.py): part of the cached body,
         # whose key holds the language.
         fact = fact_of(answer, answer.lang, self.translate)
-        data_dict = answer.to_dict() | {"fact": fact.to_dict() if fact else None}
-        body = json.dumps(data_dict, ensure_ascii=False, separators=(",", ":"))
-        data = body.encode("utf-8")
-        self.answer_cache.put(key, data)
-        return data, found.outcome
+        data = answer.to_dict() | {"fact": fact.to_dict() if fact else None}
+        data.pop("took_ms", None)
+        body = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        self.answer_cache.put(key, body)
+        return _stamped(body, started, cached=False), found.outcome
 
     def _searcher_for(self, loaded: idx.LoadedIndex) -> Searcher:
         idx.tune_search(loaded.faiss_index, self.settings.hnsw_ef_search, self.settings.ivf_nprobe)
@@ -106,9 +123,7 @@ class QAService:
             self._checked_at = time.monotonic()
             target = idx.current_build(self.settings.embeddings_dir)
             if target is None:
-                self._problem = (
-                    f"no index in {self.settings.embeddings_dir}; run `referendum-qa reindex`"
-                )
+                self._problem = "no index build yet; run `referendum-qa reindex`"
                 return
             if target == self._loaded_from and self._searcher is not None:
                 # `current` is back on the build we serve (e.g. a rollback): all is well.
@@ -120,7 +135,7 @@ class QAService:
             try:
                 loaded = idx.load_build(target, EmbedderId.of(embedder))
             except idx.IndexError_ as exc:
-                self._problem = str(exc)
+                self._problem = public_reason(exc, self.settings.embeddings_dir)
                 self._failed = target
                 log.error("index load failed", extra={"build": str(target), "detail": str(exc)})
                 if self._searcher is None:
@@ -189,3 +204,29 @@ class QAService:
         if searcher is None:
             raise Unavailable(self._problem or "index not loaded yet")
         return searcher
+
+
+def _stamped(body: bytes, started: float, *, cached: bool) -> bytes:
+    """``body`` (a JSON object) with this request's ``took_ms`` and ``cached`` added last."""
+    took = (time.perf_counter() - started) * 1000
+    tail = b',"took_ms":%.2f,"cached":%s}' % (took, b"true" if cached else b"false")
+    return body[:-1] + (tail if body.rstrip() != b"{}" else tail[1:])
+
+
+# An absolute path's folders (`/srv/qa/embeddings/`), where no relative name is known.
+_FOLDERS_RE = re.compile(r"(?<![\w.])/(?:[^\s/:()]+/)+")
+
+
+def public_reason(exc: Exception, embeddings_dir: Path) -> str:
+    """Why a build cannot serve, as /readyz and a 503 may say it to anyone: paths relative
+    to the embeddings folder (``<build>/index.faiss: unreadable``) and no library
+    internals (a FAISS message names its C++ source and line). The full text is logged.
+
+    A damaged build's message ends in the library's own words in parentheses; the rest
+    (missing, mismatched) is ours and kept."""
+    text = str(exc)
+    for root in {str(embeddings_dir.resolve()), str(embeddings_dir)}:
+        text = text.replace(root.rstrip("/") + "/", "")
+    if isinstance(exc, idx.IndexCorrupt) and " (" in text:
+        text = text[: text.index(" (")] + " (details in the server log)"
+    return _FOLDERS_RE.sub("", text)

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
@@ -36,6 +37,7 @@ from flask import (
     request,
     url_for,
 )
+from werkzeug.datastructures import LanguageAccept
 from werkzeug.exceptions import HTTPException
 
 from . import validate
@@ -262,6 +264,9 @@ def span_param(spans: list[dict]) -> str | None:
     return ",".join(f"{int(s['start'])}-{int(s['end'])}" for s in spans) or None
 
 
+_OFFSET_RE = re.compile(r"[0-9]{1,9}")
+
+
 def parse_span_param(raw: str | None, length: int) -> list[tuple[int, int]]:
     """Offsets from ``hl=12-80,81-150``, clamped to a passage of ``length`` characters.
 
@@ -271,7 +276,8 @@ def parse_span_param(raw: str | None, length: int) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     for pair in (raw or "").split(",")[:MAX_LINK_SPANS]:
         start, sep, end = pair.partition("-")
-        if not (sep and start.isdigit() and end.isdigit()):
+        # ASCII digits only: "①" and "²" pass str.isdigit, not int() (issue 21, row 8).
+        if not (sep and _OFFSET_RE.fullmatch(start) and _OFFSET_RE.fullmatch(end)):
             continue
         start_i, end_i = min(int(start), length), min(int(end), length)
         if end_i > start_i:
@@ -310,7 +316,7 @@ def citation(catalogs: Catalogs, lang: str, article: dict) -> str:
     citation". The address is the original's when known, else this site's article page.
     Each language's pattern owns its punctuation (Russian dates end in "г.", so its
     pattern puts no full stop after the date)."""
-    url = article.get("url") or url_for("ui.article", article_id=article["id"], _external=True)
+    url = article.get("url") or public_base() + url_for("ui.article", article_id=article["id"])
     return catalogs.text(
         lang,
         "citation",
@@ -412,9 +418,22 @@ def _page_context(lang: str, **extra: Any) -> dict[str, Any]:
 
 def _html(body: str, status: int = 200, vary_language: bool = True) -> Response:
     response = Response(body, status=status, mimetype="text/html")
-    if vary_language and "lang" not in request.args:
+    # `?lang=xx` (not a language) falls back to Accept-Language too (issue 21, row 12).
+    if vary_language and _lang_reads_accept_language():
         response.vary.add("Accept-Language")
     return response
+
+
+def _lang_reads_accept_language() -> bool:
+    """Whether this request's language would change with its Accept-Language (no usable
+    ``?lang=``): asked of the negotiation itself, so that its aliases (``KK``, ``kz``) and
+    its fallbacks are what decides."""
+    raw = request.args.get("lang")
+    return negotiate(raw, _ONLY_EN) != negotiate(raw, _ONLY_RU)
+
+
+_ONLY_EN = LanguageAccept([("en", 1)])
+_ONLY_RU = LanguageAccept([("ru", 1)])
 
 
 @dataclass(frozen=True)
@@ -529,7 +548,8 @@ def _search_page(template: str, *, embedded: bool) -> Response:
             ),
             collection=collection,
             # "Copy link": the full page for this question, also from inside the widget.
-            share_url=url_for("ui.index", q=raw_q, lang=lang, _external=True) if raw_q else None,
+            # QA_PUBLIC_URL's address when set, never a Host the client named (row 6).
+            share_url=public_base() + url_for("ui.index", q=raw_q, lang=lang) if raw_q else None,
             **extra,
         ),
     )

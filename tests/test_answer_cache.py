@@ -4,11 +4,15 @@ because the cache failed; its hit ratio is in /metrics."""
 
 from __future__ import annotations
 
+import json
 import re
+import time
+from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
 
+from qa_service import answer_cache
 from qa_service.answer_cache import (
     Lookup,
     MemoryCache,
@@ -100,10 +104,77 @@ def test_a_new_build_is_never_answered_from_the_old_ones_entries(tmp_path):
     old, new = CountingSearcher("build-1"), CountingSearcher("build-2")
     first, outcome = service.answer_body(old, QUESTION, 5, "en")
     assert outcome == "miss" and b"build-1" in first
-    assert service.answer_body(old, QUESTION, 5, "en") == (first, "hit")
+    again, outcome = service.answer_body(old, QUESTION, 5, "en")
+    assert outcome == "hit" and _stored(again) == _stored(first)
     assert old.asked == 1
     fresh, outcome = service.answer_body(new, QUESTION, 5, "en")
     assert outcome == "miss" and b"build-2" in fresh and new.asked == 1
+
+
+def _stored(body: bytes) -> dict:
+    """An answer body less what each response says of itself."""
+    data = json.loads(body)
+    return {k: v for k, v in data.items() if k not in ("took_ms", "cached")}
+
+
+class SlowSearcher(CountingSearcher):
+    """Takes 50 ms to search, like a real question on a busy core."""
+
+    def ask(self, q, k=5, lang=None):
+        time.sleep(0.05)
+        answer = super().ask(q, k, lang)
+        return SimpleNamespace(to_dict=lambda: answer.to_dict() | {"took_ms": 50.0})
+
+
+def test_a_cached_answer_reports_its_own_time_and_says_it_was_cached(tmp_path):
+    """Issue 21 row 16: a hit repeated the original search's ``took_ms``."""
+    service = QAService(Settings.load({"embeddings_dir": tmp_path}))
+    searcher = SlowSearcher("b")
+    first = json.loads(service.answer_body(searcher, QUESTION, 5, "en")[0])
+    hits = [json.loads(service.answer_body(searcher, QUESTION, 5, "en")[0]) for _ in range(3)]
+    assert first["cached"] is False and first["took_ms"] >= 50
+    assert all(hit["cached"] is True for hit in hits)
+    # A lookup, not a search: under the search's own time, whatever the machine's load.
+    assert all(hit["took_ms"] < first["took_ms"] for hit in hits)
+    assert list(first)[-2:] == ["took_ms", "cached"] and searcher.asked == 1
+
+
+def test_search_settings_and_code_are_in_every_key(tmp_path, monkeypatch):
+    """Issue 21 row 4: replicas with other search settings, or other code, sharing one
+    answer cache (or behind one revalidating proxy) must not answer for each other."""
+    base = {"embeddings_dir": tmp_path}
+    keys = {
+        QAService(Settings.load(base | change)).answer_key("b1", QUESTION, 5, "en")
+        for change in (
+            {},
+            {"latent_terms": False},
+            {"max_query_tokens": 40},
+            {"hnsw_ef_search": 128},
+            {"ivf_nprobe": 8},
+        )
+    }
+    assert len(keys) == 5
+    plain = QAService(Settings.load(base)).answer_key("b1", QUESTION, 5, "en")
+    # Settings that do not rank leave the key alone: the cache still works across them.
+    same = QAService(Settings.load(base | {"cache_max_age": 10, "workers": 8}))
+    assert same.answer_key("b1", QUESTION, 5, "en") == plain
+    monkeypatch.setattr(answer_cache, "__version__", "9.9.9")
+    answer_cache.code_fingerprint.cache_clear()
+    try:
+        upgraded = QAService(Settings.load(base)).answer_key("b1", QUESTION, 5, "en")
+    finally:
+        monkeypatch.undo()
+        answer_cache.code_fingerprint.cache_clear()
+    assert upgraded != plain
+
+
+def test_code_fingerprint_reads_the_confidence_rule_and_glossary():
+    from qa_service.confidence import RULE_FILE
+    from qa_service.glossary import GLOSSARY_FILE
+
+    package = Path(answer_cache.__file__).resolve().parent
+    assert RULE_FILE.resolve().parent == GLOSSARY_FILE.resolve().parent == package
+    assert {RULE_FILE.suffix, GLOSSARY_FILE.suffix} <= {".json", ".tsv"}
 
 
 def test_cache_off_searches_every_time(tmp_path):
@@ -124,7 +195,8 @@ def test_repeated_question_is_a_hit_with_the_same_body(seed_index, e5, monkeypat
     first = client.get("/api/v1/ask", query_string={"q": QUESTION, "lang": "en"})
     second = client.post("/api/v1/ask", json={"q": "  " + QUESTION + " ", "lang": "en"})
     assert first.status_code == second.status_code == 200
-    assert second.get_json() == first.get_json()
+    assert _stored(second.data) == _stored(first.data)
+    assert (first.get_json()["cached"], second.get_json()["cached"]) == (False, True)
     assert first.get_json()["results"], "the seed corpus answers this question"
     assert len(calls) == 1
     assert "app;dur=" in second.headers["Server-Timing"]
@@ -146,12 +218,35 @@ def test_redis_shares_answers_between_replicas(seed_index, e5, redis_uri):
     two = _app(seed_index, e5, answer_cache_uri=redis_uri, answer_cache_ttl=120).test_client()
     first = one.get("/api/v1/ask", query_string={"q": QUESTION})
     again = two.get("/api/v1/ask", query_string={"q": QUESTION})
-    assert again.get_json() == first.get_json()
+    assert _stored(again.data) == _stored(first.data) and again.get_json()["cached"]
     assert _metric(one, "qa_answer_cache_lookups_total", outcome="miss") == 1
     assert _metric(two, "qa_answer_cache_lookups_total", outcome="hit") == 1
     keys = redis.Redis.from_url(redis_uri).keys("qa:answer:*")
     assert len(keys) == 1
     assert 0 < redis.Redis.from_url(redis_uri).ttl(keys[0]) <= 120
+
+
+@pytest.mark.slow
+def test_replicas_with_other_search_settings_do_not_share_answers(seed_index, e5, redis_uri):
+    """Issue 21 row 4, as it happened: one Redis, one build, `QA_LATENT_TERMS` on for one
+    replica and off for the other. Each searches for itself, and their ETags differ, so
+    a proxy revalidating with one's ETag gets a 200 from the other, not a 304."""
+    import redis
+
+    shared = {"answer_cache_uri": redis_uri, "answer_cache_ttl": 120}
+    on = _app(seed_index, e5, **shared).test_client()
+    off = _app(seed_index, e5, latent_terms=False, **shared).test_client()
+    first = on.get("/api/v1/ask", query_string={"q": QUESTION})
+    other = off.get("/api/v1/ask", query_string={"q": QUESTION})
+    assert (first.get_json()["cached"], other.get_json()["cached"]) == (False, False)
+    assert first.headers["ETag"] != other.headers["ETag"]
+    revalidated = off.get(
+        "/api/v1/ask",
+        query_string={"q": QUESTION},
+        headers={"If-None-Match": first.headers["ETag"]},
+    )
+    assert revalidated.status_code == 200
+    assert len(redis.Redis.from_url(redis_uri).keys("qa:answer:*")) == 2
 
 
 @pytest.mark.slow

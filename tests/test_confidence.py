@@ -9,9 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from qa_service.confidence import RULE_FILE, ConfidenceRule, Logistic
+from qa_service.composition import STORED_FIELDS, SearchParams
+from qa_service.confidence import RULE_FILE, ConfidenceRule, Evidence, Logistic
+from qa_service.lab.compositions import COMPOSITIONS, composition
 from qa_service.lab.cv import Record, fit_rule, grouped_folds
 from qa_service.lab.evaluate import load_questions
+from qa_service.search import served_params
 
 from .conftest import ROOT
 
@@ -58,6 +61,67 @@ def test_the_committed_rule_loads_with_its_fallback():
     assert rule.none is not None and rule.high is not None
     assert rule.fallback is not None and "latent" not in rule.fallback.high.features
     assert 0.0 < rule.high_at < 1.0 and 0.0 < rule.none_at <= 1.0
+
+
+def test_the_rule_file_holds_the_served_composition():
+    """One served composition: the rule file's ``search`` fields, named after the lab
+    candidate they are (the rule only holds for the rankings it was fitted on)."""
+    data = json.loads(RULE_FILE.read_text(encoding="utf-8"))
+    assert set(data["search"]) == set(STORED_FIELDS)
+    rule = ConfidenceRule.load(RULE_FILE)
+    assert served_params() == rule.search == SearchParams.from_dict(data["search"])
+    assert COMPOSITIONS[rule.composition] == rule.search
+    assert served_params(latent_terms=False) == rule.search.without_latent()
+    assert "latent" not in served_params(latent_terms=False).retrievers
+
+
+def test_a_rule_file_with_an_unknown_composition_field_is_refused(tmp_path):
+    data = json.loads(RULE_FILE.read_text(encoding="utf-8"))
+    path = tmp_path / "rule.json"
+    data["search"]["depth"] = 50
+    path.write_text(json.dumps(data))
+    with pytest.raises(ValueError, match=r"unknown fields \['depth'\].*retrievers, weights"):
+        ConfidenceRule.load(path)
+    del data["search"]["depth"]
+    data["search"]["retrievers"] = ["dense", "type"]
+    path.write_text(json.dumps(data))
+    with pytest.raises(ValueError, match=r"unknown retrievers \['type'\].*dense, bm25, latent"):
+        ConfidenceRule.load(path)
+    data["search"]["retrievers"] = ["dense"]
+    data["search"]["fusion"] = "borda"
+    path.write_text(json.dumps(data))
+    with pytest.raises(ValueError, match="unknown fusion mode 'borda': use rrf, merge, dbsf"):
+        ConfidenceRule.load(path)
+
+
+def test_an_unknown_composition_name_lists_the_valid_ones():
+    assert composition("dbsf+glossary") is COMPOSITIONS["dbsf+glossary"]
+    with pytest.raises(ValueError, match="unknown composition 'dbsf'.*hybrid, dense"):
+        composition("dbsf")
+
+
+def test_the_rule_round_trips_with_its_composition(tmp_path):
+    params = SearchParams(retrievers=("dense", "bm25"), fusion="rrf", glossary=("bm25",))
+    rule = ConfidenceRule(high=_model("top", 2.0), high_at=0.5, search=params, composition="x")
+    rule.save(tmp_path / "rule.json")
+    assert ConfidenceRule.load(tmp_path / "rule.json") == rule
+
+
+def test_the_answer_type_signal_reads_the_highlighted_hits(seed_searcher):
+    """The confidence stage computes every signal, ``type`` from the highlighted sentences
+    of the top hits: the same question over hits without the number is not ``type``."""
+    stage = seed_searcher.confidence
+    question = "How many deputies will the Kurultai have?"
+    query = seed_searcher.encode(seed_searcher.prepare(question))
+    rankings = seed_searcher.retrieve(query)
+    lexical = seed_searcher.bm25.lexical(query)
+    fused = seed_searcher.fuse(rankings, lexical.coverage)
+    answer = seed_searcher.ask(question)
+    evidence = Evidence(query, lexical, rankings, fused, answer.results)
+    assert stage.signals(evidence) == answer.signals and answer.signals["type"] == 1.0
+    unhighlighted = [dataclasses.replace(h, highlight=()) for h in answer.results]
+    judged = stage.judge(dataclasses.replace(evidence, hits=unhighlighted))
+    assert judged.signals["type"] == 0.0 and judged.state != "high"
 
 
 def test_folds_never_split_a_fact_and_are_balanced():

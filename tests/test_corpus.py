@@ -125,3 +125,18 @@ def test_only_known_formats_are_sources(corpus_dir: Path):
     (corpus_dir / ".hidden.md").write_text("x", encoding="utf-8")
     names = [p.name for p in source_files(corpus_dir)]
     assert names == ["kk-language.md", "news.jsonl"]
+
+
+def test_symlinked_files_outside_the_corpus_are_not_read(corpus_dir: Path, tmp_path: Path):
+    """Issue 21 row 13: reindex followed a symlinked *file* out of the corpus folder (and
+    would have published it); symlinked folders were already skipped."""
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    secret = outside / "secret.md"
+    secret.write_text("---\ntitle: Secret\ndate: 2026-01-01\n---\nNot for the corpus.\n", "utf-8")
+    (corpus_dir / "leak.md").symlink_to(secret)
+    (corpus_dir / "folder-link").symlink_to(outside, target_is_directory=True)
+    (corpus_dir / "same.md").symlink_to(corpus_dir / "kk-language.md")  # inside: still read
+    names = [p.name for p in source_files(corpus_dir)]
+    assert names == ["kk-language.md", "news.jsonl", "same.md"]
+    assert all(a.title != "Secret" for a in read_corpus(corpus_dir).articles)

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import re
+import subprocess
+import sys
 
 import yaml
 
-from qa_service.config import describe
+from qa_service.config import describe, process_env
 
 from .conftest import ROOT
 
@@ -56,3 +59,34 @@ def test_k8s_probes_use_healthz_and_readyz():
     assert container["readinessProbe"]["httpGet"]["path"] == "/readyz"
     hpa = next(d for d in docs if d["kind"] == "HorizontalPodAutoscaler")
     assert hpa["spec"]["metrics"][0]["resource"]["name"] == "cpu"
+
+
+def _gunicorn_conf(env: dict[str, str]) -> dict:
+    """gunicorn_conf's settings as gunicorn reads them, in a fresh interpreter."""
+    code = (
+        "import json, qa_service.gunicorn_conf as c; "
+        "print(json.dumps({k: getattr(c, k, None) for k in "
+        "('control_socket', 'control_socket_disable')}))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        env=process_env() | env,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    return json.loads(done.stdout.splitlines()[-1])
+
+
+def test_gunicorn_control_socket_is_off_or_per_instance(tmp_path):
+    """Issue 21 row 14: every `serve` used gunicorn's one control socket per user
+    (~/.gunicorn/gunicorn.ctl); a second instance took it over, and the first to stop
+    unlinked the other's."""
+    metrics = {"QA_METRICS_DIR": str(tmp_path / "m")}
+    assert _gunicorn_conf(metrics) == {"control_socket": None, "control_socket_disable": True}
+    mine = str(tmp_path / "one.ctl")
+    assert _gunicorn_conf(metrics | {"QA_CONTROL_SOCKET": mine}) == {
+        "control_socket": mine,
+        "control_socket_disable": False,
+    }

@@ -9,12 +9,14 @@ forbids /private/. Settings keep the run fast (no delay, a short timeout, no ret
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import http.server
 import threading
 from pathlib import Path
 
 import pytest
+import yaml
 
 from qa_service import __version__
 from qa_service.cli import cli
@@ -35,6 +37,7 @@ FAST = {
     "QA_IMPORT_TIMEOUT_SECONDS": "1",
     "QA_IMPORT_RETRIES": "0",
     "QA_IMPORT_MAX_BYTES": "100000",
+    "QA_IMPORT_ALLOW_PRIVATE": "true",  # the fixture site is on loopback
 }
 TYPES = {
     ".html": "text/html; charset=utf-8",
@@ -43,21 +46,26 @@ TYPES = {
 }
 FEED_TYPES = {"/feed.xml": "application/rss+xml", "/atom.xml": "application/atom+xml"}
 
-# What the feed's four good articles must come out as.
+# What the feed's four good articles must come out as. The fixture site plays four outlets
+# from one loopback host, so their canonical addresses (and a site name that is a domain)
+# are claims for other hosts: each is filed under the address it was served from, the
+# claim kept as `canonical_claimed` (issue 21, row 3; test_import_safety.py).
 EXPECTED = {
     "egemen-kz": {
         "title": "Референдумда 10 мыңнан астам учаске жұмыс істейді",
         "date": "2026-02-20",
         "outlet": "Egemen Qazaqstan",
         "url": "https://egemen.kz/article/412345-referendum-uchaskeleri",
+        "served": "/kk/egemen-referendum.html",
         "lang": "kk",
         "says": "сағат жетіде ашылып",
     },
     "tengrinews-kz": {
         "title": "Наблюдатели из 30 стран приедут на референдум",
         "date": "2026-02-18",  # from JSON-LD
-        "outlet": "Tengrinews.kz",  # JSON-LD publisher
+        "outlet": "Tengrinews.kz",  # JSON-LD publisher, a domain: not 127.0.0.1's to claim
         "url": "https://tengrinews.kz/kazakhstan_news/nablyudateli-referendum-561234/",
+        "served": "/ru/tengri-referendum.html",
         "lang": "ru",
         "says": "из 30 стран",
     },
@@ -66,6 +74,7 @@ EXPECTED = {
         "date": "2026-02-16",
         "outlet": "The Astana Times",
         "url": "https://astanatimes.com/2026/02/ballots-to-be-printed-in-three-languages-for-referendum/",
+        "served": "/en/astana-times-ballot.html",
         "lang": "en",
         "says": "printed in Kazakh, Russian and English",
     },
@@ -74,6 +83,7 @@ EXPECTED = {
         "date": "2026-02-19",  # the page has none: the feed's pubDate
         "outlet": "Kazinform",
         "url": "https://www.inform.kz/en/how-to-check-your-polling-station-a4123456",
+        "served": "/en/no-date.html",
         "lang": "en",
         "says": "individual identification number",
     },
@@ -152,7 +162,8 @@ class _Handler(http.server.BaseHTTPRequestHandler):
     def _send(self, status, content_type, body, headers=None):
         self.send_response(status)
         self.send_header("Content-Type", content_type)
-        self.send_header("Content-Length", str(len(body)))
+        if "Content-Length" not in (headers or {}):  # a scripted one replaces it
+            self.send_header("Content-Length", str(len(body)))
         for name, value in (headers or {}).items():
             self.send_header(name, value)
         self.end_headers()
@@ -168,15 +179,23 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             pass  # the client gave up (the slow page): expected
 
 
-@pytest.fixture()
-def site():
+@contextlib.contextmanager
+def news_site():
     server = NewsSite()
     thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
     thread.start()
-    yield server
-    server.released.set()
-    server.shutdown()
-    server.server_close()
+    try:
+        yield server
+    finally:
+        server.released.set()
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture()
+def site():
+    with news_site() as server:
+        yield server
 
 
 def run_import(runner, corpus: Path, *args: str):
@@ -190,6 +209,10 @@ def summary_of(output: str) -> dict[str, int]:
         if key in ("found", "imported", "updated", "unchanged", "failed") and value.strip():
             counts[key] = int(value)
     return counts
+
+
+def front_matter(path: Path) -> dict:
+    return yaml.safe_load(path.read_text("utf-8").split("---\n")[1])
 
 
 def written(corpus: Path) -> dict[str, str]:
@@ -215,12 +238,20 @@ def test_feed_imports_the_articles_and_names_each_failure(runner, site, tmp_path
         assert f"{site.base}{path}: {reason}" in result.stderr
     report = read_corpus(corpus)
     assert report.errors == []
-    by_folder = {Path(a.source).parts[0]: a for a in report.articles}
-    assert set(by_folder) == set(EXPECTED)
+    by_title = {a.title: a for a in report.articles}
+    assert set(by_title) == {want["title"] for want in EXPECTED.values()}
     for folder, want in EXPECTED.items():
-        article = by_folder[folder]
-        got = {k: getattr(article, k) for k in ("title", "date", "outlet", "url", "lang")}
+        article = by_title[want["title"]]
+        got = {k: getattr(article, k) for k in ("title", "date", "lang")}
         assert got == {k: want[k] for k in got}
+        assert article.url == site.base + want["served"]
+        claims = front_matter(corpus / article.source)
+        assert claims["canonical_claimed"] == want["url"]
+        if "." in want["outlet"]:
+            assert (article.outlet, claims["outlet_claimed"]) == ("127.0.0.1", want["outlet"])
+        else:
+            assert article.outlet == want["outlet"] and "outlet_claimed" not in claims
+        assert Path(article.source).parts[0] == "127-0-0-1"
         assert want["says"] in article.body
         assert Path(article.source).name.startswith(want["date"])
         leaked = [b for b in BOILERPLATE if b in article.body]
@@ -334,7 +365,7 @@ def test_into_writes_to_another_folder(runner, site, tmp_path):
     )
     assert result.exit_code == 0, result.output
     [path] = elsewhere.rglob("*.md")
-    assert path.parent.name == "tengrinews-kz"
+    assert path.parent.name == "127-0-0-1"  # the host that served it (after the redirect)
     assert not (tmp_path / "corpus").exists()
 
 
@@ -484,7 +515,8 @@ def test_gzip_sitemaps_are_inflated_within_the_cap():
 
 def _policy(**changes) -> FetchPolicy:
     fields = {"user_agent": "referendum-qa/test", "delay": 0.0, "timeout": 1.0}
-    return FetchPolicy(**(fields | {"retries": 0, "max_bytes": 100_000} | changes))
+    defaults = {"retries": 0, "max_bytes": 100_000, "allow_private": True}
+    return FetchPolicy(**(fields | defaults | changes))
 
 
 class FakeClock:

@@ -8,8 +8,9 @@ import dataclasses
 import numpy as np
 import pytest
 
+from qa_service.composition import SearchParams
 from qa_service.embedder import CachedEmbedder, EmbedderId, latent_array, latent_scores
-from qa_service.search import Searcher, SearchParams
+from qa_service.search import Searcher
 
 
 @pytest.fixture()

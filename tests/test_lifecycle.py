@@ -24,6 +24,7 @@ from qa_service import lifecycle
 from qa_service.app import create_app
 from qa_service.build import BuildError, reindex
 from qa_service.cli import cli
+from qa_service.config import Settings
 
 NEW_ARTICLE = """---
 title: Referendum day polling stations open at seven
@@ -275,7 +276,8 @@ def test_broken_build_going_live_keeps_the_old_one_serving(live, e5, breaker, ca
     assert ready.status_code == 200
     body = ready.get_json()
     assert body["index"]["version"] == old
-    assert named in body["warning"] and str(bad) in body["warning"]
+    assert named in body["warning"] and bad.name in body["warning"]
+    assert str(live.embeddings_dir) not in body["warning"]  # no absolute path (row 10)
     failures = [r for r in caplog.records if r.getMessage() == "index load failed"]
     assert failures and named in failures[0].detail and failures[0].build == str(bad)
     # Still answering from the old build, and it does not retry the bad one per request.
@@ -309,10 +311,39 @@ def test_without_any_good_build_readyz_says_why(live, e5):
     client = _app(live, e5).test_client()
     ready = client.get("/readyz")
     assert ready.status_code == 503
-    assert "index.faiss" in ready.get_json()["detail"]
+    assert ready.get_json()["detail"] == (
+        f"{bad.name}/index.faiss: unreadable (details in the server log)"
+    )
     ask = client.get("/api/v1/ask?q=referendum")
     assert ask.status_code == 503 and ask.mimetype == "application/problem+json"
     assert "Retry-After" in ask.headers
+
+
+@pytest.mark.parametrize("breaker", FAULTS, ids=lambda f: f.__name__.removeprefix("_break_"))
+def test_readyz_and_503_name_no_path_and_no_library_internals(live, e5, breaker, caplog):
+    """Issue 21 row 10: /readyz and 503 details said `/srv/.../index.faiss: unreadable
+    (Error in ... index_read.cpp:3251 ...)` to anyone. They name the build and the file;
+    the server log keeps the whole message."""
+    good = idx.current_build(live.embeddings_dir)
+    bad, named = _bad_copy_goes_live(live, breaker)
+    shutil.rmtree(good)
+    caplog.set_level(logging.INFO, logger="qa_service")
+    client = _app(live, e5).test_client()
+    said = [client.get("/readyz").get_json()["detail"]]
+    said.append(client.get("/api/v1/ask?q=referendum").get_json()["detail"])
+    for text in said:
+        assert named in text
+        assert "/" + bad.name not in text and str(live.embeddings_dir) not in text
+        assert not any(word in text for word in ("Error in", ".cpp", "Traceback", "faiss::"))
+    logged = [r.detail for r in caplog.records if r.getMessage() == "index load failed"]
+    assert logged and str(bad) in logged[0]
+
+
+def test_no_index_names_no_folder(tmp_path, e5):
+    embeddings = tmp_path / "secret-folder" / "embeddings"
+    client = _app(Settings.load({"embeddings_dir": embeddings, "corpus_dir": tmp_path}), e5)
+    ready = client.test_client().get("/readyz").get_json()
+    assert "reindex" in ready["detail"] and "secret-folder" not in ready["detail"]
 
 
 # --- faults during a build ----------------------------------------------------------

@@ -62,8 +62,43 @@ def test_the_page_answering_questions_counts_as_asking(seed_app, e5):
     assert codes == [200, 200, 429]
     refused = client.get("/?q=deputies&lang=en")
     assert int(refused.headers["Retry-After"]) >= 1  # the page's own 429 (ui.py) or ours
-    # The API has a budget of its own.
-    assert client.get("/api/v1/ask?q=deputies").status_code == 200
+
+
+def test_the_api_page_and_widget_share_one_question_budget(seed_app, e5):
+    """Issue 21 row 11: after a 429 on /api/v1/ask, `/?q=` and `/widget?q=` each gave 60
+    more. The three answer questions, so they draw on one budget per client."""
+    client = _app(seed_app, e5, rate_limit_ask="3/minute").test_client()
+    codes = [
+        client.get("/api/v1/ask?q=deputies").status_code,
+        client.get("/?q=deputies&lang=en").status_code,
+        client.get("/widget?q=deputies&lang=en").status_code,
+    ]
+    assert codes == [200, 200, 200]
+    assert client.get("/api/v1/ask?q=deputies").status_code == 429
+    assert client.get("/?q=deputies&lang=en").status_code == 429
+    assert client.get("/widget?q=deputies&lang=en").status_code == 429
+
+
+def test_one_ipv6_network_is_one_client(seed_app, e5):
+    """Issue 21 row 11: 70 addresses of one /64 behind nginx got 69 answers. A /64 is
+    one subscriber's; the next /64 is someone else."""
+    client = _app(seed_app, e5, rate_limit_ask="2/minute", trusted_proxies=1).test_client()
+    codes = [
+        client.get(
+            "/api/v1/ask?q=deputies", headers={"X-Forwarded-For": f"2001:db8:1:2::{i:x}"}
+        ).status_code
+        for i in range(1, 6)
+    ]
+    assert codes == [200, 200, 429, 429, 429]
+    other = client.get("/api/v1/ask?q=deputies", headers={"X-Forwarded-For": "2001:db8:1:3::1"})
+    assert other.status_code == 200
+    mapped = {"X-Forwarded-For": "::ffff:10.0.0.9"}
+    plain = {"X-Forwarded-For": "10.0.0.9"}
+    assert [client.get("/api/v1/ask?q=x", headers=h).status_code for h in (mapped, plain)] == [
+        200,
+        200,
+    ]
+    assert client.get("/api/v1/ask?q=x", headers=mapped).status_code == 429
 
 
 def test_limits_are_per_client_address(seed_app, e5):

@@ -3,11 +3,15 @@ lab, and a built wheel serves from another folder (no checkout next to it)."""
 
 from __future__ import annotations
 
+import ast
+import importlib.metadata
 import json
 import pkgutil
+import re
 import subprocess
 import sys
 import textwrap
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -140,3 +144,44 @@ def test_cli_without_corpus_or_index_says_so_and_exits_2(tmp_path):
     assert done.returncode == 2
     lines = done.stderr.strip().splitlines()
     assert len(lines) == 1 and "QA_CORPUS_DIR" in lines[0] and "Traceback" not in done.stderr
+
+
+def _third_party_imports(folder: Path) -> set[str]:
+    """Top-level names of the modules the package's own files import (lab included)."""
+    names = set()
+    for path in folder.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                names |= {alias.name.split(".")[0] for alias in node.names}
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                names.add(node.module.split(".")[0])
+    return {n for n in names if n not in sys.stdlib_module_names and n != "qa_service"}
+
+
+def _declared() -> set[str]:
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))["project"]
+    specs = project["dependencies"] + [
+        d for ds in project["optional-dependencies"].values() for d in ds
+    ]
+    return {canonicalize(re.split(r"[<>=!~\[; ]", spec, maxsplit=1)[0]) for spec in specs}
+
+
+def canonicalize(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def test_every_imported_distribution_is_declared_directly():
+    """Issue 21 row 17: pip 23 (Debian's venv) misreads extras such as justext's
+    ``lxml[html_clean]``, so a package we need must not arrive only through another's
+    declaration. Every distribution the code imports is in pyproject, and so is
+    ``lxml_html_clean``, which trafilatura needs at import and which only an extra brings."""
+    owners = importlib.metadata.packages_distributions()
+    imported = _third_party_imports(ROOT / "qa_service")
+    assert {"lxml", "courlan", "yaml", "trafilatura"} <= imported
+    missing = {
+        name: owners.get(name)
+        for name in imported
+        if not {canonicalize(d) for d in owners.get(name, [name])} & _declared()
+    }
+    assert missing == {}
+    assert "lxml-html-clean" in _declared()

@@ -7,6 +7,7 @@ import dataclasses
 import pytest
 
 from qa_service.answer_type import expected_type, type_satisfied
+from qa_service.collapse import collapse
 from qa_service.confidence import ConfidenceRule
 from qa_service.embedder import EmbedderId
 from qa_service.lexical import (
@@ -18,7 +19,7 @@ from qa_service.lexical import (
 )
 from qa_service.passages import Passage
 from qa_service.retrieval import Ranking
-from qa_service.search import Searcher, collapse
+from qa_service.search import Searcher
 from qa_service.text import detect_lang
 
 

@@ -55,6 +55,9 @@ class ExtractedArticle:
     lang: str
     body: str  # paragraphs separated by blank lines
     section: str | None = None
+    # What the page claimed and attribution.vet did not take (another host's).
+    canonical_claimed: str | None = None
+    outlet_claimed: str | None = None
 
 
 def extract_article(

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from .attribution import vet
 from .discover import (
     HTML_SUFFIXES,
     MAX_SITEMAP_DEPTH,
@@ -160,6 +161,7 @@ class Importer:
         try:
             html, url = self._html_of(candidate)
             article = extract_article(html, url, date_hint=candidate.date_hint)
+            article = vet(article, url, self.folder.outlet_sites)
         except (FetchError, NotAnArticle) as exc:
             self.fail(candidate.source, str(exc))
             return

@@ -26,8 +26,9 @@ from urllib.parse import unquote, urldefrag, urlsplit
 import yaml
 from courlan import normalize_url
 
-from ..corpus import SourceFileError, read_file, source_files
+from ..corpus import Article, SourceFileError, read_file, source_files
 from ..text import dedupe_key, short_hash
+from .attribution import outlet_key, site_of
 from .extract import ExtractedArticle
 
 MAX_NAME_CHARS = 60
@@ -46,6 +47,10 @@ def render(article: ExtractedArticle) -> str:
     }
     if article.section:
         meta["section"] = article.section
+    # Claims the page made for another host (attribution.vet): kept for a maintainer to
+    # judge; the corpus reader ignores these keys.
+    meta["canonical_claimed"] = article.canonical_claimed
+    meta["outlet_claimed"] = article.outlet_claimed
     meta = {k: v for k, v in meta.items() if v is not None}
     front = yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, width=10_000)
     return f"---\n{front}---\n{article.body.strip()}\n"
@@ -116,11 +121,13 @@ class Outcome:
 
 @dataclass
 class CorpusFolder:
-    """The articles already in a corpus folder, by address and by text."""
+    """The articles already in a corpus folder, by address and by text, and the hosts
+    each outlet's articles are on (``attribution.vet``)."""
 
     root: Path
     by_url: dict[str, Path] = field(default_factory=dict)
     by_text: dict[str, Path] = field(default_factory=dict)
+    outlet_sites: dict[str, set[str]] = field(default_factory=dict)
 
     @classmethod
     def scan(cls, root: Path) -> CorpusFolder:
@@ -135,14 +142,19 @@ class CorpusFolder:
             except SourceFileError:
                 continue
             for article in articles:
-                folder._remember(path, article.url, article.title, article.body)
+                folder._remember(path, article)
         return folder
 
-    def _remember(self, path: Path, url: str | None, title: str, body: str) -> None:
-        key = url_key(url)
+    def _remember(self, path: Path, article: Article | ExtractedArticle) -> None:
+        """Index ``article`` (as read from the corpus, or as just written) under ``path``."""
+        key = url_key(article.url)
         if key:
             self.by_url.setdefault(key, path)
-        self.by_text.setdefault(text_key(title, body), path)
+        self.by_text.setdefault(text_key(article.title, article.body), path)
+        if site_of(article.url):
+            self.outlet_sites.setdefault(outlet_key(article.outlet), set()).add(
+                site_of(article.url)
+            )
 
     def save(self, article: ExtractedArticle, *, dry_run: bool = False) -> Outcome:
         """Write ``article`` unless the folder holds it already; see the module doc."""
@@ -155,7 +167,7 @@ class CorpusFolder:
                 return Outcome("unchanged", known)
             if not dry_run:
                 write_atomic(known, text)
-            self._remember(known, article.url, article.title, article.body)
+            self._remember(known, article)
             return Outcome("updated", known)
         same_text = self.by_text.get(text_key(article.title, article.body))
         if same_text is not None:
@@ -163,7 +175,7 @@ class CorpusFolder:
         path = self._free_path(self.root / site_slug(article) / file_name(article), article)
         if not dry_run:
             write_atomic(path, text)
-        self._remember(path, article.url, article.title, article.body)
+        self._remember(path, article)
         return Outcome("imported", path)
 
     def _free_path(self, path: Path, article: ExtractedArticle) -> Path:

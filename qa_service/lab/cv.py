@@ -26,9 +26,20 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
+from ..composition import SearchParams
 from ..confidence import FEATURES, ConfidenceRule, Logistic, features_of
-from ..search import COMPOSITIONS, Searcher, SearchParams, served_params
-from .evaluate import DEPTH, LANGS, Question, first_hit_rank, highlight_hit, recall_at
+from ..search import Searcher
+from . import targets
+from .compositions import COMPOSITIONS, composition
+from .evaluate import (
+    DEPTH,
+    LANGS,
+    Question,
+    first_hit_rank,
+    highlight_hit,
+    hit_evidence,
+    recall_at,
+)
 
 FOLDS = 5
 BOOTSTRAP = 1000
@@ -39,8 +50,8 @@ NONE_ANSWERABLE_MAX = 0.0
 HIGH_UNANSWERABLE_MAX = 0.10
 RIDGE = 1.0  # L2 penalty of the logistic fits, on standardized features
 
-# The compositions compared (search.COMPOSITIONS); the chosen one's name ships in
-# confidence.json with the rule fitted on it, and the service composes its stages so.
+# The compositions compared (compositions.py); the chosen one ships in confidence.json
+# (its fields and name) with the rule fitted on it, and the service composes its stages so.
 CONFIGS = COMPOSITIONS
 
 
@@ -60,6 +71,19 @@ class Record:
     detected: str = ""  # the language the service detected
     ms: float = 0.0
     timings: dict[str, float] = field(default_factory=dict)
+    # answerable / unanswerable / offtopic / local (Question.category); from topic and
+    # answerable when not given
+    kind: str = ""
+    # Superseded-fact questions: the first passage holds an older report, no current one.
+    superseded_first: bool | None = None
+    # Answerable questions an article in their language answers: the first passage answers
+    # and is in that language.
+    same_lang_first: bool | None = None
+
+    def __post_init__(self) -> None:
+        if not self.kind:
+            on = "answerable" if self.answerable else "unanswerable"
+            self.kind = on if self.topic == "on" else "offtopic"
 
     @property
     def top_answers(self) -> bool:
@@ -69,13 +93,19 @@ class Record:
 def collect(searcher: Searcher, questions: Sequence[Question]) -> list[Record]:
     """Ask every question as a citizen would (no language given: the service detects it)."""
     out = []
+    articles = searcher.index.articles
     for q in questions:
         answer = searcher.ask(q.question, k=DEPTH)
         ranked = answer.ranked
-        rank = first_hit_rank([h.passage.text for h in ranked], q.evidence or "")
+        rank = first_hit_rank([h.passage.text for h in ranked], q.evidences)
         highlighted = None
         if q.answerable and rank == 1:
-            highlighted = highlight_hit(ranked[0].passage, ranked[0].highlight, q.evidence or "")
+            evidence = hit_evidence(ranked[0].passage.text, q.evidences)
+            highlighted = highlight_hit(ranked[0].passage, ranked[0].highlight, evidence)
+        first = ranked[0].passage if ranked else None
+        same_lang_first = None
+        if q.answerable and q.same_lang:
+            same_lang_first = rank == 1 and articles[first.article_id].lang == q.lang
         out.append(
             Record(
                 id=q.id,
@@ -90,6 +120,9 @@ def collect(searcher: Searcher, questions: Sequence[Question]) -> list[Record]:
                 detected=answer.lang,
                 ms=answer.took_ms,
                 timings=dict(answer.timings),
+                kind=q.category,
+                superseded_first=targets.superseded_first(first.text if first else None, q),
+                same_lang_first=same_lang_first,
             )
         )
     return out
@@ -165,6 +198,8 @@ def fit_rule(records: Sequence[Record], latent: bool = True) -> ConfidenceRule:
     ``HIGH_UNANSWERABLE_MAX`` of the on-topic unanswerable questions at high.
     """
     names = [f for f in FEATURES if latent or f != "latent"]
+    # Local news the corpus answers is neither on topic nor unanswered: not fitted on.
+    records = [r for r in records if r.kind != "local"]
     x = [features_of(r.signals, r.detected) for r in records]
     none = fit_logistic(x, [r.topic == "off" for r in records], names)
     p_none = [none.probability(v) for v in x]
@@ -243,10 +278,10 @@ def cross_validate(
 
 
 def metrics(judged: Sequence[Judged]) -> dict[str, float]:
-    """The issue's measures on a group of held-out judgements (nan where undefined)."""
-    ans = [j for j in judged if j.record.answerable]
-    unans = [j for j in judged if j.record.topic == "on" and not j.record.answerable]
-    off = [j for j in judged if j.record.topic == "off"]
+    """The bank's measures on a group of held-out judgements (nan where undefined)."""
+    ans = [j for j in judged if j.record.kind == "answerable"]
+    unans = [j for j in judged if j.record.kind == "unanswerable"]
+    off = [j for j in judged if j.record.kind == "offtopic"]
 
     def share(items, test) -> float:
         return sum(1 for j in items if test(j)) / len(items) if items else math.nan
@@ -370,7 +405,8 @@ def run(
     # The fallback, for rankings without latent terms: the served composition without
     # them (QA_LATENT_TERMS=false), fitted the same way on the whole bank.
     log("ranking the bank without latent terms (the fallback rule)")
-    plain = collect(searcher_for(replace(served_params(False, one), confidence=False)), questions)
+    served = composition(one, configs)
+    plain = collect(searcher_for(replace(served.without_latent(), confidence=False)), questions)
     chosen_by = (
         f"grouped {k}-fold cross-validation by fact on {len(questions)} questions; "
         f"composition {one!r}: the simplest within one standard error of the best recall@1; "
@@ -382,6 +418,7 @@ def run(
     final_rule = replace(
         final_rule,
         composition=one,
+        search=replace(served, confidence=True),
         chosen_by=chosen_by,
         fallback=replace(fit_rule(plain, latent=False), chosen_by=chosen_by, composition=one),
     )
@@ -390,6 +427,7 @@ def run(
         "questions": len(questions),
         "facts": len({q.fact or q.id for q in questions}),
         "by_language": breakdown(judged, lambda j: j.record.lang, n_bootstrap),
+        "targets": targets.report([(j.record, j.state) for j in judged], n_bootstrap),
         "all": {"metrics": metrics(judged), "ci95": bootstrap(judged, n_bootstrap)},
         "by_style": breakdown(judged, lambda j: f"{j.record.lang}:{j.record.style}", n_bootstrap),
         "calibration": calibration(judged),
@@ -412,15 +450,24 @@ def run(
     }, final_rule
 
 
+def served(
+    searcher_for: Callable[[SearchParams], Searcher],
+    questions: Sequence[Question],
+    rule: ConfidenceRule,
+    n_bootstrap: int = BOOTSTRAP,
+) -> dict:
+    """Today's served composition and rule, as committed (nothing fitted here), measured
+    on ``questions``: issue 18's measures per language with intervals."""
+    params = replace(rule.search or SearchParams(), confidence=False)
+    records = collect(searcher_for(params), questions)
+    pairs = [(r, rule.judge(r.signals, r.detected)) for r in records]
+    return targets.report(pairs, n_bootstrap)
+
+
 def _state_counts(judged: Sequence[Judged]) -> dict:
     out: dict[str, dict[str, int]] = {}
     for j in judged:
-        kind = (
-            "off-topic"
-            if j.record.topic == "off"
-            else ("answerable" if j.record.answerable else "unanswerable")
-        )
-        key = f"{j.record.lang}:{kind}"
+        key = f"{j.record.lang}:{j.record.kind}"
         out.setdefault(key, {"high": 0, "low": 0, "none": 0})[j.state] += 1
     return dict(sorted(out.items()))
 

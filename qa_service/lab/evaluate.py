@@ -18,19 +18,21 @@ import datetime as dt
 import json
 import math
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, field
 from difflib import SequenceMatcher
 from pathlib import Path
 
 import numpy as np
 
+from ..composition import SearchParams
 from ..confidence import ConfidenceRule
 from ..corpus import read_corpus
 from ..embedder import CachedEmbedder, Embedder, EmbedderId
 from ..index import LoadedIndex, Manifest, make_faiss_index
 from ..passages import Passage, sentence_texts, split_corpus
-from ..search import Searcher, SearchParams, served_params
+from ..search import Searcher, served_params
 from ..validate import LANGS
+from .compositions import searcher as composed_searcher
 
 DEPTH = 10  # ranks looked at: MRR@10
 
@@ -52,6 +54,30 @@ class Question:
     fact: str | None = None
     style: str | None = None
     topic: str = "on"
+    # The grown set's extra fields (docs/quality/grown/README.md): every answering span and
+    # the spans of superseded reports, each (file relative to the corpus folder, text); its
+    # kind (answerable, unanswerable, offtopic, local); whether a span is in an article in
+    # the question's own language. ``targets.resolve`` fits them to the corpus evaluated.
+    spans: tuple[tuple[str, str], ...] = ()
+    superseded: tuple[tuple[str, str], ...] = ()
+    kind: str | None = None
+    same_lang: bool = False
+
+    @property
+    def evidences(self) -> tuple[str, ...]:
+        """What a hit must hold: any one of the spans, else the bank's one evidence."""
+        if self.spans:
+            return tuple(text for _, text in self.spans)
+        return (self.evidence,) if self.evidence else ()
+
+    @property
+    def category(self) -> str:
+        """answerable / unanswerable / offtopic / local (the bank's rows have no kind)."""
+        if self.kind == "local":
+            return "local"
+        if self.topic == "off":
+            return "offtopic"
+        return "answerable" if self.answerable else "unanswerable"
 
 
 def load_questions(path: Path) -> list[Question]:
@@ -79,7 +105,9 @@ def load_questions(path: Path) -> list[Question]:
             raise EvalSetError(f"{where}: lang must be one of {', '.join(LANGS)}")
         if not isinstance(d["answerable"], bool):
             raise EvalSetError(f"{where}: answerable must be true or false")
-        if d["answerable"] and not d.get("evidence"):
+        spans = _spans(d.get("spans"), f"{where}: spans")
+        superseded = _spans(d.get("superseded"), f"{where}: superseded")
+        if d["answerable"] and not (d.get("evidence") or spans):
             raise EvalSetError(f"{where}: an answerable question needs its evidence span")
         if d["id"] in seen:
             raise EvalSetError(f"{where}: duplicate id {d['id']!r}")
@@ -95,11 +123,26 @@ def load_questions(path: Path) -> list[Question]:
                 fact=d.get("fact"),
                 style=d.get("style"),
                 topic="off" if d.get("topic") == "off" else "on",
+                spans=spans,
+                superseded=superseded,
+                kind=d.get("kind"),
             )
         )
     if not questions:
         raise EvalSetError(f"{path}: no questions")
     return questions
+
+
+def _spans(value: object, where: str) -> tuple[tuple[str, str], ...]:
+    """``[{"file": ..., "text": ...}, ...]`` -> ((file, text), ...); absent -> ()."""
+    if value is None:
+        return ()
+    if not isinstance(value, list) or not all(
+        isinstance(s, dict) and isinstance(s.get("file"), str) and isinstance(s.get("text"), str)
+        for s in value
+    ):
+        raise EvalSetError(f"{where} must be a list of {{file, text}} objects")
+    return tuple((s["file"], s["text"]) for s in value)
 
 
 def is_hit(passage_text: str, evidence: str) -> bool:
@@ -127,12 +170,19 @@ def highlight_hit(passage: Passage, highlight: Sequence[tuple[int, int]], eviden
     return any(tuple(span) in answering for span in highlight)
 
 
-def first_hit_rank(texts: Sequence[str], evidence: str) -> int | None:
-    """1-based rank of the first hit among ``texts``, or None."""
+def first_hit_rank(texts: Sequence[str], evidence: str | Sequence[str]) -> int | None:
+    """1-based rank of the first hit (of any one of the evidences) among ``texts``, or None."""
+    evidences = (evidence,) if isinstance(evidence, str) else tuple(evidence)
     for rank, text in enumerate(texts, 1):
-        if is_hit(text, evidence):
+        if any(is_hit(text, e) for e in evidences if e):
             return rank
     return None
+
+
+def hit_evidence(text: str, evidences: Sequence[str]) -> str:
+    """The first of ``evidences`` that ``text`` hits ("" if none): what a highlight is
+    judged against."""
+    return next((e for e in evidences if e and is_hit(text, e)), "")
 
 
 def recall_at(ranks: Sequence[int | None], k: int) -> float:
@@ -255,11 +305,12 @@ def evaluate_index(
     embedder: Embedder,
     questions: Sequence[Question],
     params: dict[str, SearchParams],
+    rule: ConfidenceRule | None = None,
 ) -> dict:
     """The service's answers (ranking, highlight, confidence) on ``questions``, with the
-    configuration ``params[lang]`` for each question's language; a report like
-    ``evaluate``'s with the one method ``service``."""
-    searchers = {lang: Searcher(index, embedder, p) for lang, p in params.items()}
+    configuration ``params[lang]`` for each question's language and ``rule`` (None: the
+    committed one); a report like ``evaluate``'s with the one method ``service``."""
+    searchers = {lang: composed_searcher(index, embedder, p, rule) for lang, p in params.items()}
     outcomes = []
     for lang in LANGS:
         group = [q for q in questions if q.lang == lang]
@@ -292,11 +343,12 @@ def run_method(searcher: Searcher, questions: Sequence[Question]) -> list[Outcom
     outcomes = []
     for q in questions:
         answer = searcher.ask(q.question, k=DEPTH, lang=q.lang)
-        rank = first_hit_rank([h.passage.text for h in answer.ranked], q.evidence or "")
+        rank = first_hit_rank([h.passage.text for h in answer.ranked], q.evidences)
         highlighted = None
         if q.answerable and rank == 1:
             top = answer.ranked[0]
-            highlighted = highlight_hit(top.passage, top.highlight, q.evidence or "")
+            evidence = hit_evidence(top.passage.text, q.evidences)
+            highlighted = highlight_hit(top.passage, top.highlight, evidence)
         outcomes.append(
             Outcome(
                 id=q.id,
@@ -334,9 +386,7 @@ def evaluate(
         if method.embedder not in indexes:
             indexes[method.embedder] = memory_index(report_corpus.articles, passages, embedder)
         params = method.params
-        if rule is not None and params.confidence:
-            params = replace(params, rule=rule)
-        searcher = Searcher(indexes[method.embedder], embedder, params)
+        searcher = composed_searcher(indexes[method.embedder], embedder, params, rule)
         outcomes = run_method(searcher, questions)
         results[method.name] = summarize(outcomes, abstains=params.confidence)
         results[method.name]["mean_ms"] = float(np.mean([o.ms for o in outcomes]))

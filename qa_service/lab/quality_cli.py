@@ -20,8 +20,9 @@ DEFAULT_REPORT = Path("var/eval/report.json")
     required=True,
     multiple=True,
     type=click.Path(path_type=Path, dir_okay=False),
-    help="Question set (JSON Lines: id, lang, question, answerable, article, evidence); "
-    "repeat to combine sets.",
+    help="Question set (JSON Lines: id, lang, question, answerable, and evidence, or spans "
+    "naming their files as in docs/quality/grown/README.md); repeat to combine sets. Spans "
+    "count only where the corpus (--corpus) holds them.",
 )
 @click.option(
     "--json",
@@ -62,7 +63,14 @@ DEFAULT_REPORT = Path("var/eval/report.json")
     default=1000,
     show_default=True,
     type=click.IntRange(50),
-    help="With --cv: bootstrap resamples (over facts) for the 95%% intervals.",
+    help="Bootstrap resamples (over facts) for the 95%% intervals.",
+)
+@click.option(
+    "--served",
+    "served_only",
+    is_flag=True,
+    help="Only issue 18's measures of the served composition and rule as committed, one "
+    "pass over the set (no method comparison, nothing fitted).",
 )
 @click.option(
     "--write-rule",
@@ -72,8 +80,9 @@ DEFAULT_REPORT = Path("var/eval/report.json")
 )
 @click.pass_obj
 def eval_command(
-    ctx, question_sets, json_out, chart, backends, folds, checks, bootstrap, write_rule
-) -> None:
+    ctx, question_sets, json_out, chart, backends, folds, checks, bootstrap, served_only,
+    write_rule,
+) -> None:  # fmt: skip
     """Compare BM25, dense (per embedder) and the hybrid on labelled question sets, or,
     with --cv, cross-validate the service's choices on the question bank.
 
@@ -81,8 +90,12 @@ def eval_command(
     Writes the JSON report and a chart (with --cv: the calibration plot).
     """
     ctx.require_data()
+    from ..corpus import read_corpus
     from ..embedder import EmbedderError, load_embedder
-    from .evaluate import EvalSetError, load_questions
+    from .evaluate import EvalSetError, load_questions, to_json
+    from .targets import resolve
+
+    articles = read_corpus(ctx.settings.corpus_dir).articles
 
     def read(paths) -> list:
         questions = []
@@ -93,7 +106,7 @@ def eval_command(
             raise click.ClickException(str(exc)) from None
         if len({q.id for q in questions}) != len(questions):
             raise click.ClickException("question ids repeat across the sets; make them unique")
-        return questions
+        return resolve(questions, articles)
 
     questions = read(question_sets)
 
@@ -110,10 +123,35 @@ def eval_command(
         return
     if checks or write_rule:
         raise click.UsageError("--check and --write-rule go with --cv")
-    _compare(ctx, questions, load, backends, json_out, chart)
+    if served_only:
+        report = {"served_targets": _served_targets(ctx, questions, load, bootstrap)}
+        json_out.parent.mkdir(parents=True, exist_ok=True)
+        json_out.write_text(to_json(report) + "\n", encoding="utf-8")
+        click.echo(f"\nreport: {json_out}")
+        return
+    _compare(ctx, questions, load, backends, bootstrap, json_out, chart)
 
 
-def _compare(ctx, questions, load, backends, json_out, chart) -> None:
+def _served_targets(ctx, questions, load, bootstrap) -> dict:
+    """Issue 18's measures of today's served composition and rule (nothing refitted)."""
+    from ..confidence import ConfidenceRule
+    from ..embedder import CachedEmbedder
+    from ..search import Searcher
+    from . import cv, targets
+    from .evaluate import memory_index_for
+
+    embedder = CachedEmbedder(load(ctx.settings.embedder), 100_000)
+    index = memory_index_for(ctx.settings.corpus_dir, embedder)
+    rule = ConfidenceRule.load()
+    report = cv.served(lambda p: Searcher(index, embedder, p), questions, rule, bootstrap)
+    click.echo(f"\nthe served rule ({rule.composition}, confidence.json as committed) on "
+               f"{ctx.settings.corpus_dir}, {len(questions)} questions, 95% intervals "
+               "over facts:")  # fmt: skip
+    click.echo("\n".join(targets.table_markdown(report)))
+    return report
+
+
+def _compare(ctx, questions, load, backends, bootstrap, json_out, chart) -> None:
     from .evaluate import default_methods, evaluate, table_lines, to_json, write_chart
 
     names = [b.strip() for b in backends.split(",") if b.strip()]
@@ -122,6 +160,7 @@ def _compare(ctx, questions, load, backends, json_out, chart) -> None:
     methods = default_methods(names, ctx.settings.embedder)
     report = evaluate(ctx.settings.corpus_dir, questions, load, methods)
     click.echo("\n".join(table_lines(report)))
+    report["served_targets"] = _served_targets(ctx, questions, load, bootstrap)
     json_out.parent.mkdir(parents=True, exist_ok=True)
     json_out.write_text(to_json(report) + "\n", encoding="utf-8")
     chart = chart or json_out.with_suffix(".png")
@@ -132,12 +171,10 @@ def _compare(ctx, questions, load, backends, json_out, chart) -> None:
 def _cross_validate(
     ctx, questions, checks, load, folds, bootstrap, write_rule, question_sets, json_out, chart
 ) -> None:
-    import dataclasses
-
+    from ..composition import SearchParams
     from ..confidence import RULE_FILE
     from ..embedder import CachedEmbedder
-    from ..search import Searcher
-    from . import cv
+    from . import compositions, cv, targets
     from .evaluate import (
         evaluate_index,
         memory_index_for,
@@ -154,7 +191,7 @@ def _cross_validate(
     log = functools.partial(click.echo, err=True)
     try:
         report, rule = cv.run(
-            lambda params: Searcher(index, embedder, params),
+            lambda params: compositions.searcher(index, embedder, params),
             questions,
             k=folds,
             n_bootstrap=bootstrap,
@@ -166,17 +203,23 @@ def _cross_validate(
     click.echo(f"cross-validated over {report['questions']} questions, {report['facts']} facts, "
                f"{folds} folds grouped by fact")  # fmt: skip
     click.echo("\n".join(cv.table_markdown(report)))
+    click.echo("\nissue 18's measures, held-out folds:")
+    click.echo("\n".join(targets.table_markdown(report["targets"])))
     click.echo("\nranking compositions on the whole set (the choice is made inside each fold):")
     click.echo("\n".join(cv.configs_markdown(report)))
     click.echo(f"\nfinal choice (every language): {final['kk']}")
     if checks:
-        params = {lang: dataclasses.replace(cv.CONFIGS[name], rule=rule)
-                  for lang, name in final.items()}  # fmt: skip
-        extra = evaluate_index(index, embedder, checks, params)
+        params = {lang: cv.CONFIGS[name] for lang, name in final.items()}
+        extra = evaluate_index(index, embedder, checks, params, rule)
         report["checks"] = extra
         click.echo("\nextra checks, never fitted on (final choice and rule):")
         click.echo("\n".join(table_lines(extra)))
+    report["served_targets"] = _served_targets(ctx, questions, load, bootstrap)
     if write_rule:
+        try:  # the service serves only its own retrievers: refuse a file it cannot load
+            SearchParams.from_dict(rule.search.to_dict())
+        except ValueError as exc:
+            raise click.ClickException(f"cannot serve the chosen composition: {exc}") from None
         sets = [str(p) for p in question_sets]
         rule.save(RULE_FILE, {"question_sets": sets})
         click.echo(f"\nconfidence rule saved to {RULE_FILE}", err=True)

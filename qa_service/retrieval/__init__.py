@@ -5,6 +5,6 @@ One retriever per file (``dense``, ``bm25``, ``latent``), all with the same smal
 """
 
 from .base import Query, Ranking, Retriever
-from .fuse import FUSION_MODES, fuse
+from .fuse import FUSION_MODES, fuse, scaled_weights
 
-__all__ = ["FUSION_MODES", "Query", "Ranking", "Retriever", "fuse"]
+__all__ = ["FUSION_MODES", "Query", "Ranking", "Retriever", "fuse", "scaled_weights"]

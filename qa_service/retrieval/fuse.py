@@ -4,13 +4,16 @@ Modes (after Haystack's ``DocumentJoiner``):
 
 - ``rrf``: reciprocal rank fusion, each list adding ``weight / (k + rank)`` for the rows it
   ranks. Ranks only, so retrievers whose scores live on different scales (cosine, BM25,
-  latent cosine) combine without calibration; the service's mode.
+  latent cosine) combine without calibration.
 - ``merge``: the weighted sum of each list's scores, each divided by its list's best
   score (a row a list does not rank adds 0). Keeps how far apart the scores are, which
   ranks throw away: a passage BM25 scores twice as high as the next one counts double.
 - ``dbsf``: distribution-based score fusion: each list's scores mapped from
   [mean - 3 sd, mean + 3 sd] to [0, 1] before the weighted sum, so lists on different
   scales weigh alike.
+
+Which mode is served is the composition's (``SearchParams.fusion``, stored in the rule
+file; DBSF since the cross-validation of docs/quality.md).
 
 Weights are given per ranking name; a ranking without a weight, or with weight 0, does
 not vote. Rows are those of the ``candidates`` ranking, in its order on ties, so the
@@ -55,6 +58,18 @@ def fuse(
                     total[row] += weight * score
     order = sorted(total, key=lambda r: (-total[r], r))
     return Ranking("fused", tuple(order), tuple(total[r] for r in order))
+
+
+def scaled_weights(
+    weights: Mapping[str, float], rankings: Mapping[str, Ranking], coverage: float
+) -> dict[str, float]:
+    """The weight of each ranking present, BM25's scaled by ``coverage`` (the share of
+    the question's words that reached the corpus vocabulary), so BM25 noise cannot drag
+    Russian and Kazakh questions over English sources down (docs/quality.md)."""
+    scaled = {name: float(weights.get(name, 0.0)) for name in rankings}
+    if "bm25" in scaled:
+        scaled["bm25"] *= coverage
+    return scaled
 
 
 def _normalized(scores: tuple[float, ...], mode: str) -> list[float]:

@@ -1,5 +1,6 @@
-"""Answer-type retrieval: for a "how many" or "when" question, the passages whose most
-question-like sentence *holding a number or a time* is closest to the question.
+"""Answer-type retrieval, a lab candidate (compositions.py), not served: for a "how many"
+or "when" question, the passages whose most question-like sentence *holding a number or a
+time* is closest to the question.
 
 A classic QA signal the other retrievers lack: "Референдум қашан?" is close to every
 passage that mentions the referendum, but only one of them names a date. Rows without a
@@ -15,8 +16,8 @@ from collections.abc import Sequence
 import numpy as np
 
 from ..answer_type import expected_type, holds_type
-from .base import Query, Ranking
-from .dense import DenseRetriever
+from ..retrieval.base import Query, Ranking
+from ..retrieval.dense import DenseRetriever
 
 
 class AnswerTypeRetriever:

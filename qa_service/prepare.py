@@ -1,0 +1,44 @@
+"""The first stage: a citizen's question -> the ``Query`` every later stage reads.
+
+The question is cleaned (text.py); Kazakh typed in Latin letters is read in its Cyrillic
+spelling (e5 has seen little Latin-script Kazakh, and the Cyrillic spelling embeds near the
+sources; BM25 keeps the Latin words, which match names directly); the glossary's English
+terms for the reform's Russian/Kazakh terms are added to what the chosen retrievers read;
+the language is detected unless given.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from .glossary import Glossary
+from .lexical import latin_kazakh_to_cyrillic, looks_latin_kazakh, words
+from .retrieval.base import Query
+from .text import clean_query, detect_lang
+
+
+def prepare(
+    question: str, lang: str | None, glossary: Glossary, expand: Sequence[str] = ()
+) -> Query:
+    """The cleaned question, the texts each retriever reads, its language. ``expand``:
+    the retrievers ("dense", "bm25", "latent") whose text gets the glossary's terms."""
+    text = clean_query(question)
+    reading = text
+    if looks_latin_kazakh(text):
+        reading = latin_kazakh_to_cyrillic(text)
+        lang = lang or "kk"
+    texts = {"dense": reading, "bm25": text, "latent": reading}
+    concepts = glossary.concepts(words(reading))
+    terms = " ".join(dict.fromkeys(w for c in concepts for w in c.split()))
+    for name in expand if terms else ():
+        texts[name] = f"{texts[name]} ({terms})"
+    return Query(
+        text=text,
+        dense_text=texts["dense"],
+        lang=lang or detect_lang(text),
+        reading=reading,
+        converted=reading != text,
+        lexical_text=texts["bm25"],
+        latent_text=texts["latent"],
+        concepts=len(concepts),
+    )

@@ -12,11 +12,11 @@ import pytest
 from bs4 import BeautifulSoup
 
 from qa_service.i18n import DEFAULT_LANG, LANGS, CatalogError, Catalogs, negotiate
-from qa_service.ui import (
+from qa_service.origin import parent_origin
+from qa_service.presenters import (
     confidence_of,
     group_by_article,
     language_line,
-    parent_origin,
     parse_span_param,
     quote_of,
     segments,

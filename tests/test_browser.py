@@ -845,6 +845,8 @@ def test_fact_line_in_the_readers_language(new_page, grown_server, lang, kind):
     quote_box = page.locator(".best-hit .quote").bounding_box()
     assert box["y"] + box["height"] <= min(quote_box["y"] + 1, PHONE["height"])
     record("fact", f"{lang} {kind}", {"text": fact["text"], "bottom": box["y"] + box["height"]})
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"fact-{lang}-{kind}-375.png"))  # the first screen
 
 
 TEXT_SIZES = ("150%", "200%")

@@ -85,7 +85,7 @@ def page_context(lang: str, **extra: Any) -> dict[str, Any]:
         "quote_of": presenters.quote_of,
         "span_param": presenters.span_param,
         "language_line": lambda hits: presenters.language_line(strings, lang, hits),
-        "terms_of": lambda hit: presenters.terms_of(service().glossary, lang, hit),
+        "terms_of": lambda hit, fact=None: presenters.terms_of(service().glossary, lang, hit, fact),
         "citation": lambda article: presenters.citation(strings, lang, article),
         "outlet_line": lambda article: presenters.outlet_line(strings, lang, article),
         "script_strings": {key: strings.get(lang, key) for key in SCRIPT_STRINGS},

@@ -117,17 +117,23 @@ def quote_of(hit: dict) -> str | None:
     return "".join(out) or None
 
 
-def terms_of(glossary: Glossary, lang: str, hit: dict) -> list[tuple[str, str]]:
+def terms_of(
+    glossary: Glossary, lang: str, hit: dict, fact: dict | None = None
+) -> list[tuple[str, str]]:
     """The reform's terms in the hit's quoted sentence, each as the source writes it and
     as the reader's language names it (``("Majilis", "Мәжіліс")``); none when the source
-    is in the reader's language. From the glossary's names (glossary.tsv)."""
+    is in the reader's language. From the glossary's names (glossary.tsv). A term inside
+    the ``fact`` line's value ("145 deputies") is left out: that line names it already."""
     source = hit["article"].get("lang")
     sentence = quote_of(hit)
     if not sentence or not source or source == lang:
         return []
+    stated = hit["text"][fact["span"]["start"] : fact["span"]["end"]] if fact else ""
     pairs: list[tuple[str, str]] = []
     for term in glossary.terms_in(sentence, source):
         pair = (term.found, term.names[lang])
+        if term.found in stated:
+            continue
         if pair not in pairs:
             pairs.append(pair)
     return pairs[:MAX_TERMS]

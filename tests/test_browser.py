@@ -274,7 +274,9 @@ def test_ask_shows_the_best_match_first(page, live_server):
     assert 0 <= head["y"] and head["y"] + head["height"] <= mark["y"]
     assert mark["y"] + min(mark["height"], 60) <= PHONE["height"]
     assert page.locator(".article-head .back a").is_visible()
-    assert page.evaluate("window.scrollY") > 0  # it did scroll to the sentence
+    # It scrolled to the sentence, unless the sentence opens the article.
+    top_of_mark = page.evaluate("document.getElementById('answer').offsetTop")
+    assert page.evaluate("window.scrollY") > 0 or top_of_mark < PHONE["height"] / 2
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / "article-opened-en-375.png"))  # what the reader sees
     marked = "".join(page.locator("mark").evaluate_all("ms => ms.map(m => m.textContent)"))

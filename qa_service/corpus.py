@@ -29,14 +29,14 @@ import numpy as np
 from .article import Article
 from .dedupe import NUM_PERM, SHINGLE, dedupe_signed
 from .language import article_language
-from .text import dedupe_key, short_hash
+from .text import dedupe_key, short_hash, space_glued_sentences
 from .validate import LANGS
 
 FORMATS = (".txt", ".md", ".jsonl")
 REQUIRED_FIELDS = ("title", "date", "body")
 # Bumped when a reader or the dedupe signature changes: a build's stored records of
 # unchanged files (SourceRecord) are then read again rather than reused.
-READER_VERSION = f"2;{SHINGLE},{NUM_PERM}"  # 2: languages beyond kk, ru, en refused
+READER_VERSION = f"3;{SHINGLE},{NUM_PERM}"  # 2: other languages refused; 3: glued sentences spaced
 
 # A dump's title line ends in a date: "<title> dd.mm.yyyy". Read by title_line(), from
 # the end, not by one regex: `^(\S.*?)\s+dd.mm.yyyy\s*$` backtracks quadratically on a
@@ -93,9 +93,11 @@ def make_article(
     section: str | None = None,
     url: str | None = None,
     lang: str | None = None,
+    republished: bool = False,
 ) -> Article:
     title = " ".join(str(title).split())
-    body = str(body).strip()
+    # Spaced once here, before passages take offsets: every offset is into this body.
+    body = space_glued_sentences(str(body).strip())
     if not title:
         raise _ParseError(line, "empty title")
     if not body:
@@ -119,6 +121,7 @@ def make_article(
         body=body,
         source=source,
         line=line,
+        republished=republished and url is not None,
     )
 
 
@@ -161,6 +164,8 @@ def parse_page_dump(text: str, source: str) -> list[Article]:
                 outlet=outlet,
                 section=current["section"],
                 url=url,
+                # A dump's "Source:" line names the page the outlet republished.
+                republished=url is not None,
                 source=source,
                 line=current["line"],
             )

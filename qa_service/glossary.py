@@ -6,6 +6,11 @@ carries names (lexical.py), and this glossary carries the terms whose translatio
 a transliteration (Ата заң -> constitution, сайлау -> elections). A question's matched
 terms add their English words to the text BM25 and the latent terms read (search.py).
 
+The same entries name the terms for readers: an entry may carry, in three more columns,
+the term as English sources spell it and its Russian and Kazakh names (``Majilis`` ->
+"Мажилис" / "Мәжіліс"). ``Glossary.terms_in`` finds those terms in a quoted sentence, so
+the page can give a Kazakh or Russian reader the names they know beside an English quote.
+
 The data is ``glossary.tsv`` beside this module (package data), which maintainers extend;
 its format is described at its top. A malformed line fails loading with ``file:line:
 message``.
@@ -15,8 +20,9 @@ from __future__ import annotations
 
 import functools
 import importlib.resources
+import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 GLOSSARY_FILE = Path(str(importlib.resources.files("qa_service") / "glossary.tsv"))
@@ -35,6 +41,11 @@ def fold(text: str) -> str:
     return unicodedata.normalize("NFKC", text).casefold().replace("ё", "е").translate(_FOLD)
 
 
+# The term's reader-facing names, when the line has them: en, ru, kk.
+NAME_LANGS = ("en", "ru", "kk")
+_WORDS_RE = re.compile(r"\w+")
+
+
 @dataclass(frozen=True)
 class Entry:
     english: str
@@ -43,12 +54,24 @@ class Entry:
     # each word alone, or consecutive pairs when every Russian/Kazakh form is a phrase
     # ("Constitutional Court" must not be matched by "court" alone).
     english_forms: tuple[tuple[str, ...], ...] = ()
+    # Reader-facing names by language (empty when the line gives none), and the
+    # spellings English sources use for the term (the first is its English name).
+    names: dict[str, str] = field(default_factory=dict, compare=False)
+    spellings: tuple[str, ...] = ()
 
     def named_in(self, folded: list[str]) -> bool:
         """Whether words (folded) name this concept, in Russian, Kazakh or English."""
         return any(_contains(folded, f) for f in self.forms) or any(
             _contains(folded, f) for f in self.english_forms
         )
+
+
+@dataclass(frozen=True)
+class Term:
+    """A term found in a sentence: as the sentence writes it, and its name per language."""
+
+    found: str
+    names: dict[str, str]
 
 
 @dataclass(frozen=True)
@@ -67,11 +90,13 @@ class Glossary:
                 continue
             where = f"{path}:{n}"
             columns = line.split("\t")
-            if len(columns) != 3:
+            if len(columns) not in (3, 6):
                 raise GlossaryError(
-                    f"{where}: expected 3 tab-separated columns (en, ru, kk), found {len(columns)}"
+                    f"{where}: expected 3 tab-separated columns (en, ru, kk), or 6 with the "
+                    f"names for readers (en spellings, ru name, kk name), found {len(columns)}"
                 )
-            english, *others = (c.strip() for c in columns)
+            english, *others = (c.strip() for c in columns[:3])
+            names, spellings = _names(columns[3:], where)
             if not english:
                 raise GlossaryError(f"{where}: the English column is empty")
             forms = []
@@ -84,9 +109,40 @@ class Glossary:
                         )
                     forms.append(words)
             entries.append(
-                Entry(english, tuple(dict.fromkeys(forms)), _english_forms(english, forms))
+                Entry(
+                    english,
+                    tuple(dict.fromkeys(forms)),
+                    _english_forms(english, forms),
+                    names=names,
+                    spellings=spellings,
+                )
             )
         return cls(tuple(entries))
+
+    def terms_in(self, sentence: str, lang: str) -> list[Term]:
+        """The named terms ``sentence`` (in ``lang``) holds, in the order it names them.
+
+        English sentences are matched on the sources' spellings (whole words, any case);
+        Russian and Kazakh ones on the entry's forms, as questions are.
+        """
+        found: list[tuple[int, Term]] = []
+        words = _WORDS_RE.findall(sentence)
+        folded = [fold(w) for w in words]
+        for entry in self.entries:
+            if not entry.names:
+                continue
+            if lang == "en":
+                match = _spelling_re(entry.spellings).search(sentence)
+                if match:
+                    found.append((match.start(), Term(match.group(), entry.names)))
+                continue
+            for form in entry.forms:
+                at = _find(folded, form)
+                if at is not None:
+                    text = " ".join(words[at : at + len(form)])
+                    found.append((sentence.find(text), Term(text, entry.names)))
+                    break
+        return [term for _, term in sorted(found, key=lambda pair: pair[0])]
 
     def concepts(self, words: list[str]) -> list[str]:
         """The English side of every entry one of whose forms the question's ``words`` (as
@@ -156,12 +212,32 @@ def _stem_en(word: str) -> str:
     return word[:5] if len(word) > 5 else word
 
 
-def _contains(words: list[str], form: tuple[str, ...]) -> bool:
+def _names(columns: list[str], where: str) -> tuple[dict[str, str], tuple[str, ...]]:
+    if not columns:
+        return {}, ()
+    spellings = tuple(s.strip() for s in columns[0].split(",") if s.strip())
+    names = [spellings[0] if spellings else "", columns[1].strip(), columns[2].strip()]
+    if not all(names):
+        raise GlossaryError(f"{where}: the names for readers (columns 4-6) must all be given")
+    return dict(zip(NAME_LANGS, names, strict=True)), spellings
+
+
+@functools.cache
+def _spelling_re(spellings: tuple[str, ...]) -> re.Pattern[str]:
+    alternatives = "|".join(re.escape(s) for s in sorted(spellings, key=len, reverse=True))
+    return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE)
+
+
+def _find(words: list[str], form: tuple[str, ...]) -> int | None:
     n = len(form)
     for i in range(len(words) - n + 1):
         if all(_matches(words[i + j], part) for j, part in enumerate(form)):
-            return True
-    return False
+            return i
+    return None
+
+
+def _contains(words: list[str], form: tuple[str, ...]) -> bool:
+    return _find(words, form) is not None
 
 
 def _matches(word: str, form: str) -> bool:

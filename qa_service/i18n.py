@@ -10,11 +10,14 @@ Language choice, in order: an explicit ``?lang=`` (kk, ru or en), then the brows
 
 from __future__ import annotations
 
+import functools
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from babel import Locale
 from werkzeug.datastructures import LanguageAccept
 
 from .validate import LANGS
@@ -61,8 +64,16 @@ class Catalogs:
         return self.messages[lang][key]
 
     def text(self, lang: str, key: str, **values: Any) -> str:
-        """The message ``key`` in ``lang`` with ``{name}`` placeholders filled in."""
+        """The message ``key`` in ``lang`` with ``{name}`` placeholders filled in.
+
+        A message that depends on a count is an object of CLDR plural categories
+        (``{"one": ..., "few": ..., "many": ..., "other": ...}``): the form is chosen by
+        ``n`` with the language's plural rule (``plural_category``), so Russian reads
+        "2 фрагмента" and "5 фрагментов"; ``other`` stands in for a missing category.
+        """
         template = self.messages[lang][key]
+        if isinstance(template, dict) and "other" in template:
+            template = template.get(plural_category(lang, values.get("n", 0)), template["other"])
         return template.format(**values) if values else template
 
     def strings(self, lang: str) -> dict[str, Any]:
@@ -84,6 +95,17 @@ class Catalogs:
         return self.messages[lang]["date_format"].format(
             day=day, month=months[month - 1], year=year
         )
+
+
+@functools.cache
+def _plural_rule(lang: str) -> Callable[[float], str]:
+    return Locale.parse(lang).plural_form
+
+
+def plural_category(lang: str, n: float) -> str:
+    """CLDR's plural category of ``n`` in ``lang``: ``one``, ``few``, ``many`` or ``other``
+    (Russian has all four; Kazakh and English ``one`` and ``other``)."""
+    return _plural_rule(lang)(n)
 
 
 def negotiate(requested: str | None, accept: LanguageAccept | None) -> str:

@@ -64,6 +64,12 @@ _ARTICLE = {
                 },
             },
         },
+        "original_publisher": {
+            "type": ["string", "null"],
+            "description": "When the outlet republished another publisher's page (``url``), "
+            "that publisher's site, e.g. gov.kz: credit it as 'via <outlet>, originally "
+            "<original_publisher>'.",
+        },
         "passages": {"type": "integer"},
     },
 }
@@ -347,6 +353,26 @@ def _request_schemas(p: dict[str, dict]) -> dict:
 
 
 _RESPONSE_SCHEMAS = {
+    "Fact": {
+        "type": "object",
+        "required": ["kind", "value", "text", "passage_id", "span"],
+        "properties": {
+            "kind": {"type": "string", "enum": ["count", "date", "percentage", "duration"]},
+            "value": {
+                "type": ["number", "string"],
+                "description": "The number (a count, a percentage such as 73.12, a duration's "
+                "amount) or an ISO date (with the article's year when the sentence gives none).",
+            },
+            "text": {"type": "string", "description": "The value in `lang`."},
+            "passage_id": {"type": "string"},
+            "span": {
+                "type": "object",
+                "required": ["start", "end"],
+                "properties": {"start": {"type": "integer"}, "end": {"type": "integer"}},
+                "description": "Where the value is in that passage's text.",
+            },
+        },
+    },
     "Superseded": {
         "type": "object",
         "required": ["date", "outlet", "title", "url", "lang", "sentence", "passage_id"],
@@ -403,6 +429,13 @@ _RESPONSE_SCHEMAS = {
                 "description": "Older reports that state another value for what was asked "
                 "than the first result (an earlier date, a preliminary count), newest first; "
                 "show them as superseded.",
+            },
+            "fact": {
+                "oneOf": [{"$ref": "#/components/schemas/Fact"}, {"type": "null"}],
+                "description": "The asked value (a count, date, percentage or duration) as the "
+                "first result's highlighted sentence states it, written in `lang`; null unless "
+                "confidence is high and exactly one such value is found. Show it beside the "
+                "quoted sentence, never instead of it.",
             },
             "index": {"$ref": "#/components/schemas/IndexInfo"},
             "took_ms": {

@@ -140,3 +140,51 @@ def _same_host(host: str, port: int | None, netloc: str) -> bool:
 
 def _has_port(netloc: str) -> bool:
     return ":" in netloc.rsplit("]", 1)[-1]
+
+
+def parent_origin(raw: str | None, frame_ancestors: str, self_origin: str = "") -> str | None:
+    """The host page's origin, if ``raw`` is a plain http(s) origin the widget may talk to.
+
+    It must also be allowed by ``frame_ancestors`` (CSP source expressions: ``*``,
+    ``'self'``, ``https:``, ``https://news.example``, ``https://*.example.kz``, ``host:*``):
+    the browser refuses to frame the widget anywhere else anyway.
+    """
+    parsed = strict_origin(raw)
+    if parsed is None:
+        return None
+    scheme, host, port = parsed
+    origin = f"{scheme}://{host}" + (f":{port}" if port else "")
+    default_port = 443 if scheme == "https" else 80
+    for source in frame_ancestors.split():
+        if source == "*" or (source == "'self'" and origin == self_origin):
+            return origin
+        if _source_matches(source, scheme, host, port or default_port):
+            return origin
+    return None
+
+
+def _source_matches(source: str, scheme: str, host: str, port: int) -> bool:
+    """One CSP host-source or scheme-source against an origin (CSP3 §6.7.2, simplified)."""
+    if source.endswith(":") and "/" not in source:  # a scheme-source such as `https:`
+        return source[:-1].lower() == scheme or (source == "http:" and scheme == "https")
+    want_scheme, sep, rest = source.partition("://")
+    if not sep:
+        want_scheme, rest = "", source
+    if want_scheme and want_scheme.lower() != scheme:
+        if not (want_scheme.lower() == "http" and scheme == "https"):
+            return False
+    rest = rest.split("/", 1)[0]
+    want_host, _, want_port = rest.partition(":")
+    want_host = want_host.lower()
+    if want_host.startswith("*."):
+        if not host.endswith(want_host[1:]):
+            return False
+    elif want_host != host:
+        return False
+    if want_port == "*":
+        return True
+    if want_port:
+        return want_port.isdigit() and int(want_port) == port
+    return port == (443 if scheme == "https" else 80) or (
+        scheme == "https" and want_scheme.lower() == "http" and port == 443
+    )

@@ -3,10 +3,10 @@
 Sentences come from pysbd (rule-based, with English, Russian and Kazakh rules for
 abbreviations, initials and quotes). One repair runs after it: page dumps often glue
 sentences together ("in the country.In his remarks"), which no splitter treats as a
-boundary, so a lowercase letter, a period and an uppercase letter with no space between
-them is split too. Windows hold whole sentences, about ``min_words``..``max_words`` words,
-and repeat one sentence of the previous window so that an answer on a boundary is whole
-in at least one passage.
+boundary. Ingestion now spaces them (``text.space_glued_sentences``, in corpus.py), and
+the same cuts (``text.glued_cuts``) still split any that reach here. Windows hold whole
+sentences, about ``min_words``..``max_words`` words, and repeat one sentence of the
+previous window so that an answer on a boundary is whole in at least one passage.
 """
 
 from __future__ import annotations
@@ -19,15 +19,13 @@ from dataclasses import dataclass
 import numpy as np
 
 from .corpus import Article
-from .text import QUOTES, dedupe_key, short_hash, word_count
+from .text import QUOTES, dedupe_key, glued_cuts, short_hash, word_count
 
 MIN_WORDS = 40
 MAX_WORDS = 120
 TARGET_WORDS = 80
 
-_GLUED_RE = re.compile(r"(?<=[a-zа-яәғқңөұүһі0-9)][.!?])(?=[A-ZА-ЯӘҒҚҢӨҰҮҺІ“«\"])")
 _QUOTE_MASK_RE = re.compile(f"[{re.escape(QUOTES)}]")
-_GLUED_QUOTE_RE = re.compile(r"(?<=[.!?][”»\"])(?=[A-ZА-ЯӘҒҚҢӨҰҮҺІ])")
 
 
 @dataclass(frozen=True)
@@ -120,15 +118,8 @@ def _with_quotes(start: int, end: int, text: str) -> tuple[int, int]:
 
 def _split_glued(start: int, end: int, text: str) -> Iterable[tuple[int, int]]:
     piece = text[start:end]
-    cuts = sorted(
-        {m.start() for m in _GLUED_RE.finditer(piece)}
-        | {m.start() for m in _GLUED_QUOTE_RE.finditer(piece)}
-    )
     last = 0
-    for cut in cuts:
-        # "U.S" style initials: a single letter before the period is not a sentence end.
-        if cut >= 3 and not piece[cut - 3].isalnum() and piece[cut - 1] == ".":
-            continue
+    for cut in glued_cuts(piece):
         yield start + last, start + cut
         last = cut
     yield start + last, end

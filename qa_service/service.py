@@ -27,7 +27,10 @@ from .answer_cache import answer_key, answer_salt, make_answer_cache
 from .composition import SearchParams
 from .config import Settings
 from .embedder import CachedEmbedder, Embedder, EmbedderId, embedder_for
+from .facts import fact_of
+from .glossary import Glossary
 from .search import Searcher, served_params
+from .verify import translator
 
 log = logging.getLogger(__name__)
 
@@ -58,6 +61,10 @@ class QAService:
         self.answer_cache = make_answer_cache(
             settings.answer_cache_uri, settings.answer_cache_size, settings.answer_cache_ttl
         )
+        # The reform's terms: names for readers (the page's terms line) and the counted
+        # nouns' other-language forms (the fact line).
+        self.glossary = Glossary.load()
+        self.translate = translator(self.glossary)
 
     @functools.cached_property
     def answer_salt(self) -> str:
@@ -84,7 +91,11 @@ class QAService:
         found = self.answer_cache.get(key)
         if found.body is not None:
             return _stamped(found.body, started, cached=True), found.outcome
-        data = searcher.ask(q, k=k, lang=lang).to_dict()
+        answer = searcher.ask(q, k=k, lang=lang)
+        # The asked value in the reader's language (facts.py): part of the cached body,
+        # whose key holds the language.
+        fact = fact_of(answer, answer.lang, self.translate)
+        data = answer.to_dict() | {"fact": fact.to_dict() if fact else None}
         data.pop("took_ms", None)
         body = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
         self.answer_cache.put(key, body)

@@ -39,6 +39,34 @@ _RUSSIAN_WORDS = frozenset(
 )
 _LATIN_RE = re.compile(r"[A-Za-z]")
 
+# Sentences glued together in a page dump ("in the country.In his remarks"): a lowercase
+# letter, digit or bracket, a full stop, and a capital with no space between; or a closing
+# quote after the stop ("...the law.”The reform").
+_GLUED_RE = re.compile(r"(?<=[a-zа-яәғқңөұүһі0-9)][.!?])(?=[A-ZА-ЯӘҒҚҢӨҰҮҺІ“«\"])")
+_GLUED_QUOTE_RE = re.compile(r"(?<=[.!?][”»\"])(?=[A-ZА-ЯӘҒҚҢӨҰҮҺІ])")
+
+
+def glued_cuts(text: str) -> list[int]:
+    """Where a sentence ends and the next begins with no space between, in order.
+
+    "U.S"-style initials are not cuts: a single letter before the stop is not a sentence.
+    """
+    cuts = sorted(
+        {m.start() for m in _GLUED_RE.finditer(text)}
+        | {m.start() for m in _GLUED_QUOTE_RE.finditer(text)}
+    )
+    return [c for c in cuts if not (c >= 3 and not text[c - 3].isalnum() and text[c - 1] == ".")]
+
+
+def space_glued_sentences(text: str) -> str:
+    """``text`` with one space at each ``glued_cuts`` position, so that a sentence shown,
+    quoted or read aloud is not run into the next ("Kosherbayev. At the same time")."""
+    cuts = glued_cuts(text)
+    if not cuts:
+        return text
+    pieces = [text[a:b] for a, b in zip([0, *cuts], [*cuts, len(text)], strict=True)]
+    return " ".join(pieces)
+
 
 def clean_query(text: str) -> str:
     """NFKC, control characters and bidi controls removed, whitespace collapsed: what a

@@ -1,4 +1,4 @@
-"""The citizens' page, the widget, the embed snippet and the article pages (HTML).
+"""The citizens' page, the widget, the embed snippet and the article pages: the routes.
 
 Everything renders on the server, so the page answers with JavaScript off (a GET form,
 ``/?q=...&lang=...``); ``web/static/app.js`` then takes over the same form, fetches that
@@ -6,10 +6,10 @@ same page and swaps its results in without a reload, so one renderer
 (``web/templates/_results.html``) serves both paths. Templates and static files live in
 ``web/``; strings in ``web/i18n/`` (see ``i18n.py``).
 
-An answer is laid out answer first: the top passage's highlighted sentence(s) quoted in a
-best-match block whose heading follows the answer's confidence (``confidence_of``), then
-the other passages grouped by article (``group_by_article``), each collapsed to its
-highlighted sentence (``quote_of``) with the whole passage behind "show context".
+Split by job: this module holds the routes and what every page's template gets
+(``_page_context``); the answer's layout is ``presenters.py``, static files and their
+caching ``assets.py``, the widget's host-origin check ``origin.parent_origin``, and the API
+docs page ``api_docs.py`` (beside ``openapi.py``).
 
 The widget (``/widget``) is the page made compact for an iframe. It learns its host's
 origin from the ``origin`` parameter that ``/embed.js`` adds, and only ever posts its
@@ -21,10 +21,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlsplit
 
 from flask import (
     Blueprint,
@@ -37,353 +35,47 @@ from flask import (
     request,
     url_for,
 )
-from werkzeug.datastructures import LanguageAccept
 from werkzeug.exceptions import HTTPException
 
-from . import validate
+from . import api_docs as docs_page
+from . import assets, validate
 from .api import RETRY_UNAVAILABLE
-from .i18n import LANG_NAMES, Catalogs, negotiate
-from .origin import public_base, public_origin, same_origin_post, strict_origin
+from .i18n import Catalogs, negotiate
+from .origin import parent_origin, public_base, public_origin, same_origin_post
+from .page_context import CATALOGS_KEY
+from .page_context import catalogs as _catalogs
+from .page_context import html as _html
+from .page_context import page_context as _page_context
+from .page_context import request_lang as _lang
+from .page_context import service as _service
+from .presenters import parse_span_param, segments
 from .resources import web_dir
-from .service import QAService, Unavailable
+from .service import Unavailable
 from .text import clean_query
-from .validate import LANGS, ValidationError
+from .validate import ValidationError
 
 bp = Blueprint("ui", __name__)
 
-CATALOGS_KEY = "i18n"
-ASSETS_KEY = "ui_assets"
 THEMES = ("light", "dark", "auto")
 EMBED_JS_MAX_AGE = 3600
 # The most a host page lets the widget frame grow to (embed.js enforces the same cap).
 MAX_FRAME_HEIGHT = 4000
-# Query keys a page's own links carry over (the language switcher): nothing else a
-# client typed reaches an href.
-KEPT_QUERY_KEYS = ("q", "theme", "origin", "p")
-
-
-@dataclass
-class AssetVersions:
-    """Content hashes of static files, computed once per app, for cache-busting URLs."""
-
-    hashes: dict[str, str] = field(default_factory=dict)
 
 
 @bp.record_once
 def _setup(state) -> None:
     state.app.extensions.setdefault(CATALOGS_KEY, Catalogs.load(web_dir() / "i18n"))
-    state.app.extensions.setdefault(ASSETS_KEY, AssetVersions())
+    assets.init_app(state.app)
+    state.app.add_template_filter(docs_page.schema_type, "schema_type")
 
 
-# --- helpers -----------------------------------------------------------------------------
-
-
-def _service() -> QAService:
-    return current_app.extensions["qa"]
-
-
-def _catalogs() -> Catalogs:
-    return current_app.extensions[CATALOGS_KEY]
-
-
-def _lang() -> str:
-    return negotiate(request.args.get("lang"), request.accept_languages)
-
-
-def asset_url(filename: str) -> str:
-    """``/static/<file>?v=<hash>``: a new URL whenever the file changes."""
-    versions: AssetVersions = current_app.extensions[ASSETS_KEY]
-    digest = versions.hashes.get(filename)
-    if digest is None:
-        path = current_app.static_folder + "/" + filename
-        with open(path, "rb") as fh:
-            digest = hashlib.sha256(fh.read()).hexdigest()[:10]
-        versions.hashes[filename] = digest
-    return url_for("static", filename=filename, v=digest)
-
-
-@bp.after_app_request
-def _cache_versioned_assets(response: Response) -> Response:
-    """``/static/<file>?v=<its current hash>`` never changes: let phones keep it a year.
-
-    Only when ``v`` is the file's current hash, so an old URL never pins new content.
-    """
-    if request.endpoint != "static" or response.status_code != 200:
-        return response
-    filename = (request.view_args or {}).get("filename", "")
-    version = request.args.get("v")
-    if version and version == current_app.extensions[ASSETS_KEY].hashes.get(filename):
-        response.cache_control.public = True
-        response.cache_control.max_age = 365 * 24 * 3600
-        response.cache_control.immutable = True
-    return response
-
-
-def segments(text: str, spans: list[dict] | list[tuple[int, int]]) -> list[tuple[str, bool]]:
-    """Cut ``text`` into (piece, highlighted) parts from the API's ``highlight`` spans.
-
-    Spans are clamped to the text, sorted and merged, so overlapping or out-of-range
-    offsets never duplicate or lose text; ``"".join(piece for piece, _ in ...) == text``.
-    The page's script does the same in ``segments()`` in app.js.
-    """
-    cleaned: list[tuple[int, int]] = []
-    for span in spans or []:
-        start, end = (span["start"], span["end"]) if isinstance(span, dict) else span
-        start, end = max(0, min(int(start), len(text))), max(0, min(int(end), len(text)))
-        if end > start:
-            cleaned.append((start, end))
-    cleaned.sort()
-    merged: list[list[int]] = []
-    for start, end in cleaned:
-        if merged and start <= merged[-1][1]:
-            merged[-1][1] = max(merged[-1][1], end)
-        else:
-            merged.append([start, end])
-    out: list[tuple[str, bool]] = []
-    pos = 0
-    for start, end in merged:
-        if start > pos:
-            out.append((text[pos:start], False))
-        out.append((text[start:end], True))
-        pos = end
-    if pos < len(text) or not out:
-        out.append((text[pos:], False))
-    return out
-
-
-# --- the answer's layout ------------------------------------------------------------------
-
-CONFIDENCES = ("high", "low", "none")
-# The most highlight spans an article link may carry (``?hl=``); the highlighter picks two.
-MAX_LINK_SPANS = 8
-# The strings app.js needs besides the server's HTML (busy, network errors, copy, feedback).
-SCRIPT_STRINGS = (
-    "status_loading",
-    "error_heading",
-    "error_network",
-    "error_too_many",
-    "feedback_thanks",
-    "feedback_failed",
-    "copy_done",
-    "copy_failed",
-)
-
-
-def confidence_of(answer: dict) -> str:
-    """How far the page may claim that the sources answer: ``high``, ``low`` or ``none``.
-
-    The search reports it as ``answer["confidence"]`` once it knows (high: the top passage
-    answers; low: on topic, but no passage clearly does; none: abstained). Until it does,
-    it follows from ``abstained``. An answer without results is ``none`` whatever it says:
-    there is no passage to show as the answer.
-    """
-    if not answer.get("results"):
-        return "none"
-    confidence = answer.get("confidence")
-    if confidence in CONFIDENCES:
-        return confidence
-    return "none" if answer.get("abstained") else "high"
-
-
-@dataclass(frozen=True)
-class SourceGroup:
-    """One article with its hits in rank order: a card shows an article once, however many
-    of its passages came back."""
-
-    article: dict
-    hits: list[dict]
-
-
-def group_by_article(hits: list[dict]) -> list[SourceGroup]:
-    """Hits grouped by article, groups in the order of each article's best hit."""
-    groups: dict[str, SourceGroup] = {}
-    for hit in hits:
-        article = hit["article"]
-        group = groups.setdefault(article["id"], SourceGroup(article=article, hits=[]))
-        group.hits.append(hit)
-    return list(groups.values())
-
-
-def quote_of(hit: dict) -> str | None:
-    """The hit's highlighted sentence(s) as one quotation, or None when none is highlighted.
-
-    Neighbouring sentences are joined by a space; sentences with text between them by an
-    ellipsis, so that the quotation never reads as continuous when it is not.
-    """
-    out: list[str] = []
-    gap = False
-    for piece, marked in segments(hit["text"], hit.get("highlight") or []):
-        if not marked:
-            gap = gap or (bool(out) and bool(piece.strip()))
-            continue
-        if out:
-            out.append(" … " if gap else " ")
-        out.append(piece.strip())
-        gap = False
-    return "".join(out) or None
-
-
-def span_param(spans: list[dict]) -> str | None:
-    """``hl=`` for an article link: the highlight as ``start-end`` pairs, None when empty."""
-    return ",".join(f"{int(s['start'])}-{int(s['end'])}" for s in spans) or None
-
-
-_OFFSET_RE = re.compile(r"[0-9]{1,9}")
-
-
-def parse_span_param(raw: str | None, length: int) -> list[tuple[int, int]]:
-    """Offsets from ``hl=12-80,81-150``, clamped to a passage of ``length`` characters.
-
-    Malformed pairs are dropped rather than refused: the parameter only decides which
-    sentence of the passage the article page marks, and a bad one still shows the article.
-    """
-    spans: list[tuple[int, int]] = []
-    for pair in (raw or "").split(",")[:MAX_LINK_SPANS]:
-        start, sep, end = pair.partition("-")
-        # ASCII digits only: "①" and "²" pass str.isdigit, not int() (issue 21, row 8).
-        if not (sep and _OFFSET_RE.fullmatch(start) and _OFFSET_RE.fullmatch(end)):
-            continue
-        start_i, end_i = min(int(start), length), min(int(end), length)
-        if end_i > start_i:
-            spans.append((start_i, end_i))
-    return spans
-
-
-def language_line(catalogs: Catalogs, lang: str, hits: list[dict]) -> str | None:
-    """One line for the page when sources are in another language than the reader's:
-    "The passages found are in English." (or "Some of ..." when only some are)."""
-    others: list[str] = []
-    for hit in hits:
-        source = hit["article"].get("lang")
-        if source and source != lang and source in LANGS and source not in others:
-            others.append(source)
-    if not others:
-        return None
-    names = catalogs.get(lang, "lang_in")
-    joined = catalogs.text(lang, "and").join(names[code] for code in others)
-    every = all(hit["article"].get("lang") in others for hit in hits)
-    return catalogs.text(lang, "langline_all" if every else "langline_some", langs=joined)
-
-
-def citation(catalogs: Catalogs, lang: str, article: dict) -> str:
-    """Title, outlet, date and address of a source, written the reader's way, for "Copy
-    citation". The address is the original's when known, else this site's article page."""
-    url = article.get("url") or public_base() + url_for("ui.article", article_id=article["id"])
-    return catalogs.text(
-        lang,
-        "citation",
-        title=article["title"],
-        outlet=article["outlet"],
-        date=catalogs.format_date(lang, article["date"]),
-        url=url,
-    )
-
-
-def parent_origin(raw: str | None, frame_ancestors: str, self_origin: str = "") -> str | None:
-    """The host page's origin, if ``raw`` is a plain http(s) origin the widget may talk to.
-
-    It must also be allowed by ``frame_ancestors`` (CSP source expressions: ``*``,
-    ``'self'``, ``https:``, ``https://news.example``, ``https://*.example.kz``, ``host:*``):
-    the browser refuses to frame the widget anywhere else anyway.
-    """
-    parsed = strict_origin(raw)
-    if parsed is None:
-        return None
-    scheme, host, port = parsed
-    origin = f"{scheme}://{host}" + (f":{port}" if port else "")
-    default_port = 443 if scheme == "https" else 80
-    for source in frame_ancestors.split():
-        if source == "*" or (source == "'self'" and origin == self_origin):
-            return origin
-        if _source_matches(source, scheme, host, port or default_port):
-            return origin
-    return None
-
-
-def _source_matches(source: str, scheme: str, host: str, port: int) -> bool:
-    """One CSP host-source or scheme-source against an origin (CSP3 §6.7.2, simplified)."""
-    if source.endswith(":") and "/" not in source:  # a scheme-source such as `https:`
-        return source[:-1].lower() == scheme or (source == "http:" and scheme == "https")
-    want_scheme, sep, rest = source.partition("://")
-    if not sep:
-        want_scheme, rest = "", source
-    if want_scheme and want_scheme.lower() != scheme:
-        if not (want_scheme.lower() == "http" and scheme == "https"):
-            return False
-    rest = rest.split("/", 1)[0]
-    want_host, _, want_port = rest.partition(":")
-    want_host = want_host.lower()
-    if want_host.startswith("*."):
-        if not host.endswith(want_host[1:]):
-            return False
-    elif want_host != host:
-        return False
-    if want_port == "*":
-        return True
-    if want_port:
-        return want_port.isdigit() and int(want_port) == port
-    return port == (443 if scheme == "https" else 80) or (
-        scheme == "https" and want_scheme.lower() == "http" and port == 443
-    )
-
-
-def _page_context(lang: str, **extra: Any) -> dict[str, Any]:
-    catalogs = _catalogs()
-    settings = _service().settings
-
-    def switch_url(target: str) -> str:
-        """This page in another language, rebuilt from the matched route and the known
-        query keys: never from the raw path, where ``/%5Cevil.example`` would become an
-        href a browser reads as another site. Unmatched paths (404s) link home."""
-        endpoint, values = "ui.index", {}
-        if request.url_rule is not None and (request.endpoint or "").startswith("ui."):
-            endpoint, values = request.endpoint, dict(request.view_args or {})
-        kept = {key: request.args[key] for key in KEPT_QUERY_KEYS if request.args.get(key)}
-        return url_for(endpoint, **values, **kept, lang=target)
-
-    return {
-        "lang": lang,
-        "langs": LANGS,
-        "lang_names": LANG_NAMES,
-        "t": lambda key, **values: catalogs.text(lang, key, **values),
-        "msg": lambda key: catalogs.get(lang, key),
-        "fmt_date": lambda iso: catalogs.format_date(lang, iso),
-        "switch_url": switch_url,
-        "asset_url": asset_url,
-        "segments": segments,
-        "confidence_of": confidence_of,
-        "group_by_article": group_by_article,
-        "quote_of": quote_of,
-        "span_param": span_param,
-        "language_line": lambda hits: language_line(catalogs, lang, hits),
-        "citation": lambda article: citation(catalogs, lang, article),
-        "script_strings": {key: catalogs.get(lang, key) for key in SCRIPT_STRINGS},
-        "settings": settings,
-        "official_url": settings.official_info_url,
-        "official_host": urlsplit(settings.official_info_url).hostname
-        or settings.official_info_url,
-        **extra,
-    }
-
-
-def _html(body: str, status: int = 200, vary_language: bool = True) -> Response:
-    response = Response(body, status=status, mimetype="text/html")
-    # `?lang=xx` (not a language) falls back to Accept-Language too (issue 21, row 12).
-    if vary_language and _lang_reads_accept_language():
-        response.vary.add("Accept-Language")
-    return response
-
-
-def _lang_reads_accept_language() -> bool:
-    """Whether this request's language would change with its Accept-Language (no usable
-    ``?lang=``): asked of the negotiation itself, so that its aliases (``KK``, ``kz``) and
-    its fallbacks are what decides."""
-    raw = request.args.get("lang")
-    return negotiate(raw, _ONLY_EN) != negotiate(raw, _ONLY_RU)
-
-
-_ONLY_EN = LanguageAccept([("en", 1)])
-_ONLY_RU = LanguageAccept([("ru", 1)])
+# How the page words each refusal of validate.py (``ValidationError.code``).
+VALIDATION_MESSAGES = {
+    validate.REQUIRED: "error_blank",
+    validate.BLANK: "error_blank",
+    validate.TOO_LONG: "error_too_long",
+    validate.INVALID: "error_invalid",
+}
 
 
 @dataclass(frozen=True)
@@ -402,14 +94,10 @@ def _ask(raw_q: str, lang: str) -> Outcome:
     caps = validate.Caps.of(service.settings)
     try:
         params = validate.ask({"q": raw_q, "lang": lang}, caps)
-    except ValidationError:
-        cleaned = clean_query(raw_q)
-        if not cleaned:
-            return Outcome(error=catalogs.text(lang, "error_blank"), status=400)
-        if len(cleaned) > caps.max_query_chars:
-            text = catalogs.text(lang, "error_too_long", max=caps.max_query_chars)
-            return Outcome(error=text, status=400)
-        return Outcome(error=catalogs.text(lang, "error_invalid"), status=400)
+    except ValidationError as exc:
+        key = VALIDATION_MESSAGES.get(exc.code, "error_invalid")
+        text = catalogs.text(lang, key, max=caps.max_query_chars)
+        return Outcome(error=text, status=400)
     try:
         searcher = service.searcher()
     except Unavailable:
@@ -456,32 +144,39 @@ def error_page(exc: HTTPException) -> Response | HTTPException:
 # --- pages -------------------------------------------------------------------------------
 
 
+def _widget_values(embedded: bool) -> dict[str, Any]:
+    """The widget's theme and host origin (checked against QA_FRAME_ANCESTORS), and the
+    parameters its own links and forms carry so that it stays embedded."""
+    if not embedded:
+        return {"view_params": {}, "parent_origin": None, "theme": None}
+    theme = request.args.get("theme", "auto")
+    theme = theme if theme in THEMES else "auto"
+    settings = _service().settings
+    origin = parent_origin(request.args.get("origin"), settings.frame_ancestors, public_origin())
+    return {
+        "theme": theme,
+        "parent_origin": origin,
+        "max_frame_height": MAX_FRAME_HEIGHT,
+        "view_params": {"theme": theme} | ({"origin": origin} if origin else {}),
+    }
+
+
+def _collection() -> dict[str, int] | None:
+    """How many articles and passages the live build holds (the empty page says so)."""
+    try:
+        index = _service().searcher().index
+    except Unavailable:
+        return None
+    return {"articles": len(index.articles), "passages": len(index.passages)}
+
+
 def _search_page(template: str, *, embedded: bool) -> Response:
     lang = _lang()
     raw_q = request.args.get("q")
     outcome = _ask(raw_q, lang) if raw_q is not None else Outcome()
     settings = _service().settings
-    extra: dict[str, Any] = {"view_params": {}, "parent_origin": None, "theme": None}
-    if embedded:
-        theme = request.args.get("theme", "auto")
-        theme = theme if theme in THEMES else "auto"
-        origin = parent_origin(
-            request.args.get("origin"), settings.frame_ancestors, public_origin()
-        )
-        # Carried through the widget's own links and forms so that it stays embedded.
-        view_params = {"theme": theme} | ({"origin": origin} if origin else {})
-        extra = {
-            "theme": theme,
-            "parent_origin": origin,
-            "max_frame_height": MAX_FRAME_HEIGHT,
-            "view_params": view_params,
-        }
-    collection = None
-    try:
-        index = _service().searcher().index
-        collection = {"articles": len(index.articles), "passages": len(index.passages)}
-    except Unavailable:
-        pass
+    extra = _widget_values(embedded)
+    collection = _collection()
     body = render_template(
         template,
         **_page_context(
@@ -493,6 +188,13 @@ def _search_page(template: str, *, embedded: bool) -> Response:
             view="widget" if embedded else "page",
             feedback_done=request.args.get("fb"),
             feedback_failed=request.args.get("fberr"),
+            feedback_no=request.args.get("fbno") == "1",
+            # A service that was unavailable: the same question again, one tap away.
+            retry_url=(
+                url_for(request.endpoint, q=raw_q, lang=lang, **extra["view_params"])
+                if outcome.status == 503
+                else None
+            ),
             collection=collection,
             # "Copy link": the full page for this question, also from inside the widget.
             # QA_PUBLIC_URL's address when set, never a Host the client named (row 6).
@@ -572,38 +274,20 @@ def feedback() -> Response:
     results, where that result says thank you, or that the feedback could not be recorded
     when no store is installed.
     """
-    from .feedback import UnknownReference, check_references
-
-    if not same_origin_post():
-        abort(403, description="feedback is accepted from this site's own pages only")
-    form = request.form
-    service = _service()
-    try:
-        item = validate.feedback_form(form, validate.Caps.of(service.settings))
-    except ValidationError as exc:
-        abort(400, description=exc.detail)
+    item = _checked_feedback()
     lang = item.lang or negotiate(None, None)
-    try:
-        check_references(item, service.searcher(), service.settings.embeddings_dir)
-    except UnknownReference as exc:
-        abort(400, description=str(exc))
-    except Unavailable:
-        abort(503)
     store = current_app.extensions.get("feedback")
-    view = "ui.widget" if form.get("view") == "widget" else "ui.index"
+    view = "ui.widget" if request.form.get("view") == "widget" else "ui.index"
     # Said honestly on the page: "thank you" only when a store takes it.
     outcome = "fb" if store is not None else "fberr"
     params: dict[str, str] = {"q": item.question, "lang": lang, outcome: item.passage_id or "none"}
+    if not item.helpful:
+        params["fbno"] = "1"  # the page then offers the next step, not only "thank you"
     if view == "ui.widget":
-        theme = form.get("theme")
-        if theme in THEMES:
-            params["theme"] = theme
-        origin = parent_origin(
-            form.get("origin"), service.settings.frame_ancestors, public_origin()
-        )
-        if origin:
-            params["origin"] = origin
-    anchor = f"#r-{item.passage_id}" if item.passage_id else ""
+        params |= _widget_form_params()
+    # Back at the thank-you line itself: the passage's anchor would land inside the
+    # opened passage, the confirmation a screen further down.
+    anchor = f"#fb-{item.passage_id or 'none'}"
     if store is not None:
         store.record(
             question=item.question,
@@ -613,6 +297,40 @@ def feedback() -> Response:
             index_version=item.index_version or "",
         )
     return redirect(url_for(view, **params) + anchor, code=303)
+
+
+def _checked_feedback() -> validate.FeedbackInput:
+    """The posted verdict, or an abort: 403 from another site, 400 when malformed or on a
+    passage or build this service never served, 503 without an index."""
+    from .feedback import UnknownReference, check_references
+
+    if not same_origin_post():
+        abort(403, description="feedback is accepted from this site's own pages only")
+    service = _service()
+    try:
+        item = validate.feedback_form(request.form, validate.Caps.of(service.settings))
+    except ValidationError as exc:
+        abort(400, description=exc.detail)
+    try:
+        check_references(item, service.searcher(), service.settings.embeddings_dir)
+    except UnknownReference as exc:
+        abort(400, description=str(exc))
+    except Unavailable:
+        abort(503)
+    return item
+
+
+def _widget_form_params() -> dict[str, str]:
+    """The widget's theme and (checked) host origin from a posted form: the way back."""
+    params: dict[str, str] = {}
+    theme = request.form.get("theme")
+    if theme in THEMES:
+        params["theme"] = theme
+    settings = _service().settings
+    origin = parent_origin(request.form.get("origin"), settings.frame_ancestors, public_origin())
+    if origin:
+        params["origin"] = origin
+    return params
 
 
 @bp.get("/embed")
@@ -644,56 +362,6 @@ def api_docs() -> Response:
     """The OpenAPI description as a page for people (the JSON is at /openapi.json)."""
     from .openapi import spec
 
-    lang = _lang()
-    doc = spec(_service().settings)
-    operations = []
-    for path, methods in doc["paths"].items():
-        for method, op in methods.items():
-            operations.append(
-                {
-                    "path": path,
-                    "method": method.upper(),
-                    "summary": op.get("summary", ""),
-                    "parameters": op.get("parameters", []),
-                    "body": _schema_name(op.get("requestBody")),
-                    "responses": op.get("responses", {}),
-                    "anchor": op.get("operationId", f"{method}-{path}"),
-                }
-            )
-    schemas = doc.get("components", {}).get("schemas", {})
-    body = render_template(
-        "api_docs.html",
-        **_page_context(lang, q="", doc=doc, operations=operations, schemas=schemas),
-    )
+    values = docs_page.page_of(spec(_service().settings))
+    body = render_template("api_docs.html", **_page_context(_lang(), q="", **values))
     return _html(body)
-
-
-def _schema_name(request_body: dict | None) -> str | None:
-    if not request_body:
-        return None
-    for media in request_body.get("content", {}).values():
-        ref = media.get("schema", {}).get("$ref", "")
-        return ref.rsplit("/", 1)[-1] or None
-    return None
-
-
-@bp.app_template_filter("schema_type")
-def schema_type(schema: dict) -> str:
-    """A short readable type: ``string``, ``integer (1..20)``, ``Hit[]``, ``kk | ru | en``."""
-    if not isinstance(schema, dict):
-        return ""
-    if "$ref" in schema:
-        return schema["$ref"].rsplit("/", 1)[-1]
-    if "enum" in schema:
-        return " | ".join(str(v) for v in schema["enum"])
-    if "allOf" in schema:
-        return " & ".join(schema_type(s) for s in schema["allOf"])
-    kind = schema.get("type", "object")
-    if isinstance(kind, list):
-        kind = " | ".join(kind)
-    if kind == "array":
-        return schema_type(schema.get("items", {})) + "[]"
-    low, high = schema.get("minimum"), schema.get("maximum")
-    if low is not None or high is not None:
-        kind += f" ({'' if low is None else low}..{'' if high is None else high})"
-    return kind

@@ -56,13 +56,21 @@ ASK_FIELDS = ("q", "k", "lang")
 FEEDBACK_FIELDS = ("q", "passage_id", "helpful", "lang", "index_version")
 
 
-class ValidationError(ValueError):
-    """Input that is refused; ``str()`` says what to change. ``status`` is 400 or 413."""
+# What a refusal was about, for callers that word it themselves (the page says it in the
+# reader's language from the code, without checking the input again).
+REQUIRED, BLANK, TOO_LONG, INVALID = "required", "blank", "too_long", "invalid"
+CODES = (REQUIRED, BLANK, TOO_LONG, INVALID)
 
-    def __init__(self, detail: str, status: int = 400):
+
+class ValidationError(ValueError):
+    """Input that is refused; ``str()`` says what to change. ``status`` is 400 or 413;
+    ``code`` (one of ``CODES``) names the rule that refused it."""
+
+    def __init__(self, detail: str, status: int = 400, code: str = INVALID):
         super().__init__(detail)
         self.detail = detail
         self.status = status
+        self.code = code
 
 
 @dataclass(frozen=True)
@@ -108,17 +116,18 @@ class FeedbackInput:
 def question(raw: Any, caps: Caps, name: str = "q") -> str:
     """The normalized question; refused when missing, not text, blank or too long."""
     if raw is None:
-        raise ValidationError(f"the question `{name}` is required")
+        raise ValidationError(f"the question `{name}` is required", code=REQUIRED)
     if not isinstance(raw, str):
         raise ValidationError(f"`{name}` must be a string")
     _no_surrogates(raw, name)
     text = clean_query(raw)
     if not text:
-        raise ValidationError(f"`{name}` is blank")
+        raise ValidationError(f"`{name}` is blank", code=BLANK)
     if len(text) > caps.max_query_chars:
         raise ValidationError(
             f"`{name}` is longer than {caps.max_query_chars} characters after Unicode "
-            f"normalization ({len(text)})"
+            f"normalization ({len(text)})",
+            code=TOO_LONG,
         )
     return text
 

@@ -60,7 +60,13 @@ class CountingSearcher:
 
     def ask(self, q, k=5, lang=None):
         self.asked += 1
-        return SimpleNamespace(to_dict=lambda: {"query": q, "k": k, "build": self.index.version})
+        return SimpleNamespace(
+            query=q,
+            lang=lang or "en",
+            confidence="none",  # nothing to state as a fact (facts.py)
+            results=[],
+            to_dict=lambda: {"query": q, "k": k, "build": self.index.version},
+        )
 
 
 def test_key_is_the_normalized_question_language_k_and_build():
@@ -123,7 +129,8 @@ class SlowSearcher(CountingSearcher):
     def ask(self, q, k=5, lang=None):
         time.sleep(0.05)
         answer = super().ask(q, k, lang)
-        return SimpleNamespace(to_dict=lambda: answer.to_dict() | {"took_ms": 50.0})
+        took = answer.to_dict() | {"took_ms": 50.0}
+        return SimpleNamespace(**vars(answer) | {"to_dict": lambda: took})
 
 
 def test_a_cached_answer_reports_its_own_time_and_says_it_was_cached(tmp_path):

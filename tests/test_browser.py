@@ -276,7 +276,9 @@ def test_ask_shows_the_best_match_first(page, live_server):
     assert 0 <= head["y"] and head["y"] + head["height"] <= mark["y"]
     assert mark["y"] + min(mark["height"], 60) <= PHONE["height"]
     assert page.locator(".article-head .back a").is_visible()
-    assert page.evaluate("window.scrollY") > 0  # it did scroll to the sentence
+    # It scrolled to the sentence, unless the sentence opens the article.
+    top_of_mark = page.evaluate("document.getElementById('answer').offsetTop")
+    assert page.evaluate("window.scrollY") > 0 or top_of_mark < PHONE["height"] / 2
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / "article-opened-en-375.png"))  # what the reader sees
     marked = "".join(page.locator("mark").evaluate_all("ms => ms.map(m => m.textContent)"))
@@ -295,7 +297,7 @@ def test_language_switch_keeps_the_question(page, live_server):
     assert page.locator("#q").input_value() == ON_TOPIC
     # The seed is English: one line says so, in Kazakh, and every source carries lang=en.
     assert page.locator(".langline").inner_text() == "Табылған үзінділер ағылшын тілінде."
-    langs = page.locator("#results .quote, #results .outlet, #results a.article-link")
+    langs = page.locator("#results .quote, #results .outlet[lang], #results a.article-link")
     assert set(langs.evaluate_all("ns => ns.map(n => n.lang)")) == {"en"}
     page.locator("nav.langs a[lang=ru]").click()
     page.wait_for_url(re.compile(r"lang=ru"))
@@ -377,7 +379,9 @@ def test_no_answer_offers_next_steps(page, abstaining_server):
     assert closest.locator(".card").first.is_hidden()  # collapsed behind a control
     closest.locator(":scope > summary").click()
     assert closest.locator(".card").count() == 2 and closest.locator(".card").first.is_visible()
-    assert page.locator("#results form.feedback").count() == 0
+    # No passage to rate; the one form is "I expected an answer", on the abstention.
+    assert page.locator("#results form.feedback").count() == 1
+    assert page.locator("#results .best-none form.feedback.expected").count() == 1
     assert page.locator(".examples a.example").count() == 3
     assert page.locator(".examples").is_visible()
 
@@ -588,14 +592,24 @@ def test_works_with_javascript_disabled(new_page, live_server, browser_app, monk
     # the rated passage, its context open and saying thank you (or that it failed).
     card.locator(f"[id='r-{passage_id}'] button[value=yes]").click()
     page.wait_for_url(re.compile(r"fb(err)?="))
-    assert page.url.endswith(f"#r-{passage_id}")
+    assert page.url.endswith(f"#fb-{passage_id}")
     rated = page.locator(f"[id='r-{passage_id}']")
-    assert rated.locator(".feedback-thanks, .feedback-failed").is_visible()
+    note = rated.locator(".feedback-thanks, .feedback-failed")
+    assert note.is_visible()
+    # The confirmation is in the first screen the reader sees after the reload.
+    box = note.bounding_box()
+    record("phone", "nojs_feedback_y", round(box["y"]))
+    assert 0 <= box["y"] and box["y"] + box["height"] <= PHONE["height"]
     assert page.locator("#results [id^='r-']").count() == len(expected)
     # And the best match's own question.
     page.locator(".best-hit > form.feedback button[value=no]").click()
     page.wait_for_url(re.compile(r"fb(err)?="))
-    assert page.locator(".best-hit > .feedback-thanks, .best-hit > .feedback-failed").is_visible()
+    note = page.locator(".best-hit > .feedback-thanks, .best-hit > .feedback-failed")
+    assert note.is_visible()
+    box = note.bounding_box()
+    assert 0 <= box["y"] and box["y"] + box["height"] <= PHONE["height"]
+    if note.get_attribute("class") == "feedback-thanks":  # "No": the next step follows
+        assert page.locator(".best-hit > .feedback-next a").is_visible()
 
 
 # --- the widget --------------------------------------------------------------------------
@@ -727,6 +741,14 @@ def test_screenshots(new_page, live_server, low_server, abstaining_server, lang)
         assert page.locator(f"#results {block}").is_visible(), (state, lang)
         for width in (375, 1280):
             shot(page, f"page-{state}-{lang}", width)
+        if state == "high":
+            # On paper, and with the text at 200% on a phone.
+            page.emulate_media(media="print")
+            shot(page, f"page-print-{lang}", 375)
+            page.emulate_media(media="screen")
+            page.evaluate("document.documentElement.style.fontSize = '200%'")
+            shot(page, f"page-text200-{lang}", 375)
+            page.evaluate("document.documentElement.style.fontSize = ''")
     page.goto(f"{live_server.url}/?lang={lang}")
     shot(page, f"page-empty-{lang}", 375)
 
@@ -739,3 +761,237 @@ def test_widget_screenshots(new_page, live_server):
         page.goto(f"{live_server.url}/widget?{query}&q={quote(QUESTIONS[lang])}")
         assert page.locator(".best-hit .quote").is_visible(), name
         shot(page, name, 375)
+
+
+# --- issue 20: the answer in the reader's language, and the page's second pass -----------
+
+GROWN_CORPUS = Path(__file__).resolve().parent.parent / "docs" / "quality" / "grown" / "corpus"
+# "When", "how many" and "what share", as each reader asks them (the grown corpus states
+# the answers: docs/quality/grown/README.md).
+FACT_QUESTIONS = {
+    ("kk", "date"): "Референдум қашан өтеді?",
+    ("ru", "date"): "Когда пройдёт референдум по новой Конституции?",
+    ("en", "date"): "When will the referendum on the new Constitution be held?",
+    ("kk", "count"): "Құрылтайда қанша депутат болады?",
+    ("ru", "count"): "Сколько депутатов будет в Курултае?",
+    ("en", "count"): "How many deputies will the Kurultai have?",
+    ("kk", "percentage"): "Референдумға сайлаушылардың қанша пайызы қатысты?",
+    ("ru", "percentage"): "Какой процент избирателей пришёл на референдум?",
+    ("en", "percentage"): "What share of voters took part in the referendum?",
+}
+# What the sources say (docs/quality/grown/README.md): the referendum on 15 March 2026,
+# 145 deputies in the Kurultai, a turnout of 73.12%.
+FACT_VALUES = {"date": "2026-03-15", "count": 145, "percentage": 73.12}
+# Where the search's best match does not quote the sentence with the answer (ranking and
+# highlighting, not the fact line): strict, so a fix there shows up here.
+FACT_MISSES = {
+    ("en", "date"): "the highlight picks the sentence with the draft's publication date "
+    "(12 February 2026) in the article on the 15 March date",
+    ("ru", "percentage"): "the best match is the article on the validity threshold, whose "
+    "sentence states no turnout",
+    ("en", "percentage"): "the best match is the article on the validity threshold, whose "
+    "sentence states no turnout",
+}
+
+
+@pytest.fixture(scope="session")
+def grown_server(tmp_path_factory, e5) -> Iterator[LiveServer]:
+    """The grown corpus (seed + 48 kk/ru/en articles), built once: answers that state a
+    date, a count and a turnout in every language."""
+    from dataclasses import replace
+
+    from qa_service.app import create_app
+
+    from .conftest import build
+
+    settings, _ = build(GROWN_CORPUS, tmp_path_factory.mktemp("grown-embeddings"), e5)
+    feedback_db = tmp_path_factory.mktemp("grown-feedback") / "feedback.sqlite3"
+    settings = replace(settings, rate_limits=False, feedback_db=feedback_db)
+    app = create_app({"TESTING": True}, settings=settings, embedder=e5)
+    with LiveServer(app) as server:
+        yield server
+
+
+@pytest.mark.parametrize(
+    ("lang", "kind"),
+    [
+        pytest.param(*key, marks=pytest.mark.xfail(strict=True, reason=FACT_MISSES[key]))
+        if key in FACT_MISSES
+        else key
+        for key in FACT_QUESTIONS
+    ],
+    ids=[f"{lang}-{kind}" for lang, kind in FACT_QUESTIONS],
+)
+def test_fact_line_in_the_readers_language(new_page, grown_server, lang, kind):
+    """The asked value, in the reader's language, above the quote and within the first
+    phone screen; it is the value the quoted sentence states, and the right one."""
+    q = FACT_QUESTIONS[(lang, kind)]
+    expected = api_answer(grown_server, q, lang)
+    fact = expected["fact"]
+    record("fact", f"{lang} {kind} api", fact and fact["text"])
+    assert expected["confidence"] == "high" and fact is not None, expected["confidence"]
+    assert fact["kind"] == kind and fact["value"] == FACT_VALUES[kind]
+    # Compared with the sentence: the fact's span lies in a highlighted sentence of the
+    # passage the page quotes, and it holds the same number (or, for a date, the same
+    # day or month as written there).
+    top = expected["results"][0]
+    assert fact["passage_id"] == top["passage_id"]
+    start, end = fact["span"]["start"], fact["span"]["end"]
+    assert any(s["start"] <= start and end <= s["end"] for s in top["highlight"])
+    written = top["text"][start:end]
+    if kind == "date":
+        day = str(int(fact["value"][8:10]))
+        assert day in written
+    else:
+        number = f"{fact['value']:g}"
+        assert number in written.replace(",", ".").replace("\u00a0", "").replace(" ", "")
+    page = new_page(viewport=PHONE)
+    page.goto(f"{grown_server.url}/?lang={lang}&q={quote(q)}")
+    line = page.locator(".best-hit .fact")
+    assert line.locator("strong").inner_text() == fact["text"]
+    box = line.bounding_box()
+    quote_box = page.locator(".best-hit .quote").bounding_box()
+    assert box["y"] + box["height"] <= min(quote_box["y"] + 1, PHONE["height"])
+    record("fact", f"{lang} {kind}", {"text": fact["text"], "bottom": box["y"] + box["height"]})
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"fact-{lang}-{kind}-375.png"))  # the first screen
+
+
+TEXT_SIZES = ("150%", "200%")
+WIDE_JS = "() => document.documentElement.scrollWidth"
+
+
+@pytest.mark.parametrize("size", TEXT_SIZES)
+def test_large_text_on_a_phone_does_not_scroll_sideways(
+    new_page, live_server, abstaining_server, size
+):
+    """The root font at 150% and 200% on a 375 px phone: no horizontal scroll, the
+    question box still wide enough to read a question, the language switcher whole."""
+    page = new_page(viewport=PHONE)
+    cases = (
+        (live_server, "/?lang=kk", None),
+        (live_server, f"/?lang=kk&q={quote(QUESTIONS['kk'])}", None),
+        (live_server, f"/?lang=ru&q={quote(QUESTIONS['ru'])}", None),
+        (abstaining_server, f"/?lang=en&q={quote(OFF_TOPIC)}", None),
+        (live_server, f"/widget?lang=kk&q={quote(QUESTIONS['kk'])}", None),
+    )
+    widths = {}
+    for server, path, _ in cases:
+        page.goto(server.url + path)
+        page.evaluate(f"document.documentElement.style.fontSize = '{size}'")
+        page.locator("#results summary").evaluate_all("ss => ss.forEach(s => s.click())")
+        widths[path.split("&")[0]] = page.evaluate(WIDE_JS)
+        assert page.evaluate(WIDE_JS) <= PHONE["width"], path
+        box = page.locator("#q").bounding_box()
+        assert box["width"] >= 0.6 * PHONE["width"], path  # not three characters wide
+        for link in page.locator("nav.langs a").all() if "/widget" not in path else []:
+            lb = link.bounding_box()
+            assert lb["x"] >= 0 and lb["x"] + lb["width"] <= PHONE["width"], path
+    record("large-text", size, widths)
+
+
+def test_print_repeats_the_question_and_marks_only_the_answer(page, live_server):
+    page.goto(f"{live_server.url}/?lang=kk&q={quote(QUESTIONS['kk'])}")
+    assert page.locator("#results .asked").is_hidden()  # on screen the box shows it
+    page.emulate_media(media="print")
+    asked = page.locator("#results .asked")
+    assert asked.is_visible() and QUESTIONS["kk"] in asked.inner_text()
+    weight = "m => getComputedStyle(m).fontWeight"
+    assert page.locator("mark.answer").first.evaluate(weight) == "700"
+    others = page.locator("mark.other")
+    assert others.count() > 0
+    assert set(others.evaluate_all(f"ms => ms.map({weight})")) == {"400"}
+
+
+def test_other_matching_sentences_look_and_read_apart(page, live_server):
+    """The answer is yellow and read as "Answer:"; another passage's matching sentence
+    has no fill and is read as "Other matching sentence:"."""
+    page.goto(f"{live_server.url}/?lang=en&q={quote(ON_TOPIC)}")
+    page.locator("#results summary").evaluate_all("ss => ss.forEach(s => s.click())")
+    style = "m => [getComputedStyle(m).backgroundColor, getComputedStyle(m).borderBottomStyle]"
+    answer = page.locator(".best-hit mark.answer").first
+    other = page.locator(".more mark.other").first
+    assert answer.evaluate(style) != other.evaluate(style)
+    assert other.evaluate(style)[1] == "dotted"
+    assert answer.locator(".sr-only").inner_text().strip() == "Answer:"
+    assert other.locator(".sr-only").inner_text().strip() == "Other matching sentence:"
+
+
+def test_next_steps_in_every_end_state(new_page, live_server, abstaining_server, console_errors):
+    """After "No", after "none" and after a network error there is somewhere to go."""
+    page = new_page(viewport=PHONE)
+    official = live_server.app.extensions["qa"].settings.official_info_url
+    # "No" on the best match (with JavaScript): thanks, then "try another way" + official.
+    page.goto(f"{live_server.url}/?lang=kk")
+    ask(page, QUESTIONS["kk"])
+    with page.expect_response(lambda r: r.url.endswith("/api/v1/feedback")):
+        page.locator(".best-hit > form.feedback button[value=no]").click()
+    page.locator(".best-hit > .feedback-thanks").wait_for()
+    step = page.locator(".best-hit > .feedback-next")
+    assert step.locator("a").get_attribute("href") == official
+    # "none": the official button, the examples, and "I expected an answer".
+    page.goto(f"{abstaining_server.url}/?lang=ru")
+    ask(page, OFF_TOPIC)
+    assert page.locator(".best-none a.official-link").is_visible()
+    expected = page.locator(".best-none form.feedback.expected button")
+    assert expected.inner_text() == "Я ожидал(а) ответ"
+    with page.expect_response(lambda r: r.url.endswith("/api/v1/feedback")) as info:
+        expected.click()
+    assert info.value.status == 201
+    page.locator(".best-none .feedback-thanks").wait_for()
+    assert page.locator(".best-none .feedback-next a").get_attribute("href") == official
+    # A network error: "Try again" asks the same question once the network is back.
+    page.goto(f"{live_server.url}/?lang=en")
+    page.route("**/?*q=*", lambda route: route.abort())
+    page.fill("#q", ON_TOPIC)
+    page.press("#q", "Enter")
+    retry = page.locator("#results .state-error button.retry")
+    retry.wait_for()
+    page.unroute("**/?*q=*")
+    retry.click()
+    page.locator("#results .best-hit").wait_for()
+    # The one failed load is the one this test caused.
+    console_errors[:] = [e for e in console_errors if "ERR_FAILED" not in e]
+
+
+def test_citations_per_language_and_republished_sources(page, live_server):
+    """Each language writes its citation its own way (no "г.." in Russian); a republished
+    page is credited "via <outlet>, originally <publisher>"; glued sentences are spaced."""
+    answer = api_answer(live_server, "When will the referendum be held?", "ru")
+    assert "gov.kz" in {h["article"]["original_publisher"] for h in answer["results"]}
+    for lang, via in (("ru", "первоисточник: gov.kz"), ("en", "originally gov.kz")):
+        page.goto(f"{live_server.url}/?lang={lang}&q={quote('When will the referendum be held?')}")
+        citations = page.locator("button.copy[data-copy-text]").evaluate_all(
+            "bs => bs.map(b => b.dataset.copyText).filter(t => !t.startsWith('http'))"
+        )
+        assert citations and not any(".." in c for c in citations)
+        assert any(via in c for c in citations), citations
+        assert any(via in t for t in page.locator(".outlet").all_inner_texts())
+    quotes = " ".join(page.locator(".quote, .passage").all_inner_texts())
+    assert not re.search(r"[a-z]\.[A-Z]", quotes)  # "Kosherbayev.At" spaced at ingest
+
+
+def test_article_language_switch_keeps_the_highlight(page, live_server):
+    page.goto(f"{live_server.url}/?lang=en&q={quote(ON_TOPIC)}")
+    page.locator(".best-hit .article-link").click()
+    page.wait_for_url(re.compile(r"/articles/"))
+    sentences = """() => [...document.querySelectorAll('mark')].map(m => [...m.childNodes]
+        .filter(n => !(n.classList && n.classList.contains('sr-only')))
+        .map(n => n.textContent).join(''))"""
+    marked = page.evaluate(sentences)
+    assert marked
+    page.locator("nav.langs a[lang=kk]").click()
+    page.wait_for_url(re.compile(r"lang=kk"))
+    assert "hl=" in page.url
+    assert page.evaluate(sentences) == marked  # the same sentence, still marked
+
+
+def test_live_region_announces_the_confidence(page, live_server, low_server):
+    page.goto(f"{live_server.url}/?lang=kk")
+    ask(page, QUESTIONS["kk"])
+    page.wait_for_function("() => document.getElementById('status').textContent.length > 0")
+    assert page.locator("#status").inner_text().startswith("Дереккөздерден жауап табылды.")
+    page.goto(f"{low_server.url}/?lang=ru")
+    ask(page, QUESTIONS["ru"])
+    page.wait_for_function("() => document.getElementById('status').textContent.length > 0")
+    assert "могут не давать точного ответа" in page.locator("#status").inner_text()

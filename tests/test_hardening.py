@@ -26,8 +26,8 @@ from qa_service.build import reindex
 from qa_service.cli import cli
 from qa_service.corpus import title_line
 from qa_service.feedback import FeedbackStore, export_unanswered
+from qa_service.origin import parent_origin
 from qa_service.text import clean_query
-from qa_service.ui import parent_origin
 
 from .conftest import ROOT
 

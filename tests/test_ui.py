@@ -5,7 +5,7 @@ without JavaScript, and the weight of the first page load."""
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -13,11 +13,11 @@ from bs4 import BeautifulSoup
 
 from qa_service.answer import Superseded
 from qa_service.i18n import DEFAULT_LANG, LANGS, CatalogError, Catalogs, negotiate
-from qa_service.ui import (
+from qa_service.origin import parent_origin
+from qa_service.presenters import (
     confidence_of,
     group_by_article,
     language_line,
-    parent_origin,
     parse_span_param,
     quote_of,
     segments,
@@ -220,12 +220,16 @@ def test_every_passage_is_shown_once_grouped_by_article(client, catalogs):
         assert visible_text(passage) == hit["text"]
         marks = passage.find_all("mark")
         assert [visible_text(m) for m in marks] == highlighted(hit)
-        for mark in marks:  # a cue besides the colour, in the reader's language
+        # A cue besides the colour, in the reader's language: the best match's sentence
+        # is the answer; any other passage's matching sentence is labelled and styled
+        # as another match.
+        best = hit["passage_id"] == expected["results"][0]["passage_id"]
+        for mark in marks:
             label = mark.select_one(".sr-only")
-            assert label["lang"] == "en" and label.get_text().strip() in {
-                catalogs.text("en", "mark_answer"),
-                catalogs.text("en", "mark_match"),
-            }
+            assert mark["class"] == ["answer" if best else "other"]
+            assert label["lang"] == "en" and label.get_text().strip() == (
+                catalogs.text("en", "mark_answer" if best else "mark_other")
+            )
         forms = block[0].find_all("form", class_="feedback") or results.select(
             f'.best-hit[data-passage-id="{hit["passage_id"]}"] > form.feedback'
         )
@@ -312,18 +316,11 @@ def with_confidence(real, confidence: str):
     """A searcher whose answers carry ``confidence`` (the search's own field, issue 11):
     the page's side of the "low" state, whatever the search decides for a question."""
 
-    @dataclass(frozen=True)
-    class Reported:
-        answer: object
-
-        def to_dict(self) -> dict:
-            return {**self.answer.to_dict(), "confidence": confidence}
-
     class Searcher:
         index = real.index
 
         def ask(self, q, k=5, lang=None):
-            return Reported(real.ask(q, k=k, lang=lang))
+            return replace(real.ask(q, k=k, lang=lang), confidence=confidence)
 
     return Searcher()
 
@@ -337,8 +334,10 @@ def test_low_confidence_says_the_passages_may_not_answer(client, app, monkeypatc
     best = page.select_one("#results section.best")
     assert "best-low" in best["class"]
     assert best.h2.get_text() == catalogs.text(lang, "results_low")
-    labels = {m.get_text().strip() for m in page.select("#results mark .sr-only")}
+    labels = {m.get_text().strip() for m in page.select("#results .best-hit mark.answer .sr-only")}
     assert labels == {catalogs.text(lang, "mark_match")}  # never "Answer:" when unsure
+    others = {m.get_text().strip() for m in page.select("#results mark.other .sr-only")}
+    assert others <= {catalogs.text(lang, "mark_other")}
     assert (
         page.select_one("#status")
         .get_text(strip=True)
@@ -404,8 +403,13 @@ def test_abstention_is_shown_honestly(client, app, monkeypatch, catalogs):
     assert closest.summary.get_text() == catalogs.text("kk", "closest_show", n=2)
     assert catalogs.text("kk", "closest_note") in closest.select_one(".closest-note").get_text()
     assert len(closest.select("[id^=r-]")) == 2
-    # They do not answer: nothing is highlighted as an answer, and nothing to rate.
-    assert not page.select("#results form.feedback")
+    # They do not answer: nothing is highlighted as an answer, and no passage to rate;
+    # the one form says "I expected an answer" about the abstention itself.
+    forms = page.select("#results form.feedback")
+    assert len(forms) == 1 and forms[0].find_parent(class_="best-none")
+    assert forms[0].find("input", attrs={"name": "passage_id"})["value"] == ""
+    assert [b["value"] for b in forms[0].select("button")] == ["no"]
+    assert forms[0].button.get_text() == catalogs.text("kk", "expected_answer")
     assert not page.select("#results mark")
     assert not page.select("#results section.best .quote")
     # The next steps: example questions stay, and the question's link can be copied.
@@ -664,9 +668,22 @@ def test_feedback_form_records_and_redirects_back(client, app, monkeypatch, cata
             "index_version": version,
         }
     ]
+    # Back at the thank-you line itself (not inside the passage), told it was a "no".
     target = urlsplit(r.headers["Location"])
-    assert target.path == "/" and target.fragment == f"r-{passage_id}"
-    assert parse_qs(target.query) == {"q": [ON_TOPIC], "lang": ["ru"], "fb": [passage_id]}
+    assert target.path == "/" and target.fragment == f"fb-{passage_id}"
+    assert parse_qs(target.query) == {
+        "q": [ON_TOPIC],
+        "lang": ["ru"],
+        "fb": [passage_id],
+        "fbno": ["1"],
+    }
+    page = soup(client.get(f"{target.path}?{target.query}"))
+    thanks = page.select_one(f"#fb-{passage_id}")
+    assert thanks.get_text() == catalogs.text("ru", "feedback_thanks")
+    # After "no", not a dead end: the next step, with the official information.
+    after = thanks.find_next_sibling("p")
+    assert "feedback-next" in after["class"]
+    assert after.a["href"] == app.extensions["qa"].settings.official_info_url
     # Back on the results, the rated one says thank you, its context opened if it was
     # behind "show context" (the best match's question is in view already).
     results = api_answer(client, lang="ru")["results"]
@@ -829,13 +846,23 @@ def first_load_bytes(client, path: str) -> tuple[int, dict[str, int]]:
     return sum(sizes.values()), sizes
 
 
-def test_versioned_assets_are_cached_for_long(client):
+def test_caching_by_asset_kind(client):
+    """Versioned static files: kept a year, never revalidated (no ``no-cache`` beside
+    ``immutable``, which made app.css cost a round trip on every page). Any other static
+    URL: revalidated. embed.js: an hour, public."""
     page = soup(client.get("/?lang=en"))
-    href = page.find("link", rel="stylesheet")["href"]
-    with client.get(href) as r:
-        assert "immutable" in r.headers["Cache-Control"]
-    with client.get(href.split("?")[0] + "?v=stale") as r:
-        assert "immutable" not in r.headers.get("Cache-Control", "")
+    refs = [page.find("link", rel="stylesheet")["href"], page.find("link", rel="icon")["href"]]
+    refs.append(page.find("script", src=True)["src"])
+    for href in refs:
+        with client.get(href) as r:
+            directives = {d.strip() for d in r.headers["Cache-Control"].split(",")}
+            assert directives == {"public", "max-age=31536000", "immutable"}, href
+        for stale in (href.split("?")[0] + "?v=stale", href.split("?")[0]):
+            with client.get(stale) as r:
+                assert r.headers["Cache-Control"] == "no-cache", stale
+                assert r.headers.get("ETag")  # so the revalidation is a 304
+    with client.get("/embed.js") as r:
+        assert r.headers["Cache-Control"] == "public, max-age=3600"
 
 
 def test_first_load_of_the_page_is_under_100_kb(client):

@@ -261,3 +261,20 @@ def test_settings_refuse_meaningless_values_at_load():
     assert Settings.load({"index_type": "hnsw"}).replace(index_type="auto").index_type == "auto"
     with pytest.raises(ValueError, match="QA_INDEX_TYPE"):
         Settings.load().replace(index_type="annoy")
+
+
+@pytest.mark.parametrize(
+    ("raw", "code"),
+    [
+        (None, validate.REQUIRED),
+        ("   \u200b ", validate.BLANK),
+        ("x" * 5000, validate.TOO_LONG),
+        ("\ufdfa" * 30, validate.TOO_LONG),  # long only after NFKC
+        (42, validate.INVALID),
+        ("\ud800", validate.INVALID),
+    ],
+)
+def test_refusals_carry_a_code_callers_word_their_own_way(raw, code):
+    with pytest.raises(ValidationError) as info:
+        validate.question(raw, CAPS)
+    assert info.value.code == code and info.value.code in validate.CODES

@@ -86,10 +86,15 @@
     if (heading) heading.focus();
   }
 
-  function showError(message) {
-    show([el("div", { "class": "state state-error", role: "alert" }, [
-      el("h2", { id: "results-h", tabindex: "-1" }, [S.error_heading]), el("p", {}, [message])
-    ])], message);
+  /* An error is never a dead end: "Try again" asks the same question once more. */
+  function showError(message, q) {
+    var children = [el("h2", { id: "results-h", tabindex: "-1" }, [S.error_heading]), el("p", {}, [message])];
+    if (q) {
+      var retry = el("button", { type: "button", "class": "retry" }, [S.retry]);
+      retry.addEventListener("click", function () { ask(q, null); });
+      children.push(el("p", {}, [retry]));
+    }
+    show([el("div", { "class": "state state-error", role: "alert" }, children)], message);
   }
 
   function ask(q, historyMode) {
@@ -99,11 +104,11 @@
     setIntro(false);
     announce(S.status_loading);
     fetch(url, { headers: { Accept: "text/html" }, credentials: "same-origin" }).then(function (response) {
-      if (response.status === 429) { showError(S.error_too_many); return; }
+      if (response.status === 429) { showError(S.error_too_many, q); return; }
       return response.text().then(function (html) {
         var doc = new DOMParser().parseFromString(html, "text/html");
         var fresh = doc.getElementById("results");
-        if (!fresh) { showError(S.error_network); return; }
+        if (!fresh) { showError(S.error_network, q); return; }
         /* The widget lives inside someone else's page: it must not fill their back button. */
         if (historyMode === "push") history.pushState({ q: q }, "", url);
         else if (historyMode === "replace") history.replaceState({ q: q }, "", url);
@@ -115,7 +120,7 @@
         }), status ? status.textContent : "");
       });
     }).catch(function () {
-      showError(S.error_network);
+      showError(S.error_network, q);
     });
   }
 
@@ -185,7 +190,14 @@
     function done(ok) {
       var note = el("p", { "class": ok ? "feedback-thanks" : "feedback-failed", role: "status", tabindex: "-1" },
         [ok ? S.feedback_thanks : S.feedback_failed]);
-      target.replaceWith(note);
+      var after = [note];
+      if (ok && !body.helpful) {
+        /* "No": the next step, as the server renders it without JavaScript. */
+        var link = el("a", { href: cfg.officialUrl, rel: "noopener" }, [cfg.officialHost]);
+        if (widget) link.setAttribute("target", "_blank");
+        after.push(el("p", { "class": "feedback-next" }, [S.feedback_next + " ", link]));
+      }
+      target.replaceWith.apply(target, after);
       note.focus();
     }
     fetch(cfg.feedbackUrl, {

@@ -1,0 +1,99 @@
+"""The fact line (facts.py): the asked value in the reader's language, only when certain.
+
+Each case is checked against the sentence itself: the span the fact gives must hold the
+value as the source writes it.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from qa_service.answer import Answer, Hit
+from qa_service.corpus import make_article
+from qa_service.facts import fact_of
+from qa_service.glossary import Glossary
+from qa_service.passages import Passage
+from qa_service.verify import translator
+
+TRANSLATE = translator(Glossary.load())
+
+
+def answer(question: str, text: str, confidence: str = "high", date: str = "2026-02-14"):
+    """An answer whose best match is ``text``, wholly highlighted, from an English article
+    published on ``date``."""
+    article = make_article(
+        title="A report", date=date, body=text, outlet="Outlet", source="t.txt", line=1
+    )
+    passage = Passage("p-1", article.id, 0, text, 0, len(text), ((0, len(text)),))
+    hit = Hit(rank=1, score=1.0, passage=passage, article=article, highlight=((0, len(text)),))
+    return Answer(question, "en", confidence, [hit], "v1", 1, 1, 1.0)
+
+
+KURULTAI = "A total of 145 deputies will be elected through popular elections."
+REFERENDUM = "The decision will follow a nationwide referendum scheduled for March 15."
+TURNOUT = "Turnout reached 73.12% of registered voters, the commission said."
+
+
+@pytest.mark.parametrize(
+    ("question", "text", "lang", "expected", "value"),
+    [
+        ("Құрылтайда қанша депутат болады?", KURULTAI, "kk", "145 депутат", 145),
+        ("Сколько депутатов будет в Курултае?", KURULTAI, "ru", "145 депутатов", 145),
+        ("How many deputies will the Kurultai have?", KURULTAI, "en", "145 deputies", 145),
+        # "March 15" has no year: the article's (February 2026) is taken.
+        ("Референдум қашан өтеді?", REFERENDUM, "kk", "2026 жылғы 15 наурыз", "2026-03-15"),
+        ("Когда пройдет референдум?", REFERENDUM, "ru", "15 марта 2026\u202fг.", "2026-03-15"),
+        ("When is the referendum?", REFERENDUM, "en", "March 15, 2026", "2026-03-15"),
+        ("Қатысу үлесі қанша пайыз болды?", TURNOUT, "kk", "73,12%", 73.12),
+        ("Какова явка?", TURNOUT, "ru", "73,12\u00a0%", 73.12),
+        ("What share of voters took part?", TURNOUT, "en", "73.12%", 73.12),
+    ],
+)
+def test_fact_in_the_readers_language(question, text, lang, expected, value):
+    fact = fact_of(answer(question, text), lang, TRANSLATE)
+    assert fact is not None
+    assert fact.text == expected and fact.value == value
+    # The span points at the value as the sentence writes it.
+    written = text[fact.start : fact.end]
+    assert written in {"145 deputies", "March 15", "73.12%"}
+
+
+def test_plural_rules_follow_the_number():
+    for number, ru, en in ((1, "1 депутат", "1 deputy"), (3, "3 депутата", "3 deputies")):
+        text = f"The commission will have {number} deputies from each region."
+        assert fact_of(answer("Сколько депутатов?", text), "ru", TRANSLATE).text == ru
+        assert fact_of(answer("How many deputies?", text), "en", TRANSLATE).text == en
+    text = "Parliament will have 21 deputies from the regions."
+    assert fact_of(answer("Сколько депутатов?", text), "ru", TRANSLATE).text == "21 депутат"
+
+
+def test_duration_in_each_language():
+    text = "Deputies will be elected for a term of five years."
+    got = {
+        lang: fact_of(answer("How many years will deputies serve?", text), lang, TRANSLATE)
+        for lang in ("kk", "ru", "en")
+    }
+    assert {lang: f.text for lang, f in got.items()} == {
+        "kk": "5 жыл",
+        "ru": "5 лет",
+        "en": "5 years",
+    }
+
+
+@pytest.mark.parametrize(
+    ("question", "text", "confidence"),
+    [
+        # Low confidence: the page would claim a value the sources may not give.
+        ("How many deputies will the Kurultai have?", KURULTAI, "low"),
+        # Two different counts of the asked noun: not certain which answers.
+        ("How many deputies?", "Earlier 98 deputies were planned, now 145 deputies.", "high"),
+        # The sentence holds no value of the asked kind.
+        ("When is the referendum?", "The referendum is a nationwide vote.", "high"),
+        # A counted noun with no known name in the reader's language.
+        ("How many observers came?", "About 300 observers came.", "high"),
+        # No value asked for.
+        ("What does the reform change?", KURULTAI, "high"),
+    ],
+)
+def test_no_fact_when_not_certain(question, text, confidence):
+    assert fact_of(answer(question, text, confidence), "ru", TRANSLATE) is None

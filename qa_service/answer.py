@@ -10,6 +10,13 @@ from dataclasses import dataclass, field
 from .corpus import Article
 from .passages import Passage
 
+# The confidence states (confidence.py decides which): "high": the top passage answers;
+# "low": on topic, but no passage clearly answers (results still given, with a caveat);
+# "none": outside what the sources cover (no results; the closest passages under
+# ``related``). Every module spells them through these names.
+HIGH, LOW, NONE = "high", "low", "none"
+STATES = (HIGH, LOW, NONE)
+
 
 @dataclass(frozen=True)
 class Hit:
@@ -62,10 +69,7 @@ class Superseded:
 class Answer:
     query: str
     lang: str
-    # "high": the top passage answers; "low": on topic, but no passage clearly answers
-    # (results still given, with a caveat); "none": outside what the sources cover
-    # (no results; the closest passages under ``related``). See confidence.py.
-    confidence: str
+    confidence: str  # one of STATES
     results: list[Hit]
     index_version: str
     index_articles: int
@@ -83,7 +87,7 @@ class Answer:
     @property
     def abstained(self) -> bool:
         """The API's ``abstained``: exactly ``confidence == "none"``."""
-        return self.confidence == "none"
+        return self.confidence == NONE
 
     @property
     def as_of(self) -> str | None:

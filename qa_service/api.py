@@ -16,8 +16,9 @@ from flask import Blueprint, Flask, Response, current_app, g, jsonify, request
 from werkzeug.exceptions import HTTPException
 
 from . import validate
+from .answer import STATES
 from .origin import same_origin_post
-from .service import QAService, Unavailable
+from .service import QAService, Unavailable, current_service
 from .validate import ValidationError
 
 bp = Blueprint("api", __name__)
@@ -47,12 +48,8 @@ def problem(status: int, title: str, detail: str, headers: dict | None = None) -
     return response
 
 
-def _service() -> QAService:
-    return current_app.extensions["qa"]
-
-
 def _caps() -> validate.Caps:
-    return validate.Caps.of(_service().settings)
+    return validate.Caps.of(current_service().settings)
 
 
 def _bad(detail: str) -> ApiError:
@@ -81,7 +78,7 @@ def ask_params() -> validate.AskInput:
 @bp.route("/api/v1/ask", methods=["GET", "POST"])
 def ask() -> Response:
     started = time.perf_counter()
-    service = _service()
+    service = current_service()
     settings = service.settings
     params = ask_params()
     searcher = _searcher_or_503(service)
@@ -110,9 +107,7 @@ def answer_facts(body: bytes, version: str) -> dict:
     ``index_version``), without parsing its JSON again: a cached answer costs less than
     parsing it. Quotes inside JSON strings are escaped, so these exact byte sequences can
     only be the answer's own top-level fields, never a question or passage quoting them."""
-    confidence = next(
-        (c for c in ("high", "low", "none") if b'"confidence":"%s"' % c.encode() in body), None
-    )
+    confidence = next((c for c in STATES if b'"confidence":"%s"' % c.encode() in body), None)
     return {
         "abstained": b'"abstained":true' in body,
         "confidence": confidence,
@@ -138,7 +133,7 @@ def feedback() -> Response:
     """
     from .feedback import UnknownReference, check_references
 
-    service = _service()
+    service = current_service()
     if not (same_origin_post() or _listed_origin(service.settings.cors_origins)):
         # Another site making a reader's browser post verdicts (issue 21, row 5): the
         # form route refuses the same; `QA_CORS_ORIGINS=*` is for reading, not this.
@@ -164,7 +159,7 @@ def feedback() -> Response:
 
 @bp.get("/api/v1/articles")
 def articles() -> Response:
-    searcher = _searcher_or_503(_service())
+    searcher = _searcher_or_503(current_service())
     rows = searcher.index.rows_by_article
     items = [
         a.attribution() | {"passages": len(rows.get(a.id, ()))}
@@ -175,7 +170,7 @@ def articles() -> Response:
 
 @bp.get("/api/v1/articles/<article_id>")
 def article(article_id: str) -> Response:
-    searcher = _searcher_or_503(_service())
+    searcher = _searcher_or_503(current_service())
     found = searcher.index.articles.get(article_id)
     if found is None:
         raise ApiError(404, "Not found", f"no article with id {article_id!r}")
@@ -201,7 +196,7 @@ def healthz() -> Response:
 
 @bp.get("/readyz")
 def readyz() -> Response:
-    service = _service()
+    service = current_service()
     try:
         searcher = service.searcher()
     except Unavailable as exc:
@@ -225,7 +220,7 @@ def readyz() -> Response:
 def openapi() -> Response:
     from .openapi import spec
 
-    return jsonify(spec(_service().settings))
+    return jsonify(spec(current_service().settings))
 
 
 FEEDBACK_PATH = "/api/v1/feedback"
@@ -246,7 +241,7 @@ def _cors(response: Response) -> Response:
     (issue 21, row 7)."""
     if not request.path.startswith("/api/v1/"):
         return response
-    allowed = _service().settings.cors_origins.split()
+    allowed = current_service().settings.cors_origins.split()
     origin = request.headers.get("Origin")
     by_name = request.path == FEEDBACK_PATH or "*" not in allowed
     if not by_name:
@@ -285,7 +280,7 @@ def register_error_handlers(
         detail = {
             404: f"no endpoint at {request.path}; see /openapi.json",
             405: f"{request.method} is not allowed on {request.path}",
-            413: f"request body larger than {_service().settings.max_body_bytes} bytes",
+            413: f"request body larger than {current_service().settings.max_body_bytes} bytes",
         }.get(exc.code or 500, exc.description or "")
         headers = {}
         if exc.code == 405 and exc.valid_methods:

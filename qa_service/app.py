@@ -10,7 +10,6 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping
 from typing import Any
-from urllib.parse import urlsplit
 
 from flask import Flask, Response, request
 from werkzeug.exceptions import RequestEntityTooLarge
@@ -18,9 +17,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from .config import Settings
 from .embedder import Embedder
 from .resources import web_dir
-from .service import QAService
-
-QA_KEY = "qa"
+from .service import QA_KEY, QAService, current_service
 
 
 def create_app(
@@ -33,7 +30,6 @@ def create_app(
     case); ``embedder`` lets tests and the CLI share an already loaded model."""
     settings = settings or Settings.load(test_config)
     web = web_dir()
-    check_public_url(settings.public_url)
     app = Flask(
         __name__,
         template_folder=str(web / "templates"),
@@ -55,7 +51,7 @@ def create_app(
 
     # Opens (and creates) the SQLite file only when the first feedback arrives.
     app.extensions["feedback"] = FeedbackStore(settings.feedback_db)
-    if not app.config.get("QA_LAZY_LOAD"):
+    if not settings.lazy_load:
         service.load()
 
     from . import api, ui
@@ -87,31 +83,13 @@ def _body_within_limit() -> None:
         raise RequestEntityTooLarge()
 
 
-def check_public_url(url: str) -> None:
-    """``public_url`` is empty or an http(s) URL with a host and nothing after the path."""
-    if not url:
-        return
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment:
-        raise ValueError(
-            f"setting QA_PUBLIC_URL: {url!r} is not like https://qa.example.kz (http or "
-            "https, a host, no query or fragment)"
-        )
-
-
-def service_of(app: Flask) -> QAService:
-    return app.extensions[QA_KEY]
-
-
 def _security_headers(response: Response) -> Response:
     """CSP without inline scripts everywhere; framing denied except on the widget.
 
     Framing is decided by the route alone, never by the Referer header, which a hostile
     page controls or strips.
     """
-    from flask import current_app
-
-    settings = service_of(current_app).settings
+    settings = current_service().settings
     framable = request.endpoint == "ui.widget"
     ancestors = settings.frame_ancestors.strip() or "'none'" if framable else "'none'"
     if framable and ancestors not in ("*", "'none'") and "'self'" not in ancestors.split():

@@ -24,6 +24,7 @@ from . import index as idx
 from .config import Settings
 from .corpus import CorpusReport, SourceError, read_corpus, source_files
 from .embedder import LATENT_TERMS, Embedder, EmbedderId
+from .exit_codes import ExitCode
 from .lexical import BM25Index
 from .passages import MAX_WORDS, MIN_WORDS, TARGET_WORDS, split_corpus
 
@@ -42,13 +43,8 @@ def available_cores() -> int:
         return max(os.cpu_count() or 1, 1)
 
 
-# Exit codes of `referendum-qa reindex` (documented in the README).
-EXIT_INVALID_SOURCES = 3
-EXIT_BUILD_FAILED = 4
-
-
 class BuildError(RuntimeError):
-    def __init__(self, message: str, exit_code: int = EXIT_BUILD_FAILED):
+    def __init__(self, message: str, exit_code: ExitCode = ExitCode.BUILD_FAILED):
         super().__init__(message)
         self.exit_code = exit_code
 
@@ -195,7 +191,7 @@ def embed_latent_terms(
 ) -> np.ndarray | None:
     """Each passage's latent terms (None for a backend without them), reusing the live
     build's by passage content hash."""
-    if not getattr(embedder, "latent_dim", 0) or not passages:
+    if not embedder.latent_dim or not passages:
         return None
     shape = (2, LATENT_TERMS)
     cache = idx.reusable_latent_terms(embeddings_dir, EmbedderId.of(embedder))
@@ -252,10 +248,10 @@ def reindex(
         raise BuildError(
             "invalid sources (the live index was left in place; fix them, or pass "
             "--skip-invalid to build without them):\n" + "\n".join(f"  {e}" for e in report.errors),
-            EXIT_INVALID_SOURCES,
+            ExitCode.SOURCES_FAILED,
         )
     if not report.articles:
-        raise BuildError("no articles found in the corpus", EXIT_INVALID_SOURCES)
+        raise BuildError("no articles found in the corpus", ExitCode.SOURCES_FAILED)
     if dry_run:
         summary.seconds = time.perf_counter() - started
         return summary

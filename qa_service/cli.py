@@ -20,6 +20,7 @@ import click
 
 from . import validate
 from .config import Settings, child_env
+from .exit_codes import ExitCode
 from .validate import LANGS
 
 
@@ -41,18 +42,13 @@ class Context:
                 "set QA_CORPUS_DIR and/or QA_EMBEDDINGS_DIR (or --corpus/--embeddings)",
                 err=True,
             )
-            sys.exit(2)
+            sys.exit(ExitCode.USAGE)
 
     def embedder(self):
-        from .embedder import EmbedderError, load_embedder
+        from .embedder import EmbedderError, embedder_for
 
         try:
-            return load_embedder(
-                self.settings.embedder,
-                self.settings.embed_threads,
-                self.settings.max_query_tokens,
-                one_pass=self.settings.one_pass,
-            )
+            return embedder_for(self.settings)
         except EmbedderError as exc:
             raise click.ClickException(str(exc)) from None
 
@@ -207,6 +203,7 @@ def reindex(ctx: Context, dry_run, skip_invalid, if_stale, index_type, quiet, jo
 def ask(ctx: Context, question: str, k: int | None, lang: str | None, as_json: bool) -> None:
     """Print the passages that answer QUESTION, with score and attribution."""
     ctx.require_data()
+    from .answer import LOW
     from .service import QAService, Unavailable
 
     caps = validate.Caps.of(ctx.settings)  # the API's rules, checked before the model loads
@@ -237,7 +234,7 @@ def ask(ctx: Context, question: str, k: int | None, lang: str | None, as_json: b
         shown = answer.related
         if shown:
             click.echo("Closest passages (they do not answer it):")
-    elif answer.confidence == "low":
+    elif answer.confidence == LOW:
         click.secho(
             "Confidence: low. These passages are on the subject but may not answer exactly.",
             fg="yellow",
@@ -303,12 +300,6 @@ def serve(ctx: Context, host, port, workers, dev) -> None:
     if os.path.isabs(cmd[0]):
         os.execve(cmd[0], cmd, env)
     sys.exit(subprocess.run(cmd, env=env).returncode)
-
-
-def _settings_env(settings: Settings) -> dict[str, str]:
-    from dataclasses import fields
-
-    return {f"QA_{f.name.upper()}": str(getattr(settings, f.name)) for f in fields(settings)}
 
 
 from .feedback_cli import feedback_group  # noqa: E402 - registered after the group

@@ -45,7 +45,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .answer import Hit
+from .answer import HIGH, LOW, NONE, Hit
 from .answer_type import type_satisfied
 from .composition import SearchParams
 from .lexical import LexicalQuery
@@ -59,7 +59,6 @@ SIGNALS = ("top", "z", "margin", "gap", "coverage", "agree", "type", "latent")
 # What the models read: the signals plus the question's language (its scores run lower in
 # Kazakh and Russian against English sources) and whether it was converted from Latin.
 FEATURES = (*SIGNALS, "off_vocabulary", "converted", "concepts", "bm25", "lang_kk", "lang_ru")
-STATES = ("high", "low", "none")
 HITS_READ = 3  # the highlighted sentences of this many top hits are read for the answer type
 
 
@@ -105,7 +104,7 @@ class ConfidenceStage:
     def judge(self, evidence: Evidence) -> Judgement:
         signals = self.signals(evidence)
         if not self.judging:
-            return Judgement("high", signals)
+            return Judgement(HIGH, signals)
         return Judgement(self.rule.judge(signals, evidence.query.lang), signals)
 
     def signals(self, evidence: Evidence) -> dict[str, float]:
@@ -259,15 +258,15 @@ class ConfidenceRule:
         # A question in the sources' language none of whose words they use is about
         # something else: a rule of evidence, not a fitted threshold.
         if signals.get("off_vocabulary") == 1.0:
-            return "none"
+            return NONE
         x = features_of(signals, lang)
         if self.none is not None and self.none.probability(x) >= self.none_at:
-            return "none"
+            return NONE
         if float(signals.get("type", 1.0)) == 0.0:
-            return "low"
+            return LOW
         if self.high is not None and self.high.probability(x) < self.high_at:
-            return "low"
-        return "high"
+            return LOW
+        return HIGH
 
     def scores(self, signals: Mapping[str, float], lang: str) -> dict[str, float]:
         """Both probabilities (for the evaluation and its calibration plot)."""

@@ -13,8 +13,11 @@ from collections.abc import Mapping, MutableMapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 ENV_PREFIX = "QA_"
+# The FAISS index types reindex can build (index.py builds them), besides `auto`.
+INDEX_TYPES = ("flat", "hnsw", "ivf", "ivfpq")
 
 
 def _setting(default: Any, help: str) -> Any:
@@ -93,7 +96,9 @@ class Settings:
         "Sites allowed to embed /widget in a frame: `*` or space-separated origins.",
     )
     cors_origins: str = _setting(
-        "*", "Origins allowed to call /api/v1 from browsers: `*` or space-separated origins."
+        "*",
+        "Origins allowed to call /api/v1 from browsers: `*` or space-separated origins. "
+        "Feedback is taken from this site's pages and from origins named here only.",
     )
     cache_max_age: int = _setting(
         300, "Seconds proxies and browsers may cache a GET /api/v1/ask response."
@@ -168,10 +173,13 @@ class Settings:
     # Reliability, abuse and privacy (limits.py, logs.py, metrics.py, gunicorn_conf.py).
     rate_limits: bool = _setting(True, "Rate limiting per client address on or off.")
     rate_limit_ask: str = _setting(
-        "60/minute", "Questions per client address (`/api/v1/ask`), e.g. `60/minute`."
+        "60/minute",
+        "Questions per client address, e.g. `60/minute`: one budget for `/api/v1/ask`, the "
+        "page's and the widget's `?q=` (an IPv6 client is counted by its /64).",
     )
     rate_limit_feedback: str = _setting(
-        "10/minute", "Feedback posts per client address (`/api/v1/feedback`)."
+        "10/minute",
+        "Feedback posts per client address, one budget for `/api/v1/feedback` and the page's form.",
     )
     rate_limit_other: str = _setting(
         "300/minute",
@@ -202,6 +210,20 @@ class Settings:
         "Folder for Prometheus multiprocess files under gunicorn (empty: `serve` makes a "
         "temporary one); exported as PROMETHEUS_MULTIPROC_DIR.",
     )
+    lazy_load: bool = _setting(
+        False,
+        "Load the index on the first request that needs it instead of when the app "
+        "starts (tests and tools that serve no question).",
+    )
+
+    def __post_init__(self) -> None:
+        """Values whose type is right but whose meaning is not stop the start, named."""
+        _check_public_url(self.public_url)
+        if self.index_type not in ("auto", *INDEX_TYPES):
+            raise ValueError(
+                f"setting {ENV_PREFIX}INDEX_TYPE: unknown index type {self.index_type!r}: use "
+                f"{', '.join(INDEX_TYPES)} or auto"
+            )
 
     @classmethod
     def load(cls, overrides: Mapping[str, Any] | None = None) -> Settings:
@@ -220,6 +242,18 @@ class Settings:
     def replace(self, **changes: Any) -> Settings:
         return dataclasses.replace(
             self, **{k: _coerce(type(self), k, v) for k, v in changes.items()}
+        )
+
+
+def _check_public_url(url: str) -> None:
+    """``public_url`` is empty or an http(s) URL with a host and nothing after the path."""
+    if not url:
+        return
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment:
+        raise ValueError(
+            f"setting QA_PUBLIC_URL: {url!r} is not like https://qa.example.kz (http or "
+            "https, a host, no query or fragment)"
         )
 
 

@@ -156,10 +156,6 @@ class Glossary:
         folded = [fold(w) for w in words]
         return frozenset(i for i, e in enumerate(self.entries) if e.named_in(folded))
 
-    def expand(self, words: list[str]) -> list[str]:
-        """The English words of those entries, without repeats."""
-        return list(dict.fromkeys(w for c in self.concepts(words) for w in c.split()))
-
 
 def _english_forms(english: str, forms: list[tuple[str, ...]]) -> tuple[tuple[str, ...], ...]:
     words = [_stem_en(w) for w in fold(english).split() if len(w) >= 3 or w.isupper()]

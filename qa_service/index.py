@@ -27,6 +27,7 @@ from pathlib import Path
 
 import numpy as np
 
+from .config import INDEX_TYPES
 from .corpus import Article
 from .embedder import EmbedderId
 from .lexical import BM25Index
@@ -48,7 +49,6 @@ BM25_DIR = "bm25"
 # below the ~10-50 ms of embedding the question), and at 1M IVF builds in 40 s where HNSW
 # would take tens of minutes on two cores. HNSW stays available by override.
 FLAT_MAX = 20_000
-INDEX_TYPES = ("flat", "hnsw", "ivf", "ivfpq")
 
 # Build and search parameters, chosen from the measurements in docs/benchmarks.md.
 HNSW_M = 32

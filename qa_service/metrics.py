@@ -41,7 +41,9 @@ from prometheus_client import (
 from prometheus_client.core import GaugeMetricFamily
 
 from . import __version__
+from .answer import NONE, STATES
 from .config import Settings
+from .service import current_service
 
 METRICS_KEY = "qa_metrics"
 METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS", "PATCH"})
@@ -132,51 +134,11 @@ def _shared_values() -> bool:
 def make_metrics(settings: Settings) -> Metrics:
     registry = CollectorRegistry(auto_describe=True)
     folder = Path(settings.metrics_dir) if settings.metrics_dir and _shared_values() else None
-    live = {"multiprocess_mode": "liveall"}
     metrics = Metrics(
         registry=registry,
         multiprocess_dir=folder,
-        requests=Counter(
-            "qa_http_requests",
-            "HTTP requests by route pattern, method and status.",
-            ["route", "method", "status"],
-            registry=registry,
-        ),
-        latency=Histogram(
-            "qa_http_request_duration_seconds",
-            "Time to answer a request, by route pattern and status.",
-            ["route", "status"],
-            buckets=BUCKETS,
-            registry=registry,
-        ),
-        answers=Counter(
-            "qa_answers",
-            "Answers to questions by confidence: `high`, `low` or `none` (abstained).",
-            ["outcome"],
-            registry=registry,
-        ),
-        index_info=Gauge(
-            "qa_index_info",
-            "1 for the index build a worker serves (version = build id).",
-            ["version", "index_type", "embedder"],
-            registry=registry,
-            **live,
-        ),
-        index_passages=Gauge(
-            "qa_index_passages", "Passages in the served build.", registry=registry, **live
-        ),
-        index_problem=Gauge(
-            "qa_index_problem",
-            "1 while the newest build cannot be served (see /readyz).",
-            registry=registry,
-            **live,
-        ),
-        answer_cache=Counter(
-            "qa_answer_cache_lookups",
-            "Answer-cache lookups by outcome: `hit`, `miss`, `error` (searched instead).",
-            ["outcome"],
-            registry=registry,
-        ),
+        **_request_metrics(registry),
+        **_index_metrics(registry),
     )
     build = Gauge(
         "qa_build_info",
@@ -187,6 +149,54 @@ def make_metrics(settings: Settings) -> Metrics:
     )
     build.labels(__version__, platform.python_version()).set(1)
     return metrics
+
+
+def _request_metrics(registry: CollectorRegistry) -> dict:
+    """What each request adds to: counts, durations, answers by state, cache lookups."""
+    return {
+        "requests": Counter(
+            "qa_http_requests",
+            "HTTP requests by route pattern, method and status.",
+            ["route", "method", "status"],
+            registry=registry,
+        ),
+        "latency": Histogram(
+            "qa_http_request_duration_seconds",
+            "Time to answer a request, by route pattern and status.",
+            ["route", "status"],
+            buckets=BUCKETS,
+            registry=registry,
+        ),
+        "answers": Counter(
+            "qa_answers",
+            "Answers to questions by confidence: `high`, `low` or `none` (abstained).",
+            ["outcome"],
+            registry=registry,
+        ),
+        "answer_cache": Counter(
+            "qa_answer_cache_lookups",
+            "Answer-cache lookups by outcome: `hit`, `miss`, `error` (searched instead).",
+            ["outcome"],
+            registry=registry,
+        ),
+    }
+
+
+def _index_metrics(registry: CollectorRegistry) -> dict:
+    """The build each live worker serves (gauges of live processes only)."""
+    live = {"multiprocess_mode": "liveall", "registry": registry}
+    return {
+        "index_info": Gauge(
+            "qa_index_info",
+            "1 for the index build a worker serves (version = build id).",
+            ["version", "index_type", "embedder"],
+            **live,
+        ),
+        "index_passages": Gauge("qa_index_passages", "Passages in the served build.", **live),
+        "index_problem": Gauge(
+            "qa_index_problem", "1 while the newest build cannot be served (see /readyz).", **live
+        ),
+    }
 
 
 def init_app(app: Flask, settings: Settings) -> Metrics | None:
@@ -212,12 +222,12 @@ def init_app(app: Flask, settings: Settings) -> Metrics | None:
         info = g.get("qa_answer_info")  # set by api.ask (api.answer_facts)
         if info is not None and response.status_code == 200:
             state = info["confidence"]
-            metrics.answers.labels(state if state in ("high", "low", "none") else "none").inc()
+            metrics.answers.labels(state if state in STATES else NONE).inc()
         outcome = g.get("qa_answer_cache")
         if outcome in ("hit", "miss", "error"):
             metrics.answer_cache.labels(outcome).inc()
         if request.endpoint == "api.ask":
-            metrics.observe_index(app.extensions["qa"])
+            metrics.observe_index(current_service(app))
         return response
 
     return metrics
@@ -226,7 +236,7 @@ def init_app(app: Flask, settings: Settings) -> Metrics | None:
 @bp.get("/metrics")
 def metrics() -> Response:
     found: Metrics = current_app.extensions[METRICS_KEY]
-    service = current_app.extensions["qa"]
+    service = current_service()
     try:
         service.maybe_reload()
     finally:

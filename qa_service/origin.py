@@ -17,9 +17,10 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit, urlunsplit
 
-from flask import Flask, Response, current_app, request
+from flask import Flask, Response, request
 from werkzeug.utils import redirect
 
+from .service import current_service
 from .validate import ValidationError
 
 # A Host header: DNS-style labels (underscores allowed: container names) or an IPv6
@@ -52,7 +53,7 @@ def check_host() -> None:
 
 def public_base() -> str:
     """The base of absolute URLs: ``public_url``, else this request's scheme and Host."""
-    configured = current_app.extensions["qa"].settings.public_url.strip().rstrip("/")
+    configured = current_service().settings.public_url.strip().rstrip("/")
     return configured or request.host_url.rstrip("/")
 
 
@@ -71,7 +72,7 @@ def relative_location(response: Response) -> Response:
     parts = urlsplit(location)
     if parts.netloc and parts.netloc.lower() == request.host.lower():
         path = "/" + urlunsplit(("", "", parts.path, parts.query, parts.fragment)).lstrip("/")
-        configured = current_app.extensions["qa"].settings.public_url.strip()
+        configured = current_service().settings.public_url.strip()
         base = urlsplit(configured)
         prefix = f"{base.scheme}://{base.netloc}" if configured else ""
         response.headers["Location"] = prefix + path
@@ -114,7 +115,7 @@ def same_origin_post() -> bool:
         return False
     _, host, port = parsed
     own = [request.host]
-    configured = current_app.extensions["qa"].settings.public_url.strip()
+    configured = current_service().settings.public_url.strip()
     if configured:
         own.append(urlsplit(configured).netloc)
     return any(_same_host(host, port, netloc) for netloc in own)

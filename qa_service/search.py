@@ -29,7 +29,7 @@ import time
 from collections.abc import Mapping
 from dataclasses import replace
 
-from .answer import Answer
+from .answer import NONE, Answer
 from .collapse import collapse
 from .composition import RETRIEVERS, SearchParams
 from .confidence import HITS_READ, ConfidenceRule, ConfidenceStage, Evidence
@@ -147,7 +147,7 @@ class Searcher:
         judged = self.confidence.judge(Evidence(query, lexical, rankings, fused, hits))
         _lap(timings, "confidence", clock)
         hits = hits[:k]
-        abstained = judged.state == "none"
+        abstained = judged.state == NONE
         return Answer(
             query=query.text,
             lang=query.lang,

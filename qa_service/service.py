@@ -18,17 +18,27 @@ import threading
 import time
 from pathlib import Path
 
+from flask import Flask, current_app
+
 from . import index as idx
 from .answer_cache import answer_key, answer_salt, make_answer_cache
 from .composition import SearchParams
 from .config import Settings
-from .embedder import CachedEmbedder, Embedder, EmbedderId, load_embedder
+from .embedder import CachedEmbedder, Embedder, EmbedderId, embedder_for
 from .facts import fact_of
 from .glossary import Glossary
 from .search import Searcher, served_params
 from .verify import translator
 
 log = logging.getLogger(__name__)
+
+QA_KEY = "qa"  # where the app factory keeps its QAService: app.extensions[QA_KEY]
+
+
+def current_service(app: Flask | None = None) -> QAService:
+    """The ``QAService`` of ``app`` (default: the app serving this request); the one way
+    routes, hooks and tools reach it."""
+    return (app if app is not None else current_app).extensions[QA_KEY]
 
 
 class Unavailable(RuntimeError):
@@ -100,12 +110,7 @@ class QAService:
     @property
     def embedder(self) -> Embedder:
         if self._embedder is None:
-            self._embedder = load_embedder(
-                self.settings.embedder,
-                self.settings.embed_threads,
-                self.settings.max_query_tokens,
-                one_pass=self.settings.one_pass,
-            )
+            self._embedder = embedder_for(self.settings)
         size = self.settings.query_cache_size
         if size > 0 and not isinstance(self._embedder, CachedEmbedder):
             # Query vectors do not depend on the index, so the cache survives reloads.

@@ -15,6 +15,8 @@ from pathlib import Path
 
 import pytest
 
+from qa_service.lab.harness import free_port
+
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
@@ -107,12 +109,6 @@ def abstaining(real):
             return replace(answer, confidence="none", results=[], related=related)
 
     return Abstaining()
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture()

@@ -23,6 +23,7 @@ class OperationReport:
     statuses: dict[int, int] = field(default_factory=dict)
     failure: str | None = None
     seconds: float = 0.0
+    slowest_cpu_ms: float = 0.0  # the costliest single request (hostile families)
 
 
 def fuzz_app(
@@ -87,8 +88,9 @@ KAZAKH = "Құрылтайда неше депутат болады?"
 RUSSIAN = "Сколько депутатов будет в Курултае?"
 
 
-def _hostile_families():
-    """(label, strategy of request dicts) for ``client.open(**request)``."""
+def _hostile_families(article: tuple[str, str] | None = None):
+    """(label, strategy of request dicts) for ``client.open(**request)``; ``article`` is
+    an (article id, passage id) of the served build, for the highlight-link family."""
     from hypothesis import strategies as st
 
     text = st.text(max_size=40)
@@ -204,6 +206,52 @@ def _hostile_families():
             ),
         ),
     )
+    # Issue 21. Row 1: strings of escaped quotes that never close (the depth check's old
+    # pattern backtracked: 1 s of CPU for 16 KiB), with brackets around and inside.
+    escaped_quotes = st.builds(
+        lambda n, unit, head, tail, path: {
+            "method": "POST",
+            "path": path,
+            "data": head + '"' + unit * n + tail,
+            "content_type": "application/json",
+        },
+        st.integers(1, 8190),
+        st.sampled_from(['\\"', "\\\\", '\\"[', "\\u005b", '\\"{\\"']),
+        st.sampled_from(["", '{"q": ', "[", '{"q": "x", "lang": ']),
+        st.sampled_from(["", '"', '"}', "]", "}"]),
+        st.sampled_from(["/api/v1/ask", "/api/v1/feedback"]),
+    )
+    # Row 8: highlight offsets in digits int() refuses, or far too many of them.
+    offsets = st.one_of(
+        st.text(alphabet=ODD_DIGITS + "0123456789-,", max_size=24),
+        st.integers(4300, 4500).map(lambda n: "9" * n + "-1"),
+    )
+    article_id, passage_id = article or ("none", "none")
+    highlights = st.builds(lambda hl: _get(f"/articles/{article_id}", p=passage_id, hl=hl), offsets)
+    # Row 5: feedback another site makes a reader's browser post.
+    cross_site = st.builds(
+        lambda origin, fetch_site, body: {
+            "method": "POST",
+            "path": "/api/v1/feedback",
+            "json": body,
+            "headers": {k: v for k, v in (("Origin", origin), ("Sec-Fetch-Site", fetch_site)) if v},
+        },
+        st.sampled_from(["https://evil.example", "null", "http://localhost.evil", None]),
+        st.sampled_from(["cross-site", "same-site", None]),
+        st.sampled_from([{"q": "deputies", "helpful": True}, {"q": "x", "helpful": False}]),
+    ).filter(lambda r: r["headers"])
+    # Row 12: a `lang` that is no language, with any Accept-Language.
+    langs = st.builds(
+        lambda lang, accept, q: {
+            "method": "GET",
+            "path": "/",
+            "query_string": {"lang": lang} | ({"q": q} if q else {}),
+            "headers": {"Accept-Language": accept},
+        },
+        st.one_of(st.text(max_size=8), st.sampled_from(["xx", "", "KK", "kz", "k", "en-US"])),
+        st.sampled_from(["kk", "ru", "en", "de", "ru-RU,ru;q=0.9", "*"]),
+        st.sampled_from([None, "deputies"]),
+    )
     return [
         ("expanding and flooding questions", asks),
         ("odd k", ks),
@@ -215,6 +263,10 @@ def _hostile_families():
         ("hostile Host headers", hosts),
         ("unknown methods", methods),
         ("hostile frame origins", origins),
+        ("escaped-quote JSON strings", escaped_quotes),
+        ("odd highlight offsets", highlights),
+        ("cross-site feedback", cross_site),
+        ("unusable lang parameters", langs),
     ]
 
 
@@ -279,6 +331,16 @@ def check_hostile(app, request: dict, response, spy: EngineSpy | None) -> None:
         assert response.mimetype == "application/problem+json", request
     if "Retry-After" in response.headers:
         assert status in (429, 503), f"Retry-After on a {status}"
+    if path.startswith("/api/v1/"):
+        allow = response.headers.get("Access-Control-Allow-Origin")
+        if allow is not None and allow != "*":
+            assert "Origin" in response.headers.get("Vary", ""), "CORS without Vary: Origin"
+    if path == "/api/v1/feedback" and _cross_site(request):
+        assert status == 403, f"{status} for cross-site feedback {request!r:.200}"
+    if path == "/" and status == 200 and "lang" in request.get("query_string", {}):
+        asked = request["query_string"]["lang"]
+        if not _names_language(asked):  # the page's language came from Accept-Language
+            assert "Accept-Language" in response.headers.get("Vary", ""), asked
     location = response.headers.get("Location")
     if location:
         assert urlsplit(urljoin("http://localhost/a/b", location)).netloc == "localhost", location
@@ -303,6 +365,24 @@ def check_hostile(app, request: dict, response, spy: EngineSpy | None) -> None:
             assert strict_origin(config.group(1)) is not None, config.group(1)
 
 
+def _cross_site(request: dict) -> bool:
+    headers = request.get("headers", {})
+    origin = headers.get("Origin")
+    return headers.get("Sec-Fetch-Site") in ("cross-site", "same-site") or (
+        origin is not None and origin != "http://localhost"
+    )
+
+
+def _names_language(raw: str) -> bool:
+    """Whether ``?lang=raw`` alone decides the page's language (an alias counts)."""
+    from werkzeug.datastructures import LanguageAccept
+
+    from qa_service.i18n import negotiate
+
+    en, ru = LanguageAccept([("en", 1)]), LanguageAccept([("ru", 1)])
+    return negotiate(raw, en) == negotiate(raw, ru)
+
+
 def _hostile_runner(app, strategy, report: OperationReport, spy, max_examples, derandomize):
     @given(request=strategy)
     @settings(
@@ -317,7 +397,9 @@ def _hostile_runner(app, strategy, report: OperationReport, spy, max_examples, d
         report.cases += 1
         if spy is not None:
             spy.passes.clear()
+        cpu = time.process_time()
         response = app.test_client().open(**request)
+        report.slowest_cpu_ms = max(report.slowest_cpu_ms, (time.process_time() - cpu) * 1000)
         code = response.status_code
         report.statuses[code] = report.statuses.get(code, 0) + 1
         check_hostile(app, request, response, spy)
@@ -335,8 +417,11 @@ def fuzz_hostile(
     if spy is not None:
         backend._model = spy
     reports = []
+    index = app.extensions["qa"].searcher().index
+    first = next(iter(index.articles))
+    article = (first, index.passages_of(first)[0].id)
     try:
-        for label, strategy in _hostile_families():
+        for label, strategy in _hostile_families(article):
             report = OperationReport(f"hostile: {label}")
             started = time.perf_counter()
 

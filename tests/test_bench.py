@@ -12,14 +12,15 @@ import pytest
 from qa_service import index as idx
 from qa_service.cli import cli
 from qa_service.config import Settings
-from qa_service.embedder import CachedEmbedder, EmbedderId
-from qa_service.lab.bench import percentiles, question_mix
-from qa_service.lab.synthetic import Seed, synthetic_build, synthetic_vectors
+from qa_service.embedder import CachedEmbedder, EmbedderId, NoLatentTerms
+from qa_service.lab.harness import percentiles, question_mix
+from qa_service.lab.synthetic import synthetic_vectors
+from qa_service.lru import LRU
 
 from .conftest import DATA
 
 
-class CountingEmbedder:
+class CountingEmbedder(NoLatentTerms):
     """A deterministic stand-in: one vector per text, and a count of what was encoded."""
 
     name = "counting"
@@ -47,6 +48,17 @@ def test_query_cache_returns_the_same_vectors_and_counts_hits():
     assert inner.encoded == ["a", "b"]
     assert (cached.hits, cached.misses) == (2, 2)
     assert (cached.name, cached.version, cached.dim) == ("counting", "1", 8)
+
+
+def test_lru_forgets_the_least_recently_used():
+    lru: LRU[str, int] = LRU(2)
+    lru.put("a", 1)
+    lru.put("b", 2)
+    assert lru.get("a") == 1  # "a" is now the most recent
+    lru.put("c", 3)  # evicts "b"
+    assert (lru.get("a"), lru.get("b"), lru.get("c"), len(lru)) == (1, None, 3, 2)
+    with pytest.raises(ValueError, match="at least 1"):
+        LRU(0)
 
 
 def test_query_cache_evicts_the_least_recently_used():
@@ -90,12 +102,12 @@ def test_service_wraps_its_embedder_per_the_setting(size, wrapped):
 
 
 def test_a_304_costs_no_embedding(app, client):
-    from qa_service.app import service_of
+    from qa_service.service import current_service
 
     r = client.get("/api/v1/ask?q=How many deputies in the Kurultai?")
     assert r.status_code == 200 and r.headers["ETag"]
     assert "max-age=" in r.headers["Cache-Control"]
-    cache = service_of(app).embedder
+    cache = current_service(app).embedder
     assert isinstance(cache, CachedEmbedder)
     before = (cache.hits, cache.misses)
     again = client.get(
@@ -166,18 +178,6 @@ def test_synthetic_vectors_are_normalized_reproducible_and_near_the_real_ones():
     assert not np.array_equal(a, synthetic_vectors(base, 300, seed=1))
     nearest = (a @ base.T).max(axis=1)
     assert 0.75 < float(np.median(nearest)) < 0.99
-
-
-def test_synthetic_build_loads_like_a_real_one(tmp_path, e5):
-    base = e5.encode_passages(
-        ["The referendum is on 15 March.", "Parliament will have one chamber."]
-    )
-    seed = Seed(("a", "b"), ("The referendum is on 15 March.", "One chamber."), base)
-    build = synthetic_build(tmp_path, seed, 25, e5, index_type="auto")
-    loaded = idx.load_build(build, EmbedderId.of(e5))
-    assert len(loaded.passages) == 25 and loaded.manifest.index_type == "flat"
-    assert len({p.text for p in loaded.passages}) == 25
-    assert idx.current_build(tmp_path) == build.resolve()
 
 
 def test_question_mix_gives_distinct_questions():

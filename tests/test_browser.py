@@ -201,9 +201,11 @@ def page(new_page):
 
 
 def shot(page, name: str, width: int) -> None:
+    """A full-page screenshot at ``width``; the page must not scroll sideways there."""
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.set_viewport_size({"width": width, "height": 900 if width > 600 else 667})
     page.wait_for_timeout(200)  # let the layout settle after the resize
+    assert page.evaluate("document.documentElement.scrollWidth") <= width, name
     page.screenshot(path=str(SHOTS / f"{name}-{width}.png"), full_page=True)
 
 
@@ -725,16 +727,18 @@ def test_first_load_transfer_size(browser, live_server):
 
 @pytest.mark.parametrize("lang", list(QUESTIONS))
 def test_screenshots(new_page, live_server, low_server, abstaining_server, lang):
-    """The three confidence states in each language, at 375 and 1280 px."""
+    """The three confidence states in each language, at 375 and 1280 px: each state shown
+    as such, and no page scrolling sideways."""
     page = new_page(viewport=PHONE)
-    for state, server, q in (
-        ("high", live_server, QUESTIONS[lang]),
-        ("low", low_server, QUESTIONS[lang]),
-        ("none", abstaining_server, OFF_TOPIC),
+    for state, server, q, block in (
+        ("high", live_server, QUESTIONS[lang], ".best-high .best-hit"),
+        ("low", low_server, QUESTIONS[lang], ".best-low .best-hit"),
+        ("none", abstaining_server, OFF_TOPIC, ".best-none"),
     ):
         page.goto(f"{server.url}/?lang={lang}")
         ask(page, q)
         page.evaluate("document.activeElement.blur()")
+        assert page.locator(f"#results {block}").is_visible(), (state, lang)
         for width in (375, 1280):
             shot(page, f"page-{state}-{lang}", width)
         if state == "high":
@@ -750,11 +754,13 @@ def test_screenshots(new_page, live_server, low_server, abstaining_server, lang)
 
 
 def test_widget_screenshots(new_page, live_server):
+    """The widget answers in light and dark themes within a phone's width."""
     page = new_page(viewport=PHONE)
-    page.goto(f"{live_server.url}/widget?lang=kk&q={quote(QUESTIONS['kk'])}")
-    shot(page, "widget-kk", 375)
-    page.goto(f"{live_server.url}/widget?lang=ru&theme=dark&q={quote(QUESTIONS['ru'])}")
-    shot(page, "widget-dark-ru", 375)
+    for name, query in (("widget-kk", "lang=kk"), ("widget-dark-ru", "lang=ru&theme=dark")):
+        lang = query[5:7]
+        page.goto(f"{live_server.url}/widget?{query}&q={quote(QUESTIONS[lang])}")
+        assert page.locator(".best-hit .quote").is_visible(), name
+        shot(page, name, 375)
 
 
 # --- issue 20: the answer in the reader's language, and the page's second pass -----------

@@ -183,6 +183,49 @@ def test_eval_cli_cross_validates_a_tiny_bank(runner, corpus_dir, tmp_path):
     assert {j["state"] for j in data["judged"]} <= {"high", "low", "none"}
     assert "service" in data["checks"]["methods"]
     assert report.with_suffix(".png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    for key in ("targets", "served_targets"):  # issue 18's measures, held out and served
+        assert 0.0 <= data[key]["all"]["metrics"]["recall@1"] <= 1.0
+    assert "precision of high" in result.output
+
+
+def _span(file: str, text: str) -> list[dict]:
+    return [{"file": file, "text": text}]
+
+
+@pytest.mark.slow
+def test_eval_cli_served_measures_a_span_labelled_set(runner, corpus_dir, tmp_path):
+    """`eval --served` on spans naming files: a span in a file the corpus lacks does not
+    count, so that question is scored as on-topic and unanswered."""
+    rows = [
+        {"id": "s1", "lang": "en", "question": "When is the referendum?", "answerable": True,
+         "kind": "answerable", "fact": "G-date",
+         "spans": _span("news.jsonl", "will be held on March 15")},
+        {"id": "s2", "lang": "ru", "question": "Сколько депутатов в Курултае?",
+         "answerable": True, "kind": "answerable", "fact": "G-deputies",
+         "spans": _span("news.jsonl", "В его состав войдут 145 депутатов.")},
+        {"id": "s3", "lang": "en", "question": "How long do Kurultai deputies serve?",
+         "answerable": True, "kind": "answerable", "fact": "G-term",
+         "spans": _span("not-in-this-corpus.md", "five-year term")},
+        {"id": "s4", "lang": "kk", "question": "Ертең ауа райы қандай?", "answerable": False,
+         "kind": "offtopic", "topic": "off", "fact": "O-weather", "spans": []},
+    ]  # fmt: skip
+    labelled = tmp_path / "spans.jsonl"
+    labelled.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows))
+    report = tmp_path / "served.json"
+    result = runner.invoke(
+        cli,
+        ["--corpus", str(corpus_dir), "eval", "--set", str(labelled), "--served",
+         "--bootstrap", "50", "--json", str(report)],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "precision of high" in result.output and "| target |" in result.output
+    served = json.loads(report.read_text(encoding="utf-8"))["served_targets"]
+    measured = served["all"]["metrics"]
+    assert (measured["answerable"], measured["unanswerable"], measured["offtopic"]) == (2, 1, 1)
+    assert measured["recall@5"] == 1.0
+    assert {(j["id"], j["kind"]) for j in served["judged"]} == {
+        ("s1", "answerable"), ("s2", "answerable"), ("s3", "unanswerable"), ("s4", "offtopic")
+    }  # fmt: skip
 
 
 def test_eval_cli_cv_needs_facts(runner, corpus_dir):

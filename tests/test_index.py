@@ -9,8 +9,9 @@ import numpy as np
 import pytest
 
 from qa_service import index as idx
-from qa_service.build import EXIT_INVALID_SOURCES, BuildError, is_stale, reindex
+from qa_service.build import BuildError, is_stale, reindex
 from qa_service.embedder import EmbedderId
+from qa_service.exit_codes import ExitCode
 
 from .conftest import build
 
@@ -92,7 +93,7 @@ def test_invalid_source_leaves_live_index(corpus_dir, tmp_path, e5):
     (corpus_dir / "bad.jsonl").write_text('{"title": "x"\n', encoding="utf-8")
     with pytest.raises(BuildError) as caught:
         reindex(settings, e5)
-    assert caught.value.exit_code == EXIT_INVALID_SOURCES
+    assert caught.value.exit_code == ExitCode.SOURCES_FAILED
     assert "bad.jsonl:1" in str(caught.value)
     assert idx.current_build(embeddings).name == first.build_id
     assert [p.name for p, _ in idx.list_builds(embeddings)] == [first.build_id]

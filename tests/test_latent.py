@@ -115,7 +115,7 @@ def test_a_build_without_latent_terms_is_served_without_them(seed_searcher, capl
 
     class NoLatentEncoding:
         name, version, dim = "e5-small", seed_searcher.embedder.version, 384
-        latent_dim = seed_searcher.embedder.latent_dim
+        latent_dim, one_pass = seed_searcher.embedder.latent_dim, False
         encode_queries = seed_searcher.embedder.encode_queries
         encode_passages = seed_searcher.embedder.encode_passages
 
@@ -139,6 +139,9 @@ def test_query_latent_terms_are_cached(e5):
         def encode_latent(self, texts):
             calls.append(list(texts))
             return e5.encode_latent(texts)
+
+        def encode_latent_query(self, text):
+            return self.encode_latent([text])[0]
 
     cached = CachedEmbedder(Counting(), 8)
     first = cached.encode_latent_query("Когда референдум?")

@@ -13,7 +13,7 @@ def _app(seed_app, e5, **settings):
     """A fresh app (own limiter, own counts) sharing seed_app's loaded index: fast."""
     service = seed_app.extensions["qa"]
     app = create_app(
-        {"TESTING": True, "QA_LAZY_LOAD": True},
+        {"TESTING": True, "lazy_load": True},
         settings=service.settings.replace(**settings),
         embedder=e5,
     )

@@ -15,7 +15,7 @@ from qa_service.logs import JsonFormatter, query_hash
 def _app(seed_app, e5, **settings):
     service = seed_app.extensions["qa"]
     app = create_app(
-        {"TESTING": True, "QA_LAZY_LOAD": True},
+        {"TESTING": True, "lazy_load": True},
         settings=service.settings.replace(rate_limits=False, **settings),
         embedder=e5,
     )

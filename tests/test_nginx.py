@@ -16,7 +16,6 @@ import os
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -27,21 +26,15 @@ from urllib.parse import quote
 import pytest
 
 from qa_service.build import reindex
+from qa_service.lab.harness import NginxSetup, nginx_config
 
-from .conftest import ROOT
+from .conftest import free_port
 
 pytestmark = pytest.mark.slow
 
-DEPLOY = ROOT / "deploy" / "nginx"
 NGINX = shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None)
 MARKER = "nginx-private-marker"
 PUBLIC_URL = "https://qa.example.kz"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _get(port: int, path: str, headers: dict | None = None, timeout: float = 30.0):
@@ -82,10 +75,10 @@ def stack(tmp_path_factory, seed_index):
     corpus, embeddings = tmp / "corpus", tmp / "embeddings"
     shutil.copytree(settings.corpus_dir, corpus)
     shutil.copytree(settings.embeddings_dir, embeddings, symlinks=True)
-    port = _free_port()  # nginx's
+    port = free_port()  # nginx's
     replicas = []
     for n in range(2):
-        replica_port = _free_port()
+        replica_port = free_port()
         env = {
             **os.environ,
             "HF_HUB_OFFLINE": "1",
@@ -109,39 +102,12 @@ def stack(tmp_path_factory, seed_index):
             start_new_session=True,
         )
         replicas.append({"port": replica_port, "proc": proc, "log": log})
-    conf = tmp / "conf"
-    conf.mkdir()
-    # site.conf as deployed; only the rates go up, since every test request comes from
-    # one address.
-    site = (DEPLOY / "site.conf").read_text(encoding="utf-8")
-    (conf / "site.conf").write_text(
-        site.replace("rate=5r/s", "rate=1000r/s").replace("rate=30r/s", "rate=1000r/s")
-    )
-    shutil.copy(Path("/etc/nginx/mime.types"), conf / "mime.types")
-    (conf / "listen.conf").write_text(f"listen 127.0.0.1:{port};\n")
-    # The deployed file names the public host; here loopback is the site too.
-    (conf / "server_name.conf").write_text("server_name 127.0.0.1 qa.example.kz;\n")
-    servers = "".join(
-        f"    server 127.0.0.1:{r['port']} max_fails=1 fail_timeout=5s;\n" for r in replicas
-    )
-    (conf / "upstream.conf").write_text(f"upstream qa_app {{\n{servers}}}\n")
-    main = (DEPLOY / "nginx.conf").read_text(encoding="utf-8")
-    main = (
-        main.replace("pid /tmp/nginx.pid;", f"pid {tmp}/nginx.pid;")
-        .replace("/var/cache/nginx/qa", str(tmp / "cache"))
-        .replace("access_log /dev/stdout qa_private;", f"access_log {tmp}/access.log qa_private;")
-        .replace("error_log /dev/stderr crit;", f"error_log {tmp}/error.log crit;")
-    )
-    temp_paths = "".join(
-        f"    {name}_temp_path {tmp}/{name};\n"
-        for name in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
-    )
-    main = main.replace("http {\n", "http {\n" + temp_paths, 1)
-    if os.geteuid() == 0:  # pytest's folders are root's: let the workers read them
-        main = "user root;\n" + main
-    (conf / "nginx.conf").write_text(main)
+    # deploy/nginx as deployed; only the rates go up, since every test request comes from
+    # one address, and loopback is the site too.
+    setup = NginxSetup(access_log=tmp / "access.log", server_names="127.0.0.1 qa.example.kz")
+    conf = nginx_config(tmp, port, [r["port"] for r in replicas], setup)
     nginx = subprocess.Popen(
-        [NGINX, "-p", str(tmp), "-c", str(conf / "nginx.conf"), "-g", "daemon off;"],
+        [NGINX, "-p", str(tmp.resolve()), "-c", str(conf), "-g", "daemon off;"],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         start_new_session=True,

@@ -59,6 +59,74 @@ def test_every_module_imports_alone_in_a_fresh_interpreter():
     assert failed == {}
 
 
+def _imports(name: str, path: Path, modules: set[str]) -> set[str]:
+    """The project modules ``name`` imports anywhere in its file (deferred imports inside
+    functions included: they close a cycle as surely, only later)."""
+    package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom):
+            base = package.split(".")[: len(package.split(".")) - node.level + 1]
+            prefix = ".".join([*base, node.module] if node.module else base)
+            prefix = prefix if node.level else str(node.module)
+            found |= {prefix} | {f"{prefix}.{alias.name}" for alias in node.names}
+    # The root package's lazy create_app aside: every module imports its package first.
+    return (found & modules) - {name, "qa_service"}
+
+
+def _cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """Strongly connected components of more than one module (Tarjan, iterative)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    cycles = []
+    for root in sorted(graph):
+        if root in index:
+            continue
+        work = [(root, iter(sorted(graph[root])))]
+        index[root] = low[root] = len(index)
+        stack.append(root)
+        while work:
+            node, children = work[-1]
+            child = next(children, None)
+            if child is not None:
+                if child not in index:
+                    index[child] = low[child] = len(index)
+                    stack.append(child)
+                    work.append((child, iter(sorted(graph[child]))))
+                elif child in stack:
+                    low[node] = min(low[node], index[child])
+                continue
+            work.pop()
+            if work:
+                low[work[-1][0]] = min(low[work[-1][0]], low[node])
+            if low[node] == index[node]:
+                component = []
+                while True:
+                    member = stack.pop()
+                    component.append(member)
+                    if member == node:
+                        break
+                if len(component) > 1:
+                    cycles.append(sorted(component))
+    return cycles
+
+
+def test_no_import_cycles_between_modules():
+    """Data flows one way: no module imports, directly or through others, one that
+    imports it back (deferred imports count)."""
+    paths = {}
+    for path in (ROOT / "qa_service").rglob("*.py"):
+        parts = path.relative_to(ROOT).with_suffix("").parts
+        paths[".".join(parts[:-1] if parts[-1] == "__init__" else parts)] = path
+    graph = {name: _imports(name, path, set(paths)) for name, path in paths.items()}
+    assert "qa_service.search" in graph["qa_service.service"]
+    assert _cycles(graph) == []
+    assert _cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
+
+
 @pytest.mark.slow
 def test_serving_never_imports_the_lab(built_index):
     """After the app answers a question (and the CLI is loaded), no evaluation, benchmark,

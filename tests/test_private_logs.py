@@ -24,17 +24,13 @@ from urllib.parse import quote
 
 import pytest
 
+from .conftest import free_port
+
 pytestmark = pytest.mark.slow
 
 CLIENT = "127.0.0.77"
 FORWARDED = "203.0.113.77"
 MARKER = "private-marker-7f3a"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _request(port, method, path, body=None, headers=None):
@@ -62,7 +58,7 @@ def _raw(port, data: bytes) -> bytes:
 def server(seed_index, tmp_path_factory):
     settings, _ = seed_index
     tmp = tmp_path_factory.mktemp("private-logs")
-    port = _free_port()
+    port = free_port()
     env = {
         **os.environ,
         "HF_HUB_OFFLINE": "1",

@@ -1,10 +1,10 @@
-"""A short run of scripts/soak: mixed traffic, a reindex and a corrupt build, no failure."""
+"""A short run of scripts/soak (qa_service/lab/soak.py): mixed traffic, a reindex and a
+corrupt build, no failure."""
 
 from __future__ import annotations
 
 import json
 import subprocess
-import sys
 
 import pytest
 
@@ -17,7 +17,6 @@ def test_short_soak_loses_nothing_and_serves_the_new_build(tmp_path):
     report = tmp_path / "soak.json"
     done = subprocess.run(
         [
-            sys.executable,
             str(ROOT / "scripts" / "soak"),
             "--seconds",
             "12",

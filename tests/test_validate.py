@@ -267,3 +267,14 @@ def test_refusals_carry_a_code_callers_word_their_own_way(raw, code):
     with pytest.raises(ValidationError) as info:
         validate.question(raw, CAPS)
     assert info.value.code == code and info.value.code in validate.CODES
+
+
+def test_settings_refuse_meaningless_values_at_load():
+    """Validated where they are declared: at start, not at the first reindex or request."""
+    with pytest.raises(ValueError, match="QA_INDEX_TYPE: unknown index type 'annoy'.*ivfpq"):
+        Settings.load({"index_type": "annoy"})
+    with pytest.raises(ValueError, match="QA_PUBLIC_URL"):
+        Settings.load({"public_url": "qa.example.kz"})
+    assert Settings.load({"index_type": "hnsw"}).replace(index_type="auto").index_type == "auto"
+    with pytest.raises(ValueError, match="QA_INDEX_TYPE"):
+        Settings.load().replace(index_type="annoy")

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from ..exit_codes import ExitCode
 from .attribution import vet
 from .discover import (
     HTML_SUFFIXES,
@@ -27,11 +28,6 @@ from .discover import (
 from .extract import NotAnArticle, extract_article
 from .fetch import Fetcher, FetchError, Page
 from .write import CorpusFolder, Outcome
-
-# Exit codes of `referendum-qa import` (same meanings as reindex's where they overlap).
-EXIT_OK = 0
-EXIT_USAGE = 2
-EXIT_SOME_FAILED = 3
 
 
 @dataclass(frozen=True)
@@ -57,9 +53,21 @@ class ImportSummary:
     def failed(self) -> int:
         return len(self.failures)
 
+    def count(self, outcome: Outcome) -> None:
+        """One article written (or found unchanged), counted under its status."""
+        if outcome.status == "imported":
+            self.imported += 1
+        elif outcome.status == "updated":
+            self.updated += 1
+        elif outcome.status == "unchanged":
+            self.unchanged += 1
+        else:
+            raise ValueError(f"unknown import outcome {outcome.status!r}")
+        self.outcomes.append(outcome)
+
     @property
-    def exit_code(self) -> int:
-        return EXIT_SOME_FAILED if self.failures else EXIT_OK
+    def exit_code(self) -> ExitCode:
+        return ExitCode.SOURCES_FAILED if self.failures else ExitCode.OK
 
     def lines(self) -> list[str]:
         out = [
@@ -173,8 +181,7 @@ class Importer:
         except OSError as exc:
             self.fail(candidate.source, f"cannot write: {exc.strerror or exc}")
             return
-        setattr(self.summary, outcome.status, getattr(self.summary, outcome.status) + 1)
-        self.summary.outcomes.append(outcome)
+        self.summary.count(outcome)
         self.on_outcome(outcome)
 
     def _html_of(self, candidate: Candidate) -> tuple[bytes, str | None]:

@@ -29,28 +29,32 @@ import contextlib
 import json
 import os
 import platform
-import random
 import shutil
-import signal
-import socket
 import subprocess
 import sys
 import tempfile
 import threading
 import time
-import urllib.error
-import urllib.parse
-import urllib.request
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 import click
 import numpy as np
 
-from ..config import Settings, child_env
+from ..config import Settings
 from . import capacity
 from .bench_report import plot, to_markdown
+from .harness import (
+    ask_paths,
+    dev_questions,
+    loadavg,
+    percentiles,
+    proc_memory,
+    question_mix,
+    start_server,
+    wrk,
+)
 
 SECTIONS = (
     "machine",
@@ -67,17 +71,6 @@ SECTIONS = (
     "loadtest",
 )
 SMALL_SECTIONS = tuple(s for s in SECTIONS if s != "memory")  # http reports worker memory
-# Questions the load is drawn from: the repository's held-out set when run from a checkout,
-# a few built-in ones otherwise (the bench must not depend on files outside the project).
-DEV_QUESTIONS = Path("docs/quality/heldout_questions.jsonl")
-FALLBACK_QUESTIONS = (
-    "How many deputies will the new parliament have?",
-    "When is the referendum on the new constitution?",
-    "Сколько депутатов будет в однопалатном парламенте?",
-    "Референдум қашан өтеді?",
-    "What happens to the Senate under the reform?",
-    "Will Kazakh remain the state language?",
-)
 
 
 @dataclass(frozen=True)
@@ -127,28 +120,6 @@ class BenchOptions:
 # --------------------------------------------------------------------------- helpers
 
 
-def percentiles(values_ms: Sequence[float]) -> dict[str, float]:
-    """p50/p95/p99/mean in ms, rounded for the report; empty input gives zeros."""
-    if not len(values_ms):
-        return {"n": 0, "p50": 0.0, "p95": 0.0, "p99": 0.0, "mean": 0.0}
-    arr = np.asarray(values_ms, dtype=np.float64)
-    p50, p95, p99 = np.percentile(arr, [50, 95, 99])
-    return {
-        "n": int(arr.size),
-        "p50": round(float(p50), 3),
-        "p95": round(float(p95), 3),
-        "p99": round(float(p99), 3),
-        "mean": round(float(arr.mean()), 3),
-    }
-
-
-def loadavg() -> list[float]:
-    try:
-        return [float(x) for x in Path("/proc/loadavg").read_text().split()[:3]]
-    except OSError:
-        return []
-
-
 def machine_info() -> dict:
     """What the figures were measured on: they mean nothing without it."""
     import faiss
@@ -181,84 +152,6 @@ def machine_info() -> dict:
         "loadavg_start": loadavg(),
         "wrk": shutil.which("wrk") is not None,
     }
-
-
-def dev_questions(path: Path = DEV_QUESTIONS) -> list[str]:
-    """A labelled set's questions (any language); a few built-in ones if it is absent."""
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-        questions = [json.loads(line)["question"] for line in lines if line.strip()]
-    except (OSError, KeyError, json.JSONDecodeError):
-        questions = []
-    return questions or list(FALLBACK_QUESTIONS)
-
-
-_PREFIXES = ("", "", "Please tell me: ", "Quick question: ", "I would like to know ", "So, ")
-_SUFFIXES = ("", "", " Thanks.", " Please explain.", " (asking for my parents)", " Is it true?")
-
-
-def question_mix(questions: Sequence[str], n: int, seed: int = 0) -> list[str]:
-    """``n`` distinct questions perturbed from ``questions``, as real users vary them.
-
-    Prefixes, suffixes, case, a dropped word and, when those run out, a number: every
-    string is new, so the query cache cannot hide the cost of embedding.
-    """
-    rng = random.Random(seed)
-    seen: set[str] = set()
-    out: list[str] = []
-    attempts = 0
-    while len(out) < n:
-        attempts += 1
-        words = rng.choice(questions).split()
-        if len(words) > 4 and rng.random() < 0.4:
-            del words[rng.randrange(1, len(words) - 1)]
-        text = rng.choice(_PREFIXES) + " ".join(words) + rng.choice(_SUFFIXES)
-        if rng.random() < 0.3:
-            text = text.lower()
-        if text in seen or attempts > 20 * n:
-            text = f"{text} ({len(out) + 1})"
-        if text not in seen:
-            seen.add(text)
-            out.append(text)
-    return out
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def proc_memory(pid: int) -> dict[str, float]:
-    """RSS, PSS and USS of one process in MB (PSS/USS from /proc/<pid>/smaps_rollup)."""
-    out: dict[str, float] = {}
-    with contextlib.suppress(OSError):
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                out["rss_mb"] = round(int(line.split()[1]) / 1024, 1)
-    with contextlib.suppress(OSError):
-        fields: dict[str, int] = {}
-        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
-            parts = line.split()
-            if len(parts) >= 2 and parts[0].endswith(":") and parts[1].isdigit():
-                fields[parts[0][:-1]] = int(parts[1])
-        if "Pss" in fields:
-            out["pss_mb"] = round(fields["Pss"] / 1024, 1)
-            uss = fields.get("Private_Clean", 0) + fields.get("Private_Dirty", 0)
-            out["uss_mb"] = round(uss / 1024, 1)
-    return out
-
-
-def children_of(pid: int) -> list[int]:
-    kids = []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        with contextlib.suppress(OSError, IndexError, ValueError):
-            stat = (entry / "stat").read_text()
-            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
-                kids.append(int(entry.name))
-    return sorted(kids)
 
 
 # --------------------------------------------------------------------------- build
@@ -438,140 +331,6 @@ def bench_inprocess(options: BenchOptions, settings: Settings, embedder) -> dict
 # --------------------------------------------------------------------------- HTTP
 
 
-@dataclass
-class Server:
-    process: subprocess.Popen
-    port: int
-    log: Path
-    ready_s: float | None = None
-
-    @property
-    def base(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    def workers(self) -> list[int]:
-        return children_of(self.process.pid)
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(timeout=10)
-
-
-def start_server(
-    settings: Settings,
-    workers: int,
-    log: Path,
-    timeout: float = 120,
-    env: dict[str, str] | None = None,
-) -> Server:
-    """``referendum-qa serve`` on a free port; returns once ``/readyz`` answers 200.
-
-    Rate limiting is switched off for the run: every request comes from 127.0.0.1.
-    ``env``: more QA_* settings for this server (they win over this process's).
-    """
-    extra = env or {}
-    port = free_port()
-    env = {
-        **child_env(settings),
-        "QA_EMBEDDINGS_DIR": str(settings.embeddings_dir),
-        "QA_CORPUS_DIR": str(settings.corpus_dir),
-        "QA_EMBEDDER": settings.embedder,
-        "QA_RATE_LIMITS": "0",
-        "QA_LOG_LEVEL": "WARNING",
-        "HF_HUB_OFFLINE": "1",
-        "TRANSFORMERS_OFFLINE": "1",
-        **extra,
-    }
-    cmd = [sys.executable, "-m", "qa_service", "serve", "--workers", str(workers)]
-    cmd += ["--port", str(port)]
-    started = time.perf_counter()
-    fh = open(log, "wb")  # noqa: SIM115 - closed with the process
-    process = subprocess.Popen(cmd, env=env, stdout=fh, stderr=subprocess.STDOUT)
-    fh.close()
-    server = Server(process, port, log)
-    deadline = started + timeout
-    while time.perf_counter() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"server exited ({process.returncode}); see {log}")
-        try:
-            with urllib.request.urlopen(server.base + "/readyz", timeout=2) as response:
-                if response.status == 200:
-                    server.ready_s = round(time.perf_counter() - started, 2)
-                    return server
-        except urllib.error.HTTPError as exc:  # 503 while loading: close its body
-            exc.close()
-        except OSError:
-            pass
-        time.sleep(0.05)
-    server.stop()
-    raise RuntimeError(f"server not ready after {timeout}s; see {log}")
-
-
-def ask_paths(n: int, seed: int) -> list[str]:
-    return [
-        "/api/v1/ask?" + urllib.parse.urlencode({"q": q, "k": 5})
-        for q in question_mix(dev_questions(), n, seed=seed)
-    ]
-
-
-WRK_SCRIPT = r"""
-local tid = 0
-function setup(thread)
-  thread:set("tid", tid)
-  tid = tid + 1
-end
-function init(args)
-  paths = {}
-  for line in io.lines(args[1]) do paths[#paths + 1] = line end
-  i = tid * math.floor(#paths / 8)
-end
-function request()
-  i = i % #paths + 1
-  return wrk.format("GET", paths[i])
-end
-function done(summary, latency, requests)
-  local e = summary.errors
-  io.write(string.format(
-    '@@{"requests": %d, "duration_us": %d, "connect": %d, "read": %d, "write": %d, ' ..
-    '"status": %d, "timeout": %d, "p50_us": %d, "p90_us": %d, "p99_us": %d, "max_us": %d}\n',
-    summary.requests, summary.duration, e.connect, e.read, e.write, e.status, e.timeout,
-    latency:percentile(50), latency:percentile(90), latency:percentile(99), latency.max))
-end
-"""
-
-
-def run_wrk(base: str, paths_file: Path, concurrency: int, seconds: float, work: Path) -> dict:
-    script = work / "cycle.lua"
-    script.write_text(WRK_SCRIPT)
-    threads = max(1, min(concurrency, 2))
-    cmd = ["wrk", "-t", str(threads), "-c", str(concurrency), "-d", f"{max(1, int(seconds))}s"]
-    cmd += ["--timeout", "10s", "-s", str(script), base, "--", str(paths_file)]
-    out = subprocess.run(cmd, capture_output=True, text=True, timeout=seconds + 60)
-    line = next((x for x in out.stdout.splitlines() if x.startswith("@@")), None)
-    if line is None:
-        raise RuntimeError(f"wrk gave no summary: {out.stdout[-500:]} {out.stderr[-500:]}")
-    raw = json.loads(line[2:])
-    duration = raw["duration_us"] / 1e6
-    errors = sum(raw[k] for k in ("connect", "read", "write", "status", "timeout"))
-    return {
-        "tool": "wrk",
-        "concurrency": concurrency,
-        "seconds": round(duration, 2),
-        "requests": raw["requests"],
-        "rps": round(raw["requests"] / duration, 1) if duration else 0.0,
-        "p50_ms": round(raw["p50_us"] / 1000, 2),
-        "p90_ms": round(raw["p90_us"] / 1000, 2),
-        "p99_ms": round(raw["p99_us"] / 1000, 2),
-        "max_ms": round(raw["max_us"] / 1000, 2),
-        "errors": errors,
-    }
-
-
 def run_python_load(base: str, paths: list[str], concurrency: int, seconds: float) -> dict:
     """A keep-alive HTTP client per thread: the fallback when wrk is not installed.
 
@@ -638,15 +397,13 @@ def run_python_load(base: str, paths: list[str], concurrency: int, seconds: floa
 def bench_http(options: BenchOptions, settings: Settings, work: Path) -> dict:
     """Load the real server at each concurrency, with distinct questions throughout."""
     paths = ask_paths(max(2000, int(400 * options.http_seconds * len(options.concurrency))), 2)
-    paths_file = work / "paths.txt"
-    paths_file.write_text("\n".join(paths) + "\n", encoding="utf-8")
     server = start_server(settings, options.http_workers, work / "serve-http.log")
     try:
         warm = run_python_load(server.base, paths[-200:], 2, min(2.0, options.http_seconds))
         runs = []
         for c in options.concurrency:
             if shutil.which("wrk"):
-                runs.append(run_wrk(server.base, paths_file, c, options.http_seconds, work))
+                runs.append(wrk(server.base, paths, c, options.http_seconds, work))
             else:
                 runs.append(run_python_load(server.base, paths, c, options.http_seconds))
         memory = {str(pid): proc_memory(pid) for pid in server.workers()}
@@ -904,7 +661,7 @@ def run(
     log: Callable[[str], None] = lambda _: None,
 ) -> Report:
     """Run the chosen sections; a failing section is recorded and the others still run."""
-    from ..embedder import load_embedder
+    from ..embedder import embedder_for
     from .synthetic import load_seed
 
     out = Path(options.out_dir)
@@ -912,7 +669,7 @@ def run(
     work = Path(tempfile.mkdtemp(prefix="bench-", dir=out))
     report = Report(options={k: str(v) for k, v in asdict(options).items()})
     report.results["machine"] = machine_info()
-    embedder = load_embedder(settings.embedder, settings.embed_threads)
+    embedder = embedder_for(settings)
     seed = load_seed(settings.corpus_dir, embedder)
     bench_settings = settings.replace(embeddings_dir=work / "embeddings")
     needs_index = {"inprocess", "http", "memory", "encoder", "throughput", "loadtest"}

@@ -11,6 +11,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from .harness import table
+
 # Targets from the issue, checked in the report (never in a test).
 TARGETS = {
     "p50_ms": 10.0,
@@ -21,21 +23,6 @@ TARGETS = {
     "scale_p50_ms": 5.0,
     "scale_recall": 0.95,
 }
-
-
-def _table(header: list[str], rows: list[list[Any]]) -> str:
-    def cell(value: Any) -> str:
-        if value is None:
-            return "–"
-        if isinstance(value, float):
-            return f"{value:,.2f}" if abs(value) < 1000 else f"{value:,.0f}"
-        if isinstance(value, int):
-            return f"{value:,}"
-        return str(value)
-
-    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-    lines += ["| " + " | ".join(cell(v) for v in row) + " |" for row in rows]
-    return "\n".join(lines)
 
 
 def _mb(n: int | float) -> float:
@@ -97,7 +84,7 @@ def inprocess_md(r: dict) -> str:
         f"{r['queries']:,} distinct queries perturbed from the dev set, {r['passages']} "
         f"passages, index `{r['index_type']}`; cache hits/misses over both passes: "
         f"{r['cache']['hits']}/{r['cache']['misses']}.\n\n"
-        + _table(["stage", "p50 ms", "p95 ms", "p99 ms"], rows)
+        + table(["stage", "p50 ms", "p95 ms", "p99 ms"], rows)
         + f"\n\nOverhead (service / floor): p50 **{r['overhead_p50']}x**, p99 "
         f"**{r['overhead_p99']}x**." + latent + note
     )
@@ -119,7 +106,7 @@ def http_md(r: dict) -> str:
     return (
         f"{r['workers']} gunicorn workers, {r['distinct_questions']:,} distinct questions "
         f"cycled, cold start to /readyz {r['ready_s']} s.\n\n"
-        + _table(["concurrency", "requests", "req/s", "p50 ms", "p99 ms", "errors", "tool"], rows)
+        + table(["concurrency", "requests", "req/s", "p50 ms", "p99 ms", "errors", "tool"], rows)
     )
 
 
@@ -135,11 +122,11 @@ def build_md(r: dict) -> str:
         [t, x["p50"], x["p95"], x["p99"]] for t, x in r.get("query_embed_by_threads", {}).items()
     ]
     return (
-        _table(["backend", "passages/s", "passages", "model load s"], rows)
+        table(["backend", "passages/s", "passages", "model load s"], rows)
         + "\n\nOne query embedding (e5-small) by engine threads:\n\n"
-        + _table(["threads", "p50 ms", "p95 ms", "p99 ms"], threads)
+        + table(["threads", "p50 ms", "p95 ms", "p99 ms"], threads)
         + "\n\n"
-        + _table(
+        + table(
             ["reindex", "passages", "embedded", "reused", "seconds"],
             [
                 [
@@ -162,7 +149,7 @@ def memory_md(r: dict) -> str:
             rows.append(
                 [workers, i + 1, w.get("rss_mb"), w.get("pss_mb"), w.get("uss_mb"), m["ready_s"]]
             )
-    return f"Index build on disk: {_mb(r['index_bytes'])} MB.\n\n" + _table(
+    return f"Index build on disk: {_mb(r['index_bytes'])} MB.\n\n" + table(
         ["workers", "worker", "RSS MB", "PSS MB", "USS MB", "cold start s"], rows
     )
 
@@ -200,7 +187,7 @@ def scale_md(r: dict) -> str:
     return (
         f"{r['queries']} held-out synthetic queries, one at a time, k=10; FAISS threads: "
         f"{r.get('faiss_threads')}.\n\n"
-        + _table(
+        + table(
             ["passages", "index", "build s", "MB", "p50 ms", "p99 ms", "recall@10", "setting"], rows
         )
         + "\n\nParameter sweeps:\n\n"
@@ -224,7 +211,7 @@ def shared_md(r: dict) -> str:
                 max(x["p50_ms"]),
             ]
         )
-    return f"{r['workers']} processes, {r['n']:,} passages.\n\n" + _table(
+    return f"{r['workers']} processes, {r['n']:,} passages.\n\n" + table(
         [
             "index",
             "loading",
@@ -317,7 +304,7 @@ def targets_md(results: dict) -> str:
                     "no setting reached the recall",
                 ]
             )
-    return _table(["target", "wanted", "measured", "verdict"], rows)
+    return table(["target", "wanted", "measured", "verdict"], rows)
 
 
 SECTION_TITLES = {
@@ -334,14 +321,15 @@ def to_markdown(report: Any) -> str:
     data = report if isinstance(report, dict) else report.__dict__
     results, errors = data["results"], data["errors"]
     from .capacity_report import SECTIONS as CAPACITY_SECTIONS
-    from .capacity_report import issue14_targets_md
+    from .capacity_report import targets_md as capacity_targets_md
 
     parts = [
         "## Machine\n\n" + machine_md(results["machine"]),
         "## Targets\n\n" + targets_md(results),
     ]
     if set(CAPACITY_SECTIONS) & set(results):
-        parts.append("## Targets: one encoder pass, answer cache\n\n" + issue14_targets_md(results))
+        targets = capacity_targets_md(results)
+        parts.append("## Targets: one encoder pass, answer cache\n\n" + targets)
     for key, (title, render) in {**SECTION_TITLES, **CAPACITY_SECTIONS}.items():
         if key in results:
             seconds = data.get("seconds", {}).get(key)

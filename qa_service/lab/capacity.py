@@ -36,6 +36,22 @@ import urllib.request
 from pathlib import Path
 
 from ..config import Settings, process_env
+from .harness import (
+    NginxSetup,
+    RedisServer,
+    Server,
+    ask_paths,
+    cpu_seconds,
+    dev_questions,
+    free_port,
+    nginx_config,
+    percentiles,
+    proc_memory,
+    question_mix,
+    start_server,
+    warm,
+    wrk,
+)
 
 DISTINCT_CONCURRENCY = 16
 HIT_RATIO_PLAN = 0.5
@@ -44,156 +60,18 @@ PLAN_P99_MS = 300.0
 PLAN_UTILIZATION = 0.6  # of each core, leaving room for bursts and the p99
 ARTICLES_PROJECTED = 10_000
 
-TIMED_WRK = r"""
-local tid = 0
-local threads = {}
-function setup(thread)
-  thread:set("tid", tid)
-  tid = tid + 1
-  table.insert(threads, thread)
-end
-function init(args)
-  paths = {}
-  for line in io.lines(args[1]) do paths[#paths + 1] = line end
-  i = tid * math.floor(#paths / 8)
-  timings = {}
-  statuses = 0
-end
-function request()
-  i = i % #paths + 1
-  return wrk.format("GET", paths[i])
-end
-function response(status, headers, body)
-  if status ~= 200 then statuses = statuses + 1 end
-  local v = headers["Server-Timing"]
-  if v then
-    local d = string.match(v, "dur=([%d%.]+)")
-    if d then timings[#timings + 1] = d end
-  end
-end
-function done(summary, latency, requests)
-  local out = io.open(wrk_out, "w")
-  local bad = 0
-  for _, t in ipairs(threads) do
-    for _, d in ipairs(t:get("timings")) do out:write(d, "\n") end
-    bad = bad + t:get("statuses")
-  end
-  out:close()
-  local e = summary.errors
-  io.write(string.format(
-    '@@{"requests": %d, "duration_us": %d, "connect": %d, "read": %d, "write": %d, ' ..
-    '"status": %d, "timeout": %d, "p50_us": %d, "p90_us": %d, "p99_us": %d, ' ..
-    '"max_us": %d, "non200": %d}\n',
-    summary.requests, summary.duration, e.connect, e.read, e.write, e.status, e.timeout,
-    latency:percentile(50), latency:percentile(90), latency:percentile(99), latency.max, bad))
-end
-"""
-
-
 # --------------------------------------------------------------------------- helpers
-
-
-def cpu_seconds(pids: list[int]) -> float:
-    """User + system CPU seconds of these processes so far (Linux /proc)."""
-    tick = os.sysconf("SC_CLK_TCK")
-    total = 0.0
-    for pid in pids:
-        try:
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        total += (int(fields[11]) + int(fields[12])) / tick
-    return total
-
-
-def timed_wrk(base: str, paths: list[str], concurrency: int, seconds: float, work: Path) -> dict:
-    """wrk over ``paths`` (cycled), with the server's own time per answer collected from
-    the ``Server-Timing`` header of every response."""
-    from .bench import percentiles
-
-    work.mkdir(parents=True, exist_ok=True)
-    paths_file = work / f"paths-{time.monotonic_ns()}.txt"
-    paths_file.write_text("\n".join(paths) + "\n", encoding="utf-8")
-    timings = paths_file.with_suffix(".timings")
-    script = work / "timed.lua"
-    script.write_text(f"wrk_out = {json.dumps(str(timings))}\n" + TIMED_WRK)
-    threads = max(1, min(concurrency, 2))
-    cmd = ["wrk", "-t", str(threads), "-c", str(concurrency), "-d", f"{max(1, round(seconds))}s"]
-    cmd += ["--timeout", "10s", "-s", str(script), base, "--", str(paths_file)]
-    out = subprocess.run(cmd, capture_output=True, text=True, timeout=seconds + 120)
-    line = next((x for x in out.stdout.splitlines() if x.startswith("@@")), None)
-    if line is None:
-        raise RuntimeError(f"wrk gave no summary: {out.stdout[-500:]} {out.stderr[-500:]}")
-    raw = json.loads(line[2:])
-    duration = raw["duration_us"] / 1e6
-    errors = sum(raw[k] for k in ("connect", "read", "write", "timeout")) + raw["non200"]
-    server = [float(x) for x in timings.read_text().split()] if timings.exists() else []
-    return {
-        "concurrency": concurrency,
-        "seconds": round(duration, 2),
-        "requests": raw["requests"],
-        "rps": round(raw["requests"] / duration, 1) if duration else 0.0,
-        "p50_ms": round(raw["p50_us"] / 1000, 2),
-        "p99_ms": round(raw["p99_us"] / 1000, 2),
-        "max_ms": round(raw["max_us"] / 1000, 2),
-        "errors": errors,
-        "server_ms": percentiles(server),
-    }
 
 
 def loaded_run(server, paths: list[str], concurrency: int, seconds: float, work: Path) -> dict:
     """One wrk run, with the workers' CPU time per request."""
     pids = server.workers()
     before = cpu_seconds(pids)
-    run = timed_wrk(server.base, paths, concurrency, seconds, work)
+    run = wrk(server.base, paths, concurrency, seconds, work)
     used = cpu_seconds(pids) - before
     run["worker_cpu_s"] = round(used, 2)
     run["cpu_ms_per_request"] = round(1000 * used / run["requests"], 3) if run["requests"] else None
     return run
-
-
-class RedisServer:
-    """A throwaway redis-server on a free loopback port (nothing persisted)."""
-
-    def __init__(self, work: Path):
-        from .bench import free_port
-
-        self.port = free_port()
-        self.process = subprocess.Popen(
-            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", ""]
-            + ["--appendonly", "no", "--maxmemory", "256mb", "--maxmemory-policy", "volatile-lru"],
-            cwd=work,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        import redis
-
-        client = redis.Redis(port=self.port, socket_connect_timeout=0.2)
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline:
-            try:
-                client.ping()
-                break
-            except redis.RedisError:
-                time.sleep(0.05)
-        else:
-            self.stop()
-            raise RuntimeError("redis-server did not start")
-
-    @property
-    def uri(self) -> str:
-        return f"redis://127.0.0.1:{self.port}/1"
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()
-            self.process.wait(timeout=10)
-
-
-def warm(base: str, paths: list[str]) -> None:
-    for path in paths:
-        with urllib.request.urlopen(base + path, timeout=30) as response:
-            response.read()
 
 
 # --------------------------------------------------------------------------- encoder
@@ -224,7 +102,6 @@ print(json.dumps(out))
 def measure_floor(questions: list[str], threads: int, work: Path) -> dict:
     """One e5 query pass per question in a fresh process with ``threads`` engine threads
     (the thread count is fixed when the engine's OpenMP runtime starts)."""
-    from .bench import percentiles
 
     path = work / f"floor-questions-{threads}.json"
     path.write_text(json.dumps(questions, ensure_ascii=False), encoding="utf-8")
@@ -250,7 +127,6 @@ def bench_encoder(options, settings: Settings, work: Path) -> dict:
     question goes through both searchers back to back, alternating which goes first."""
     from ..embedder import E5Small
     from ..service import QAService
-    from .bench import dev_questions, percentiles, question_mix
 
     n = options.queries
     questions = question_mix(dev_questions(), n + 20, seed=11)
@@ -298,7 +174,6 @@ def bench_encoder(options, settings: Settings, work: Path) -> dict:
 def bench_throughput(options, settings: Settings, work: Path) -> dict:
     """HTTP, ``serve --workers 2``: distinct questions (two passes, one pass), then
     repeated ones from the answer cache (memory, Redis)."""
-    from .bench import ask_paths, start_server
 
     if shutil.which("wrk") is None:
         return {"skipped": "wrk is not installed"}
@@ -333,7 +208,6 @@ def bench_throughput(options, settings: Settings, work: Path) -> dict:
                 lookups = sum(after.values()) - sum(before.values())
                 hits = after.get("hit", 0) - before.get("hit", 0)
                 run["hit_ratio"] = round(hits / lookups, 3) if lookups else None
-                from .bench import proc_memory
 
                 run["worker_memory"] = [proc_memory(pid) for pid in server.workers()]
                 out["runs"][label] = run
@@ -430,44 +304,14 @@ def start_nginx(replica_ports: list[int], work: Path) -> tuple[subprocess.Popen,
     """deploy/nginx as deployed, except: the limit_req rates (every request comes from
     one address), the proxy cache off (the app's answer cache is what is measured), and
     paths under ``work``."""
-    from .bench import free_port
-
     nginx = shutil.which("nginx") or "/usr/sbin/nginx"
-    work = work.resolve()  # nginx resolves relative paths against its own prefix
-    deploy = Path(__file__).resolve().parents[2] / "deploy" / "nginx"
-    conf = work / "nginx"
-    conf.mkdir(parents=True, exist_ok=True)
-    site = (deploy / "site.conf").read_text(encoding="utf-8")
-    site = site.replace("rate=5r/s", "rate=100000r/s").replace("rate=30r/s", "rate=100000r/s")
-    site = site.replace("proxy_cache qa_cache;", "proxy_cache off;")
-    site = site.replace("limit_conn qa_conn 32;", "limit_conn qa_conn 4096;")
-    (conf / "site.conf").write_text(site)
-    shutil.copy(Path("/etc/nginx/mime.types"), conf / "mime.types")
     port = free_port()
-    (conf / "listen.conf").write_text(f"listen 127.0.0.1:{port};\n")
-    (conf / "server_name.conf").write_text("server_name 127.0.0.1;\n")
-    servers = "".join(
-        f"    server 127.0.0.1:{p} max_fails=1 fail_timeout=5s;\n" for p in replica_ports
+    setup = NginxSetup(
+        rate="100000r/s", proxy_cache=False, conn_limit=4096, keepalive=32, worker_processes=1
     )
-    (conf / "upstream.conf").write_text(f"upstream qa_app {{\n{servers}    keepalive 32;\n}}\n")
-    main = (deploy / "nginx.conf").read_text(encoding="utf-8")
-    main = (
-        main.replace("pid /tmp/nginx.pid;", f"pid {work}/nginx.pid;")
-        .replace("/var/cache/nginx/qa", str(work / "nginx-cache"))
-        .replace("access_log /dev/stdout qa_private;", "access_log off;")
-        .replace("error_log /dev/stderr crit;", f"error_log {work}/nginx-error.log crit;")
-        .replace("worker_processes auto;", "worker_processes 1;")
-    )
-    temp = "".join(
-        f"    {name}_temp_path {work}/nginx-{name};\n"
-        for name in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
-    )
-    main = main.replace("http {\n", "http {\n" + temp, 1)
-    if os.geteuid() == 0:
-        main = "user root;\n" + main
-    (conf / "nginx.conf").write_text(main)
+    conf = nginx_config(work, port, replica_ports, setup)
     process = subprocess.Popen(
-        [nginx, "-p", str(work), "-c", str(conf / "nginx.conf"), "-g", "daemon off;"],
+        [nginx, "-p", str(work.resolve()), "-c", str(conf), "-g", "daemon off;"],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
@@ -499,7 +343,6 @@ def _hit_ratio(base: str) -> dict:
 def bench_loadtest(options, settings: Settings, work: Path) -> dict:
     """nginx + 2 replicas (one worker each) + Redis on loopback; half of the questions
     popular (cached after a warm-up), half new; a sweep of concurrencies."""
-    from .bench import Server, ask_paths, start_server
 
     missing = [tool for tool in ("wrk", "nginx", "redis-server") if shutil.which(tool) is None]
     if missing and not (missing == ["nginx"] and Path("/usr/sbin/nginx").exists()):
@@ -535,7 +378,7 @@ def bench_loadtest(options, settings: Settings, work: Path) -> dict:
             cpu0 = cpu_seconds(pids)
             # Each run starts where the last stopped: its new questions are new.
             paths = mix[offset:] + mix[:offset]
-            run = timed_wrk(base, paths, c, seconds, work)
+            run = wrk(base, paths, c, seconds, work)
             offset = (offset + 2 * run["requests"]) % len(mix)
             run["worker_cpu_s"] = round(cpu_seconds(pids) - cpu0, 2)
             after = [_hit_ratio(r.base) for r in replicas]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .bench_report import _table
+from .harness import table
 
 # Issue 14's targets, checked in the report (never in a test).
 RATE_OF_FLOOR = 0.8  # distinct questions/s at concurrency 16 over the 2-core floor rate
@@ -27,7 +27,7 @@ def _ratio(a: float | None, b: float | None) -> float | None:
     return round(a / b, 2) if a and b else None
 
 
-def issue14_targets_md(results: dict) -> str:
+def targets_md(results: dict) -> str:
     """One row per target: wanted, two passes (old), one pass (new), verdict on new."""
     rows: list[list[Any]] = []
     enc = results.get("encoder") or {}
@@ -140,7 +140,7 @@ def issue14_targets_md(results: dict) -> str:
         )
     if not rows:
         return "(no capacity sections in this run)"
-    return _table(["measure", "target", "two passes (old)", "one pass (new)", "verdict"], rows)
+    return table(["measure", "target", "two passes (old)", "one pass (new)", "verdict"], rows)
 
 
 def encoder_md(r: dict) -> str:
@@ -159,7 +159,7 @@ def encoder_md(r: dict) -> str:
         f"which goes first. One pass over two passes, p50: **{r['one_over_two_p50']}x**. "
         f"Engine threads in this process: {r.get('engine_threads_here')}."
     )
-    return _table(["measure", "p50 ms", "p99 ms", "CPU p50 ms"], rows) + note
+    return table(["measure", "p50 ms", "p99 ms", "CPU p50 ms"], rows) + note
 
 
 def throughput_md(r: dict) -> str:
@@ -200,7 +200,7 @@ def throughput_md(r: dict) -> str:
         f"\n\n`serve --workers {r['workers']}`, wrk at concurrency {r['concurrency']}. Server "
         "times: the `Server-Timing` header (the view: cache lookup or search, and the JSON)."
     )
-    return _table(header, rows) + note + (f" {r['note']}." if r.get("note") else "")
+    return table(header, rows) + note + (f" {r['note']}." if r.get("note") else "")
 
 
 def reindex_md(r: dict) -> str:
@@ -223,7 +223,7 @@ def reindex_md(r: dict) -> str:
         f"sentence vectors, latent terms). Projection: {r['seed_passages_per_article']} "
         "passages per article, as in the seed corpus."
     )
-    return _table(header, rows) + note
+    return table(header, rows) + note
 
 
 def loadtest_md(r: dict) -> str:
@@ -249,7 +249,7 @@ def loadtest_md(r: dict) -> str:
         "one Redis answer cache; half the requests from "
         f"{r['popular_questions']} popular questions, half new."
     )
-    return _table(header, rows) + note
+    return table(header, rows) + note
 
 
 def capacity_md(p: dict) -> str:
@@ -276,7 +276,7 @@ def capacity_md(p: dict) -> str:
                 p["loadtest_predicted_rps_2_cores"],
             ]
         )
-    return _table(["capacity", "value"], rows)
+    return table(["capacity", "value"], rows)
 
 
 SECTIONS = {

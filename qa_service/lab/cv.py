@@ -28,7 +28,7 @@ import numpy as np
 
 from ..composition import SearchParams
 from ..confidence import FEATURES, ConfidenceRule, Logistic, features_of
-from ..search import Searcher
+from ..search import Searcher, served_params
 from . import targets
 from .compositions import COMPOSITIONS, composition
 from .evaluate import (
@@ -458,10 +458,15 @@ def served(
 ) -> dict:
     """Today's served composition and rule, as committed (nothing fitted here), measured
     on ``questions``: issue 18's measures per language with intervals."""
-    params = replace(rule.search or SearchParams(), confidence=False)
+    params = replace(served_params(rule=rule), confidence=False)
     records = collect(searcher_for(params), questions)
     pairs = [(r, rule.judge(r.signals, r.detected)) for r in records]
-    return targets.report(pairs, n_bootstrap)
+    judged = [
+        {"id": r.id, "kind": r.kind, "state": state, "rank": r.rank,
+         "superseded_first": r.superseded_first, "same_lang_first": r.same_lang_first}
+        for r, state in pairs
+    ]  # fmt: skip
+    return targets.report(pairs, n_bootstrap) | {"judged": judged}
 
 
 def _state_counts(judged: Sequence[Judged]) -> dict:

@@ -279,7 +279,7 @@ def memory_index(articles, passages: list[Passage], embedder: Embedder) -> Loade
         faiss_index=make_faiss_index(vectors, "flat"),
         sentence_vectors=sentence_vectors,
         latent_terms=embedder.encode_latent([p.text for p in passages])
-        if getattr(embedder, "latent_dim", 0) and passages
+        if embedder.latent_dim and passages
         else None,
     )
 

@@ -124,7 +124,8 @@ def eval_command(
     if checks or write_rule:
         raise click.UsageError("--check and --write-rule go with --cv")
     if served_only:
-        report = {"served_targets": _served_targets(ctx, questions, load, bootstrap)}
+        index, embedder = _memory_index(ctx, load)
+        report = {"served_targets": _served_targets(ctx, questions, index, embedder, bootstrap)}
         json_out.parent.mkdir(parents=True, exist_ok=True)
         json_out.write_text(to_json(report) + "\n", encoding="utf-8")
         click.echo(f"\nreport: {json_out}")
@@ -132,18 +133,24 @@ def eval_command(
     _compare(ctx, questions, load, backends, bootstrap, json_out, chart)
 
 
-def _served_targets(ctx, questions, load, bootstrap) -> dict:
-    """Issue 18's measures of today's served composition and rule (nothing refitted)."""
-    from ..confidence import ConfidenceRule
+def _memory_index(ctx, load):
+    """The corpus (--corpus) indexed in memory with the served embedder."""
     from ..embedder import CachedEmbedder
-    from ..search import Searcher
-    from . import cv, targets
     from .evaluate import memory_index_for
 
     embedder = CachedEmbedder(load(ctx.settings.embedder), 100_000)
-    index = memory_index_for(ctx.settings.corpus_dir, embedder)
+    return memory_index_for(ctx.settings.corpus_dir, embedder), embedder
+
+
+def _served_targets(ctx, questions, index, embedder, bootstrap) -> dict:
+    """Issue 18's measures of today's served composition and rule (nothing refitted)."""
+    from ..confidence import ConfidenceRule
+    from ..search import Searcher
+    from . import cv, targets
+
     rule = ConfidenceRule.load()
-    report = cv.served(lambda p: Searcher(index, embedder, p), questions, rule, bootstrap)
+    searcher_for = lambda params: Searcher(index, embedder, params, rule=rule)  # noqa: E731
+    report = cv.served(searcher_for, questions, rule, bootstrap)
     click.echo(f"\nthe served rule ({rule.composition}, confidence.json as committed) on "
                f"{ctx.settings.corpus_dir}, {len(questions)} questions, 95% intervals "
                "over facts:")  # fmt: skip
@@ -160,7 +167,8 @@ def _compare(ctx, questions, load, backends, bootstrap, json_out, chart) -> None
     methods = default_methods(names, ctx.settings.embedder)
     report = evaluate(ctx.settings.corpus_dir, questions, load, methods)
     click.echo("\n".join(table_lines(report)))
-    report["served_targets"] = _served_targets(ctx, questions, load, bootstrap)
+    index, embedder = _memory_index(ctx, load)
+    report["served_targets"] = _served_targets(ctx, questions, index, embedder, bootstrap)
     json_out.parent.mkdir(parents=True, exist_ok=True)
     json_out.write_text(to_json(report) + "\n", encoding="utf-8")
     chart = chart or json_out.with_suffix(".png")
@@ -173,21 +181,14 @@ def _cross_validate(
 ) -> None:
     from ..composition import SearchParams
     from ..confidence import RULE_FILE
-    from ..embedder import CachedEmbedder
     from . import compositions, cv, targets
-    from .evaluate import (
-        evaluate_index,
-        memory_index_for,
-        table_lines,
-        to_json,
-    )
+    from .evaluate import evaluate_index, table_lines, to_json
 
     if not all(q.fact for q in questions):
         raise click.ClickException(
             "--cv needs every question's `fact` (the question bank has it): folds group by it"
         )
-    embedder = CachedEmbedder(load(ctx.settings.embedder), 100_000)
-    index = memory_index_for(ctx.settings.corpus_dir, embedder)
+    index, embedder = _memory_index(ctx, load)
     log = functools.partial(click.echo, err=True)
     try:
         report, rule = cv.run(
@@ -214,7 +215,7 @@ def _cross_validate(
         report["checks"] = extra
         click.echo("\nextra checks, never fitted on (final choice and rule):")
         click.echo("\n".join(table_lines(extra)))
-    report["served_targets"] = _served_targets(ctx, questions, load, bootstrap)
+    report["served_targets"] = _served_targets(ctx, questions, index, embedder, bootstrap)
     if write_rule:
         try:  # the service serves only its own retrievers: refuse a file it cannot load
             SearchParams.from_dict(rule.search.to_dict())

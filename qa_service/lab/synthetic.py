@@ -14,17 +14,15 @@ add a number so that no two passages are the same string.
 
 from __future__ import annotations
 
-import datetime as dt
-import hashlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
-from ..corpus import Article, read_corpus
-from ..embedder import Embedder, EmbedderId
-from ..passages import Passage, split_corpus
+from ..corpus import read_corpus
+from ..embedder import Embedder
+from ..passages import split_corpus
 
 RANK = 64  # directions of the topic subspace
 TOPIC_NOISE = 0.35  # norm of the low-rank noise added to a unit-norm mix
@@ -90,68 +88,3 @@ def synthetic_texts(seed: Seed, n: int, rng_seed: int = 0) -> Iterator[str]:
     for i in range(n):
         picks = rng.integers(0, len(sentences), int(rng.integers(2, 5)))
         yield " ".join(sentences[j] for j in picks) + f" (Explainer {i + 1}.)"
-
-
-def synthetic_build(
-    embeddings_dir: Path,
-    seed: Seed,
-    n: int,
-    embedder: Embedder,
-    index_type: str = "auto",
-    rng_seed: int = 0,
-) -> Path:
-    """Write a complete, loadable build of ``n`` synthetic passages; returns its folder.
-
-    It is a normal build (manifest, passage store, vectors, FAISS index), so the service,
-    ``load_build`` and the HTTP benchmark use it as they would a real corpus.
-    """
-    from .. import index as idx
-
-    vectors = synthetic_vectors(seed.vectors, n, rng_seed)
-    articles: list[Article] = []
-    passages: list[Passage] = []
-    texts = synthetic_texts(seed, n, rng_seed)
-    day = dt.date(2026, 1, 1)
-    for a in range((n + PASSAGES_PER_ARTICLE - 1) // PASSAGES_PER_ARTICLE):
-        count = min(PASSAGES_PER_ARTICLE, n - a * PASSAGES_PER_ARTICLE)
-        chunk = [next(texts) for _ in range(count)]
-        article_id = hashlib.sha1(f"synthetic-{rng_seed}-{a}".encode()).hexdigest()[:16]
-        body, offset = [], 0
-        for ordinal, text in enumerate(chunk):
-            pid = hashlib.sha1(f"{article_id}:{ordinal}".encode()).hexdigest()[:16]
-            passages.append(
-                Passage(
-                    pid, article_id, ordinal, text, offset, offset + len(text), ((0, len(text)),)
-                )
-            )
-            body.append(text)
-            offset += len(text) + 2
-        articles.append(
-            Article(
-                id=article_id,
-                title=f"Synthetic explainer {a + 1}",
-                date=(day + dt.timedelta(days=a % 90)).isoformat(),
-                outlet="Synthetic",
-                section=None,
-                url=None,
-                lang=seed.lang,
-                body="\n\n".join(body),
-                source="synthetic",
-                line=1,
-            )
-        )
-    kind = idx.choose_index_type(index_type, n)
-    chash = hashlib.sha256(f"synthetic:{n}:{rng_seed}".encode()).hexdigest()
-    manifest = idx.Manifest(
-        build_id=idx.new_build_id(chash),
-        embedder=EmbedderId.of(embedder).to_dict(),
-        corpus_hash=chash,
-        articles=len(articles),
-        passages=n,
-        index_type=kind,
-        built_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-        sources=["synthetic"],
-    )
-    build_dir = idx.write_build(Path(embeddings_dir), manifest, articles, passages, vectors)
-    idx.switch_current(Path(embeddings_dir), build_dir)
-    return build_dir

@@ -205,13 +205,16 @@ def _cell(m: Mapping, ci: Mapping, key: str, count: str) -> str:
 
 
 def table_markdown(entries: Mapping[str, Mapping], title: Callable[[str], str] = str) -> list[str]:
-    """One row per language (and ``all``), one column per measure, then the targets."""
+    """One row per language (and ``all``), one column per measure, then the targets;
+    other keys of ``entries`` (e.g. ``judged``) are not rows."""
     lines = [
         "| | " + " | ".join(label for _, label, _ in _COLUMNS) + " |",
         "|---|" + "---|" * len(_COLUMNS),
     ]
-    for name, entry in entries.items():
-        m, ci = entry["metrics"], entry["ci95"]
+    for name in (*LANGS, "all"):
+        if name not in entries:
+            continue
+        m, ci = entries[name]["metrics"], entries[name]["ci95"]
         cells = " | ".join(_cell(m, ci, key, count) for key, _, count in _COLUMNS)
         lines.append(f"| {title(name)} | {cells} |")
     lines.append("| target | " + " | ".join(TARGETS[key] for key, _, _ in _COLUMNS) + " |")

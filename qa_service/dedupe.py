@@ -186,7 +186,10 @@ class _Stories:
             self.others.append([])
             return sig
         self.removed += 1
-        if _richness(article) > _richness(self.kept[match]):
+        # A richer copy takes the story's place, unless its id already names another kept
+        # story (two kept articles under one id make a build that fails its own check).
+        owner = self.by_id.get(article.id, match) if self.merge_same_id else match
+        if owner == match and _richness(article) > _richness(self.kept[match]):
             # Same story, richer content: it takes the place (and the LSH entry) of the
             # copy kept so far, which becomes one of the other reports.
             self.lsh.remove(match)

@@ -148,3 +148,20 @@ def test_a_format_1_build_is_refused_with_what_to_do(tmp_path, sentences):
     shutil.rmtree(live / idx.BM25_DIR)
     with pytest.raises(idx.IndexCorrupt, match="bm25"):
         idx.load_build(live, EmbedderId.of(encoder))
+
+
+def test_a_richer_copy_never_gives_two_kept_stories_one_id():
+    """A near-duplicate of one story that carries another kept story's title and date
+    (so its id) is listed as another outlet, not swapped in: two kept articles under one
+    id made the bench's archive build fail its own check."""
+    body = " ".join(
+        f"Point {i}: the referendum on the constitution is in March." for i in range(40)
+    )
+    first = _article(body, "Kazinform", title="One")
+    other = _article("Roads in Almaty close for repairs this week. " * 8, "Vlast", title="Two")
+    richer_twin = _article(body + "More detail.", "Liter", title="Two")
+    result = dedupe_signed([first, other, richer_twin])
+    ids = [a.id for a in result.kept]
+    assert len(ids) == len(set(ids)) == 2
+    assert result.kept[0].body == first.body
+    assert [o.outlet for o in result.kept[0].also_reported_by] == ["Liter"]

@@ -904,7 +904,7 @@ def test_the_best_match_says_its_date_and_the_superseded_report(
     assert answer["superseded"][0]["date"] == "2025-09-08"
     page = ask_page(client, lang=lang)
     best = page.select_one("#results section.best")
-    assert best.select_one(".as-of time")["datetime"] == answer["as_of"]
+    assert best.select_one("time.as-of")["datetime"] == answer["as_of"]
     note = best.select_one(".superseded")
     assert "The Steppe Ledger" in note.get_text() and note.q.get_text() == older.sentence
     date = catalogs.format_date(lang, "2025-09-08")

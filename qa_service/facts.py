@@ -29,8 +29,9 @@ from babel.numbers import format_decimal, format_percent
 from babel.units import format_unit
 
 from .answer import Answer, Hit
-from .answer_type import Value, answer_values, question_type
+from .answer_type import answer_values, question_type
 from .i18n import plural_category
+from .values import Value
 
 # Counted nouns the fact line can name in every language: recognised by word beginnings in
 # any of them (the source's noun), named by plural category in the reader's (Kazakh keeps

@@ -18,7 +18,7 @@ from . import presenters
 from .assets import asset_url
 from .i18n import LANG_NAMES, Catalogs, negotiate
 from .presenters import segments
-from .service import QAService
+from .service import QAService, current_service
 from .validate import LANGS
 
 CATALOGS_KEY = "i18n"
@@ -41,8 +41,8 @@ SCRIPT_STRINGS = (
 
 
 def service() -> QAService:
-    """The running service (the app's ``extensions["qa"]``)."""
-    return current_app.extensions["qa"]
+    """The running service (``service.current_service``)."""
+    return current_service()
 
 
 def catalogs() -> Catalogs:

@@ -28,7 +28,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from .answer import Hit, Superseded
-from .answer_type import Value
+from .values import Value
 from .verify import Check
 
 WINDOW = 8  # hits considered (their highlights are computed anyway for the page's list)

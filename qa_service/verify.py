@@ -23,16 +23,14 @@ from dataclasses import dataclass
 
 from .answer import Hit
 from .answer_type import (
-    VALUE_KINDS,
     QuestionType,
-    Value,
     answer_values,
-    find_values,
     question_type,
     states_answer,
 )
 from .glossary import Glossary
 from .lexical import words
+from .values import VALUE_KINDS, Value, find_values
 
 
 @dataclass(frozen=True)

@@ -6,11 +6,10 @@ import pytest
 from qa_service.answer_type import (
     QuestionType,
     answer_values,
-    find_values,
-    parse_number,
     question_type,
     states_answer,
 )
+from qa_service.values import find_values, parse_number
 
 
 def _values(sentence: str) -> list[tuple[str, str, float | None, str, str]]:

@@ -1,0 +1,338 @@
+"""Typed values a sentence states: numbers with their counted noun, dates (with or
+without a year), percentages and durations, each with its character span, in Kazakh,
+Russian and English (``find_values``). The other side of the answer-type check
+(answer_type.py reads them against what a question asks); pure functions on strings."""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+
+KINDS = ("count", "date", "percentage", "duration", "person", "place", "yesno")
+VALUE_KINDS = ("count", "date", "percentage", "duration")
+
+_KK_LETTERS = re.compile(r"[әғқңөұүһі]", re.IGNORECASE)
+_WORD = re.compile(r"[^\W_]+(?:[-'’][^\W_]+)*")
+
+
+def _fold(word: str) -> str:
+    """Lower case; Kazakh letters to their Russian look-alikes (as people type them)."""
+    return word.casefold().replace("ё", "е").translate(str.maketrans("әғқңөұүһі", "агкноуухи"))
+
+
+def _same_word(a: str, b: str) -> bool:
+    """Two word forms of one word: a common beginning of at least 4 letters covering all
+    but a short ending of each (deputies/deputy, депутатов/депутат, статей/статьи)."""
+    a, b = _fold(a), _fold(b)
+    n = 0
+    for x, y in zip(a, b, strict=False):
+        if x != y:
+            break
+        n += 1
+    return n >= 4 and n >= min(len(a), len(b)) - 3 or (n >= 3 and a == b)
+
+
+# --- vocabulary ------------------------------------------------------------------------------
+
+_MONTHS = {
+    # en, ru (stems cover the cases), kk
+    1: ("january", "jan", "январ", "қаңтар"),
+    2: ("february", "feb", "феврал", "ақпан"),
+    3: ("march", "mar", "март", "наурыз"),
+    4: ("april", "apr", "апрел", "сәуір"),
+    5: ("may", "мая", "май", "мае", "мамыр"),
+    6: ("june", "jun", "июн", "маусым"),
+    7: ("july", "jul", "июл", "шілде"),
+    8: ("august", "aug", "август", "тамыз"),
+    9: ("september", "sept", "sep", "сентябр", "қыркүйек"),
+    10: ("october", "oct", "октябр", "қазан"),
+    11: ("november", "nov", "ноябр", "қараша"),
+    12: ("december", "dec", "декабр", "желтоқсан"),
+}
+_MONTH_ALT = "|".join(sorted({m for ms in _MONTHS.values() for m in ms}, key=len, reverse=True))
+_MONTH = rf"(?:{_MONTH_ALT})[^\W\d_]*"
+_YEAR = r"(?:19|20)\d\d"
+_SEASON = (
+    r"spring|summer|autumn|fall|winter|весн\w*|летом|осен\w*|зим\w*|"
+    r"көктем\w*|жазда|жазғы|күзде|күзгі|қыста|қысқы"
+)
+
+_NUMBER_WORDS = {
+    "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20,
+    "thirty": 30, "forty": 40, "fifty": 50, "hundred": 100, "dozen": 12,
+    "два": 2, "две": 2, "двух": 2, "три": 3, "трех": 3, "трёх": 3, "четыре": 4,
+    "четырех": 4, "пять": 5, "пяти": 5, "шесть": 6, "шести": 6, "семь": 7, "восемь": 8,
+    "девять": 9, "десять": 10, "двенадцать": 12, "пятнадцать": 15, "двадцать": 20,
+    "тридцать": 30, "сорок": 40, "пятьдесят": 50, "сто": 100,
+    "екі": 2, "үш": 3, "төрт": 4, "бес": 5, "алты": 6, "жеті": 7, "сегіз": 8,
+    "тоғыз": 9, "он": 10, "жиырма": 20, "отыз": 30, "қырық": 40, "елу": 50, "жүз": 100,
+}  # fmt: skip
+_KK_ONLY_NUMBER_WORDS = {"он", "бес", "жүз", "екі", "үш", "төрт", "алты", "жеті", "сегіз"}
+_SCALES = {
+    "thousand": 1e3, "million": 1e6, "billion": 1e9, "тыс": 1e3, "тысяч": 1e3,
+    "тысячи": 1e3, "млн": 1e6, "миллион": 1e6, "миллиона": 1e6, "миллионов": 1e6,
+    "млрд": 1e9, "мың": 1e3, "миллиард": 1e9,
+}  # fmt: skip
+# Time units of a duration, by language form -> unit.
+_DURATION_UNITS = (
+    (r"years?|лет|года?|год|жыл\w*", "year"),
+    (r"months?|месяц\w*|ай\w*", "month"),
+    (r"weeks?|недел\w*|апта\w*", "week"),
+    (r"days?|дн[яей]\w*|день|күн\w*", "day"),
+)
+_DIGITS = r"\d{1,3}(?:[ \u00a0\u202f,]\d{3})+(?![\d])|\d+(?:[.,]\d+)?"
+_NUMWORD = "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True))
+_PERCENT = r"%|\s?(?:per ?cent\w*|процент\w*|пайыз\w*)"
+# Nouns before a number that make it a reference, not a count: "Article 9", "статье 43".
+_REFERENCE = re.compile(
+    r"(?:article|articles|paragraph|clause|section|point|no\.?|№|стать[яиюей]|статей|"
+    r"пункт\w*|част\w*|бап\w*|тармақ\w*|number)\s*$",
+    re.IGNORECASE,
+)
+_FUNCTION_WORDS = frozenset(
+    "of in on at by to for from the a an and or with than as per и в во на с со по из от "
+    "для до за к о об или чем же бы ли не да мен мен және де да бен пен".split()
+)
+
+
+@dataclass(frozen=True)
+class Value:
+    """A typed value a sentence states: ``kind`` (count, date, percentage, duration),
+    ``start``:``end`` its span in the sentence, ``text`` that span, ``number`` (the count,
+    the percentage, the duration's amount, a date's year or None), ``unit`` (a count's
+    counted noun as written, a duration's ``year``/``month``/``week``/``day``, a date's
+    granularity ``day``/``month``/``year``/``season``) and ``iso`` (a date: ``2026-03-15``;
+    ``--03-15`` without a year; ``2026-03``; ``2026``)."""
+
+    kind: str
+    start: int
+    end: int
+    text: str
+    number: float | None = None
+    unit: str = ""
+    iso: str = ""
+
+
+# --- numbers -----------------------------------------------------------------------------------
+
+
+def parse_number(text: str) -> float | None:
+    """``12,482,613`` / ``12 482 613`` -> 12482613; ``72.8`` / ``72,8`` -> 72.8; a number word
+    -> its value; None when it is none of these."""
+    t = text.strip().casefold()
+    if t in _NUMBER_WORDS:
+        return float(_NUMBER_WORDS[t])
+    if re.fullmatch(r"\d{1,3}(?:[ \u00a0\u202f,]\d{3})+", t):
+        return float(re.sub(r"\D", "", t))
+    if re.fullmatch(r"\d+(?:[.,]\d+)?", t):
+        return float(t.replace(",", "."))
+    return None
+
+
+def _month_of(word: str) -> int | None:
+    w = word.casefold()
+    for number, forms in _MONTHS.items():
+        for form in forms:
+            if len(form) <= 3 and form.isascii():  # en abbreviations: whole word only
+                if w == form or w == form + ".":
+                    return number
+            elif w.startswith(form):
+                return number
+    return None
+
+
+# --- the value finder ------------------------------------------------------------------------
+
+_DATE_PATTERNS = (
+    # 2026-03-15
+    (re.compile(rf"(?<!\d)(?P<y>{_YEAR})-(?P<m>\d\d)-(?P<d>\d\d)(?!\d)"), "ymd"),
+    # 15.03.2026
+    (re.compile(rf"(?<![\d.])(?P<d>\d{{1,2}})\.(?P<m>\d{{1,2}})\.(?P<y>{_YEAR})(?!\d)"), "dmy"),
+    # 2026 жылғы 15 наурыз(да)
+    (
+        re.compile(
+            rf"(?<!\d)(?P<y>{_YEAR})\s+ж(?:ылғы|\.)\s+(?P<d>\d{{1,2}})\s+(?P<mon>{_MONTH})",
+            re.IGNORECASE,
+        ),
+        "kk",
+    ),
+    # 15 March 2026, 15 марта 2026 года, 15 наурыз
+    (
+        re.compile(
+            rf"(?<![\d.,])(?P<d>\d{{1,2}})(?:-?(?:го|ое|е|st|nd|rd|th))?\s+(?P<mon>{_MONTH})"
+            rf"(?:,?\s+(?P<y>{_YEAR})(?:\s*(?:года|году|г\.|жылы|жылғы|ж\.))?)?",
+            re.IGNORECASE,
+        ),
+        "dm",
+    ),
+    # March 15, 2026 / March 15
+    (
+        re.compile(
+            rf"\b(?P<mon>{_MONTH})\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?(?![\d.,]\d)"
+            rf"(?:,?\s+(?P<y>{_YEAR}))?",
+            re.IGNORECASE,
+        ),
+        "md",
+    ),
+    # March 2026, сентябре 2025 года, қыркүйек 2025
+    (
+        re.compile(rf"\b(?P<mon>{_MONTH})\s+(?P<y>{_YEAR})(?!\d)", re.IGNORECASE),
+        "my",
+    ),
+    # 2027, в 2027 году, 2027 жылы
+    (
+        re.compile(
+            rf"(?<![\w.,-])(?P<y>{_YEAR})(?:\s*(?:года|году|год|г\.|жылы|жылғы|жылдың|ж\.))?"
+            rf"(?![\w-])",
+            re.IGNORECASE,
+        ),
+        "y",
+    ),
+    (re.compile(rf"(?<![\w-])(?:{_SEASON})(?![\w-])", re.IGNORECASE), "season"),
+)
+
+_PERCENT_RE = re.compile(rf"(?<![\w.,])(?P<n>{_DIGITS})(?P<u>{_PERCENT})", re.IGNORECASE)
+_DURATION_RE = re.compile(
+    rf"(?<![\w.,])(?P<n>{_DIGITS}|{_NUMWORD})[\s-]+(?P<u>{'|'.join(u for u, _ in _DURATION_UNITS)})"
+    r"(?![\w])",
+    re.IGNORECASE,
+)
+# "five-year term", "пятилетний срок", "бес жылдық"
+_DURATION_ADJ = re.compile(
+    r"(?<![\w-])(?P<w>(?:one|two|three|four|five|six|seven|ten)-year|"
+    r"(?:одно|двух|трех|трёх|четырех|пяти|шести|семи)летн\w*|"
+    r"(?:бір|екі|үш|төрт|бес|алты|жеті)\s+жылдық)(?![\w-])",
+    re.IGNORECASE,
+)
+_ADJ_YEARS = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "ten": 10,
+    "одно": 1, "двух": 2, "трех": 3, "трёх": 3, "четырех": 4, "пяти": 5, "шести": 6,
+    "семи": 7, "бір": 1, "екі": 2, "үш": 3, "төрт": 4, "бес": 5, "алты": 6, "жеті": 7,
+}  # fmt: skip
+_NUMBER_RE = re.compile(
+    rf"(?<![\w.,-])(?P<n>{_DIGITS}|{_NUMWORD})(?:\s+(?P<s>{'|'.join(_SCALES)}))?(?![\w-])",
+    re.IGNORECASE,
+)
+
+
+def find_values(sentence: str) -> list[Value]:
+    """The dates, percentages, durations and counts ``sentence`` states, in order of their
+    place; spans never overlap (a date's day is not also a count). Cached: the same
+    sources' sentences come back request after request."""
+    return list(_find_values(sentence))
+
+
+@functools.lru_cache(maxsize=65536)
+def _find_values(sentence: str) -> tuple[Value, ...]:
+    taken: list[tuple[int, int]] = []
+    out: list[Value] = []
+
+    def free(a: int, b: int) -> bool:
+        return all(b <= s or a >= e for s, e in taken)
+
+    def add(value: Value) -> None:
+        taken.append((value.start, value.end))
+        out.append(value)
+
+    for pattern, shape in _DATE_PATTERNS:
+        for m in pattern.finditer(sentence):
+            if free(m.start(), m.end()):
+                value = _date(m, shape, sentence)
+                if value is not None:
+                    add(value)
+    for m in _PERCENT_RE.finditer(sentence):
+        if free(m.start(), m.end()):
+            add(Value("percentage", m.start(), m.end(), m.group(0), parse_number(m["n"]), "%"))
+    kazakh = bool(_KK_LETTERS.search(sentence))
+    for m in _DURATION_RE.finditer(sentence):
+        if not free(m.start(), m.end()) or not _number_word_ok(m["n"], kazakh):
+            continue
+        if re.fullmatch(_YEAR, m["n"]):  # "2026 жыл" is a year, not 2026 years
+            continue
+        unit = next(u for form, u in _DURATION_UNITS if re.fullmatch(form, m["u"], re.I))
+        add(Value("duration", m.start(), m.end(), m.group(0), parse_number(m["n"]), unit))
+    for m in _DURATION_ADJ.finditer(sentence):
+        if free(m.start(), m.end()):
+            head = re.split(r"[-\s]|лет", m["w"].casefold())[0]
+            add(Value("duration", m.start(), m.end(), m.group(0), _ADJ_YEARS.get(head), "year"))
+    for m in _NUMBER_RE.finditer(sentence):
+        if not free(m.start(), m.end()) or not _number_word_ok(m["n"], kazakh):
+            continue
+        if _REFERENCE.search(sentence[: m.start()]):
+            continue  # "Article 9", "статье 43": which one, not how many
+        number = parse_number(m["n"])
+        if number is None:
+            continue
+        if m["s"]:
+            number *= _SCALES[m["s"].casefold()]
+        noun, end = _counted_noun(sentence, m.end())
+        if not noun and number < 2 and "." not in m["n"]:
+            continue
+        add(Value("count", m.start(), end or m.end(), sentence[m.start() : end or m.end()],
+                  number, noun))  # fmt: skip
+    return tuple(sorted(out, key=lambda v: v.start))
+
+
+def _number_word_ok(token: str, kazakh: bool) -> bool:
+    """Kazakh number words that are Russian words too ("он": he) count only in Kazakh."""
+    return token.casefold() not in _KK_ONLY_NUMBER_WORDS or kazakh
+
+
+def _date(m: re.Match, shape: str, sentence: str) -> Value | None:
+    groups = m.groupdict()
+    year = int(groups["y"]) if groups.get("y") else None
+    if shape == "season":
+        return Value("date", m.start(), m.end(), m.group(0), None, "season")
+    if shape == "y":
+        return Value("date", m.start(), m.end(), m.group(0), float(year), "year", f"{year}")
+    if groups.get("mon"):
+        month = _month_of(groups["mon"])
+        if month is None:
+            return None
+    else:
+        month = int(groups["m"])
+    if not 1 <= month <= 12:
+        return None
+    if shape == "my":
+        return Value("date", m.start(), m.end(), m.group(0), float(year), "month",
+                     f"{year}-{month:02d}")  # fmt: skip
+    day = int(groups["d"])
+    if not 1 <= day <= 31:
+        return None
+    iso = f"{year}-{month:02d}-{day:02d}" if year else f"--{month:02d}-{day:02d}"
+    return Value("date", m.start(), m.end(), m.group(0), float(year) if year else None, "day", iso)
+
+
+# Endings of adjectives and participles before the counted noun (en, ru, kk).
+_ADJECTIVE = re.compile(
+    r"(?:ble|al|ed|ive|ful|ous|ic|ых|ые|ий|ый|ая|ое|их|ой|ших|вших|тын|тін|ған|ген|қан|кен)$",
+    re.IGNORECASE,
+)
+
+
+def _counted_noun(sentence: str, at: int) -> tuple[str, int]:
+    """The noun a number counts: the next one or two words ("145 deputies", "12,482,613
+    eligible voters", "145 депутатов"); ("", 0) when a function word or punctuation
+    follows. Returns the words and where they end."""
+    rest = sentence[at:]
+    m = re.match(r"\s+", rest)
+    if m is None:
+        return "", 0
+    words = []
+    pos = at + m.end()
+    end = 0
+    for w in _WORD.finditer(sentence, pos):
+        if w.start() != pos or w.group(0).casefold() in _FUNCTION_WORDS or w.group(0)[0].isdigit():
+            break
+        words.append(w.group(0))
+        end = w.end()
+        gap = re.match(r"[ \u00a0]+", sentence[end:])
+        if len(words) == 2 or gap is None or not _ADJECTIVE.search(w.group(0)):
+            break  # a noun ends it; an adjective ("eligible", "зарегистрированных") not
+        pos = end + gap.end()
+    return " ".join(words), end
+
+
+# --- the question's type ---------------------------------------------------------------------

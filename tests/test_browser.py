@@ -986,12 +986,19 @@ def test_article_language_switch_keeps_the_highlight(page, live_server):
     assert page.evaluate(sentences) == marked  # the same sentence, still marked
 
 
+# The live region says "Searching…" while the request runs; the announcement follows it.
+ANNOUNCED_JS = (
+    "() => { const t = document.getElementById('status').textContent;"
+    " return t.length > 0 && !t.endsWith('\u2026'); }"
+)
+
+
 def test_live_region_announces_the_confidence(page, live_server, low_server):
     page.goto(f"{live_server.url}/?lang=kk")
     ask(page, QUESTIONS["kk"])
-    page.wait_for_function("() => document.getElementById('status').textContent.length > 0")
+    page.wait_for_function(ANNOUNCED_JS)
     assert page.locator("#status").inner_text().startswith("Дереккөздерден жауап табылды.")
     page.goto(f"{low_server.url}/?lang=ru")
     ask(page, QUESTIONS["ru"])
-    page.wait_for_function("() => document.getElementById('status').textContent.length > 0")
+    page.wait_for_function(ANNOUNCED_JS)
     assert "могут не давать точного ответа" in page.locator("#status").inner_text()

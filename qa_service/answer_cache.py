@@ -30,14 +30,13 @@ from __future__ import annotations
 import functools
 import hashlib
 import logging
-import threading
 import time
-from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 from . import __version__
+from .lru import LRU
 
 if TYPE_CHECKING:
     from .config import Settings
@@ -122,7 +121,7 @@ class NoCache:
 
 
 class MemoryCache:
-    """An LRU of answer bodies in this process. Thread-safe."""
+    """An LRU of answer bodies in this process (lru.py). Thread-safe."""
 
     kind = "memory"
 
@@ -130,23 +129,14 @@ class MemoryCache:
         if size < 1:
             raise ValueError("answer cache size must be at least 1")
         self.size = size
-        self._items: OrderedDict[str, bytes] = OrderedDict()
-        self._lock = threading.Lock()
+        self._items: LRU[str, bytes] = LRU(size)
 
     def get(self, key: str) -> Lookup:
-        with self._lock:
-            body = self._items.get(key)
-            if body is None:
-                return Lookup(None, "miss")
-            self._items.move_to_end(key)
-            return Lookup(body, "hit")
+        body = self._items.get(key)
+        return Lookup(None, "miss") if body is None else Lookup(body, "hit")
 
     def put(self, key: str, body: bytes) -> None:
-        with self._lock:
-            self._items[key] = body
-            self._items.move_to_end(key)
-            while len(self._items) > self.size:
-                self._items.popitem(last=False)
+        self._items.put(key, body)
 
     def __len__(self) -> int:
         return len(self._items)

@@ -6,6 +6,7 @@ second, so the real model is used throughout: tests assert real retrieval behavi
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import socket
@@ -23,6 +24,19 @@ os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
 SEED_CORPUS = ROOT / "corpus"
+
+
+def read_jsonl_rows(path: Path) -> list[dict]:
+    """A question set's rows as written, each failure naming its file and line (the bank
+    and the grown set are checked row by row before any field is read)."""
+    rows = []
+    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        assert line.strip(), f"{path.name}:{n}: empty line"
+        try:
+            rows.append(json.loads(line))
+        except json.JSONDecodeError as exc:
+            pytest.fail(f"{path.name}:{n}: not JSON ({exc.msg})")
+    return rows
 
 
 @pytest.fixture(scope="session")

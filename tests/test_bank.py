@@ -6,7 +6,6 @@ figure: these checks run without a model and fail on the first malformed or unve
 
 from __future__ import annotations
 
-import json
 import re
 from collections import Counter, defaultdict
 from difflib import SequenceMatcher
@@ -16,7 +15,7 @@ import pytest
 
 from qa_service.corpus import read_corpus
 
-from .conftest import ROOT, SEED_CORPUS
+from .conftest import ROOT, SEED_CORPUS, read_jsonl_rows
 
 BANK = ROOT / "docs" / "quality" / "bank.jsonl"
 FACTS = ROOT / "docs" / "quality" / "bank_facts.md"
@@ -40,14 +39,7 @@ FACT_ROW = re.compile(r"^\| (A[1-5]-f\d{2}|U-\d{2}|O-\d{2}) \|(.*)\|\s*$")
 
 
 def load_bank(path: Path = BANK) -> list[dict]:
-    rows = []
-    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        assert line.strip(), f"{path.name}:{n}: empty line"
-        try:
-            rows.append(json.loads(line))
-        except json.JSONDecodeError as exc:
-            pytest.fail(f"{path.name}:{n}: not JSON ({exc.msg})")
-    return rows
+    return read_jsonl_rows(path)
 
 
 def load_facts(path: Path = FACTS) -> dict[str, list[str]]:

@@ -16,7 +16,7 @@ import pytest
 
 from qa_service.corpus import read_corpus
 
-from .conftest import ROOT, SEED_CORPUS
+from .conftest import ROOT, SEED_CORPUS, read_jsonl_rows
 
 GROWN = ROOT / "docs" / "quality" / "grown"
 CORPUS = GROWN / "corpus"
@@ -45,14 +45,7 @@ CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 
 
 def load_questions(path: Path = QUESTIONS) -> list[dict]:
-    rows = []
-    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        assert line.strip(), f"{path.name}:{n}: empty line"
-        try:
-            rows.append(json.loads(line))
-        except json.JSONDecodeError as exc:
-            pytest.fail(f"{path.name}:{n}: not JSON ({exc.msg})")
-    return rows
+    return read_jsonl_rows(path)
 
 
 @pytest.fixture(scope="module")

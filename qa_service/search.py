@@ -81,13 +81,15 @@ class Searcher:
         params: SearchParams | None = None,
         rule: ConfidenceRule | None = None,
         extra: Mapping[str, Retriever] | None = None,
+        glossary: Glossary | None = None,
     ):
         self.index = index
         self.embedder = embedder
         rule = rule or ConfidenceRule.load()
         self.params = params or served_params(rule=rule)
-        # Always loaded: how many of its terms a question uses is evidence for confidence.
-        self.glossary = Glossary.load()
+        # Always there: how many of its terms a question uses is evidence for confidence.
+        # The service passes its own, so a reload does not parse the file again.
+        self.glossary = glossary if glossary is not None else Glossary.load()
         wanted = set(self.params.retrievers)
         self.dense = DenseRetriever(index, embedder) if "dense" in wanted else None
         self.bm25 = BM25Retriever(index.bm25)

@@ -61,8 +61,9 @@ class QAService:
         self.answer_cache = make_answer_cache(
             settings.answer_cache_uri, settings.answer_cache_size, settings.answer_cache_ttl
         )
-        # The reform's terms: names for readers (the page's terms line) and the counted
-        # nouns' other-language forms (the fact line).
+        # The reform's terms, read once per process and shared with every searcher built on
+        # a reload: names for readers (the page's terms line), the counted nouns'
+        # other-language forms (the fact line), and the search's own glossary stage.
         self.glossary = Glossary.load()
         self.translate = translator(self.glossary)
 
@@ -103,7 +104,7 @@ class QAService:
 
     def _searcher_for(self, loaded: idx.LoadedIndex) -> Searcher:
         fx.tune_search(loaded.faiss_index, self.settings.hnsw_ef_search, self.settings.ivf_nprobe)
-        return Searcher(loaded, self.embedder, self.search_params)
+        return Searcher(loaded, self.embedder, self.search_params, glossary=self.glossary)
 
     @property
     def search_params(self) -> SearchParams:

@@ -125,14 +125,14 @@ def question_type(question: str) -> QuestionType | None:
     (with the role asked), a place, yes/no."""
     q = question.strip()
     if _PERCENT_Q.search(q):
-        return QuestionType("percentage", _measure(q))
+        return QuestionType("percentage", _cue_class(_MEASURES, q))
     if _DURATION_Q.search(q):
         return QuestionType("duration")
     cue = _COUNT_Q.search(q)
     if cue:
         return QuestionType("count", _counted(q, cue))
     if _DATE_Q.search(q):
-        return QuestionType("date")
+        return QuestionType("date", _date_event(q))
     if _PERSON_Q.search(q):
         roles = tuple(r for r, forms in _ROLES.items() if _rx(*forms).search(q))
         return QuestionType("person", roles, bool(_DEPUTY.search(q)))
@@ -143,9 +143,185 @@ def question_type(question: str) -> QuestionType | None:
     return None
 
 
-def _measure(question: str) -> tuple[str, ...]:
-    m = re.search(r"turnout|явк\w*|қатысу\w*|катысу\w*", question, _Q)
-    return ("turnout",) if m else ()
+# --- of what: a date's event, a percentage's measure ----------------------------------------
+#
+# A sentence about the referendum states several dates (when it is held, when the draft was
+# published, the absentee certificates' deadline, when the Constitution enters into force)
+# and several percentages (turnout, the share voting yes, the validity threshold): all of
+# them "about" the question's entities. The words next to a value say which one it is; the
+# question's words say which one is asked. Cue words by class, in en/ru/kk (Kazakh also as
+# typed without its letters); a class is a question's ``of``.
+
+_EVENTS: dict[str, re.Pattern] = {
+    "held": _rx(
+        r"held",
+        r"hold\w*",
+        r"take place",
+        r"takes place",
+        r"took place",
+        r"taking place",
+        r"scheduled",
+        r"set for",
+        r"go(?:es)? to the polls",
+        r"voting day",
+        r"polling day",
+        r"состо\w+",
+        r"пройд[её]т",
+        r"прош[её]л",
+        r"прошло",
+        r"пройти",
+        r"проход\w*",
+        r"провод\w*",
+        r"проведени\w*",
+        r"проведут",
+        r"назнач\w*",
+        r"день голосования",
+        r"өтеді",
+        r"өтті",
+        r"өтетін",
+        r"өтуі",
+        r"өтпек",
+        r"өткізіл\w*",
+        r"өткізу\w*",
+        r"өткізеді",
+        r"тағайында\w*",
+        r"отеди",
+        r"отти",
+        r"отетин",
+        r"откизил\w*",
+        r"дауыс беру күні",
+    ),
+    "force": _rx(
+        r"in force",
+        r"into force",
+        r"take effect",
+        r"takes effect",
+        r"took effect",
+        r"effective",
+        r"вступ\w*",
+        r"в силу",
+        r"күшіне",
+        r"кушине",
+    ),
+    "publish": _rx(
+        r"publish\w*",
+        r"опубликова\w*",
+        r"публикац\w*",
+        r"обнародова\w*",
+        r"жариял\w*",
+    ),
+    "deadline": _rx(
+        r"until",
+        r"no later than",
+        r"deadline",
+        r"absentee",
+        r"не позднее",
+        r"открепительн\w*",
+        r"дейін",
+        r"дейин",
+        r"сырттай",
+        r"куәлі\w*",
+        r"куали\w*",
+    ),
+    "sign": _rx(r"signed", r"signs", r"подписа\w*", r"қол қой\w*", r"кол кой\w*"),
+    "campaign": _rx(r"campaign\w*", r"агитац\w*", r"үгіт\w*", r"угит\w*"),
+}
+_MEASURES: dict[str, re.Pattern] = {
+    "turnout": _rx(
+        r"turnout",
+        r"took part",
+        r"take part",
+        r"taking part",
+        r"participat\w*",
+        r"cast (?:a |their )?ballots?",
+        r"явк\w*",
+        r"принял[аи]? участие",
+        r"приняли участие",
+        r"участвовал\w*",
+        r"пришл\w*",
+        r"приш[её]л",
+        r"қатыс\w*",
+        r"катыс\w*",
+        r"келуі",
+        r"келуи",
+    ),
+    "yes": _rx(
+        r"yes",
+        r"in favou?r",
+        r"backed",
+        r"supported",
+        r"approved",
+        r"voted for",
+        r"за",
+        r"поддержал\w*",
+        r"одобрил\w*",
+        r"иә",
+        r"ия",
+        r"қолда\w*",
+        r"колда\w*",
+        r"жақта\w*",
+    ),
+    "no": _rx(r"against", r"против", r"қарсы", r"карсы"),
+    "threshold": _rx(
+        r"more than half",
+        r"at least",
+        r"valid\w*",
+        r"threshold",
+        r"более половины",
+        r"не менее",
+        r"действительн\w*",
+        r"порог\w*",
+        r"жартысынан",
+        r"кемінде",
+        r"жарамды",
+    ),
+}
+# Nouns of the vote itself: a date question naming one and no other event asks when it is held.
+_VOTE_NOUN = _rx(
+    r"referendum\w*",
+    r"vote",
+    r"voting",
+    r"election\w*",
+    r"референдум\w*",
+    r"голосовани\w*",
+    r"выбор\w*",
+    r"сайлау\w*",
+    r"дауыс беру",
+)
+CUE_WINDOW = 48  # characters either side of a value in which its cue words are looked for
+
+
+def _cue_class(classes: dict[str, re.Pattern], text: str) -> tuple[str, ...]:
+    """The class whose cue words ``text`` names first (a question names one), or ()."""
+    found = [(m.start(), name) for name, rx in classes.items() for m in [rx.search(text)] if m]
+    return (min(found)[1],) if found else ()
+
+
+def _date_event(question: str) -> tuple[str, ...]:
+    """The event a date question asks about: named by its cue words ("enter into force",
+    "опубликован", "өтеді"), else "held" when it names the vote itself ("Когда
+    референдум?"), else () (unknown: any date answers)."""
+    named = _cue_class(_EVENTS, question)
+    if named:
+        return named
+    return ("held",) if _VOTE_NOUN.search(question) else ()
+
+
+def _of_value(classes: dict[str, re.Pattern], asked: str, sentence: str, value: Value) -> bool:
+    """Whether ``value`` (a date or a percentage of ``sentence``) is one of the ``asked``
+    class: the cue words within ``CUE_WINDOW`` characters of it decide (the nearest class
+    wins); with none near, the sentence's: it must not name only other classes."""
+    near_from, near_to = max(0, value.start - CUE_WINDOW), value.end + CUE_WINDOW
+    nearest: tuple[int, str] | None = None
+    for name, rx in classes.items():
+        for m in rx.finditer(sentence, near_from, min(len(sentence), near_to)):
+            gap = value.start - m.end() if m.end() <= value.start else m.start() - value.end
+            if nearest is None or max(gap, 0) < nearest[0]:
+                nearest = (max(gap, 0), name)
+    if nearest is not None:
+        return nearest[1] == asked
+    named = {name for name, rx in classes.items() if rx.search(sentence)}
+    return not named or asked in named
 
 
 def _counted(question: str, cue: re.Match) -> tuple[str, ...]:
@@ -184,7 +360,13 @@ def answer_values(
         values = [v for v in values if v.unit and not _reference_unit(v.unit)]
         if qtype.of:
             values = [v for v in values if _counts(v.unit, qtype.of, translate)]
+    elif qtype.of and qtype.kind in _OF_CLASSES:
+        classes = _OF_CLASSES[qtype.kind]
+        values = [v for v in values if _of_value(classes, qtype.of[0], sentence, v)]
     return values
+
+
+_OF_CLASSES = {"date": _EVENTS, "percentage": _MEASURES}
 
 
 def _reference_unit(unit: str) -> bool:
@@ -264,7 +446,9 @@ def type_check(question: str) -> Callable[[str], bool] | None:
     qtype = question_type(question)
     if qtype is None or qtype.kind not in VALUE_KINDS:
         return None
-    kind_only = QuestionType(qtype.kind)  # no noun: the sentence may be in another language
+    # A count's noun is dropped (the sentence may be in another language); a date's event
+    # and a percentage's measure are kept: their cue words are read in all three.
+    kind_only = QuestionType(qtype.kind, qtype.of if qtype.kind in _OF_CLASSES else ())
     return lambda sentence: states_answer(kind_only, sentence)
 
 

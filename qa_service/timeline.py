@@ -8,7 +8,8 @@ final 95; the overnight partial count beside the commission's results. All of th
 ``WINDOW`` hits (their highlighted sentences checked by verify.py):
 
 1. the lead: among the hits whose sentence states the asked type with at least the first
-   hit's concept cover ("answering"), the first one; but when answering hits disagree on
+   hit's concept cover ("answering"; at least ``COVER_FLOOR`` when the first hit states
+   nothing), the first one; but when answering hits disagree on
    the value (another date, another count), or the question asks about an outcome
    (results, turnout, entry into force: reports after the event are the ones to trust),
    the newest report;
@@ -32,6 +33,7 @@ from .values import Value
 from .verify import Check
 
 WINDOW = 8  # hits considered (their highlights are computed anyway for the page's list)
+COVER_FLOOR = 0.5  # key-concept cover an answering hit needs when the first states nothing
 SAME_LANGUAGE_MARGIN = 0.15  # share of the lead's fused score a same-language hit may lack
 _OUTCOME = re.compile(
     r"(?<![\w-])(?:results?|outcome|turnout|in force|take effect|took effect|итог\w*|"
@@ -92,7 +94,9 @@ def order_reports(
     n = min(window, len(hits), len(checks))
     if n < 2:
         return Ordered(list(hits))
-    floor = checks[0].cover
+    # A first hit that states no answer sets no bar: "answering" then needs half the
+    # question's key concepts (the share ``high`` asks of a first hit, confidence.py).
+    floor = checks[0].cover if checks[0].states else min(checks[0].cover, COVER_FLOOR)
     answering = [i for i in range(n) if checks[i].states and checks[i].cover >= floor]
     if not answering:
         return Ordered(list(hits))

@@ -32,10 +32,18 @@ def _values(sentence: str) -> list[tuple[str, str, float | None, str, str]]:
         ("What was the voter turnout?", "percentage", ("turnout",)),
         ("Какая была явка?", "percentage", ("turnout",)),
         ("Қанша пайыз дауыс берді?", "percentage", ()),
-        ("When will the referendum be held?", "date", ()),
-        ("Когда референдум?", "date", ()),
-        ("Референдум қашан өтеді?", "date", ()),
-        ("Референдум қай жылы өтеді?", "date", ()),
+        ("When will the referendum be held?", "date", ("held",)),
+        ("Когда референдум?", "date", ("held",)),
+        ("Референдум қашан өтеді?", "date", ("held",)),
+        ("Референдум қай жылы өтеді?", "date", ("held",)),
+        ("When does the new Constitution enter into force?", "date", ("force",)),
+        ("Когда опубликовали проект Конституции?", "date", ("publish",)),
+        ("Until when can I get an absentee certificate?", "date", ("deadline",)),
+        ("What date is it today?", "date", ()),  # no event named: any date answers
+        ("What share of voters took part in the referendum?", "percentage", ("turnout",)),
+        ("Какой процент избирателей пришёл на референдум?", "percentage", ("turnout",)),
+        ("What percentage voted yes?", "percentage", ("yes",)),
+        ("Сколько процентов проголосовали против?", "percentage", ("no",)),
         ("Who chairs the Constitutional Commission?", "person", ("chair",)),
         ("Кто возглавляет Конституционную комиссию?", "person", ("chair",)),
         ("Конституциялық комиссияны кім басқарады?", "person", ("chair",)),
@@ -169,3 +177,87 @@ def test_counts_across_languages_through_a_translation():
     found = answer_values(deputies, sentence, lambda w: ["deputies", "deputy"])
     assert [v.text for v in found] == ["145 deputies"]
     assert states_answer(QuestionType("yesno"), "Anything.") and states_answer(None, "x")
+
+
+@pytest.mark.parametrize(
+    "kind, of, sentence, answers",
+    [
+        # A date of another event in a sentence about the referendum: not its date.
+        ("date", "held", "The vote will take place on Sunday, 15 March 2026.", ["15 March 2026"]),
+        (
+            "date",
+            "held",
+            "Голосование по новой Конституции состоится 15 марта 2026 года.",
+            ["15 марта 2026 года"],
+        ),
+        (
+            "date",
+            "held",
+            "Жаңа Конституция бойынша референдум 2026 жылғы 15 наурызда өтеді.",
+            ["2026 жылғы 15 наурызда"],
+        ),
+        (
+            "date",
+            "held",
+            "Азаматтар 14 наурыз сағат 18:00-ге дейін сырттай дауыс беру куәлігін ала алады.",
+            [],
+        ),
+        ("date", "held", "Voters may get an absentee certificate until 14 March.", []),
+        ("date", "held", "The draft was published in the media on 12 February 2026.", []),
+        ("date", "held", "Новая Конституция вступает в силу с 1 июля 2026 года.", []),
+        (
+            "date",
+            "force",
+            "Новая Конституция вступает в силу с 1 июля 2026 года.",
+            ["1 июля 2026 года"],
+        ),
+        # Two events in one sentence: the date next to the asked one.
+        (
+            "date",
+            "publish",
+            "The draft, published on 12 February 2026, goes to a vote to be held on 15 March 2026.",
+            ["12 February 2026"],
+        ),
+        # No event word near, none elsewhere: the date may answer.
+        ("date", "held", "15 March 2026 is the day.", ["15 March 2026"]),
+        (
+            "percentage",
+            "turnout",
+            "Turnout was 73.12 percent: 9,127,192 people voted.",
+            ["73.12 percent"],
+        ),
+        ("percentage", "turnout", "About 86.9 percent of those who voted answered yes.", []),
+        (
+            "percentage",
+            "yes",
+            "About 86.9 percent of those who voted answered yes.",
+            ["86.9 percent"],
+        ),
+        (
+            "percentage",
+            "turnout",
+            "Референдумға сайлаушылардың 73,12 пайызы, яғни 9 127 192 адам қатысты.",
+            ["73,12 пайызы"],
+        ),
+        (
+            "percentage",
+            "turnout",
+            "За принятие новой Конституции высказались 87,15 процента проголосовавших.",
+            [],
+        ),
+        (
+            "percentage",
+            "yes",
+            "За принятие новой Конституции высказались 87,15 процента проголосовавших.",
+            ["87,15 процента"],
+        ),
+    ],
+)
+def test_a_date_or_percentage_answers_only_of_the_asked_event_or_measure(
+    kind, of, sentence, answers
+):
+    """A sentence about the referendum states the dates of several events (held,
+    published, in force, the absentee deadline) and several shares (turnout, yes): the cue
+    words next to a value say which it is."""
+    found = answer_values(QuestionType(kind, (of,)), sentence)
+    assert [v.text for v in found] == answers

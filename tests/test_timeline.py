@@ -122,3 +122,35 @@ def test_a_yes_no_question_naming_a_date_is_ordered_as_a_date_question():
     ordered = _order("Is the referendum in 2027?", [old, new])
     assert ordered.hits[0].passage.id == new.passage.id
     assert [n.passage_id for n in ordered.superseded] == [old.passage.id]
+
+
+def test_a_date_of_another_event_neither_leads_nor_supersedes_the_asked_one():
+    """The absentee deadline (newer, first) states a date, but not the referendum's: the
+    15 March report leads and is not marked superseded by it."""
+    deadline = _hit(
+        1,
+        "Азаматтар 14 наурыз сағат 18:00-ге дейін сырттай дауыс беру куәлігін ала алады.",
+        "2026-03-01",
+        "kk",
+    )
+    held = _hit(
+        2, "Жаңа Конституция бойынша референдум 2026 жылғы 15 наурызда өтеді.", "2026-02-12", "kk"
+    )
+    ordered = _order("Референдум қашан өтеді?", [deadline, held], "kk")
+    assert ordered.hits[0].passage.id == held.passage.id
+    assert ordered.superseded == ()
+
+
+def test_a_first_hit_stating_nothing_sets_no_cover_bar():
+    """The validity threshold (first, naming voters and the referendum) states no turnout;
+    the turnout report names fewer of the question's concepts but answers: it leads."""
+    threshold = _hit(
+        1,
+        "For the referendum to be valid, more than half of all eligible voters must take part.",
+        "2026-02-20",
+    )
+    turnout = _hit(
+        2, "Turnout in the referendum was 73.12 percent: 9,127,192 people voted.", "2026-03-16"
+    )
+    ordered = _order("What share of voters took part in the referendum?", [threshold, turnout])
+    assert ordered.hits[0].passage.id == turnout.passage.id

@@ -54,6 +54,7 @@ _PERCENT_Q = _rx(
     r"what percent\w*", r"what share", r"what proportion", r"percent\w*", r"share of",
     r"turnout", r"какой процент", r"сколько процентов", r"процент\w*", r"доля", r"долю",
     r"явк\w*", r"пайыз\w*", r"үлес\w*", r"улес\w*", r"қатысу\w*", r"катысу\w*",
+    r"келуі", r"келуи",
 )  # fmt: skip
 _DURATION_Q = _rx(
     r"how long", r"how many (?:years|months|weeks|days)", r"for how many \w+",
@@ -95,6 +96,36 @@ _YESNO_EN = re.compile(
 )
 _YESNO_RU = _rx(r"ли")
 _YESNO_KK = re.compile(r"(?<![\w-])(?:ма|ме|ба|бе|па|пе)\b\s*\??\s*$|\w(?:ма|ме)\?\s*$", _Q)
+# Question words of the open questions no type above announces ("what does it change?",
+# "какой будет статус", "не өзгереді"): with none, a question mark asks yes or no.
+_WH = _rx(
+    r"what",
+    r"which",
+    r"how",
+    r"why",
+    r"что",
+    r"чем",
+    r"чего",
+    r"какой",
+    r"какая",
+    r"какое",
+    r"какие",
+    r"каков\w*",
+    r"каким\w*",
+    r"какую",
+    r"как",
+    r"почему",
+    r"зачем",
+    r"не",
+    r"қандай",
+    r"кандай",
+    r"неге",
+    r"қалай",
+    r"калай",
+    r"нені",
+    r"нен[еі]",
+    r"несі",
+)
 # Role words a "who" question names, by role.
 _ROLES = {
     "chair": (
@@ -140,6 +171,8 @@ def question_type(question: str) -> QuestionType | None:
         return QuestionType("place")
     if _YESNO_EN.search(q) or _YESNO_RU.search(q) or _YESNO_KK.search(q):
         return QuestionType("yesno")
+    if q.endswith("?") and not _WH.search(q):
+        return QuestionType("yesno")  # "Референдум будет в 2027 году?": asked by intonation
     return None
 
 
@@ -295,6 +328,16 @@ def _cue_class(classes: dict[str, re.Pattern], text: str) -> tuple[str, ...]:
     """The class whose cue words ``text`` names first (a question names one), or ()."""
     found = [(m.start(), name) for name, rx in classes.items() for m in [rx.search(text)] if m]
     return (min(found)[1],) if found else ()
+
+
+def value_of(kind: str, question: str) -> tuple[str, ...]:
+    """What a question asking for a value of ``kind`` says it is of, where that is read from
+    cue words: a date's event, a percentage's measure (else ())."""
+    if kind == "date":
+        return _date_event(question)
+    if kind == "percentage":
+        return _cue_class(_MEASURES, question)
+    return ()
 
 
 def _date_event(question: str) -> tuple[str, ...]:

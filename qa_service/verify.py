@@ -19,7 +19,7 @@ the glossary in, records out; a few regular expressions per highlighted sentence
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .answer import Hit
 from .answer_type import (
@@ -27,6 +27,7 @@ from .answer_type import (
     answer_values,
     question_type,
     states_answer,
+    value_of,
 )
 from .glossary import Glossary
 from .lexical import words
@@ -60,8 +61,9 @@ def asked(question: str, glossary: Glossary) -> Asked:
         # "Is the referendum in 2027?" asks about a date: checked, and ordered, as one.
         stated = [v for v in find_values(question) if v.kind != "count" or v.unit]
         if stated:
-            of = (stated[0].unit.split()[0].casefold(),) if stated[0].kind == "count" else ()
-            qtype = QuestionType(stated[0].kind, of)
+            kind = stated[0].kind
+            of = (stated[0].unit.split()[0].casefold(),) if kind == "count" else ()
+            qtype = QuestionType(kind, of or value_of(kind, question))
     return Asked(qtype, glossary.concept_ids(words(question)))
 
 
@@ -89,7 +91,7 @@ def check_hit(hit: Hit, question: Asked, glossary: Glossary) -> Check:
         found = answer_values(question.qtype, sentence, translate) if valued else []
         if found or (not valued and states_answer(question.qtype, sentence, translate)):
             states = True
-            values += found
+            values += [_dated(v, hit.article.date) for v in found]
     cover = 1.0
     if question.concepts:
         named = frozenset().union(
@@ -97,6 +99,14 @@ def check_hit(hit: Hit, question: Asked, glossary: Glossary) -> Check:
         )
         cover = len(question.concepts & named) / len(question.concepts)
     return Check(states, cover, tuple(values))
+
+
+def _dated(value: Value, article_date: str) -> Value:
+    """A date the sentence gives without a year ("March 15") is in its report's year:
+    so compared, it disagrees with "2027" (a year alone agrees with any day in it)."""
+    if value.kind == "date" and value.iso.startswith("--") and article_date[:4].isdigit():
+        return replace(value, iso=article_date[:4] + value.iso[1:])
+    return value
 
 
 def check_hits(hits: Sequence[Hit], question: Asked, glossary: Glossary) -> list[Check]:

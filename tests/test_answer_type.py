@@ -44,6 +44,7 @@ def _values(sentence: str) -> list[tuple[str, str, float | None, str, str]]:
         ("Какой процент избирателей пришёл на референдум?", "percentage", ("turnout",)),
         ("What percentage voted yes?", "percentage", ("yes",)),
         ("Сколько процентов проголосовали против?", "percentage", ("no",)),
+        ("сайлаушылардың келуі", "percentage", ("turnout",)),
         ("Who chairs the Constitutional Commission?", "person", ("chair",)),
         ("Кто возглавляет Конституционную комиссию?", "person", ("chair",)),
         ("Конституциялық комиссияны кім басқарады?", "person", ("chair",)),
@@ -53,6 +54,8 @@ def _values(sentence: str) -> list[tuple[str, str, float | None, str, str]]:
         ("Will the president's term change?", "yesno", ()),
         ("Сохранится ли статус русского языка?", "yesno", ()),
         ("Қазақ тілінің мәртебесі өзгере ме?", "yesno", ()),
+        ("Референдум будет в 2027 году?", "yesno", ()),  # by intonation alone
+        ("Парламент будет однопалатным?", "yesno", ()),
     ],
 )
 def test_question_type(question, kind, of):
@@ -62,6 +65,7 @@ def test_question_type(question, kind, of):
 
 def test_question_type_none_and_deputy_role():
     assert question_type("What does the reform change") is None
+    assert question_type("Какой будет статус русского языка?") is None  # open, not yes/no
     assert question_type("Who is the deputy chair of the commission?").role_deputy
     assert not question_type("Who is the chair of the commission?").role_deputy
 

@@ -782,16 +782,6 @@ FACT_QUESTIONS = {
 # What the sources say (docs/quality/grown/README.md): the referendum on 15 March 2026,
 # 145 deputies in the Kurultai, a turnout of 73.12%.
 FACT_VALUES = {"date": "2026-03-15", "count": 145, "percentage": 73.12}
-# Where the search's best match does not quote the sentence with the answer (ranking and
-# highlighting, not the fact line): strict, so a fix there shows up here.
-FACT_MISSES = {
-    ("en", "date"): "the highlight picks the sentence with the draft's publication date "
-    "(12 February 2026) in the article on the 15 March date",
-    ("kk", "date"): "a false high (issue 18): the best match is the absentee-certificate "
-    "deadline, '14 наурыз сағат 18:00-ге дейін', a date of another event",
-    ("en", "percentage"): "the best match is the article on the validity threshold, whose "
-    "sentence states no turnout",
-}
 
 
 @pytest.fixture(scope="session")
@@ -814,12 +804,7 @@ def grown_server(tmp_path_factory, e5) -> Iterator[LiveServer]:
 
 @pytest.mark.parametrize(
     ("lang", "kind"),
-    [
-        pytest.param(*key, marks=pytest.mark.xfail(strict=True, reason=FACT_MISSES[key]))
-        if key in FACT_MISSES
-        else key
-        for key in FACT_QUESTIONS
-    ],
+    list(FACT_QUESTIONS),
     ids=[f"{lang}-{kind}" for lang, kind in FACT_QUESTIONS],
 )
 def test_fact_line_in_the_readers_language(new_page, grown_server, lang, kind):

@@ -154,3 +154,19 @@ def test_a_first_hit_stating_nothing_sets_no_cover_bar():
     )
     ordered = _order("What share of voters took part in the referendum?", [threshold, turnout])
     assert ordered.hits[0].passage.id == turnout.passage.id
+
+
+def test_a_day_without_a_year_is_in_its_reports_year():
+    """ "March 15" in a February 2026 report is 15 March 2026: it disagrees with an older
+    report's "2027" (a year alone would agree with any day), so the newer report leads and
+    the older one is superseded."""
+    old = _hit(1, "The earliest date mentioned for a vote on the change is 2027.", "2025-09-10")
+    new = _hit(2, "The referendum will be held on March 15.", "2026-02-14")
+    ordered = _order("referendum date", [old, new])
+    assert ordered.hits[0].passage.id == new.passage.id
+    assert [n.passage_id for n in ordered.superseded] == [old.passage.id]
+
+
+def test_a_yes_no_question_naming_a_year_is_checked_as_a_date_of_the_vote():
+    q = asked("Референдум будет в 2027 году?", GLOSSARY)
+    assert q.qtype is not None and (q.qtype.kind, q.qtype.of) == ("date", ("held",))

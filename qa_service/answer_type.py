@@ -262,6 +262,7 @@ _EVENTS: dict[str, re.Pattern] = {
 _MEASURES: dict[str, re.Pattern] = {
     "turnout": _rx(
         r"turnout",
+        r"(?:came|went|come|go) to the polls",
         r"took part",
         r"take part",
         r"taking part",
@@ -353,7 +354,7 @@ def _date_event(question: str) -> tuple[str, ...]:
 def _of_value(classes: dict[str, re.Pattern], asked: str, sentence: str, value: Value) -> bool:
     """Whether ``value`` (a date or a percentage of ``sentence``) is one of the ``asked``
     class: the cue words within ``CUE_WINDOW`` characters of it decide (the nearest class
-    wins); with none near, the sentence's: it must not name only other classes."""
+    wins); with none near, the sentence must name the asked class."""
     near_from, near_to = max(0, value.start - CUE_WINDOW), value.end + CUE_WINDOW
     nearest: tuple[int, str] | None = None
     for name, rx in classes.items():
@@ -363,8 +364,12 @@ def _of_value(classes: dict[str, re.Pattern], asked: str, sentence: str, value: 
                 nearest = (max(gap, 0), name)
     if nearest is not None:
         return nearest[1] == asked
-    named = {name for name, rx in classes.items() if rx.search(sentence)}
-    return not named or asked in named
+    # None near: the sentence must name the asked one (the vote itself counts for "held":
+    # "at the referendum on March 15"). A bare date ("abolished in 1996") or share
+    # answers nothing in particular, and a near miss is worse than a hedge.
+    if classes[asked].search(sentence):
+        return True
+    return asked == "held" and _VOTE_NOUN.search(sentence) is not None
 
 
 def _counted(question: str, cue: re.Match) -> tuple[str, ...]:

@@ -222,8 +222,17 @@ def test_counts_across_languages_through_a_translation():
             "The draft, published on 12 February 2026, goes to a vote to be held on 15 March 2026.",
             ["12 February 2026"],
         ),
-        # No event word near, none elsewhere: the date may answer.
-        ("date", "held", "15 March 2026 is the day.", ["15 March 2026"]),
+        ("date", "held", "The decision will be made at the referendum on March 15.", ["March 15"]),
+        # No event word near: the sentence must name the asked one.
+        ("date", "held", "15 March 2026 is the day.", []),
+        ("date", "held", "Проект возвращает должность, упразднённую в 1996 году.", []),
+        (
+            "date",
+            "held",
+            "The president signed a decree calling the first elections to the "
+            "Kurultai for 30 August.",
+            ["30 August"],
+        ),
         (
             "percentage",
             "turnout",

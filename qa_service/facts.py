@@ -10,8 +10,13 @@ February 2026 report is 15 March 2026), percentages, durations ("5 лет", "5 �
 counted noun with the language's plural rule ("145 депутатов", "145 депутат", "145
 deputies").
 
-Shown only when it is certain: the answer is ``high``, one distinct value answers, and its
-counted noun (if any) has a known name in the reader's language (``COUNTED``). Never
+Shown only when the extraction is certain: one distinct value of the asked kind (and event,
+measure or counted noun) in the highlighted sentence, and its counted noun (if any) has a
+known name in the reader's language (``COUNTED``). For a ``high`` answer it is the answer
+(``confirmed``); for a ``low`` one it is what the passage says, with the caveat that it may
+not answer the question (``confirmed`` false: the page says so on the line itself): the
+rule hedges most right answers (docs/quality.md), and the reader of an English source
+still needs the number in her language to judge it. Never for ``none``. Never
 instead of the sentence: the page puts it above the quote, and the API gives its span in
 the passage so a client can point at it. Yes/no questions get no fact line: whether a
 sentence says yes or no is not something a pattern can be sure of.
@@ -101,7 +106,8 @@ _MONTH_PATTERNS = {"kk": "y 'жылғы' LLLL"}
 class Fact:
     """The asked value of the best match: ``kind`` (count, date, percentage, duration),
     ``value`` (a number, or an ISO date), ``text`` (in the reader's language), and
-    ``start``:``end``, the value's span in the passage's text."""
+    ``start``:``end``, the value's span in the passage's text; ``confirmed``: the answer is
+    ``high`` (else the passage states the value but may not answer the question)."""
 
     kind: str
     value: float | str
@@ -109,6 +115,7 @@ class Fact:
     passage_id: str
     start: int
     end: int
+    confirmed: bool = True
 
     def to_dict(self) -> dict:
         return {
@@ -117,6 +124,7 @@ class Fact:
             "text": self.text,
             "passage_id": self.passage_id,
             "span": {"start": self.start, "end": self.end},
+            "confirmed": self.confirmed,
         }
 
 
@@ -124,7 +132,7 @@ def fact_of(
     answer: Answer, lang: str, translate: Callable[[str], Sequence[str]] | None = None
 ) -> Fact | None:
     """The fact line of ``answer`` in ``lang`` (kk, ru, en), or None when not certain."""
-    if answer.confidence != "high" or not answer.results:
+    if answer.confidence not in ("high", "low") or not answer.results:
         return None
     qtype = question_type(answer.query)
     if qtype is None:
@@ -148,6 +156,7 @@ def fact_of(
         passage_id=hit.passage.id,
         start=offset + value.start,
         end=offset + value.end,
+        confirmed=answer.confidence == "high",
     )
 
 

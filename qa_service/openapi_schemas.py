@@ -94,7 +94,7 @@ _PROBLEM = {
 RESPONSE_SCHEMAS = {
     "Fact": {
         "type": "object",
-        "required": ["kind", "value", "text", "passage_id", "span"],
+        "required": ["kind", "value", "text", "passage_id", "span", "confirmed"],
         "properties": {
             "kind": {"type": "string", "enum": ["count", "date", "percentage", "duration"]},
             "value": {
@@ -109,6 +109,11 @@ RESPONSE_SCHEMAS = {
                 "required": ["start", "end"],
                 "properties": {"start": {"type": "integer"}, "end": {"type": "integer"}},
                 "description": "Where the value is in that passage's text.",
+            },
+            "confirmed": {
+                "type": "boolean",
+                "description": "True when confidence is high; false when it is low: the "
+                "passage states this value but may not answer the question (say so beside it).",
             },
         },
     },
@@ -173,8 +178,8 @@ RESPONSE_SCHEMAS = {
                 "oneOf": [{"$ref": "#/components/schemas/Fact"}, {"type": "null"}],
                 "description": "The asked value (a count, date, percentage or duration) as the "
                 "first result's highlighted sentence states it, written in `lang`; null unless "
-                "confidence is high and exactly one such value is found. Show it beside the "
-                "quoted sentence, never instead of it.",
+                "confidence is high or low and exactly one such value is found (low: "
+                "`confirmed` is false). Show it beside the quoted sentence, never instead of it.",
             },
             "index": {"$ref": "#/components/schemas/IndexInfo"},
             "took_ms": {

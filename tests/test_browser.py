@@ -814,7 +814,10 @@ def test_fact_line_in_the_readers_language(new_page, grown_server, lang, kind):
     expected = api_answer(grown_server, q, lang)
     fact = expected["fact"]
     record("fact", f"{lang} {kind} api", fact and fact["text"])
-    assert expected["confidence"] == "high" and fact is not None, expected["confidence"]
+    # The rule hedges many right answers (issue 18): at low the line is there too, with its
+    # caveat on the line itself.
+    assert expected["confidence"] in ("high", "low") and fact is not None, expected["confidence"]
+    assert fact["confirmed"] == (expected["confidence"] == "high")
     assert fact["kind"] == kind and fact["value"] == FACT_VALUES[kind]
     # Compared with the sentence: the fact's span lies in a highlighted sentence of the
     # passage the page quotes, and it holds the same number (or, for a date, the same
@@ -834,6 +837,7 @@ def test_fact_line_in_the_readers_language(new_page, grown_server, lang, kind):
     page.goto(f"{grown_server.url}/?lang={lang}&q={quote(q)}")
     line = page.locator(".best-hit .fact")
     assert line.locator("strong").inner_text() == fact["text"]
+    assert line.locator(".fact-caveat").count() == (0 if fact["confirmed"] else 1)
     box = line.bounding_box()
     quote_box = page.locator(".best-hit .quote").bounding_box()
     assert box["y"] + box["height"] <= min(quote_box["y"] + 1, PHONE["height"])

@@ -202,8 +202,19 @@ def seed_searcher(seed_app):
 
 
 def test_an_answerable_question_is_answered_with_high_confidence(seed_searcher):
-    answer = seed_searcher.ask("How many deputies will the Kurultai have?")
+    """The served rule says high rarely (precision first, docs/quality.md), but it does for
+    a question the seed states plainly, in the question's language."""
+    answer = seed_searcher.ask(
+        "What happens to the status of the Kazakh language under the new Constitution?"
+    )
     assert answer.confidence == "high", answer.signals
+    start, end = answer.results[0].highlight[0]
+    assert "state status of the Kazakh language" in answer.results[0].passage.text[start:end]
+
+
+def test_a_plainly_answered_question_is_at_least_low_with_the_answer_first(seed_searcher):
+    answer = seed_searcher.ask("How many deputies will the Kurultai have?")
+    assert answer.confidence in ("high", "low"), answer.signals
     start, end = answer.results[0].highlight[0]
     assert "145" in answer.results[0].passage.text[start:end]
 
@@ -246,22 +257,10 @@ def test_off_topic_questions_get_none(seed_searcher, question):
     [
         "How do I make plov?",
         "Ертең ауа райы қандай болады?",
-        pytest.param(
-            "AQSh prezidenti kim",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="known miss: 'the US president' names a term the sources use "
-                "(president, a glossary concept); 4 of 83 off-topic bank questions reach high",
-            ),
-        ),
-        pytest.param(
-            "погода Шымкент",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="known miss: a two-word query naming a city the sources name "
-                "(Shymkent) reaches high; the features see topic words, not intent",
-            ),
-        ),
+        # Known misses of the rule before issue 18 (a term the sources use, a city they
+        # name): the served rule keeps them out of high.
+        "AQSh prezidenti kim",
+        "погода Шымкент",
     ],
 )
 def test_off_topic_questions_are_never_high(seed_searcher, question):
@@ -285,7 +284,7 @@ def test_api_carries_confidence_and_abstained_means_none(client):
     body = client.get("/api/v1/ask?q=What+is+the+capital+of+France%3F").get_json()
     assert body["confidence"] == "none" and body["abstained"] is True
     body = client.get("/api/v1/ask?q=How+many+deputies+will+the+Kurultai+have%3F").get_json()
-    assert body["confidence"] == "high" and body["abstained"] is False
+    assert body["confidence"] in ("high", "low") and body["abstained"] is False
 
 
 def test_records_are_plain_data():

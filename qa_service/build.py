@@ -14,7 +14,7 @@ import json
 import os
 import shutil
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -121,11 +121,13 @@ def corpus_hash(corpus_dir: Path) -> str:
     return digest.hexdigest()
 
 
-def is_stale(settings: Settings, want: EmbedderId) -> str | None:
+def is_stale(settings: Settings, want: EmbedderId, passage_terms: str | None = None) -> str | None:
     """Why the live index should be rebuilt (a sentence), or None when it is up to date.
 
     The embedder is compared exactly as ``load_build`` compares it (``EmbedderId``): a
-    build that workers would refuse is never "up to date".
+    build that workers would refuse is never "up to date". ``passage_terms``: how this
+    embedder makes passages' latent terms (``Embedder.passage_terms``; None: not
+    compared): a build whose terms were made otherwise is re-encoded, never mixed.
     """
     live = current_build(settings.embeddings_dir)
     if live is None:
@@ -141,7 +143,18 @@ def is_stale(settings: Settings, want: EmbedderId) -> str | None:
         return "the corpus, or how passages are cut and stored, changed since the last build"
     if manifest.format_version != idx.FORMAT_VERSION:
         return "the index format changed"
+    if passage_terms and terms_made(manifest) != passage_terms:
+        return (
+            f"the passages' latent terms were made {terms_made(manifest)}, "
+            f"this embedder makes them {passage_terms}"
+        )
     return None
+
+
+def terms_made(manifest: idx.Manifest) -> str:
+    """How a build's latent terms were made; builds from before it was recorded made
+    them "raw" (a second pass over the raw text)."""
+    return manifest.passage_terms or "raw"
 
 
 @dataclass
@@ -153,8 +166,9 @@ class Reuse:
     article's passages by article id with the body and language they were cut from
     (reused only under the same pipeline version). The three vector caches are keyed by
     content (passage text hash, sentence text hash) and filled only when the live build
-    was made by this embedder. Reuse is an optimisation: anything unreadable means "do
-    it again", never an error."""
+    was made by this embedder; the latent terms only when they were also made the same
+    way (``passage_terms``). Reuse is an optimisation: anything unreadable means "do it
+    again", never an error."""
 
     sources: dict[str, SourceRecord] = field(default_factory=dict)
     passages: dict[str, tuple[str, str, list[Passage]]] = field(default_factory=dict)
@@ -163,17 +177,19 @@ class Reuse:
     latent_terms: dict[str, np.ndarray] = field(default_factory=dict)
 
     @classmethod
-    def of_live(cls, embeddings_dir: Path, want: EmbedderId | None) -> Reuse:
+    def of_live(
+        cls, embeddings_dir: Path, want: EmbedderId | None, passage_terms: str | None = None
+    ) -> Reuse:
         live = current_build(embeddings_dir)
         if live is None:
             return cls()
         try:
-            return cls._read(live, want)
+            return cls._read(live, want, passage_terms)
         except (idx.IndexError_, OSError, ValueError, KeyError, TypeError, json.JSONDecodeError):
             return cls()
 
     @classmethod
-    def _read(cls, live: Path, want: EmbedderId | None) -> Reuse:
+    def _read(cls, live: Path, want: EmbedderId | None, passage_terms: str | None) -> Reuse:
         manifest = idx.read_manifest(live)
         reuse = cls()
         if (live / idx.SOURCES).is_file():
@@ -191,8 +207,9 @@ class Reuse:
             reuse.vectors = _by_key(live / "vectors.npy", [p.content_hash for p in passages])
             keys = [sentence_key(t) for t in sentence_texts(passages)]
             reuse.sentence_vectors = _by_key(live / idx.SENTENCE_VECTORS, keys)
-            hashes = [p.content_hash for p in passages]
-            reuse.latent_terms = _by_key(live / idx.LATENT_TERMS, hashes)
+            if passage_terms is not None and terms_made(manifest) == passage_terms:
+                hashes = [p.content_hash for p in passages]
+                reuse.latent_terms = _by_key(live / idx.LATENT_TERMS, hashes)
         return reuse
 
 
@@ -241,10 +258,22 @@ def encode_build(
 ) -> Encoded:
     """Passage vectors, each distinct sentence's vector and (for a backend with them) the
     passages' latent terms, reusing the live build's by content; all of it as one queue
-    of batches (embed_batches.py). ``on_total``: how many texts will be encoded."""
+    of batches (embed_batches.py). A passage's vector and latent terms are one piece of
+    work (``encode_passages_both``: one encoder pass with the one-pass library), reused
+    only together. ``on_total``: how many texts will be encoded."""
     texts = [p.text for p in passages]
     keys = [p.content_hash for p in passages]
-    dense = Work(embedder.encode_passages, (embedder.dim,), texts, keys, reuse.vectors)
+    latent = bool(embedder.latent_dim and passages)
+    if latent:
+        dense = Work(
+            lambda batch: _joined(embedder.encode_passages_both(batch)),
+            (embedder.dim + 2 * LATENT_TERMS,),
+            texts,
+            keys,
+            _JoinedCache(reuse.vectors, reuse.latent_terms),
+        )
+    else:
+        dense = Work(embedder.encode_passages, (embedder.dim,), texts, keys, reuse.vectors)
     all_sentences = sentence_texts(passages)
     unique = list(dict.fromkeys(all_sentences))
     sentences = Work(
@@ -255,22 +284,37 @@ def encode_build(
         reuse.sentence_vectors,
     )
     works = [dense, sentences]
-    latent = None
-    if embedder.latent_dim and passages:
-        latent = Work(embedder.encode_latent, (2, LATENT_TERMS), texts, keys, reuse.latent_terms)
-        works.append(latent)
     if on_total:
         on_total(sum(len(w.todo) for w in works))
     encode_all(works, jobs, progress)
     row = {t: i for i, t in enumerate(unique)}
     sentence_vectors = sentences.rows[[row[t] for t in all_sentences]]
-    return Encoded(
-        dense.rows,
-        sentence_vectors,
-        latent.rows if latent is not None else None,
-        len(dense.todo),
-        dense.reused,
-    )
+    vectors, terms = dense.rows, None
+    if latent:
+        vectors = np.ascontiguousarray(dense.rows[:, : embedder.dim])
+        terms = np.ascontiguousarray(dense.rows[:, embedder.dim :]).reshape(-1, 2, LATENT_TERMS)
+    return Encoded(vectors, sentence_vectors, terms, len(dense.todo), dense.reused)
+
+
+def _joined(both: tuple[np.ndarray, np.ndarray]) -> np.ndarray:
+    """A passage's vector and latent terms as one row (one piece of work to queue)."""
+    vectors, terms = both
+    return np.concatenate([vectors, terms.reshape(len(terms), -1)], axis=1)
+
+
+@dataclass(frozen=True)
+class _JoinedCache:
+    """The live build's vectors and latent terms by content hash, as ``_joined`` rows:
+    a passage is reused only when both are known."""
+
+    vectors: Mapping[str, np.ndarray]
+    terms: Mapping[str, np.ndarray]
+
+    def get(self, key: str) -> np.ndarray | None:
+        vector, terms = self.vectors.get(key), self.terms.get(key)
+        if vector is None or terms is None:
+            return None
+        return np.concatenate([vector, np.asarray(terms).reshape(-1)])
 
 
 def reindex(
@@ -291,7 +335,8 @@ def reindex(
     ``embedder`` may be None for a dry run."""
     started = time.perf_counter()
     want = EmbedderId.of(embedder) if embedder is not None else None
-    reuse = Reuse.of_live(settings.embeddings_dir, want)
+    terms = embedder.passage_terms if embedder is not None and embedder.latent_dim else None
+    reuse = Reuse.of_live(settings.embeddings_dir, want, terms)
     report = report or read_corpus(settings.corpus_dir, reuse.sources)
     summary = BuildSummary.of(report, dry_run)
     passages, summary.resplit = split_reusing(report.articles, reuse)
@@ -345,6 +390,7 @@ def _manifest(
         build_seconds=round(time.perf_counter() - started, 3),
         sources=report.sources,
         pipeline=PIPELINE_VERSION,
+        passage_terms=embedder.passage_terms if embedder.latent_dim else "",
     )
 
 

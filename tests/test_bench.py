@@ -228,6 +228,17 @@ def test_bench_small_runs_every_section(runner, tmp_path):
     # Only the added articles, and stories an added copy replaced, are embedded.
     add = corpus["add_10"]
     assert 0 < add["passages_embedded"] <= add["passages_of_changed_articles"]
+    # The floor and the reindexes encoded the same archive; the one-pass reindex made
+    # its latent terms in its one pass where the library builds.
+    floor = results["reindex-floor"]
+    assert floor["passages"] > 0 and floor["floor_cpu_s"] > 0
+    assert {"one_pass", "two_passes"} == set(floor["runs"])
+    assert floor["runs"]["two_passes"]["passage_terms"] == "raw"
+    assert all(run["cpu_ratio_to_floor"] > 0 for run in floor["runs"].values())
+    latency = results["archive-latency"]
+    assert latency["passages"] == latency["inprocess"]["passages"] > 0
+    assert latency["inprocess"]["uncached"]["total"]["p50"] > 0
+    assert latency["worker"]["rss_mb"] > 0 and latency["worker"]["ready_s"] > 0
     assert "## Targets" in (out / "bench.md").read_text()
     assert (out / "latency_vs_size.png").stat().st_size > 0
 

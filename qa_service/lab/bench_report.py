@@ -308,6 +308,50 @@ def targets_md(results: dict) -> str:
     return table(["target", "wanted", "measured", "verdict"], rows)
 
 
+# issue 19 (archive_bench.py)
+
+
+def reindex_floor_md(result: dict) -> str:
+    lines = [
+        f"Full e5 reindex of {result['articles']} archive articles ({result['passages']} "
+        f"passages, {result['distinct_sentences']} distinct sentences), {result['jobs']} "
+        f"jobs; the floor (the encoder alone: each passage and distinct sentence once) "
+        f"{result['floor_s']} s, {result['floor_cpu_s']} CPU s (mean of a run before and "
+        f"after), {result['floor_passages_per_s']} passages/s; with the latent-terms head "
+        f"counted in (each passage through the one pass) {result['floor_with_head_s']} s, "
+        f"{result['floor_with_head_cpu_s']} CPU s. Load average: "
+        + ", ".join(f"{a[0]:.1f}" for a in result["loadavg"])
+        + ".",
+        "",
+        "| reindex | wall s | CPU s | passages/s | floor / reindex (wall) | (CPU) "
+        "| (CPU, head in the floor) | target |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for label, run in result["runs"].items():
+        met = "met" if run["cpu_ratio_to_floor"] >= 0.8 and run["ratio_to_floor"] >= 0.8 else "-"
+        lines.append(
+            f"| {label.replace('_', ' ')} ({run['passage_terms']} terms) | {run['reindex_s']} "
+            f"| {run['reindex_cpu_s']} | {run['passages_per_s']} | {run['ratio_to_floor']} "
+            f"| {run['cpu_ratio_to_floor']} | {run['cpu_ratio_to_floor_with_head']} "
+            f"| >= 0.8: {met} |"
+        )
+    return "\n".join(lines)
+
+
+def archive_latency_md(result: dict) -> str:
+    w = result["worker"]
+    return (
+        f"{result['articles']} archive articles, {result['passages']} passages "
+        f"(`{result['index_type']}`), the passages' vectors and latent terms the stand-in's, "
+        f"questions encoded by {result['question_encoder']}. Load average: "
+        + ", ".join(f"{a[0]:.1f}" for a in result["loadavg"])
+        + ".\n\n"
+        + inprocess_md(result["inprocess"])
+        + f"\n\nA fresh worker (e5 + the build + the searcher, one answer): ready in "
+        f"{w.get('ready_s')} s, RSS {w.get('rss_mb')} MB."
+    )
+
+
 SECTION_TITLES = {
     "inprocess": ("In-process latency", inprocess_md),
     "http": ("HTTP load", http_md),
@@ -316,6 +360,8 @@ SECTION_TITLES = {
     "scale": ("Index types at scale", scale_md),
     "shared": ("Shared index memory", shared_md),
     "corpus": ("Archives of 1,000 and 10,000 articles (issue 19)", corpus_md),
+    "reindex-floor": ("Full reindex against the encoder floor (issue 19)", reindex_floor_md),
+    "archive-latency": ("Answer latency at 10,000 articles (issue 19)", archive_latency_md),
 }
 
 

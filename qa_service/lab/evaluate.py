@@ -258,8 +258,15 @@ def summarize(outcomes: Sequence[Outcome], abstains: bool) -> dict:
 
 
 def memory_index(articles, passages: list[Passage], embedder: Embedder) -> LoadedIndex:
-    """A build held in memory only (exact FAISS search), for comparing embedders."""
-    vectors = embedder.encode_passages([p.text for p in passages]) if passages else None
+    """A build held in memory only (exact FAISS search), for comparing embedders. The
+    passages are encoded as a reindex encodes them (``encode_passages_both`` where the
+    backend has latent terms), so the figures are those of a served build."""
+    texts = [p.text for p in passages]
+    latent_terms = None
+    if embedder.latent_dim and passages:
+        vectors, latent_terms = embedder.encode_passages_both(texts)
+    else:
+        vectors = embedder.encode_passages(texts) if passages else None
     vectors = np.asarray(vectors, dtype=np.float32).reshape(len(passages), embedder.dim)
     manifest = Manifest(
         build_id=f"eval-{embedder.name}",
@@ -283,9 +290,7 @@ def memory_index(articles, passages: list[Passage], embedder: Embedder) -> Loade
         faiss_index=make_faiss_index(vectors, "flat"),
         sentence_vectors=sentence_vectors,
         bm25=BM25Index(BM25Index.passage_texts(passages, lookup)),
-        latent_terms=embedder.encode_latent([p.text for p in passages])
-        if embedder.latent_dim and passages
-        else None,
+        latent_terms=latent_terms,
     )
 
 

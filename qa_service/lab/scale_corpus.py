@@ -67,7 +67,6 @@ REGIONS = (
 REPEAT_SHARE = 0.35  # stories carried by more than one outlet
 UPDATE_SHARE = 0.05  # stories followed by an update (same topic, not a duplicate)
 CORPUS_SIZES = (1_000, 10_000)
-THROUGHPUT_ARTICLES = 40  # a full e5 reindex of these (about 150 passages)
 PAIRWISE_MAX = 500  # the old dedupe: 10 minutes at 1,000 on a busy machine, hours at 10,000
 
 
@@ -232,7 +231,7 @@ class HashEncoder:
     a hash of each text (deterministic, normalized, meaningless). The corpus section
     uses it to build 1,000- and 10,000-article indexes in seconds and so measure
     reading, dedupe, splitting, writing and the incremental path; encoding speed is
-    measured with the real model in ``bench_throughput``."""
+    measured with the real model in ``archive_bench.bench_reindex_floor``."""
 
     name = "lab-hash"
     version = "1"
@@ -361,71 +360,7 @@ def bench_corpus(options, settings: Settings, work: Path, log: Callable[[str], N
     for n in sizes:
         log(f"corpus: {n} articles")
         rows.append(bench_corpus_size(n, sentences, work, pairwise_max))
-    log("corpus: embedding throughput")
-    throughput = bench_throughput(settings, work, 4 if options.small else THROUGHPUT_ARTICLES)
-    return {
-        "seed_sentences": len(sentences),
-        "sizes": rows,
-        "throughput": throughput,
-        "loadavg": os.getloadavg(),
-    }
-
-
-def _pool_encode(encode: Callable[[list[str]], np.ndarray], texts: list[str], jobs: int):
-    """(wall, CPU) seconds to encode ``texts`` in batches of 32 on ``jobs`` threads."""
-    from concurrent.futures import ThreadPoolExecutor
-
-    batches = [texts[i : i + 32] for i in range(0, len(texts), 32)]
-    cpu = time.process_time()
-    started = time.perf_counter()
-    with ThreadPoolExecutor(jobs) as pool:
-        list(pool.map(encode, batches))
-    return time.perf_counter() - started, time.process_time() - cpu
-
-
-def bench_throughput(settings: Settings, work: Path, articles: int, jobs: int = 2) -> dict:
-    """A full reindex of ``articles`` archive articles with e5 on ``jobs`` threads, beside
-    the encoder alone doing the same work on as many threads: each passage and each
-    distinct sentence once (the floor), and the latent-terms pass the reindex adds."""
-    from ..build import reindex
-    from ..embedder import E5Small
-    from ..passages import sentence_texts
-
-    corpus = work / f"throughput-{articles}"
-    write_scale_corpus(corpus, seed_sentences(settings.corpus_dir), articles, seed=articles)
-    passages = split_corpus(read_corpus(corpus).articles)
-    texts = [p.text for p in passages]
-    sentences = list(dict.fromkeys(sentence_texts(passages)))
-    engine = E5Small(threads=1, one_pass=False)
-    engine.encode_passages(texts[:2])  # warm-up
-    floor_s, floor_cpu = _pool_encode(engine.encode_passages, texts + sentences, jobs)
-    latent_s, latent_cpu = (0.0, 0.0)
-    if engine.latent_dim:
-        latent_s, latent_cpu = _pool_encode(engine.encode_latent, texts, jobs)
-    build = Settings.load({"corpus_dir": corpus, "embeddings_dir": work / "throughput-emb"})
-    summary, reindex_s = _timed(lambda: reindex(build, engine, jobs=jobs))
-    reindex_cpu = CPU_S["last"]
-    return {
-        "articles": articles,
-        "passages": len(texts),
-        "distinct_sentences": len(sentences),
-        "jobs": jobs,
-        "floor_s": round(floor_s, 2),
-        "latent_pass_s": round(latent_s, 2),
-        "reindex_s": reindex_s,
-        "reindex_passages_per_s": round(summary.passages / reindex_s, 2),
-        "floor_passages_per_s": round(len(texts) / floor_s, 2),
-        "ratio_to_floor": round(floor_s / reindex_s, 2),
-        "ratio_to_floor_with_latent": round((floor_s + latent_s) / reindex_s, 2),
-        # CPU seconds: steadier than wall time on a shared machine; what share of the
-        # reindex's CPU the floor's work (and the latent pass) account for.
-        "floor_cpu_s": round(floor_cpu, 2),
-        "latent_pass_cpu_s": round(latent_cpu, 2),
-        "reindex_cpu_s": reindex_cpu,
-        "cpu_ratio_to_floor": round(floor_cpu / reindex_cpu, 2),
-        "cpu_ratio_to_floor_with_latent": round((floor_cpu + latent_cpu) / reindex_cpu, 2),
-        "loadavg": os.getloadavg(),
-    }
+    return {"seed_sentences": len(sentences), "sizes": rows, "loadavg": os.getloadavg()}
 
 
 def corpus_md(result: dict) -> str:
@@ -449,14 +384,4 @@ def corpus_md(result: dict) -> str:
             f"{add['passages_of_new_articles']} | {row['build_mb']} "
             f"| {load.get('ready_s')}, {load.get('rss_mb')} |"
         )
-    t = result["throughput"]
-    lines += [
-        "",
-        f"Full e5 reindex of {t['articles']} articles ({t['passages']} passages, "
-        f"{t['distinct_sentences']} distinct sentences), {t['jobs']} jobs: "
-        f"{t['reindex_passages_per_s']} passages/s; the encoder alone on the same work "
-        f"{t['floor_passages_per_s']} passages/s; ratio {t['ratio_to_floor']} "
-        f"({t['ratio_to_floor_with_latent']} counting the latent-terms pass in the floor; "
-        f"CPU time: {t['cpu_ratio_to_floor']}, {t['cpu_ratio_to_floor_with_latent']}).",
-    ]
     return "\n".join(lines)

@@ -117,28 +117,29 @@ def fixed_host_server(live_server) -> Iterator[LiveServer]:
         yield server
 
 
+def _served_by(app, wrap) -> Iterator[LiveServer]:
+    """``app`` served with its searcher wrapped by ``wrap`` (a state forced for the page's
+    sake, whatever the rule decides)."""
+    service = app.extensions["qa"]
+    wrapped = wrap(service.searcher())
+    service.searcher = lambda: wrapped
+    with LiveServer(app) as server:
+        yield server
+
+
 @pytest.fixture(scope="session")
 def abstaining_server(seed_index, e5, tmp_path_factory) -> Iterator[LiveServer]:
     """The app with a searcher that always abstains (keeping the real passages as
     ``related``): the "none" state, whatever the abstention rule decides."""
-    app = _app(seed_index, e5, tmp_path_factory)
-    service = app.extensions["qa"]
-    always = abstaining(service.searcher())
-    service.searcher = lambda: always
-    with LiveServer(app) as server:
-        yield server
+    yield from _served_by(_app(seed_index, e5, tmp_path_factory), abstaining)
 
 
 @pytest.fixture(scope="session")
 def low_server(seed_index, e5, tmp_path_factory) -> Iterator[LiveServer]:
-    """The app whose answers say ``confidence: "low"``: the "low" state, until the search
-    reports it itself (no switch for it exists outside the tests)."""
+    """The app whose answers say ``confidence: "low"``: the "low" state's page (no switch
+    for it exists outside the tests)."""
     app = _app(seed_index, e5, tmp_path_factory)
-    service = app.extensions["qa"]
-    low = with_confidence(service.searcher(), "low")
-    service.searcher = lambda: low
-    with LiveServer(app) as server:
-        yield server
+    yield from _served_by(app, lambda real: with_confidence(real, "low"))
 
 
 @pytest.fixture(scope="session")
@@ -146,11 +147,7 @@ def high_server(seed_index, e5, tmp_path_factory) -> Iterator[LiveServer]:
     """The app whose answers say ``confidence: "high"``: the "high" state's page, whatever
     the rule decides (the served rule says it rarely: docs/quality.md)."""
     app = _app(seed_index, e5, tmp_path_factory)
-    service = app.extensions["qa"]
-    high = with_confidence(service.searcher(), "high")
-    service.searcher = lambda: high
-    with LiveServer(app) as server:
-        yield server
+    yield from _served_by(app, lambda real: with_confidence(real, "high"))
 
 
 @pytest.fixture(scope="session")

@@ -22,6 +22,37 @@
  * own tokens left out of the latent terms' pooling (docs/benchmarks.md, issue 19). */
 #include "e5.c"
 
+/* The mean of the windows' pooled states, L2-normalized, as embed_n writes a vector. */
+static void mean_normalized(double *sum, double wsum, int H, float *out) {
+    double nrm = 0.0;
+    for (int k = 0; k < H; k++) { sum[k] /= wsum; nrm += sum[k] * sum[k]; }
+    nrm = 1.0 / sqrt(nrm > 1e-24 ? nrm : 1e-24);
+    for (int k = 0; k < H; k++) out[k] = (float)(sum[k] * nrm);
+}
+
+/* The top_k strongest positive terms of pooled[0..N), strongest first, as e5_embed_sparse
+ * keeps them (a min-heap, then an insertion sort); returns how many. */
+static int top_terms(const float *pooled, int N, int top_k, int32_t *oi, float *ov) {
+    int hn = 0;
+    for (int j = 0; j < N; j++) {
+        float v = pooled[j];
+        if (v <= 0.f) continue;
+        if (hn < top_k) {
+            oi[hn] = j; ov[hn] = v; hn++;
+            if (hn == top_k)
+                for (int s = top_k / 2 - 1; s >= 0; s--) heap_sift(ov, oi, s, top_k);
+        } else if (v > ov[0]) {
+            ov[0] = v; oi[0] = j; heap_sift(ov, oi, 0, top_k);
+        }
+    }
+    for (int a = 1; a < hn; a++) {
+        float v = ov[a]; int32_t id = oi[a]; int j = a - 1;
+        while (j >= 0 && ov[j] < v) { ov[j + 1] = ov[j]; oi[j + 1] = oi[j]; j--; }
+        ov[j + 1] = v; oi[j + 1] = id;
+    }
+    return hn;
+}
+
 int e5_encode_both(e5_model *m, const char *text, float *out, int top_k,
                    int32_t *out_idx, float *out_val) {
     if (!m->has_sae || top_k < 1) return -1;
@@ -69,32 +100,10 @@ int e5_encode_both(e5_model *m, const char *text, float *out, int top_k,
     }
     free(cont);
 
-    double nrm = 0.0;
-    for (int i = 0; i < H; i++) { sum[i] /= wsum; nrm += sum[i] * sum[i]; }
-    nrm = 1.0 / sqrt(nrm > 1e-24 ? nrm : 1e-24);
-    for (int i = 0; i < H; i++) out[i] = (float)(sum[i] * nrm);
+    mean_normalized(sum, wsum, H, out);
     free(sum);
-
-    int hn = 0;                  /* the top_k strongest terms, as e5_embed_sparse keeps them */
-    for (int j = 0; j < N; j++) {
-        float v = pooled[j];
-        if (v <= 0.f) continue;
-        if (hn < top_k) {
-            out_idx[hn] = j; out_val[hn] = v; hn++;
-            if (hn == top_k)
-                for (int s = top_k / 2 - 1; s >= 0; s--) heap_sift(out_val, out_idx, s, top_k);
-        } else if (v > out_val[0]) {
-            out_val[0] = v; out_idx[0] = j; heap_sift(out_val, out_idx, 0, top_k);
-        }
-    }
+    int hn = top_terms(pooled, N, top_k, out_idx, out_val);
     free(pooled);
-    for (int i = 1; i < hn; i++) {
-        float v = out_val[i]; int32_t id = out_idx[i]; int j = i - 1;
-        while (j >= 0 && out_val[j] < v) {
-            out_val[j + 1] = out_val[j]; out_idx[j + 1] = out_idx[j]; j--;
-        }
-        out_val[j + 1] = v; out_idx[j + 1] = id;
-    }
     return hn;
 }
 
@@ -220,31 +229,10 @@ int e5_encode_both_batch(e5_model *m, const char **texts, int n, const char *pre
     }
 
     for (int i = 0; i < n; i++) {
-        double *d = sum + (size_t)i * H, nrm = 0.0, ws = wsum[i] > 0 ? wsum[i] : 1.0;
-        for (int k = 0; k < H; k++) { d[k] /= ws; nrm += d[k] * d[k]; }
-        nrm = 1.0 / sqrt(nrm > 1e-24 ? nrm : 1e-24);
-        for (int k = 0; k < H; k++) out[(size_t)i * H + k] = (float)(d[k] * nrm);
-
-        float *pv = pooled + (size_t)i * N, *ov = out_val + (size_t)i * top_k;
-        int32_t *oi = out_idx + (size_t)i * top_k;
-        int hn = 0;
-        for (int j = 0; j < N; j++) {
-            float v = pv[j];
-            if (v <= 0.f) continue;
-            if (hn < top_k) {
-                oi[hn] = j; ov[hn] = v; hn++;
-                if (hn == top_k)
-                    for (int s = top_k / 2 - 1; s >= 0; s--) heap_sift(ov, oi, s, top_k);
-            } else if (v > ov[0]) {
-                ov[0] = v; oi[0] = j; heap_sift(ov, oi, 0, top_k);
-            }
-        }
-        for (int a = 1; a < hn; a++) {
-            float v = ov[a]; int32_t id = oi[a]; int j = a - 1;
-            while (j >= 0 && ov[j] < v) { ov[j + 1] = ov[j]; oi[j + 1] = oi[j]; j--; }
-            ov[j + 1] = v; oi[j + 1] = id;
-        }
-        out_nnz[i] = hn;
+        mean_normalized(sum + (size_t)i * H, wsum[i] > 0 ? wsum[i] : 1.0, H,
+                        out + (size_t)i * H);
+        out_nnz[i] = top_terms(pooled + (size_t)i * N, N, top_k,
+                               out_idx + (size_t)i * top_k, out_val + (size_t)i * top_k);
     }
     for (int i = 0; i < n; i++) free(content[i]);
     free(content); free(clen); free(skip); free(wt); free(wa); free(wb);

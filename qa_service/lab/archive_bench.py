@@ -27,10 +27,7 @@ and the gunicorn workers set it so.
 from __future__ import annotations
 
 import hashlib
-import json
 import os
-import subprocess
-import sys
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -43,7 +40,7 @@ from ..corpus import read_corpus
 from ..embedder import LATENT_TERMS, latent_array
 from ..lifecycle import current_build
 from ..passages import sentence_texts, split_corpus
-from .scale_corpus import HashEncoder, seed_sentences, write_scale_corpus
+from .scale_corpus import HashEncoder, probe_build, seed_sentences, write_scale_corpus
 
 FLOOR_ARTICLES = 40  # a full e5 reindex of these: ~190 passages, ~4 CPU minutes
 LATENCY_ARTICLES = 10_000
@@ -165,36 +162,18 @@ class ArchiveEncoder(HashEncoder):
         return self.e5.encode_query_both(text)
 
 
-WORKER = """
-import json, sys, time
-from pathlib import Path
-started = time.perf_counter()
-from qa_service.embedder import E5Small, EmbedderId
-from qa_service.index import load_build
-from qa_service.lab.archive_bench import ArchiveEncoder
-from qa_service.search import Searcher
-encoder = ArchiveEncoder(E5Small(threads=1))
-loaded = load_build(Path(sys.argv[1]), EmbedderId.of(encoder))
-searcher = Searcher(loaded, encoder)
-searcher.ask("When is the referendum?", k=5)
-ready = time.perf_counter() - started
-rss = [l for l in open("/proc/self/status") if l.startswith("VmRSS")][0].split()[1]
-print(json.dumps({"ready_s": round(ready, 2), "rss_mb": round(int(rss) / 1024, 1),
-                  "passages": len(loaded.passages), "index_type": loaded.manifest.index_type}))
-"""
-
-
 def worker_probe(build: Path) -> dict:
     """A fresh process does what a worker does before ``/readyz`` answers: imports,
     loads e5 and the build (memory-mapped), makes the searcher and answers a question;
     its seconds to that point and its resident memory (Flask and gunicorn not counted:
     about 15 MB more, docs/benchmarks.md)."""
-    done = subprocess.run(
-        [sys.executable, "-c", WORKER, str(build)], capture_output=True, text=True, timeout=900
+    return probe_build(
+        build,
+        "from qa_service.embedder import E5Small\n"
+        "from qa_service.lab.archive_bench import ArchiveEncoder",
+        "ArchiveEncoder(E5Small(threads=1))",
+        True,
     )
-    if done.returncode:
-        return {"error": done.stderr[-500:]}
-    return json.loads(done.stdout.strip().splitlines()[-1])
 
 
 def bench_archive_latency(

@@ -302,7 +302,7 @@ def bench_corpus_size(n: int, sentences: list[str], work: Path, pairwise_max: in
         ),
         "texts_encoded": encoder.encoded,
     }
-    row["load"] = _load_probe(settings, want)
+    row["load"] = _load_probe(settings)
     return row
 
 
@@ -319,12 +319,13 @@ def _changed_passages(before: Path, after: Path) -> int:
 PROBE = """
 import json, sys, time
 from pathlib import Path
-from qa_service.index import load_build
-from qa_service.lab.scale_corpus import HashEncoder
-from qa_service.search import Searcher
+STARTED_BEFORE_IMPORTS
 from qa_service.embedder import EmbedderId
-started = time.perf_counter()
-encoder = HashEncoder()
+from qa_service.index import load_build
+from qa_service.search import Searcher
+ENCODER_IMPORT
+STARTED_AFTER_IMPORTS
+encoder = ENCODER
 loaded = load_build(Path(sys.argv[1]), EmbedderId.of(encoder))
 searcher = Searcher(loaded, encoder)
 searcher.ask("When is the referendum?", k=5)
@@ -335,20 +336,36 @@ print(json.dumps({"ready_s": round(ready, 2), "rss_mb": round(int(rss) / 1024, 1
 """
 
 
-def _load_probe(settings: Settings, want: EmbedderId) -> dict:
-    """A fresh process loads the live build as a worker does (memory-mapped), makes the
-    searcher and answers one question: seconds to that point and its resident memory
-    (the stand-in encoder weighs nothing; e5 adds about 60 MB per worker)."""
+def probe_build(build: Path, encoder_import: str, encoder: str, count_imports: bool) -> dict:
+    """A fresh process loads ``build`` as a worker does (memory-mapped), makes the searcher
+    with ``encoder`` (an expression, after ``encoder_import``) and answers one question:
+    seconds to that point (from its start when ``count_imports``, else from after the
+    imports) and its resident memory. One child script for every probe of the lab."""
     import subprocess
     import sys
 
-    build = current_build(settings.embeddings_dir)
+    clock = "started = time.perf_counter()"
+    script = (
+        PROBE.replace("STARTED_BEFORE_IMPORTS", clock if count_imports else "")
+        .replace("STARTED_AFTER_IMPORTS", "" if count_imports else clock)
+        .replace("ENCODER_IMPORT", encoder_import)
+        .replace("ENCODER", encoder)
+    )
     done = subprocess.run(
-        [sys.executable, "-c", PROBE, str(build)], capture_output=True, text=True, timeout=900
+        [sys.executable, "-c", script, str(build)], capture_output=True, text=True, timeout=900
     )
     if done.returncode:
         return {"error": done.stderr[-500:]}
     return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def _load_probe(settings: Settings) -> dict:
+    """The live build loaded by a fresh process with the stand-in encoder (it weighs
+    nothing; e5 adds about 60 MB per worker): the build's own load time and memory."""
+    build = current_build(settings.embeddings_dir)
+    return probe_build(
+        build, "from qa_service.lab.scale_corpus import HashEncoder", "HashEncoder()", False
+    )
 
 
 def bench_corpus(options, settings: Settings, work: Path, log: Callable[[str], None]) -> dict:

@@ -156,14 +156,14 @@ def question_type(question: str) -> QuestionType | None:
     (with the role asked), a place, yes/no."""
     q = question.strip()
     if _PERCENT_Q.search(q):
-        return QuestionType("percentage", _cue_class(_MEASURES, q))
+        return QuestionType("percentage", value_of("percentage", q))
     if _DURATION_Q.search(q):
         return QuestionType("duration")
     cue = _COUNT_Q.search(q)
     if cue:
         return QuestionType("count", _counted(q, cue))
     if _DATE_Q.search(q):
-        return QuestionType("date", _date_event(q))
+        return QuestionType("date", value_of("date", q))
     if _PERSON_Q.search(q):
         roles = tuple(r for r, forms in _ROLES.items() if _rx(*forms).search(q))
         return QuestionType("person", roles, bool(_DEPUTY.search(q)))

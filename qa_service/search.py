@@ -95,9 +95,11 @@ class Searcher:
         self.bm25 = BM25Retriever(index.bm25)
         self.latent = self._latent_retriever("latent" in wanted)
         self.encoder = QueryEncoder(embedder, latent=self.latent is not None)
+        # The glossary entries' vectors: mixed into a question's (``glossary_mix``) and
+        # the nearest one's cosine read as the ``domain`` signal.
         self.term_vectors = (
             GlossaryVectors(self.encoder, [e.english for e in self.glossary.entries])
-            if self.params.glossary_mix > 0
+            if self.dense is not None
             else None
         )
         self._row_of = {p.id: row for row, p in enumerate(index.passages)}
@@ -192,11 +194,13 @@ class Searcher:
         if self.dense is None and self.latent is None:
             return query
         vector, latent = self.encoder.encode(query.dense_text, query.latent_text)
+        domain = None
         if self.term_vectors is not None:
+            domain = self.term_vectors.nearest(vector)
             vector, latent = self.term_vectors.mix(
                 vector, latent, query.glossary_ids, self.params.glossary_mix
             )
-        return replace(query, vector=vector, latent=latent)
+        return replace(query, vector=vector, latent=latent, domain=domain)
 
     def order(self, query: Query, hits: list[Hit]) -> tuple[Ordered, Check | None]:
         """Stage 7 (verify.py, timeline.py): the first hits checked against what the

@@ -33,6 +33,9 @@ class Query:
     glossary_ids: tuple[int, ...] = ()  # those entries' indices (glossary.Glossary.matched)
     vector: np.ndarray | None = None
     latent: np.ndarray | None = None
+    # The cosine of the question's own vector (before the glossary mix) with the nearest
+    # glossary entry's: how near it is to the reform's terms (confidence's ``domain``).
+    domain: float | None = None
 
 
 @dataclass(frozen=True)

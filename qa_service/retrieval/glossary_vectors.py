@@ -28,6 +28,7 @@ class GlossaryVectors:
         self._english = tuple(english)
         self._cache: dict[int, tuple[np.ndarray, np.ndarray | None]] = {}
         self._lock = threading.Lock()
+        self._matrix: np.ndarray | None = None  # every entry's vector, for ``nearest``
         for entry in range(len(self._english)) if eager else ():
             self._of(entry)
 
@@ -39,6 +40,18 @@ class GlossaryVectors:
             with self._lock:
                 self._cache[entry] = found
         return found
+
+    def nearest(self, vector: np.ndarray) -> float:
+        """The cosine of a question's own vector (shape (1, dim) or (dim,)) with the
+        closest glossary entry's: how near the question is to the reform's terms at all,
+        whatever the corpus holds (the ``domain`` signal, confidence.py)."""
+        if not self._english:
+            return 0.0
+        matrix = self._matrix
+        if matrix is None:
+            matrix = np.stack([self._of(e)[0] for e in range(len(self._english))])
+            self._matrix = matrix
+        return float(np.max(matrix @ np.asarray(vector, dtype=np.float32).reshape(-1)))
 
     def mix(
         self,

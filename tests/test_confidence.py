@@ -189,6 +189,46 @@ def test_the_served_rule_form_hedges_what_its_sentence_does_not_state():
     assert ConfidenceRule.from_dict(json.loads(json.dumps(rule.to_dict()))) == rule
 
 
+def test_a_none_only_feature_is_read_by_the_none_model_alone():
+    """``RuleForm.none_only`` (the served form's ``domain``): off-topic questions that
+    only ``domain`` tells apart are refused, and the high model never reads it, so it
+    cannot lift an on-topic near miss to high."""
+    answerable = [
+        _record(i, "on", True, 1, latent=0.3 + i / 100, domain=0.88 + i / 1000) for i in range(30)
+    ]
+    unanswerable = [
+        _record(100 + i, "on", False, None, latent=0.05 + i / 500, domain=0.87) for i in range(20)
+    ]
+    # Off-topic questions whose rankings look on-topic (local news): only domain differs.
+    off = [
+        _record(200 + i, "off", False, None, latent=0.3 + i / 100, domain=0.80 + i / 1000)
+        for i in range(15)
+    ]
+    form = FORMS["stable+cover+precision90+domain-none"]
+    assert "domain" in form.none_only and "domain" not in form.features
+    rule = fit_rule(answerable + unanswerable + off, form=form)
+    assert "domain" in rule.none.features and "domain" not in rule.high.features
+    assert sum(rule.judge(r.signals, "en") == "none" for r in off) >= 12
+    assert all(rule.judge(r.signals, "en") != "none" for r in answerable)
+    without = fit_rule(answerable + unanswerable + off, form=FORMS["stable+cover+precision90"])
+    assert sum(without.judge(r.signals, "en") == "none" for r in off) < 12
+
+
+def test_the_served_rule_reads_how_near_the_question_is_to_the_reform(seed_searcher):
+    """The served rule's none model reads ``domain`` (the question's nearest glossary
+    entry), which is higher for a question about the reform than for one about cooking or
+    football, in each language."""
+    rule = ConfidenceRule.load()
+    assert "domain" in rule.none.features and "domain" not in rule.high.features
+    pairs = [
+        ("Сколько депутатов будет в Курултае?", "Как приготовить плов?"),
+        ("Құрылтайда неше депутат болады?", "Бешбармақты қалай пісіреді?"),
+        ("When will the referendum be held?", "Who won the football world cup?"),
+    ]
+    for on, off in pairs:
+        assert seed_searcher.ask(on).signals["domain"] > seed_searcher.ask(off).signals["domain"]
+
+
 def test_the_precision_cut_keeps_the_longest_precise_prefix():
     scored = [(0.9, True), (0.8, True), (0.7, False), (0.6, True), (0.5, False), (0.4, False)]
     assert _precision_cut(scored, 0.75) == 0.6  # 3 of 4 right down to 0.6

@@ -59,3 +59,17 @@ def test_concepts_are_named_in_any_language():
     court = g.concept_ids(words("Constitutional Court"))
     commission = g.concept_ids(words("Constitutional Commission"))
     assert court != commission
+
+
+def test_nearest_is_the_closest_entrys_cosine():
+    """``nearest`` (the ``domain`` signal) is the largest cosine between a question's own
+    vector and any entry's, each entry encoded once, whichever entries the question names."""
+    encoder = _Encoder()
+    # Lengths 8, 15 and 6: vectors e0, e3 and e2 (see _Encoder).
+    vectors = GlossaryVectors(encoder, ["Kurultai", "deputies deputy", "unused"], eager=False)
+    assert vectors.nearest(np.array([[0.0, 0.0, 1.0, 0.0]], dtype=np.float32)) == 1.0
+    assert vectors.nearest(np.array([0.0, 1.0, 0.0, 0.0], dtype=np.float32)) == 0.0
+    tilted = np.array([0.6, 0.0, 0.0, 0.8], dtype=np.float32)
+    assert abs(vectors.nearest(tilted) - 0.8) < 1e-6
+    assert encoder.passes == 3
+    assert GlossaryVectors(_Encoder(), []).nearest(tilted) == 0.0

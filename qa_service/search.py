@@ -95,11 +95,12 @@ class Searcher:
         self.bm25 = BM25Retriever(index.bm25)
         self.latent = self._latent_retriever("latent" in wanted)
         self.encoder = QueryEncoder(embedder, latent=self.latent is not None)
-        # The glossary entries' vectors: mixed into a question's (``glossary_mix``) and
-        # the nearest one's cosine read as the ``domain`` signal.
+        # The glossary entries' vectors, wherever a question is encoded: mixed into its
+        # encodings (``glossary_mix``), and the nearest one's cosine is the ``domain``
+        # signal (only a composition with no encoder at all, BM25 alone, lacks it).
         self.term_vectors = (
             GlossaryVectors(self.encoder, [e.english for e in self.glossary.entries])
-            if self.dense is not None
+            if self.dense is not None or self.latent is not None
             else None
         )
         self._row_of = {p.id: row for row, p in enumerate(index.passages)}

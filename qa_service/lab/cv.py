@@ -205,7 +205,7 @@ class RuleForm:
     none_only: tuple[str, ...] = ()  # features read by the ``none`` model alone
 
 
-# The form before issue 18, and the ones it compares; the last is what ships.
+# The form before issue 18, and the ones it compares; ``SERVED_FORM`` is what ships.
 FORMS = {
     "before": RuleForm("before"),
     "stable": RuleForm("stable", STABLE_FEATURES, verify=True),
@@ -220,8 +220,9 @@ FORMS = {
         "stable+cover+precision90", STABLE_FEATURES, verify=True, cover_at=0.5, precision=0.90
     ),
     # The same with how near the question is to the reform's terms (``domain``, sixth
-    # session: off-topic questions on a corpus grown with local news), and with it the
-    # question's language (that cosine runs higher in Kazakh against the English glossary).
+    # session: off-topic questions on a corpus grown with local news), in both models or
+    # the none model alone, with or without the question's language beside it (that
+    # cosine runs higher for Kazakh questions against the English glossary).
     "stable+cover+precision90+domain": RuleForm(
         "stable+cover+precision90+domain",
         (*STABLE_FEATURES, "domain"),

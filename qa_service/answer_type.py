@@ -56,6 +56,13 @@ _PERCENT_Q = _rx(
     r"явк\w*", r"пайыз\w*", r"үлес\w*", r"улес\w*", r"қатысу\w*", r"катысу\w*",
     r"келуі", r"келуи",
 )  # fmt: skip
+# An age ("how old", "со скольки лет") is a duration of a person's life, not a term of
+# office: asked, the sentence's duration must be an age (``_AGES``). Kazakh ages ("25
+# жасқа толған", "неше жастан") are counts of "жас" and match as counted nouns.
+_AGE_Q = _rx(
+    r"how old", r"at what age", r"(?:minimum|minimal|lowest|required) age", r"age limit",
+    r"возраст\w*", r"со скольки лет", r"с какого возраста", r"скольки лет",
+)  # fmt: skip
 _DURATION_Q = _rx(
     r"how long", r"how many (?:years|months|weeks|days)", r"for how many \w+",
     r"(?:what|which) (?:is the )?term", r"term of office", r"сколько (?:лет|месяцев|дней)",
@@ -157,6 +164,8 @@ def question_type(question: str) -> QuestionType | None:
     q = question.strip()
     if _PERCENT_Q.search(q):
         return QuestionType("percentage", value_of("percentage", q))
+    if _AGE_Q.search(q):
+        return QuestionType("duration", ("age",))
     if _DURATION_Q.search(q):
         return QuestionType("duration")
     cue = _COUNT_Q.search(q)
@@ -310,6 +319,20 @@ _MEASURES: dict[str, re.Pattern] = {
         r"жарамды",
     ),
 }
+# A duration that is an age, by the words next to it ("25 years old", "не моложе 25 лет").
+_AGES: dict[str, re.Pattern] = {
+    "age": _rx(
+        r"years? old",
+        r"year-old",
+        r"of age",
+        r"aged?",
+        r"возраст\w*",
+        r"моложе",
+        r"старше",
+        r"достиг\w*",
+        r"жас\w*",
+    ),
+}
 # Nouns of the vote itself: a date question naming one and no other event asks when it is held.
 _VOTE_NOUN = _rx(
     r"referendum\w*",
@@ -414,7 +437,7 @@ def answer_values(
     return values
 
 
-_OF_CLASSES = {"date": _EVENTS, "percentage": _MEASURES}
+_OF_CLASSES = {"date": _EVENTS, "percentage": _MEASURES, "duration": _AGES}
 
 
 def _reference_unit(unit: str) -> bool:

@@ -274,3 +274,28 @@ def test_a_date_or_percentage_answers_only_of_the_asked_event_or_measure(
     words next to a value say which it is."""
     found = answer_values(QuestionType(kind, (of,)), sentence)
     assert [v.text for v in found] == answers
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "How old must a Kurultai candidate be?",
+        "At what age can you run for the Kurultai?",
+        "со скольки лет можно баллотироваться в курултай",
+        "Какой минимальный возраст кандидата в депутаты?",
+    ],
+)
+def test_an_age_question_is_answered_by_an_age_not_a_term(question):
+    """An age is a duration of a life, not a term of office: "how old must a candidate
+    be" is not answered by the deputies' five-year term (a near miss the grown and the
+    fresh question sets both hold), but by "at least 25 years old" / "не моложе 25 лет"."""
+    asked = question_type(question)
+    assert asked == QuestionType("duration", ("age",))
+    assert states_answer(asked, "Candidates must be at least 25 years old.")
+    assert states_answer(asked, "Кандидат должен быть не моложе 25 лет.")
+    assert not states_answer(asked, "Deputies of the Kurultai will serve five-year terms.")
+    assert not states_answer(asked, "Депутаты Курултая избираются на пять лет.")
+    # A term question is not an age question: any duration still answers it.
+    term = question_type("How long is the term of Kurultai deputies?")
+    assert term == QuestionType("duration")
+    assert states_answer(term, "Deputies of the Kurultai will serve five-year terms.")

@@ -212,3 +212,31 @@ def test_styles_look_like_what_they_name(questions):
             assert text.endswith("?"), where
         elif style == "kk-latin":
             assert row["lang"] == "kk" and not CYRILLIC.search(text), where
+
+
+FRESH = GROWN / "fresh_questions.jsonl"
+
+
+def test_the_fresh_set_is_valid_against_the_grown_corpus(bodies, dates):
+    """fresh_questions.jsonl (sixth session: 120 questions written without seeing any
+    result, a check never fitted on): the same fields, labels that agree, every span and
+    superseded report an exact substring of its article, superseded reports older."""
+    rows = load_questions(FRESH)
+    assert len(rows) >= 100 and Counter(r["lang"] for r in rows) == Counter(
+        {lang: len(rows) // 3 for lang in LANGS}
+    )
+    assert len({r["id"] for r in rows}) == len(rows)
+    prefixes = {"answerable": "F-", "local": "FL-", "unanswerable": "FU-", "offtopic": "FO-"}
+    for row in rows:
+        where = row["id"]
+        assert set(row) == FIELDS and row["lang"] in LANGS and row["kind"] in KINDS, where
+        assert re.fullmatch(rf"f-{row['lang']}-\d{{3}}", where), where
+        assert row["fact"].startswith(prefixes[row["kind"]]), where
+        assert row["answerable"] == (row["kind"] in ("answerable", "local")), where
+        assert row["topic"] == ("on" if row["kind"] in ("answerable", "unanswerable") else "off")
+        assert bool(row["spans"]) == row["answerable"], where
+        for span in row["spans"] + row["superseded"]:
+            assert any(span["text"] in body for body in bodies.get(span["file"], [])), where
+        if row["superseded"]:
+            newest = max(dates[s["file"]] for s in row["spans"])
+            assert all(dates[s["file"]] < newest for s in row["superseded"]), where

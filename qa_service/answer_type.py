@@ -145,6 +145,24 @@ _ROLES = {
     "president": (r"president\w*", r"президент\w*", r"presiden\w*"),
 }  # fmt: skip
 _DEPUTY = _rx(r"deputy", r"vice", r"заместител\w*", r"зам\w*", r"орынбасар\w*")
+# A role qualified as a deputy's ("vice president", "вице-президент", "заместитель
+# председателя", "төрағаның орынбасары"): whatever is asked about it (a term, a date, a
+# name), a sentence about the head of that role does not answer. English "deputy" alone
+# is also a member of parliament, so there only "vice" or "deputy" before a head's title.
+_QUALIFIED_ROLE = _rx(
+    r"vice[- ]?(?:president|chair\w*|premier|speaker|minister)",
+    r"deputy (?:chair\w*|head|president|speaker|prime minister|minister)",
+    r"вице-?\s?\w+",
+    r"заместител\w*",
+    r"орынбасар\w*",
+)
+
+
+def names_qualified_role(text: str) -> bool:
+    """Whether ``text`` names a deputy's role ("vice president", "заместитель председателя")."""
+    return _QUALIFIED_ROLE.search(text) is not None
+
+
 _GENERIC_COUNTED = frozenset(
     "people persons person citizens residents человек людей граждан жителей адам кісі "
     "азамат times раз рет".split()

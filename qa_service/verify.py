@@ -25,6 +25,7 @@ from .answer import Hit
 from .answer_type import (
     QuestionType,
     answer_values,
+    names_qualified_role,
     question_type,
     states_answer,
     value_of,
@@ -40,6 +41,9 @@ class Asked:
 
     qtype: QuestionType | None
     concepts: frozenset[int]
+    # It asks about a deputy's role ("the vice president's term"): only a sentence that
+    # names such a role can state the answer (answer_type.names_qualified_role).
+    qualified: bool = False
 
 
 @dataclass(frozen=True)
@@ -64,7 +68,7 @@ def asked(question: str, glossary: Glossary) -> Asked:
             kind = stated[0].kind
             of = (stated[0].unit.split()[0].casefold(),) if kind == "count" else ()
             qtype = QuestionType(kind, of or value_of(kind, question))
-    return Asked(qtype, glossary.concept_ids(words(question)))
+    return Asked(qtype, glossary.concept_ids(words(question)), names_qualified_role(question))
 
 
 def translator(glossary: Glossary):
@@ -88,6 +92,8 @@ def check_hit(hit: Hit, question: Asked, glossary: Glossary) -> Check:
     states = False
     valued = question.qtype is not None and question.qtype.kind in VALUE_KINDS
     for sentence in sentences:
+        if question.qualified and not names_qualified_role(sentence):
+            continue  # the head's term is not the vice president's
         found = answer_values(question.qtype, sentence, translate) if valued else []
         if found or (not valued and states_answer(question.qtype, sentence, translate)):
             states = True

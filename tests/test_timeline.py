@@ -58,6 +58,27 @@ def test_check_needs_the_asked_attribute_and_concepts():
     assert kazakh.cover < 1.0
 
 
+def test_a_deputys_role_is_not_answered_by_the_heads():
+    """ "The vice president's term" is not the president's: a question about a deputy's
+    role (vice president, заместитель председателя, орынбасары) is stated only by a
+    sentence that names such a role (a near miss of the grown and the fresh sets)."""
+    president = _hit(1, "The president is elected for a single seven-year term.", "2026-02-12")
+    vice = _hit(2, "The vice president serves a five-year term.", "2026-02-12")
+    for question in (
+        "For how many years is the vice president appointed?",
+        "На какой срок назначается вице-президент?",
+        "Вице-президент қанша жылға тағайындалады?",
+    ):
+        q = asked(question, GLOSSARY)
+        assert q.qualified
+        assert not check_hit(president, q, GLOSSARY).states, question
+        assert check_hit(vice, q, GLOSSARY).states, question
+    head = asked("How long is the president's term?", GLOSSARY)
+    assert not head.qualified and check_hit(president, head, GLOSSARY).states
+    # Members of parliament are "deputies" too: not a deputy's role.
+    assert not asked("How many years will Kurultai deputies serve?", GLOSSARY).qualified
+
+
 def test_counts_match_across_languages_through_the_glossary():
     q = asked("Сколько депутатов будет в Курултае?", GLOSSARY)
     found = check_hit(_hit(1, "The Kurultai will have 145 deputies.", "2026-02-12"), q, GLOSSARY)

@@ -348,7 +348,7 @@ _AGES: dict[str, re.Pattern] = {
         r"моложе",
         r"старше",
         r"достиг\w*",
-        r"жас\w*",
+        r"жас(?:қа|ка|та|тан|ы|тағы|тагы)",  # not "жаса-" (to make): "жасалды"
     ),
 }
 # Nouns of the vote itself: a date question naming one and no other event asks when it is held.

@@ -7,6 +7,7 @@ import dataclasses
 import json
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from qa_service import search
@@ -212,6 +213,42 @@ def test_a_none_only_feature_is_read_by_the_none_model_alone():
     assert all(rule.judge(r.signals, "en") != "none" for r in answerable)
     without = fit_rule(answerable + unanswerable + off, form=FORMS["stable+cover+precision90"])
     assert sum(without.judge(r.signals, "en") == "none" for r in off) < 12
+
+
+def test_the_precision_cut_can_be_set_on_held_out_scores(monkeypatch):
+    """``cut_by_cv`` (the served form): the precision cut is set on scores each question
+    gets from a rule fitted without its fact, so the cut does not trust the model's
+    flattery of its own training questions; every inner fit leaves its held-out facts out,
+    and with noisy labels the held-out cut is the more cautious one."""
+    from qa_service.lab import cv
+
+    rng = np.random.default_rng(7)
+    records = []
+    for i in range(120):
+        right = bool(rng.random() < 0.6)
+        latent = 0.2 + 0.15 * right + float(rng.normal(0, 0.08))
+        records.append(
+            _record(i, "on", True, 1 if right else 2, latent=latent, states=1.0, cover=1.0)
+        )
+    records += [_record(300 + i, "off", False, None, top=0.6, latent=0.01) for i in range(20)]
+    seen: list[tuple[set[str], set[str]]] = []
+    fit = cv.fit_rule
+
+    def spy(train, latent=True, form=FORMS["before"]):
+        if not form.precision:
+            seen.append({r.fact for r in train})
+        return fit(train, latent, form)
+
+    monkeypatch.setattr(cv, "fit_rule", spy)
+    form = FORMS["stable+cover+precision90+domain-none+cvcut"]
+    held = cv._held_out(records, True, form)
+    assert len(seen) == cv.FOLDS
+    assert sum(len(facts) for facts in seen) == (cv.FOLDS - 1) * len({r.fact for r in records})
+    assert 0 < len(held) <= len(records)
+    monkeypatch.setattr(cv, "fit_rule", fit)
+    cautious = fit_rule(records, form=form)
+    in_sample = fit_rule(records, form=dataclasses.replace(form, cut_by_cv=False))
+    assert cautious.high_at >= in_sample.high_at
 
 
 def test_the_served_rule_reads_how_near_the_question_is_to_the_reform(seed_searcher):

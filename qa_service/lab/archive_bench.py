@@ -68,6 +68,13 @@ def _pool_encode(encode: Callable[[list[str]], np.ndarray], texts: list[str], jo
     return wall, cpu
 
 
+def _floor_work(corpus: Path) -> tuple[list[str], list[str]]:
+    """The encoder's work in a full reindex of ``corpus``: each passage's text, and each
+    distinct sentence once (what the floor encodes)."""
+    passages = split_corpus(read_corpus(corpus).articles)
+    return [p.text for p in passages], list(dict.fromkeys(sentence_texts(passages)))
+
+
 def bench_reindex_floor(options, settings: Settings, work: Path, jobs: int = 2) -> dict:
     """Section ``reindex-floor`` (small run: 4 articles)."""
     from ..build import reindex
@@ -76,9 +83,7 @@ def bench_reindex_floor(options, settings: Settings, work: Path, jobs: int = 2) 
     articles = 4 if options.small else FLOOR_ARTICLES
     corpus = work / f"floor-{articles}"
     write_scale_corpus(corpus, seed_sentences(settings.corpus_dir), articles, seed=articles)
-    passages = split_corpus(read_corpus(corpus).articles)
-    texts = [p.text for p in passages]
-    sentences = list(dict.fromkeys(sentence_texts(passages)))
+    texts, sentences = _floor_work(corpus)
     loads = [os.getloadavg()]
     one = E5Small(threads=1)
     engine_head = E5Small(threads=1, packed_head=False)
@@ -249,9 +254,7 @@ def full_reindex(articles: int, work: Path, seed_corpus: Path, jobs: int = 2) ->
     loads = [os.getloadavg()]
     summary, wall, cpu = _cpu_timed(lambda: reindex(settings, encoder, jobs=jobs))
     loads.append(os.getloadavg())
-    passages = split_corpus(read_corpus(corpus).articles)
-    texts = [p.text for p in passages]
-    sentences = list(dict.fromkeys(sentence_texts(passages)))
+    texts, sentences = _floor_work(corpus)
     floor = _pool_encode(encoder.encode_passages, texts + sentences, jobs)
     loads.append(os.getloadavg())
     strict = _pool_encode(encoder.encode_passages_library, texts + sentences, jobs)

@@ -36,11 +36,14 @@ class QuestionType:
     """What a question asks for: ``kind`` (one of ``KINDS``) and ``of``: the words that say
     of what (a count's counted noun, "deputies"; a person's role, "chair"; a percentage's
     measure, "turnout"), empty when the question does not say. ``role_deputy``: a person
-    question asks for a deputy (vice, заместитель, орынбасар) rather than the head."""
+    question asks for a deputy (vice, заместитель, орынбасар) rather than the head.
+    ``counts_too``: a percentage question asked as "how many" ("how many voted against"),
+    which a count of people of that measure also answers ("898,099 people voted against")."""
 
     kind: str
     of: tuple[str, ...] = ()
     role_deputy: bool = False
+    counts_too: bool = False
 
 
 _Q = re.IGNORECASE
@@ -51,8 +54,9 @@ def _rx(*alternatives: str) -> re.Pattern:
 
 
 _PERCENT_Q = _rx(
-    r"what percent\w*", r"what share", r"what proportion", r"percent\w*", r"share of",
-    r"turnout", r"какой процент", r"сколько процентов", r"процент\w*", r"доля", r"долю",
+    r"what percent\w*", r"prec?ent\w*", r"what share", r"what proportion", r"percent\w*",
+    r"share of", r"turnout", r"какой процент", r"сколько процентов", r"процент\w*", r"доля",
+    r"долю",
     r"явк\w*", r"пайыз\w*", r"үлес\w*", r"улес\w*", r"қатысу\w*", r"катысу\w*",
     r"келуі", r"келуи",
 )  # fmt: skip
@@ -188,7 +192,11 @@ def question_type(question: str) -> QuestionType | None:
         return QuestionType("duration")
     cue = _COUNT_Q.search(q)
     if cue:
-        return QuestionType("count", _counted(q, cue))
+        counted = _counted(q, cue)
+        measure = _vote_measure(q, counted)
+        if measure:  # "how many said yes", "сколько было за": the yes share (or count)
+            return QuestionType("percentage", measure, counts_too=True)
+        return QuestionType("count", counted)
     if _DATE_Q.search(q):
         return QuestionType("date", value_of("date", q))
     if _PERSON_Q.search(q):
@@ -413,6 +421,26 @@ def _of_value(classes: dict[str, re.Pattern], asked: str, sentence: str, value: 
     return asked == "held" and _VOTE_NOUN.search(sentence) is not None
 
 
+# What a count question about a vote's measure counts instead of a noun: a verb ("how many
+# said yes", "сколько проголосовали против") or the measure's own cue ("сколько было за").
+_VOTED = re.compile(
+    r"\w+ed|said|came|went|took|voters?|votes?|проголосовал\w*|голосовал\w*|ответил\w*|"
+    r"пришл\w*|высказал\w*|поддержал\w*|дауыс\w*|қатысқан|катыскан",
+    re.IGNORECASE,
+)
+
+
+def _vote_measure(question: str, counted: tuple[str, ...]) -> tuple[str, ...]:
+    """The vote's measure (yes, no, turnout) a count question asks about, when it counts
+    no noun of its own: answered by the share, as "what percent voted yes" is."""
+    measure = tuple(m for m in _cue_class(_MEASURES, question) if m != "threshold")
+    if not measure:
+        return ()
+    if not counted or _VOTED.fullmatch(counted[0]) or _MEASURES[measure[0]].search(counted[0]):
+        return measure
+    return ()
+
+
 def _counted(question: str, cue: re.Match) -> tuple[str, ...]:
     """The noun a count question counts: after the cue (en/ru "how many deputies",
     "сколько депутатов", kk "неше депутат"), or before "саны"/"number" ("депутаттар
@@ -444,7 +472,11 @@ def answer_values(
     questions have no values here (``states_answer`` checks them)."""
     if qtype is None or qtype.kind not in VALUE_KINDS:
         return []
-    values = [v for v in find_values(sentence) if v.kind == qtype.kind]
+    values = [
+        v
+        for v in find_values(sentence)
+        if v.kind == qtype.kind or (qtype.counts_too and v.kind == "count" and _of_people(v))
+    ]
     if qtype.kind == "count":
         values = [v for v in values if v.unit and not _reference_unit(v.unit)]
         if qtype.of:
@@ -470,6 +502,13 @@ def _counts(unit: str, of: Sequence[str], translate) -> bool:
     if translate is not None:
         wanted += [t for w in of for t in translate(w)]
     return any(_same_word(u, w) for u in unit.split() for w in wanted)
+
+
+def _of_people(value: Value) -> bool:
+    """A count of people ("7,954,667 people", "898 099 человек"): a vote's measure as a
+    number, which "how many voted yes" also asks for."""
+    unit = (value.unit or "").split()
+    return bool(unit) and unit[0].casefold() in _GENERIC_COUNTED
 
 
 def states_answer(

@@ -12,12 +12,14 @@ final 95; the overnight partial count beside the commission's results. All of th
    nothing), the first one; but when answering hits disagree on
    the value (another date, another count), or the question asks about an outcome
    (results, turnout, entry into force: reports after the event are the ones to trust),
-   the newest report;
+   the newest report (of two reports of one day, a final one before one that calls itself
+   preliminary: "according to the partial count", "по предварительным данным", "алдын ала");
 2. an answering hit in the reader's language that agrees with the lead and whose fused
    score is within ``SAME_LANGUAGE_MARGIN`` of it takes the lead's place (same language
    first);
-3. the older answering hits that disagree with the lead are moved last and returned as
-   ``Superseded`` notes ("An earlier report, 8 Sep 2025, said ...").
+3. the older answering hits that disagree with the lead (a preliminary report of the same
+   day counting as older) are moved last and returned as ``Superseded`` notes ("An earlier
+   report, 8 Sep 2025, said ...").
 
 Only the hits' order changes; nothing is dropped. Linear in ``WINDOW``, never in the corpus.
 """
@@ -41,6 +43,15 @@ _OUTCOME = re.compile(
     r"қатысу\w*|катысу\w*)(?![\w-])",
     re.IGNORECASE,
 )
+# A report that says its figures are not final: on the night of a vote the early count and
+# the commission's results often carry the same date, so the date alone cannot order them.
+_PROVISIONAL = re.compile(
+    r"(?<![\w-])(?:preliminary|provisional|partial (?:count|results?|data|figures)|"
+    r"early (?:count|returns|results|figures)|exit[- ]polls?|not (?:yet )?final|"
+    r"предварительн\w*|частичн\w*|неокончательн\w*|экзит-?пол\w*|"
+    r"алдын[- ]ала|алдын[- ]ала\w*|түпкілікті емес|тупкиликти емес)(?![\w-])",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
@@ -55,6 +66,22 @@ class Ordered:
 def asks_outcome(question: str) -> bool:
     """A question about an outcome (results, turnout, entry into force)."""
     return _OUTCOME.search(question) is not None
+
+
+def provisional(hit: Hit) -> bool:
+    """Whether a hit's report calls its figures preliminary (in its highlighted sentence or
+    its title; a final report may mention the earlier figures elsewhere in its text)."""
+    text = hit.passage.text
+    sentence = " ".join(text[a:b] for a, b in hit.highlight) or text
+    return _PROVISIONAL.search(sentence) is not None or (
+        _PROVISIONAL.search(hit.article.title or "") is not None
+    )
+
+
+def _recency(hit: Hit) -> tuple[str, bool]:
+    """The order of reports in time: the date, then a final report after a preliminary
+    one of the same day."""
+    return hit.article.date, not provisional(hit)
 
 
 def agree(a: Value, b: Value) -> bool:
@@ -76,10 +103,15 @@ def agree(a: Value, b: Value) -> bool:
 
 
 def disagree(a: Check, b: Check) -> bool:
-    """Both state comparable values and no value of one agrees with one of the other. A
+    """Both state comparable values (of a kind both state) and no value of one agrees
+    with one of the other. A
     season ("in autumn") says too little to compare: it neither agrees nor disagrees, so
     a sentence with "15 March 2026" and "autumn" still disagrees with one saying "2027"."""
     xs, ys = _comparable(a.values), _comparable(b.values)
+    # Only values of a kind both state compare: "87.15 percent" and "7,954,667 people" are
+    # two statements of one result, not two results.
+    kinds = {x.kind for x in xs} & {y.kind for y in ys}
+    xs, ys = [x for x in xs if x.kind in kinds], [y for y in ys if y.kind in kinds]
     if not xs or not ys:
         return False
     return not any(agree(x, y) for x in xs for y in ys)
@@ -108,7 +140,7 @@ def order_reports(
     if not answering:
         return Ordered(list(hits))
     lead = answering[0]
-    newest = max(answering, key=lambda i: (hits[i].article.date, -i))
+    newest = max(answering, key=lambda i: (*_recency(hits[i]), -i))
     if outcome or any(disagree(checks[newest], checks[i]) for i in answering):
         lead = newest
     if hits[lead].article.lang != lang:
@@ -126,12 +158,12 @@ def order_reports(
         for i in answering
         if i != lead
         and disagree(checks[i], checks[lead])
-        and hits[i].article.date < hits[lead].article.date
+        and _recency(hits[i]) < _recency(hits[lead])
     ]
     order = [lead] + [i for i in range(len(hits)) if i != lead and i not in old] + old
     reordered = [_ranked(hits[i], place) for place, i in enumerate(order, start=1)]
     notes = tuple(
-        _superseded(hits[i], checks[i]) for i in sorted(old, key=lambda i: hits[i].article.date)
+        _superseded(hits[i], checks[i]) for i in sorted(old, key=lambda i: _recency(hits[i]))
     )
     return Ordered(reordered, tuple(reversed(notes)), lead != 0)
 

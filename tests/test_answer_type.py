@@ -299,3 +299,35 @@ def test_an_age_question_is_answered_by_an_age_not_a_term(question):
     term = question_type("How long is the term of Kurultai deputies?")
     assert term == QuestionType("duration")
     assert states_answer(term, "Deputies of the Kurultai will serve five-year terms.")
+
+
+@pytest.mark.parametrize(
+    ("question", "measure"),
+    [
+        ("how many said yes", "yes"),
+        ("сколько было за", "yes"),
+        ("сколько проголосовали против", "no"),
+        ("қанша адам қолдады", "yes"),
+        ("сколько человек пришло на референдум", "turnout"),
+    ],
+)
+def test_how_many_of_a_votes_measure_asks_for_its_share_or_head_count(question, measure):
+    qtype = question_type(question)
+    assert (qtype.kind, qtype.of) == ("percentage", (measure,))
+    answers = {
+        "yes": ("Of those who voted, 87.15 percent, or 7,954,667 people, supported it.",
+                {"87.15 percent", "7,954,667 people"}),
+        "no": ("Against it voted 898,099 people.", {"898,099 people"}),
+        "turnout": ("Turnout was 73.12 percent: 9,127,192 people took part.",
+                    {"73.12 percent", "9,127,192 people"}),
+    }  # fmt: skip
+    sentence, stated = answers[measure]
+    assert {v.text for v in answer_values(qtype, sentence)} == stated
+    # Counts of a noun stay counts; a head count of another measure does not answer.
+    assert question_type("how many voters are there").kind == "count"
+    assert question_type("сколько депутатов за пять лет").kind == "count"
+    assert not answer_values(question_type("how many voted against"), answers["yes"][0])
+    # A share asked for, even misspelled, is a share only.
+    misspelled = question_type("how many precent voted yes")
+    assert (misspelled.kind, misspelled.of) == ("percentage", ("yes",))
+    assert not misspelled.counts_too

@@ -5,8 +5,9 @@ from qa_service.answer import Hit
 from qa_service.corpus import Article
 from qa_service.glossary import Glossary
 from qa_service.passages import Passage
-from qa_service.timeline import asks_outcome, order_reports
-from qa_service.verify import asked, check_hit, check_hits
+from qa_service.timeline import asks_outcome, disagree, order_reports
+from qa_service.values import find_values
+from qa_service.verify import Check, asked, check_hit, check_hits
 
 GLOSSARY = Glossary.load()
 
@@ -204,3 +205,32 @@ def test_a_season_beside_a_date_does_not_make_an_old_report_agree():
     ordered = _order("Референдум қашан өтеді?", [en, old, kk], "kk")
     assert ordered.hits[0].passage.id == kk.passage.id
     assert [n.passage_id for n in ordered.superseded] == [old.passage.id]
+
+
+def test_a_preliminary_report_of_the_same_day_is_superseded_by_the_final_one():
+    # Election night: the early count and the commission's results carry one date.
+    night = "2026-03-16"
+    early = _hit(1, "About 86.9 percent answered yes, according to the partial count.", night)
+    final = _hit(2, "Of those who voted, 87.15 percent, or 7,954,667 people, said yes.", night)
+    for question in ("how many said yes", "What share voted yes?"):
+        ordered = _order(question, [early, final])
+        assert ordered.hits[0].passage.id == final.passage.id, question
+        assert [n.passage_id for n in ordered.superseded] == [early.passage.id], question
+    kk_early = _hit(1, "Алдын ала деректер бойынша келуі 72,8 пайыз болды.", "2026-03-16", "kk")
+    kk_final = _hit(2, "Сайлаушылардың 73,12 пайызы қатысты.", "2026-03-16", "kk")
+    ordered = _order("Сайлаушылардың келуі қанша болды?", [kk_early, kk_final], "kk")
+    assert ordered.hits[0].passage.id == kk_final.passage.id
+    # Two final reports of one day that disagree keep the retrieval's order.
+    other = _hit(2, "Turnout was 73.5 percent, another count said.", "2026-03-16")
+    final_t = _hit(1, "Turnout was 73.12 percent.", "2026-03-16")
+    assert _order("What was the turnout?", [final_t, other]).hits[0].passage.id == (
+        final_t.passage.id
+    )
+
+
+def test_a_share_and_a_head_count_of_one_result_do_not_disagree():
+    share = Check(True, 1.0, tuple(find_values("Against: 6.2 percent of those who voted.")))
+    count = Check(True, 1.0, tuple(find_values("898,099 people voted against.")))
+    other = Check(True, 1.0, tuple(find_values("Against: 7.4 percent.")))
+    assert not disagree(share, count) and not disagree(count, share)
+    assert disagree(share, other)

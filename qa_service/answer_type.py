@@ -174,7 +174,9 @@ _GENERIC_COUNTED = frozenset(
 # Words after the cue that do not name what is counted.
 _COUNT_SKIP = frozenset(
     "will be are is were was there do does did of the a in on at all total в на по было будет "
-    "будут всего всего-то бар болады болды болмақ".split()
+    "будут всего всего-то бар болады болды болмақ "
+    # Adjectives before the counted noun ("eligible voters", "зарегистрированных избирателей")
+    "eligible registered new current actual зарегистрированных новых".split()
 )
 
 
@@ -343,6 +345,13 @@ _MEASURES: dict[str, re.Pattern] = {
         r"жартысынан",
         r"кемінде",
         r"жарамды",
+        # What a rule requires ("what turnout is needed", "сколько нужно", "қатысуы керек")
+        r"needed",
+        r"required",
+        r"нужн\w*",
+        r"необходим\w*",
+        r"керек",
+        r"қажет\w*",
     ),
 }
 # A duration that is an age, by the words next to it ("25 years old", "не моложе 25 лет").
@@ -374,9 +383,18 @@ _VOTE_NOUN = _rx(
 CUE_WINDOW = 48  # characters either side of a value in which its cue words are looked for
 
 
+# Classes a question asks about whenever it names them, wherever: "I'll be away on voting
+# day: until when can I get a certificate?" asks for the deadline, not the voting day; "what
+# turnout is needed for the referendum to be valid?" for the threshold, not the turnout.
+_ASKED_FIRST = ("deadline", "threshold")
+
+
 def _cue_class(classes: dict[str, re.Pattern], text: str) -> tuple[str, ...]:
     """The class whose cue words ``text`` names first (a question names one), or ()."""
     found = [(m.start(), name) for name, rx in classes.items() for m in [rx.search(text)] if m]
+    first = [name for _, name in found if name in _ASKED_FIRST]
+    if first:
+        return (first[0],)
     return (min(found)[1],) if found else ()
 
 

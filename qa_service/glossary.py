@@ -144,6 +144,20 @@ class Glossary:
                     break
         return [term for _, term in sorted(found, key=lambda pair: pair[0])]
 
+    def names_besides(self, lang: str) -> list[str]:
+        """Every entry's reader-facing names in the languages other than ``lang``, distinct
+        from one another and from that entry's ``lang`` name (Сенат is Senate's name in
+        both Russian and Kazakh: once)."""
+        seen: set[str] = set()
+        out = []
+        for entry in self.entries:
+            own = entry.names.get(lang, "").casefold()
+            for other, name in entry.names.items():
+                if other != lang and name.casefold() not in seen and name.casefold() != own:
+                    seen.add(name.casefold())
+                    out.append(name)
+        return out
+
     def concepts(self, words: list[str]) -> list[str]:
         """The English side of every entry one of whose forms the question's ``words`` (as
         lexical.words gives them) contain, in glossary order."""

@@ -96,10 +96,15 @@ class Searcher:
         self.latent = self._latent_retriever("latent" in wanted)
         self.encoder = QueryEncoder(embedder, latent=self.latent is not None)
         # The glossary entries' vectors, wherever a question is encoded: mixed into its
-        # encodings (``glossary_mix``), and the nearest one's cosine is the ``domain``
-        # signal (only a composition with no encoder at all, BM25 alone, lacks it).
+        # encodings (``glossary_mix``), and the nearest one's cosine (its Russian and
+        # Kazakh names counted too) is the ``domain`` signal (only a composition with no
+        # encoder at all, BM25 alone, lacks it).
         self.term_vectors = (
-            GlossaryVectors(self.encoder, [e.english for e in self.glossary.entries])
+            GlossaryVectors(
+                self.encoder,
+                [e.english for e in self.glossary.entries],
+                names=self.glossary.names_besides("en"),
+            )
             if self.dense is not None or self.latent is not None
             else None
         )
@@ -212,7 +217,7 @@ class Searcher:
         checks = check_hits(
             hits[:WINDOW] if self.params.order else hits[:1], question, self.glossary
         )
-        if not self.params.order:
+        if not self.params.order or not question.specific:
             return Ordered(hits), checks[0]
         ordered = order_reports(hits, checks, query.lang, asks_outcome(query.reading))
         by_id = {h.passage.id: c for h, c in zip(hits, checks, strict=False)}

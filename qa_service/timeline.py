@@ -21,6 +21,11 @@ final 95; the overnight partial count beside the commission's results. All of th
    day counting as older) are moved last and returned as ``Superseded`` notes ("An earlier
    report, 8 Sep 2025, said ...").
 
+Reports of another vote never compete: a maslikhat by-election's turnout, however newer,
+does not supersede the referendum's (``same_vote``). The stage runs only for a question
+whose check is of a named attribute (``verify.Asked.specific``: a count of a noun, a date
+of an event, a share of a measure); "any date" also matches another attribute's date.
+
 Only the hits' order changes; nothing is dropped. Linear in ``WINDOW``, never in the corpus.
 """
 
@@ -66,6 +71,31 @@ class Ordered:
 def asks_outcome(question: str) -> bool:
     """A question about an outcome (results, turnout, entry into force)."""
     return _OUTCOME.search(question) is not None
+
+
+# Which vote a report is about: the referendum, or an election (a maslikhat by-election's
+# turnout is not the referendum's, however much newer).
+_REFERENDUM = re.compile(r"(?<![\w-])(?:referend\w*|референдум\w*)", re.IGNORECASE)
+_ELECTION = re.compile(
+    r"(?<![\w-])(?:elect\w*|by-elect\w*|выбор\w*|довыбор\w*|сайлау\w*|маслихат\w*|"
+    r"мәслихат\w*)",
+    re.IGNORECASE,
+)
+
+
+def vote_of(hit: Hit) -> str | None:
+    """The vote a report is about, read off its passage and title: "referendum" where it
+    names one, else "election" where it names one, else None (says nothing)."""
+    text = f"{hit.article.title or ''}\n{hit.passage.text}"
+    if _REFERENDUM.search(text):
+        return "referendum"
+    return "election" if _ELECTION.search(text) else None
+
+
+def same_vote(a: Hit, b: Hit) -> bool:
+    """Whether two reports can be about one vote (either saying nothing counts as yes)."""
+    va, vb = vote_of(a), vote_of(b)
+    return va is None or vb is None or va == vb
 
 
 def provisional(hit: Hit) -> bool:
@@ -139,6 +169,8 @@ def order_reports(
     answering = [i for i in range(n) if checks[i].states and checks[i].cover >= floor]
     if not answering:
         return Ordered(list(hits))
+    # Reports of another vote answer another question (the first answering one sets it).
+    answering = [i for i in answering if same_vote(hits[i], hits[answering[0]])]
     lead = answering[0]
     newest = max(answering, key=lambda i: (*_recency(hits[i]), -i))
     if outcome or any(disagree(checks[newest], checks[i]) for i in answering):

@@ -45,6 +45,15 @@ class Asked:
     # names such a role can state the answer (answer_type.names_qualified_role).
     qualified: bool = False
 
+    @property
+    def specific(self) -> bool:
+        """Whether the check is of a named attribute: a count of a noun, a date of an event,
+        a share of a measure, an age. Only then do two reports' values answer the same
+        thing; "any date" or "any count" also matches another attribute's value, and
+        reordering on it put a near miss first and noted the answer as superseded."""
+        t = self.qtype
+        return t is not None and t.kind in VALUE_KINDS and bool(t.of)
+
 
 @dataclass(frozen=True)
 class Check:

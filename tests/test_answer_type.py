@@ -331,3 +331,19 @@ def test_how_many_of_a_votes_measure_asks_for_its_share_or_head_count(question, 
     misspelled = question_type("how many precent voted yes")
     assert (misspelled.kind, misspelled.of) == ("percentage", ("yes",))
     assert not misspelled.counts_too
+
+
+def test_a_deadline_or_a_threshold_named_anywhere_is_what_is_asked():
+    assert question_type(
+        "I'll be away on voting day. Until when can I get an absentee certificate?"
+    ).of == ("deadline",)
+    assert question_type("What turnout is needed for the referendum to be valid?").of == (
+        "threshold",
+    )
+    assert question_type("Какая нужна явка, чтобы референдум состоялся?").of == ("threshold",)
+    assert question_type("Референдум өтті деп танылуы үшін қанша пайыз қатысуы керек?").of == (
+        "threshold",
+    )
+    # Without such a cue the first named class stays the asked one.
+    assert question_type("What was the turnout?").of == ("turnout",)
+    assert question_type("When is voting day?").of == ("held",)

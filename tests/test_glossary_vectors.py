@@ -73,3 +73,18 @@ def test_nearest_is_the_closest_entrys_cosine():
     assert abs(vectors.nearest(tilted) - 0.8) < 1e-6
     assert encoder.passes == 3
     assert GlossaryVectors(_Encoder(), []).nearest(tilted) == 0.0
+
+
+def test_domain_reads_the_entries_other_names_too():
+    # Cosines across languages run lower: a Kazakh question is measured against the
+    # Kazakh names as well as the English side (the nearest of all of them).
+    encoder = _Encoder()
+    english_only = GlossaryVectors(encoder, ["abc"])  # len 3 -> axis 3
+    with_names = GlossaryVectors(encoder, ["abc"], names=["Құрылтай"])  # len 8 -> axis 0
+    q = np.array([1.0, 0, 0, 0], dtype=np.float32)
+    assert english_only.nearest(q) == 0.0 and with_names.nearest(q) == 1.0
+    g = Glossary.load()
+    names = g.names_besides("en")
+    assert {"Құрылтай", "Курултай", "Мәжіліс"} <= set(names)
+    assert "Kurultai" not in names and len(names) == len({n.casefold() for n in names})
+    assert names.count("Сенат") == 1  # one name in both languages: once

@@ -2,9 +2,12 @@
 near misses and superseded reports of issue 18, in kk/ru/en."""
 
 from qa_service.answer import Hit
+from qa_service.composition import SearchParams
 from qa_service.corpus import Article
 from qa_service.glossary import Glossary
+from qa_service.lab.evaluate import memory_index_for
 from qa_service.passages import Passage
+from qa_service.search import Searcher
 from qa_service.timeline import asks_outcome, disagree, order_reports
 from qa_service.values import find_values
 from qa_service.verify import Check, asked, check_hit, check_hits
@@ -234,3 +237,35 @@ def test_a_share_and_a_head_count_of_one_result_do_not_disagree():
     other = Check(True, 1.0, tuple(find_values("Against: 7.4 percent.")))
     assert not disagree(share, count) and not disagree(count, share)
     assert disagree(share, other)
+
+
+def test_another_votes_newer_report_neither_leads_nor_supersedes():
+    referendum = _hit(1, "Turnout at the referendum was 73.12 percent.", "2026-03-16", score=2.4)
+    by_election = _hit(2, "Turnout at the maslikhat by-election was 28 percent.", "2026-04-22")
+    ordered = _order("What was the turnout?", [referendum, by_election])
+    assert ordered.hits[0].passage.id == referendum.passage.id
+    assert not ordered.superseded and not ordered.moved
+
+
+def test_only_a_named_attribute_reorders_reports(tmp_path, e5):
+    # "When ...?" of no named event matches any date: reordering on it put the entry into
+    # force first and noted Constitution Day's new date as superseded.
+    assert not asked("When will Constitution Day be celebrated now?", GLOSSARY).specific
+    assert asked("When will the referendum be held?", GLOSSARY).specific
+    assert asked("How many deputies will the Kurultai have?", GLOSSARY).specific
+    assert not asked("How many people were eligible to vote?", GLOSSARY).specific
+    articles = {
+        "day.md": ("2026-03-17", "Constitution Day moves", "Constitution Day will now be "
+                   "celebrated on 15 March, the day of the referendum."),
+        "force.md": ("2026-07-01", "The Constitution in force", "The new Constitution came "
+                     "into force on 1 July 2026."),
+    }  # fmt: skip
+    for name, (date, title, body) in articles.items():
+        (tmp_path / name).write_text(
+            f"---\ntitle: {title}\ndate: {date}\noutlet: Test\nlang: en\n---\n{body}\n",
+            encoding="utf-8",
+        )
+    searcher = Searcher(memory_index_for(tmp_path, e5), e5, SearchParams())
+    answer = searcher.ask("When will Constitution Day be celebrated now?")
+    assert "15 March" in answer.results[0].passage.text
+    assert not answer.superseded

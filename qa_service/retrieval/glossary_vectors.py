@@ -8,6 +8,12 @@ English text is encoded once, when the searcher is built (a few dozen short text
 question pays for them), and a question's vector becomes its own plus ``weight`` times the
 mean of its terms' vectors, renormalized; its latent terms likewise (summed per term id,
 the strongest ``k`` kept, renormalized). BM25 still reads the words (no encoder).
+
+The same encodings, with the entries' Russian and Kazakh names beside them (``names``),
+say how near a question is to the reform's terms at all (``nearest``: the ``domain``
+signal). The names are there because cosines across languages run lower: against the
+English side alone a Kazakh question about the Kurultai looked about as far from the
+reform as a Kazakh question about football (docs/quality.md, seventh session).
 """
 
 from __future__ import annotations
@@ -23,9 +29,16 @@ from .encode import QueryEncoder
 class GlossaryVectors:
     """Per-entry encodings of the glossary's English sides, computed once and kept."""
 
-    def __init__(self, encoder: QueryEncoder, english: Sequence[str], eager: bool = True):
+    def __init__(
+        self,
+        encoder: QueryEncoder,
+        english: Sequence[str],
+        eager: bool = True,
+        names: Sequence[str] = (),
+    ):
         self._encoder = encoder
         self._english = tuple(english)
+        self._names = tuple(names)  # read by ``nearest`` only, never mixed in
         self._cache: dict[int, tuple[np.ndarray, np.ndarray | None]] = {}
         self._lock = threading.Lock()
         self._matrix: np.ndarray | None = None  # every entry's vector, for ``nearest``
@@ -43,13 +56,16 @@ class GlossaryVectors:
 
     def nearest(self, vector: np.ndarray) -> float:
         """The cosine of a question's own vector (shape (1, dim) or (dim,)) with the
-        closest glossary entry's: how near the question is to the reform's terms at all,
-        whatever the corpus holds (the ``domain`` signal, confidence.py)."""
+        closest glossary entry's, in English or by one of its other names: how near the
+        question is to the reform's terms at all, whatever the corpus holds (the ``domain``
+        signal, confidence.py)."""
         if not self._english:
             return 0.0
         matrix = self._matrix
         if matrix is None:
-            matrix = np.stack([self._of(e)[0] for e in range(len(self._english))])
+            english = [self._of(e)[0] for e in range(len(self._english))]
+            names = [self._encoder.encode(name)[0][0] for name in self._names]
+            matrix = np.stack(english + names)
             self._matrix = matrix
         return float(np.max(matrix @ np.asarray(vector, dtype=np.float32).reshape(-1)))
 

@@ -81,6 +81,7 @@ def test_domain_reads_the_entries_other_names_too():
     encoder = _Encoder()
     english_only = GlossaryVectors(encoder, ["abc"])  # len 3 -> axis 3
     with_names = GlossaryVectors(encoder, ["abc"], names=["Құрылтай"])  # len 8 -> axis 0
+    assert encoder.passes == 3  # each built with the searcher, before any question
     q = np.array([1.0, 0, 0, 0], dtype=np.float32)
     assert english_only.nearest(q) == 0.0 and with_names.nearest(q) == 1.0
     g = Glossary.load()

@@ -42,8 +42,8 @@ class GlossaryVectors:
         self._cache: dict[int, tuple[np.ndarray, np.ndarray | None]] = {}
         self._lock = threading.Lock()
         self._matrix: np.ndarray | None = None  # every entry's vector, for ``nearest``
-        for entry in range(len(self._english)) if eager else ():
-            self._of(entry)
+        if eager and self._english:  # built with the searcher: no question pays for it
+            self._matrix = self._domain_matrix()
 
     def _of(self, entry: int) -> tuple[np.ndarray, np.ndarray | None]:
         found = self._cache.get(entry)
@@ -63,11 +63,14 @@ class GlossaryVectors:
             return 0.0
         matrix = self._matrix
         if matrix is None:
-            english = [self._of(e)[0] for e in range(len(self._english))]
-            names = [self._encoder.encode(name)[0][0] for name in self._names]
-            matrix = np.stack(english + names)
-            self._matrix = matrix
+            matrix = self._matrix = self._domain_matrix()
         return float(np.max(matrix @ np.asarray(vector, dtype=np.float32).reshape(-1)))
+
+    def _domain_matrix(self) -> np.ndarray:
+        """Every entry's English vector, then every other name's (what ``nearest`` reads)."""
+        english = [self._of(e)[0] for e in range(len(self._english))]
+        names = [self._encoder.encode(name)[0][0] for name in self._names]
+        return np.stack(english + names)
 
     def mix(
         self,

@@ -55,8 +55,8 @@ def _rx(*alternatives: str) -> re.Pattern:
 
 _PERCENT_Q = _rx(
     r"what percent\w*", r"prec?ent\w*", r"what share", r"what proportion", r"percent\w*",
-    r"share of", r"turnout", r"какой процент", r"сколько процентов", r"процент\w*", r"доля",
-    r"долю",
+    r"share of", r"turnout", r"threshold", r"barrier", r"барьер\w*", r"какой процент",
+    r"сколько процентов", r"процент\w*", r"доля", r"долю",
     r"явк\w*", r"пайыз\w*", r"үлес\w*", r"улес\w*", r"қатысу\w*", r"катысу\w*",
     r"келуі", r"келуи",
 )  # fmt: skip
@@ -80,7 +80,7 @@ _COUNT_Q = _rx(
     r"number of",
     r"сколько",
     r"количеств\w*",
-    r"числ[оа]",
+    r"(?<!какого )(?<!какое )числ[оа]",  # not "до какого числа" (a date)
     r"численност\w*",
     r"қанша",
     r"канша",
@@ -282,6 +282,8 @@ _EVENTS: dict[str, re.Pattern] = {
     ),
     "deadline": _rx(
         r"until",
+        r"by when",
+        r"до какого",
         r"no later than",
         r"deadline",
         r"absentee",
@@ -338,6 +340,8 @@ _MEASURES: dict[str, re.Pattern] = {
         r"at least",
         r"valid\w*",
         r"threshold",
+        r"barrier",
+        r"барьер\w*",
         r"более половины",
         r"не менее",
         r"действительн\w*",

@@ -347,3 +347,17 @@ def test_a_deadline_or_a_threshold_named_anywhere_is_what_is_asked():
     # Without such a cue the first named class stays the asked one.
     assert question_type("What was the turnout?").of == ("turnout",)
     assert question_type("When is voting day?").of == ("held",)
+
+
+def test_threshold_and_deadline_questions_by_their_own_words():
+    barrier = question_type("Какой проходной барьер для партий на выборах в Курултай?")
+    assert (barrier.kind, barrier.of) == ("percentage", ("threshold",))
+    assert [v.text for v in answer_values(barrier, "A party needs at least 5 percent.")] == [
+        "5 percent"
+    ]
+    by_when = question_type("By when must the president call Kurultai elections?")
+    assert (by_when.kind, by_when.of) == ("date", ("deadline",))
+    # The decree's election day is not the deadline for calling the election.
+    assert not answer_values(by_when, "A decree calls the Kurultai elections for 30 August 2026.")
+    assert question_type("открепительное удостоверение до какого числа").kind == "date"
+    assert question_type("число избирателей").kind == "count"

@@ -64,7 +64,8 @@ _PERCENT_Q = _rx(
 # office: asked, the sentence's duration must be an age (``_AGES``). Kazakh ages ("25
 # жасқа толған", "неше жастан") are counts of "жас" and match as counted nouns.
 _AGE_Q = _rx(
-    r"how old", r"at what age", r"(?:minimum|minimal|lowest|required) age", r"age limit",
+    r"how old", r"(?:at|from) what age", r"(?:minimum|minimal|lowest|required) age",
+    r"age limit", r"қай жастан", r"неше жастан",
     r"возраст\w*", r"со скольки лет", r"с какого возраста", r"скольки лет",
 )  # fmt: skip
 _DURATION_Q = _rx(
@@ -157,6 +158,7 @@ _QUALIFIED_ROLE = _rx(
     r"vice[- ]?(?:president|chair\w*|premier|speaker|minister)",
     r"deputy (?:chair\w*|head|president|speaker|prime minister|minister)",
     r"вице-?\s?\w+",
+    r"віце-?\s?\w+",  # "vitse-" typed in Latin letters, read in Cyrillic
     r"заместител\w*",
     r"орынбасар\w*",
 )
@@ -471,8 +473,13 @@ def _counted(question: str, cue: re.Match) -> tuple[str, ...]:
     before = _WORD.findall(question[: cue.start()])
     if cue.group(0).casefold().startswith(("сан", "number", "количеств", "числ")) and before:
         word = before[-1] if cue.group(0).casefold().startswith("сан") else (after or [""])[0]
+    elif after:
+        word = after[0]
     else:
-        word = after[0] if after else ""
+        # Kazakh puts what is asked about before "қанша": "жалақысы қанша болады?" (how
+        # much is the salary) asks about the salary, not any count.
+        kazakh = cue.group(0).casefold() in ("қанша", "канша", "неше")
+        word = before[-1] if kazakh and before else ""
     if not word or word.casefold() in _GENERIC_COUNTED or word[0].isdigit():
         return ()
     return (word.casefold(),)

@@ -58,7 +58,7 @@ from .lexical import LexicalQuery
 from .retrieval.base import Query, Ranking
 from .retrieval.bm25 import BM25Retriever
 from .text import detect_lang
-from .verify import Check
+from .verify import Asked, Check
 
 # Package data: shipped in the wheel beside this module.
 RULE_FILE = Path(str(importlib.resources.files("qa_service") / "confidence.json"))
@@ -112,6 +112,7 @@ class Evidence:
     fused: Ranking
     hits: Sequence[Hit]
     check: Check | None = None  # the first hit's verification (verify.py)
+    asked: Asked | None = None  # what the question asks (verify.py)
 
 
 @dataclass(frozen=True)
@@ -182,6 +183,8 @@ class ConfidenceStage:
         signals["cover"] = 1.0 if check is None else float(check.cover)
         first = evidence.hits[0].article.lang if evidence.hits else query.lang
         signals["cross_lang"] = float(first != query.lang)
+        # Whether ``states`` checks something (``ConfidenceRule.typed_only``, verify.py).
+        signals["typed"] = float(evidence.asked is not None and evidence.asked.typed)
         # How near the question is to the reform's terms at all (the nearest glossary
         # entry's cosine): read off the question and the fixed glossary, never the corpus,
         # so a corpus grown with local news does not make a football question look closer.
@@ -301,6 +304,10 @@ class ConfidenceRule:
     # state the asked answer type (``verify``) and ``cover_at`` of the key concepts.
     verify: bool = False
     cover_at: float = 0.0
+    # ``high`` only for a question whose check is of something: a value (a count, date,
+    # share, duration) or a person in a named role. For a yes/no or open question
+    # ``states`` holds whatever the sentence says, and most false ``high``s were those.
+    typed_only: bool = False
 
     def judge(self, signals: Mapping[str, float], lang: str) -> str:
         """``high``, ``low`` or ``none`` for one answer's signals."""
@@ -322,6 +329,8 @@ class ConfidenceRule:
         if self.verify and float(signals.get("states", 1.0)) == 0.0:
             return LOW
         if float(signals.get("cover", 1.0)) < self.cover_at:
+            return LOW
+        if self.typed_only and float(signals.get("typed", 1.0)) == 0.0:
             return LOW
         if self.high is not None and self.high.probability(x) < self.high_at:
             return LOW
@@ -345,6 +354,7 @@ class ConfidenceRule:
             "composition": self.composition,
             "verify": self.verify,
             "cover_at": self.cover_at,
+            "typed_only": self.typed_only,
         }
         if self.search is not None:
             out["search"] = self.search.to_dict()
@@ -365,6 +375,7 @@ class ConfidenceRule:
             composition=str(data.get("composition", "")),
             verify=bool(data.get("verify", False)),
             cover_at=float(data.get("cover_at", 0.0)),
+            typed_only=bool(data.get("typed_only", False)),
         )
 
     @classmethod

@@ -50,7 +50,7 @@ from .retrieval.encode import QueryEncoder
 from .retrieval.glossary_vectors import GlossaryVectors
 from .retrieval.latent import LatentRetriever
 from .timeline import WINDOW, Ordered, asks_outcome, order_reports
-from .verify import Check, asked, check_hits
+from .verify import Asked, Check, asked, check_hits
 
 log = logging.getLogger(__name__)
 
@@ -167,12 +167,15 @@ class Searcher:
         read = max(k, HITS_READ, WINDOW if self.params.order else 0)
         hits = highlight_hits(self.index, kept, dense, query.reading, lexical.tokens, read)
         clock = _lap(timings, "highlight", clock)
-        ordered, check = self.order(query, hits)
+        question = asked(query.reading, self.glossary)
+        ordered, check = self.order(query, question, hits)
         if ordered.moved:
             fused = _lead(fused, self._row_of[ordered.hits[0].passage.id])
         hits = ordered.hits
         clock = _lap(timings, "order", clock)
-        judged = self.confidence.judge(Evidence(query, lexical, rankings, fused, hits, check))
+        judged = self.confidence.judge(
+            Evidence(query, lexical, rankings, fused, hits, check, question)
+        )
         _lap(timings, "confidence", clock)
         hits = hits[:k]
         abstained = judged.state == NONE
@@ -208,12 +211,13 @@ class Searcher:
             )
         return replace(query, vector=vector, latent=latent, domain=domain)
 
-    def order(self, query: Query, hits: list[Hit]) -> tuple[Ordered, Check | None]:
+    def order(self, query: Query, question: Asked, hits: list[Hit]) -> tuple[Ordered, Check | None]:
         """Stage 7 (verify.py, timeline.py): the first hits checked against what the
-        question asks, reordered (``params.order``), and the first hit's check."""
+        question asks (``question``: ``verify.asked`` of its reading), reordered
+        (``params.order``; only for a check of a named attribute), and the first hit's
+        check."""
         if not hits:
             return Ordered(hits), None
-        question = asked(query.reading, self.glossary)
         checks = check_hits(
             hits[:WINDOW] if self.params.order else hits[:1], question, self.glossary
         )

@@ -54,6 +54,16 @@ class Asked:
         t = self.qtype
         return t is not None and t.kind in VALUE_KINDS and bool(t.of)
 
+    @property
+    def typed(self) -> bool:
+        """Whether ``states`` checks something: a named attribute (``specific``), a
+        duration, or a person in a named role; not "any date", "any number", yes or no,
+        nor an open question (ConfidenceRule.typed_only)."""
+        t = self.qtype
+        if t is None:
+            return False
+        return self.specific or t.kind == "duration" or (t.kind == "person" and bool(t.of))
+
 
 @dataclass(frozen=True)
 class Check:

@@ -13,6 +13,7 @@ import pytest
 from qa_service import search
 from qa_service.composition import OPTIONAL_FIELDS, STORED_FIELDS, SearchParams
 from qa_service.confidence import RULE_FILE, ConfidenceRule, Evidence, Logistic
+from qa_service.glossary import Glossary
 from qa_service.lab.compositions import COMPOSITIONS, composition
 from qa_service.lab.cv import FORMS, Record, _precision_cut, fit_rule, grouped_folds
 from qa_service.lab.evaluate import load_questions
@@ -123,9 +124,11 @@ def test_the_answer_type_signal_reads_the_highlighted_hits(seed_searcher):
     # The time stage may have put another hit first: the signals describe that one.
     first = answer.results[0]
     fused = search._lead(fused, seed_searcher._row_of[first.passage.id])
-    check = check_hit(first, asked(query.reading, seed_searcher.glossary), seed_searcher.glossary)
-    evidence = Evidence(query, lexical, rankings, fused, answer.results, check)
+    what = asked(query.reading, seed_searcher.glossary)
+    check = check_hit(first, what, seed_searcher.glossary)
+    evidence = Evidence(query, lexical, rankings, fused, answer.results, check, what)
     assert stage.signals(evidence) == answer.signals and answer.signals["type"] == 1.0
+    assert answer.signals["typed"] == 1.0  # a count of deputies: a named attribute
     unhighlighted = [dataclasses.replace(h, highlight=()) for h in answer.results]
     judged = stage.judge(dataclasses.replace(evidence, hits=unhighlighted))
     assert judged.signals["type"] == 0.0 and judged.state != "high"
@@ -377,3 +380,24 @@ def test_api_carries_confidence_and_abstained_means_none(client):
 def test_records_are_plain_data():
     assert dataclasses.is_dataclass(Record)
     assert Path(BANK).is_file()
+
+
+def test_high_needs_a_question_whose_check_is_of_something():
+    """``typed_only``: a yes/no or open question, whose ``states`` holds whatever the
+    sentence says, is at most ``low``; a count of a noun may be ``high``."""
+    rule = ConfidenceRule(typed_only=True, verify=True)
+    signals = {"states": 1.0, "cover": 1.0, "type": 1.0}
+    assert rule.judge({**signals, "typed": 1.0}, "en") == "high"
+    assert rule.judge({**signals, "typed": 0.0}, "en") == "low"
+    assert ConfidenceRule.from_dict(rule.to_dict()).typed_only
+    g = Glossary.load()
+    for question, typed in [
+        ("How many deputies will the Kurultai have?", True),
+        ("When will the referendum be held?", True),
+        ("Кто возглавляет Конституционную комиссию?", True),
+        ("How many years is the term?", True),
+        ("Can I vote online?", False),
+        ("Какие партии прошли в Курултай?", False),
+        ("When will Constitution Day be celebrated now?", False),  # any date
+    ]:
+        assert asked(question, g).typed == typed, question

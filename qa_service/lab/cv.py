@@ -205,6 +205,9 @@ class RuleForm:
     none_only: tuple[str, ...] = ()  # features read by the ``none`` model alone
     # The precision cut set on held-out scores (grouped inner folds) rather than in-sample.
     cut_by_cv: bool = False
+    # ``high`` only for a question that asks for a value or a person in a role (the rule's
+    # ``typed_only`` gate).
+    typed_only: bool = False
 
 
 _P95 = RuleForm(
@@ -249,6 +252,20 @@ FORMS = {
                 name="stable+cover+precision95+domain-none+cvcut",
                 none_only=("domain",),
                 cut_by_cv=True,
+            ),
+            # Seventh session: ``high`` only where the check is of something.
+            replace(
+                _P90,
+                name="stable+cover+precision90+domain-none+cvcut+typed",
+                none_only=("domain",),
+                cut_by_cv=True,
+                typed_only=True,
+            ),
+            replace(
+                _P90,
+                name="stable+cover+precision90+domain-none+typed",
+                none_only=("domain",),
+                typed_only=True,
             ),
             replace(
                 _P90,
@@ -301,7 +318,15 @@ def fit_rule(
     high = fit_logistic([v for v, _ in on], [r.top_answers for _, r in on], names)
     unanswerable = [high.probability(v) for v, r in on if not r.answerable]
     high_at = _quantile_cut(unanswerable, HIGH_UNANSWERABLE_MAX)
-    rule = ConfidenceRule(none, none_at, high, high_at, verify=form.verify, cover_at=form.cover_at)
+    rule = ConfidenceRule(
+        none,
+        none_at,
+        high,
+        high_at,
+        verify=form.verify,
+        cover_at=form.cover_at,
+        typed_only=form.typed_only,
+    )
     if form.precision > 0:
         # Of every question the gates and the none cut let reach the high model, scored
         # by this rule (in-sample) or, with ``cut_by_cv``, by rules fitted without it.

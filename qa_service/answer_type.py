@@ -564,6 +564,11 @@ def states_answer(
     return True
 
 
+def role_positions(qtype: QuestionType, sentence: str) -> list[int]:
+    """Where ``sentence`` names the roles a person question asks about (their offsets)."""
+    return sorted(m.start() for role in qtype.of for m in _rx(*_ROLES[role]).finditer(sentence))
+
+
 def _role_stated(role: str, deputy: bool, sentence: str) -> bool:
     pattern = _rx(*_ROLES[role])
     found = list(pattern.finditer(sentence))

@@ -182,6 +182,28 @@ class Glossary:
                     found.add(entry)
         return frozenset(found)
 
+    def concept_positions(self, text: str) -> list[tuple[int, int]]:
+        """(character offset, entry) of every concept ``text`` names, in text order: where
+        a sentence names a body, to tell whose chair a "chairman" is (verify.py)."""
+        from .lexical import word_spans  # lexical imports nothing from here
+
+        spans = word_spans(text)
+        folded = [fold(w) for _, w in spans]
+        out = []
+        for i, word in enumerate(folded):
+            for entry, form in self._by_head.get(word[:MIN_PREFIX], ()):
+                if _contains(folded[i : i + len(form)], form):
+                    out.append((spans[i][0], entry))
+        return out
+
+    @functools.cached_property
+    def bodies(self) -> frozenset[int]:
+        """The entries that name a body with officers of its own (a court, a commission, a
+        chamber): "the deputy chairman of the Constitutional Court" is not the Constitutional
+        Commission's, though the sentence names both."""
+        body = re.compile(r"\b(?:Court|Commission|Council|Kurultai|Majilis|Senate|[Pp]arliament)\b")
+        return frozenset(i for i, e in enumerate(self.entries) if body.search(e.english))
+
     def concepts_in(self, text: str) -> frozenset[int]:
         """``concept_ids`` of a text's words, cached per text (bounded): highlighted
         sentences and titles repeat across requests."""

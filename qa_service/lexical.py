@@ -77,6 +77,12 @@ def words(text: str) -> list[str]:
     return _WORD_RE.findall(normalize(text))
 
 
+def word_spans(text: str) -> list[tuple[int, str]]:
+    """``words`` with where each starts in ``text`` (NFKC and case folding keep the offsets
+    of the letters these sources use)."""
+    return [(m.start(), m.group()) for m in _WORD_RE.finditer(normalize(text))]
+
+
 def stem(word: str) -> str:
     """English stemmer for Latin words, Russian for Cyrillic ones; Kazakh has no stemmer in
     PyStemmer, and the Russian one would mangle it, so Kazakh-only words stay whole."""

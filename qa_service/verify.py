@@ -27,6 +27,7 @@ from .answer_type import (
     answer_values,
     names_qualified_role,
     question_type,
+    role_positions,
     states_answer,
     value_of,
 )
@@ -113,6 +114,8 @@ def check_hit(hit: Hit, question: Asked, glossary: Glossary) -> Check:
     for sentence in sentences:
         if question.qualified and not names_qualified_role(sentence):
             continue  # the head's term is not the vice president's
+        if not _role_of_asked_body(question, sentence, glossary):
+            continue  # the Court's deputy chairman is not the Commission's
         found = answer_values(question.qtype, sentence, translate) if valued else []
         if found or (not valued and states_answer(question.qtype, sentence, translate)):
             states = True
@@ -124,6 +127,30 @@ def check_hit(hit: Hit, question: Asked, glossary: Glossary) -> Check:
         )
         cover = len(question.concepts & named) / len(question.concepts)
     return Check(states, cover, tuple(values))
+
+
+def _role_of_asked_body(question: Asked, sentence: str, glossary: Glossary) -> bool:
+    """For a question about a role in a body ("deputy chair of the Constitutional
+    Commission"): where the sentence names that body, the body named nearest to one of its
+    role words must be it. "Deputy Chairman of the Constitutional Court, member of the
+    Constitutional Commission" names the Court's officer; in Kazakh the body comes first
+    ("Конституциялық сот төрағасының орынбасары"), so nearest on either side. A sentence
+    that does not name the asked body ("the commission is chaired by ...") is not judged
+    here."""
+    t = question.qtype
+    if t is None or t.kind != "person" or not t.of:
+        return True
+    asked_bodies = question.concepts & glossary.bodies
+    if not asked_bodies:
+        return True
+    named = [(at, e) for at, e in glossary.concept_positions(sentence) if e in glossary.bodies]
+    if not any(e in asked_bodies for _, e in named):
+        return True
+    for role_at in role_positions(t, sentence):
+        nearest = min(named, key=lambda pair: abs(pair[0] - role_at))
+        if nearest[1] in asked_bodies:
+            return True
+    return False
 
 
 def _dated(value: Value, article_date: str) -> Value:

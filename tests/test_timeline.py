@@ -269,3 +269,27 @@ def test_only_a_named_attribute_reorders_reports(tmp_path, e5):
     answer = searcher.ask("When will Constitution Day be celebrated now?")
     assert "15 March" in answer.results[0].passage.text
     assert not answer.superseded
+
+
+def test_a_role_belongs_to_the_body_named_nearest_it():
+    court_deputy = (
+        "Deputy Chairman of the Constitutional Court of the Republic of Kazakhstan, member of "
+        "the Constitutional Commission, Bakhyt Nurmukhanov"
+    )
+    kk_court_deputy = (
+        "Конституциялық сот төрағасының орынбасары, Конституциялық комиссия мүшесі Бақыт Нұрмұханов"
+    )
+    for question, sentence in [
+        ("Who is the deputy chair of the Constitutional Commission?", court_deputy),
+        ("Конституциялық комиссия төрағасының орынбасары кім?", kk_court_deputy),
+        ("Кто заместитель председателя Конституционной комиссии?", court_deputy),
+    ]:
+        assert not check_hit(
+            _hit(1, sentence, "2026-02-14"), asked(question, GLOSSARY), GLOSSARY
+        ).states
+    court = asked("Who is the deputy chairman of the Constitutional Court?", GLOSSARY)
+    assert check_hit(_hit(1, court_deputy, "2026-02-14"), court, GLOSSARY).states
+    # A sentence that does not name the asked body is not judged by it.
+    chair = asked("Who chairs the Constitutional Commission?", GLOSSARY)
+    azimova = "The commission is chaired by Elvira Azimova, also Chair of the Constitutional Court."
+    assert check_hit(_hit(1, azimova, "2026-01-22"), chair, GLOSSARY).states

@@ -114,7 +114,7 @@ def check_hit(hit: Hit, question: Asked, glossary: Glossary) -> Check:
     for sentence in sentences:
         if question.qualified and not names_qualified_role(sentence):
             continue  # the head's term is not the vice president's
-        if not _role_of_asked_body(question, sentence, glossary):
+        if not _role_of_asked_body(question, sentence, hit.article.title or "", glossary):
             continue  # the Court's deputy chairman is not the Commission's
         found = answer_values(question.qtype, sentence, translate) if valued else []
         if found or (not valued and states_answer(question.qtype, sentence, translate)):
@@ -129,14 +129,14 @@ def check_hit(hit: Hit, question: Asked, glossary: Glossary) -> Check:
     return Check(states, cover, tuple(values))
 
 
-def _role_of_asked_body(question: Asked, sentence: str, glossary: Glossary) -> bool:
+def _role_of_asked_body(question: Asked, sentence: str, title: str, glossary: Glossary) -> bool:
     """For a question about a role in a body ("deputy chair of the Constitutional
-    Commission"): where the sentence names that body, the body named nearest to one of its
-    role words must be it. "Deputy Chairman of the Constitutional Court, member of the
-    Constitutional Commission" names the Court's officer; in Kazakh the body comes first
-    ("Конституциялық сот төрағасының орынбасары"), so nearest on either side. A sentence
-    that does not name the asked body ("the commission is chaired by ...") is not judged
-    here."""
+    Commission"): the sentence or its article's title must name that body (a bare "the
+    commission's deputy chair" may be another commission's: hedged), and where the sentence
+    names it, the body named nearest to one of its role words must be it. "Deputy Chairman
+    of the Constitutional Court, member of the Constitutional Commission" names the Court's
+    officer; in Kazakh the body comes first ("Конституциялық сот төрағасының орынбасары"),
+    so nearest on either side."""
     t = question.qtype
     if t is None or t.kind != "person" or not t.of:
         return True
@@ -145,7 +145,7 @@ def _role_of_asked_body(question: Asked, sentence: str, glossary: Glossary) -> b
         return True
     named = [(at, e) for at, e in glossary.concept_positions(sentence) if e in glossary.bodies]
     if not any(e in asked_bodies for _, e in named):
-        return True
+        return bool(glossary.concepts_in(title) & asked_bodies)
     for role_at in role_positions(t, sentence):
         nearest = min(named, key=lambda pair: abs(pair[0] - role_at))
         if nearest[1] in asked_bodies:

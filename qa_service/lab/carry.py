@@ -112,7 +112,8 @@ def report(paths: Sequence[Path], n: int, write_rule: bool) -> dict:
         chosen_by = (
             f"issue 18: grouped {cv.FOLDS}-fold cross-validation by fact on "
             f"{' and '.join(out['corpora'])}; form {cv.SERVED_FORM.name!r} "
-            f"({', '.join(cv.SERVED_FORM.features)}); composition {one!r} (one standard "
+            f"({', '.join(cv.SERVED_FORM.features)}; {_none_reads(cv.SERVED_FORM)}); "
+            f"composition {one!r} (one standard "
             f"error rule); fitted on both corpora's records ({dt.date.today().isoformat()})"
         )
         rule = dataclasses.replace(
@@ -125,6 +126,12 @@ def report(paths: Sequence[Path], n: int, write_rule: bool) -> dict:
         rule.save(RULE_FILE, {"question_sets": [str(p) for p in paths]})
         out["written"] = {"composition": one, "rule": rule.to_dict()}
     return out
+
+
+def _none_reads(form: cv.RuleForm) -> str:
+    if form.none_features:
+        return f"the none model reads only {', '.join(form.none_features)}"
+    return f"the none model also reads {', '.join(form.none_only) or 'nothing more'}"
 
 
 def markdown(result: Mapping) -> list[str]:

@@ -203,6 +203,8 @@ class RuleForm:
     cover_at: float = 0.0
     precision: float = 0.0
     none_only: tuple[str, ...] = ()  # features read by the ``none`` model alone
+    # The ``none`` model's features, when not ``features`` + ``none_only``.
+    none_features: tuple[str, ...] = ()
     # The precision cut set on held-out scores (grouped inner folds) rather than in-sample.
     cut_by_cv: bool = False
     # ``high`` only for a question that asks for a value or a person in a role (the rule's
@@ -263,6 +265,34 @@ FORMS = {
             ),
             replace(
                 _P90,
+                name="stable+cover+precision90+domain-none+cvcut+typed+qnone",
+                none_only=("domain",),
+                none_features=(
+                    "top",
+                    "coverage",
+                    "off_vocabulary",
+                    "converted",
+                    "concepts",
+                    "cross_lang",
+                    "latent",
+                    "domain",
+                ),  # fmt: skip
+                cut_by_cv=True,
+                typed_only=True,
+            ),
+            replace(
+                _P95,
+                name="stable+cover+precision95+domain-none+cvcut+typed+qnone",
+                none_only=("domain",),
+                none_features=(
+                    "top", "coverage", "off_vocabulary", "converted", "concepts",
+                    "cross_lang", "latent", "domain",
+                ),  # fmt: skip
+                cut_by_cv=True,
+                typed_only=True,
+            ),
+            replace(
+                _P90,
                 name="stable+cover+precision90+domain-none+typed",
                 none_only=("domain",),
                 typed_only=True,
@@ -280,7 +310,7 @@ FORMS = {
         )
     },
 }
-SERVED_FORM = FORMS["stable+cover+precision90+domain-none+cvcut"]
+SERVED_FORM = FORMS["stable+cover+precision90+domain-none+cvcut+typed"]
 
 
 def _precision_cut(scored: Sequence[tuple[float, bool]], target: float) -> float:
@@ -310,7 +340,11 @@ def fit_rule(
     # Local news the corpus answers is neither on topic nor unanswered: not fitted on.
     records = [r for r in records if r.kind != "local"]
     x = [features_of(r.signals, r.detected) for r in records]
-    none = fit_logistic(x, [r.topic == "off" for r in records], [*names, *form.none_only])
+    none_names = [f for f in form.none_features if latent or f != "latent"] or [
+        *names,
+        *form.none_only,
+    ]
+    none = fit_logistic(x, [r.topic == "off" for r in records], none_names)
     p_none = [none.probability(v) for v in x]
     answerable = [p for p, r in zip(p_none, records, strict=True) if r.answerable]
     none_at = _quantile_cut(answerable, NONE_ANSWERABLE_MAX)

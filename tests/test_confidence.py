@@ -339,20 +339,10 @@ def test_flagship_questions_are_never_refused(seed_searcher, question, answer_te
     [
         "What is the capital of France?",
         "Кто выиграл чемпионат мира по футболу?",
-        *(
-            pytest.param(
-                question,
-                marks=pytest.mark.xfail(
-                    strict=True,
-                    reason="known miss of the served rule (issue 18): a cooking question sits "
-                    "about as near the reform's terms (domain 0.82) as some answerable ones, "
-                    "and the none cut keeps every answerable training question, so it "
-                    "reaches low (p_none 0.74 < 0.82); off-topic at none is 0.51-0.86 "
-                    "cross-validated (docs/quality.md)",
-                ),
-            )
-            for question in ("Как приготовить плов?", "Бешбармақты қалай пісіреді?")
-        ),
+        "Как приготовить плов?",
+        # A known miss until the seventh session (p_none 0.83 under a cut of 0.85): with
+        # ``domain`` read against the glossary's Kazakh names too, 0.78 over a cut of 0.69.
+        "Бешбармақты қалай пісіреді?",
     ],
 )
 def test_off_topic_questions_get_none(seed_searcher, question):

@@ -20,7 +20,9 @@ question's key concepts it names (``cover``), and whether it is in another langu
 the question (``cross_lang``: same-language cosines run higher, so the scale of ``top``
 depends on it, not on which language the question is in); and how near the question is to
 the reform's terms at all, whatever the corpus holds (``domain``: the cosine of its own
-vector with the nearest glossary entry's).
+vector with the nearest glossary entry's, by its English side or its Russian or Kazakh
+name); and whether the first hit's check is of something at all (``typed``: a named
+attribute, a duration, a person in a role; not yes/no, not an open question).
 
 ``ConfidenceRule`` grades them with two small logistic models fitted by grouped
 cross-validation on the question bank (``referendum-qa eval --cv``, lab/cv.py):
@@ -304,9 +306,10 @@ class ConfidenceRule:
     # state the asked answer type (``verify``) and ``cover_at`` of the key concepts.
     verify: bool = False
     cover_at: float = 0.0
-    # ``high`` only for a question whose check is of something: a value (a count, date,
-    # share, duration) or a person in a named role. For a yes/no or open question
-    # ``states`` holds whatever the sentence says, and most false ``high``s were those.
+    # ``high`` only for a question whose check is of something (the ``typed`` signal,
+    # verify.Asked.typed): a count of a noun, a date of an event, a share of a measure, a
+    # duration, a person in a named role. For a yes/no or open question ``states`` holds
+    # whatever the sentence says, and most false ``high``s were those.
     typed_only: bool = False
 
     def judge(self, signals: Mapping[str, float], lang: str) -> str:

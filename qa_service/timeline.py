@@ -54,7 +54,7 @@ _PROVISIONAL = re.compile(
     r"(?<![\w-])(?:preliminary|provisional|partial (?:count|results?|data|figures)|"
     r"early (?:count|returns|results|figures)|exit[- ]polls?|not (?:yet )?final|"
     r"предварительн\w*|частичн\w*|неокончательн\w*|экзит-?пол\w*|"
-    r"алдын[- ]ала|алдын[- ]ала\w*|түпкілікті емес|тупкиликти емес)(?![\w-])",
+    r"алдын[- ]ала\w*|түпкілікті емес|тупкиликти емес)(?![\w-])",
     re.IGNORECASE,
 )
 
@@ -134,9 +134,9 @@ def agree(a: Value, b: Value) -> bool:
 
 def disagree(a: Check, b: Check) -> bool:
     """Both state comparable values (of a kind both state) and no value of one agrees
-    with one of the other. A
-    season ("in autumn") says too little to compare: it neither agrees nor disagrees, so
-    a sentence with "15 March 2026" and "autumn" still disagrees with one saying "2027"."""
+    with one of the other. A season ("in autumn") says too little to compare: it neither
+    agrees nor disagrees, so a sentence with "15 March 2026" and "autumn" still disagrees
+    with one saying "2027"."""
     xs, ys = _comparable(a.values), _comparable(b.values)
     # Only values of a kind both state compare: "87.15 percent" and "7,954,667 people" are
     # two statements of one result, not two results.

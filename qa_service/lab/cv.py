@@ -216,6 +216,13 @@ _P95 = RuleForm(
     "stable+cover+precision", STABLE_FEATURES, verify=True, cover_at=0.5, precision=0.95
 )
 _P90 = replace(_P95, name="stable+cover+precision90", precision=0.90)
+_TYPED = replace(
+    _P90,
+    name="stable+cover+precision90+domain-none+cvcut+typed",
+    none_only=("domain",),
+    cut_by_cv=True,
+    typed_only=True,
+)
 # A none model that reads only the question and the first ranking's evidence, not whether
 # the sentence states the asked type (seventh session; measured, not served: better
 # cross-validated, worse on the fresh set's off-topic questions, docs/quality.md).
@@ -268,35 +275,17 @@ FORMS = {
                 none_only=("domain",),
                 cut_by_cv=True,
             ),
-            # Seventh session: ``high`` only where the check is of something.
+            # Seventh session: ``high`` only where the check is of something (served), and
+            # the same without the held-out cut, with the none model on the question only,
+            # and that at a precision target of 0.95.
+            _TYPED,
+            replace(_TYPED, name="stable+cover+precision90+domain-none+typed", cut_by_cv=False),
+            replace(_TYPED, name=f"{_TYPED.name}+qnone", none_features=_QUESTION_NONE),
             replace(
-                _P90,
-                name="stable+cover+precision90+domain-none+cvcut+typed",
-                none_only=("domain",),
-                cut_by_cv=True,
-                typed_only=True,
-            ),
-            replace(
-                _P90,
-                name="stable+cover+precision90+domain-none+cvcut+typed+qnone",
-                none_only=("domain",),
-                none_features=_QUESTION_NONE,
-                cut_by_cv=True,
-                typed_only=True,
-            ),
-            replace(
-                _P95,
+                _TYPED,
                 name="stable+cover+precision95+domain-none+cvcut+typed+qnone",
-                none_only=("domain",),
                 none_features=_QUESTION_NONE,
-                cut_by_cv=True,
-                typed_only=True,
-            ),
-            replace(
-                _P90,
-                name="stable+cover+precision90+domain-none+typed",
-                none_only=("domain",),
-                typed_only=True,
+                precision=0.95,
             ),
             replace(
                 _P90,
@@ -311,7 +300,7 @@ FORMS = {
         )
     },
 }
-SERVED_FORM = FORMS["stable+cover+precision90+domain-none+cvcut+typed"]
+SERVED_FORM = _TYPED
 
 
 def _precision_cut(scored: Sequence[tuple[float, bool]], target: float) -> float:

@@ -218,10 +218,9 @@ class Searcher:
         check."""
         if not hits:
             return Ordered(hits), None
-        checks = check_hits(
-            hits[:WINDOW] if self.params.order else hits[:1], question, self.glossary
-        )
-        if not self.params.order or not question.specific:
+        reorders = self.params.order and question.specific
+        checks = check_hits(hits[:WINDOW] if reorders else hits[:1], question, self.glossary)
+        if not reorders:
             return Ordered(hits), checks[0]
         ordered = order_reports(hits, checks, query.lang, asks_outcome(query.reading))
         by_id = {h.passage.id: c for h, c in zip(hits, checks, strict=False)}

@@ -94,7 +94,10 @@ def vote_of(hit: Hit) -> str | None:
 
 def same_vote(a: Hit, b: Hit) -> bool:
     """Whether two reports can be about one vote (either saying nothing counts as yes)."""
-    va, vb = vote_of(a), vote_of(b)
+    return _compatible(vote_of(a), vote_of(b))
+
+
+def _compatible(va: str | None, vb: str | None) -> bool:
     return va is None or vb is None or va == vb
 
 
@@ -170,9 +173,11 @@ def order_reports(
     if not answering:
         return Ordered(list(hits))
     # Reports of another vote answer another question (the first answering one sets it).
-    answering = [i for i in answering if same_vote(hits[i], hits[answering[0]])]
+    first_vote = vote_of(hits[answering[0]])
+    answering = [i for i in answering if _compatible(vote_of(hits[i]), first_vote)]
+    recency = {i: _recency(hits[i]) for i in answering}  # each report's cues read once
     lead = answering[0]
-    newest = max(answering, key=lambda i: (*_recency(hits[i]), -i))
+    newest = max(answering, key=lambda i: (*recency[i], -i))
     if outcome or any(disagree(checks[newest], checks[i]) for i in answering):
         lead = newest
     if hits[lead].article.lang != lang:
@@ -188,15 +193,11 @@ def order_reports(
     old = [
         i
         for i in answering
-        if i != lead
-        and disagree(checks[i], checks[lead])
-        and _recency(hits[i]) < _recency(hits[lead])
+        if i != lead and disagree(checks[i], checks[lead]) and recency[i] < recency[lead]
     ]
     order = [lead] + [i for i in range(len(hits)) if i != lead and i not in old] + old
     reordered = [_ranked(hits[i], place) for place, i in enumerate(order, start=1)]
-    notes = tuple(
-        _superseded(hits[i], checks[i]) for i in sorted(old, key=lambda i: _recency(hits[i]))
-    )
+    notes = tuple(_superseded(hits[i], checks[i]) for i in sorted(old, key=recency.__getitem__))
     return Ordered(reordered, tuple(reversed(notes)), lead != 0)
 
 

@@ -24,6 +24,7 @@ two-kind view (``quantity``, ``time``) kept for the answer-type retriever.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -182,6 +183,7 @@ _COUNT_SKIP = frozenset(
 )
 
 
+@functools.lru_cache(maxsize=4096)
 def question_type(question: str) -> QuestionType | None:
     """The answer type ``question`` announces, or None. Checked most specific first: a
     percentage ("what share", "явка"), a duration ("how many years", "срок"), a count (of
@@ -611,7 +613,14 @@ def type_check(question: str) -> Callable[[str], bool] | None:
     # A count's noun is dropped (the sentence may be in another language); a date's event
     # and a percentage's measure are kept: their cue words are read in all three.
     kind_only = QuestionType(qtype.kind, qtype.of if qtype.kind in _OF_CLASSES else ())
-    return lambda sentence: states_answer(kind_only, sentence)
+    return functools.partial(_states_kind, kind_only)
+
+
+@functools.lru_cache(maxsize=65536)
+def _states_kind(qtype: QuestionType, sentence: str) -> bool:
+    """``states_answer`` without a translator, cached: highlighting asks it of every
+    sentence of every hit, and the same sentences come back request after request."""
+    return states_answer(qtype, sentence)
 
 
 def type_satisfied(question: str, sentences: Sequence[str]) -> bool:

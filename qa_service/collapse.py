@@ -14,8 +14,14 @@ from .passages import Passage
 from .retrieval.base import Ranking
 
 
-def collapse(fused: Ranking, dense: Ranking | None, passages: Sequence[Passage]) -> Ranking:
-    """Drop a window that repeats a better-scoring window of the same article.
+def collapse(
+    fused: Ranking,
+    dense: Ranking | None,
+    passages: Sequence[Passage],
+    limit: int | None = None,
+) -> Ranking:
+    """Drop a window that repeats a better-scoring window of the same article; stop once
+    ``limit`` windows are kept (None: read them all; the later stages read a few).
 
     ``fused`` is best first. A later window of the same article is a near-copy of a kept
     one when they share at least half of the shorter one's characters, or when its own
@@ -39,6 +45,8 @@ def collapse(fused: Ranking, dense: Ranking | None, passages: Sequence[Passage])
         taken.append((p.start, p.end))
         kept_rows.append(row)
         kept_scores.append(score)
+        if limit is not None and len(kept_rows) >= limit:
+            break
     return Ranking(fused.name, tuple(kept_rows), tuple(kept_scores))
 
 

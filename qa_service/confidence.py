@@ -215,14 +215,17 @@ def ranking_signals(
     mean = sum(values) / len(values)
     std = math.sqrt(sum((v - mean) ** 2 for v in values) / len(values)) or 1.0
     second = ranked[1] if len(ranked) > 1 else mean
-    sentences = [float(x) for row in dense.detail.get("sentences", {}).values() for x in row]
+    flat = dense.detail.get("all_sentences")
+    if flat is None:
+        flat = [float(x) for row in dense.detail.get("sentences", {}).values() for x in row]
+    sentences = np.asarray(flat, dtype=np.float64)
     signals = {
         "top": top,
         "z": (top - mean) / std,
         "margin": top - second,
         # Best sentence minus the mean sentence among the candidates: how much one
         # sentence stands out from the topic's background (low for off-topic questions).
-        "gap": max(sentences) - sum(sentences) / len(sentences) if sentences else 0.0,
+        "gap": float(sentences.max() - sentences.mean()) if len(sentences) else 0.0,
         "coverage": float(coverage),
         "agree": 1.0 if bm25_top_row >= 0 and bm25_top_row == fused.top() else 0.0,
     }

@@ -161,13 +161,20 @@ class Glossary:
     def concepts(self, words: list[str]) -> list[str]:
         """The English side of every entry one of whose forms the question's ``words`` (as
         lexical.words gives them) contain, in glossary order."""
-        folded = [fold(w) for w in words]
-        return [e.english for e in self.entries if any(_contains(folded, f) for f in e.forms)]
+        return [self.entries[i].english for i in self.matched(words)]
 
     def matched(self, words: list[str]) -> list[int]:
-        """The indices of the entries ``concepts`` returns (Russian and Kazakh forms)."""
+        """The indices of the entries ``concepts`` returns (Russian and Kazakh forms), in
+        glossary order. Each word looks up only the forms that begin as it does
+        (``_forms_by_head``): every question pays this before its encoder pass, and trying
+        every form at every word cost ~0.6 ms, 6% of that pass."""
         folded = [fold(w) for w in words]
-        return [i for i, e in enumerate(self.entries) if any(_contains(folded, f) for f in e.forms)]
+        found: set[int] = set()
+        for i, word in enumerate(folded):
+            for entry, form in self._forms_by_head.get(word[:MIN_PREFIX], ()):
+                if entry not in found and _contains(folded[i : i + len(form)], form):
+                    found.add(entry)
+        return sorted(found)
 
     def concept_ids(self, words: list[str]) -> frozenset[int]:
         """Which entries ``words`` name in any language (English included): the concepts a
@@ -218,6 +225,15 @@ class Glossary:
     @functools.cached_property
     def _text_cache(self) -> dict[str, frozenset[int]]:
         return {}
+
+    @functools.cached_property
+    def _forms_by_head(self) -> dict[str, list[tuple[int, tuple[str, ...]]]]:
+        """The Russian and Kazakh forms by their first word's first letters."""
+        heads: dict[str, list[tuple[int, tuple[str, ...]]]] = {}
+        for i, e in enumerate(self.entries):
+            for form in e.forms:
+                heads.setdefault(form[0][:MIN_PREFIX], []).append((i, form))
+        return heads
 
     @functools.cached_property
     def _by_head(self) -> dict[str, list[tuple[int, tuple[str, ...]]]]:

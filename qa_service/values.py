@@ -131,7 +131,10 @@ def parse_number(text: str) -> float | None:
     return None
 
 
+@functools.lru_cache(maxsize=16384)
 def _month_of(word: str) -> int | None:
+    """The month a word names (any language, any case ending), or None. Cached: every
+    counted noun of every highlighted sentence asks (``answer_type._reference_unit``)."""
     w = word.casefold()
     for number, forms in _MONTHS.items():
         for form in forms:

@@ -233,3 +233,18 @@ def test_eval_cli_cv_needs_facts(runner, corpus_dir):
         cli, ["--corpus", str(corpus_dir), "eval", "--set", str(TINY_SET), "--cv", "2"]
     )
     assert result.exit_code == 1 and "needs every question's `fact`" in result.output
+
+
+@pytest.mark.slow
+def test_stage_costs_split_the_encoder_pass_from_the_rest(corpus_dir):
+    """lab/costs.py --stages: every stage timed, the encoder pass apart, and the share
+    beyond it computed per question (cold: first round; warm: the rounds after)."""
+    from qa_service.lab.costs import stages
+
+    out = stages(corpus_dir, ["How many deputies?", "Сколько депутатов?"], rounds=2)
+    assert out["encoder_threads"] == 1
+    for run in ("cold", "warm"):
+        ms = out[run]["stage_ms"]
+        assert {"prepare", "embed", "terms", "dense", "highlight", "confidence"} <= set(ms)
+        assert ms["embed"] > 0 and out[run]["beyond_ms"] > 0
+        assert 0 < out[run]["beyond_share"] <= out[run]["beyond_share_p90"]

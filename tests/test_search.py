@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 
+import numpy as np
 import pytest
 
 from qa_service import lifecycle
@@ -91,6 +92,8 @@ def test_collapse_drops_near_copies_and_keeps_touching_windows():
     kept = collapse(fused, dense, passages)
     assert [passages[r].id for r in kept.rows] == ["a", "c", "e"]
     assert kept.scores == (0.9, 0.7, 0.5)
+    # A limit stops at that many kept windows: the same first ones.
+    assert collapse(fused, dense, passages, 2).rows == kept.rows[:2]
 
 
 @pytest.fixture(scope="module")
@@ -150,6 +153,25 @@ def test_highlights_are_whole_sentences_inside_the_passage(seed_searcher):
         }
 
 
+def test_dense_scores_each_candidate_by_its_own_sentences(seed_searcher):
+    """The one gathered product gives every candidate its own sentences' cosines, and its
+    score is the better of its own cosine and its best sentence's."""
+    dense = seed_searcher.dense
+    query = seed_searcher.encode(seed_searcher.prepare("How many deputies will the Kurultai have?"))
+    ranking = dense.search(query, 12)
+    assert len(ranking.rows) == 12
+    for row in ranking.rows:
+        a, b = dense.offsets[row], dense.offsets[row + 1]
+        expected = [float(v) for v in dense.sentence_vectors[a:b] @ query.vector[0]]
+        got = ranking.detail["sentences"][row]
+        assert len(got) == b - a and np.allclose(got, expected, atol=1e-6)
+        own = ranking.detail["passage"][row]
+        assert ranking.score_of(row) == pytest.approx(max(own, *expected), abs=1e-6)
+    assert len(ranking.detail["all_sentences"]) == sum(
+        dense.offsets[r + 1] - dense.offsets[r] for r in ranking.rows
+    )
+
+
 def test_results_never_hold_overlapping_near_copies(seed_searcher):
     answer = seed_searcher.ask("What is the Kurultai?", k=10)
     ids = [h.passage.id for h in answer.results]
@@ -165,7 +187,8 @@ def test_results_never_hold_overlapping_near_copies(seed_searcher):
 
 def test_timings_are_recorded_but_not_serialized(seed_searcher):
     answer = seed_searcher.ask("What is the Kurultai?")
-    assert {"embed", "dense", "bm25", "fuse", "highlight", "confidence"} <= set(answer.timings)
+    stages = {"prepare", "embed", "terms", "dense", "bm25", "fuse", "highlight", "confidence"}
+    assert stages <= set(answer.timings)
     # Stages are timed in order from one clock: their sum cannot exceed the whole answer.
     assert sum(answer.timings.values()) <= answer.took_ms + 1.0
     assert "timings" not in answer.to_dict() and "signals" not in answer.to_dict()

@@ -135,12 +135,16 @@ def _none_reads(form: cv.RuleForm) -> str:
 
 
 def markdown(result: Mapping) -> list[str]:
-    stages = ("embed", "dense", "bm25", "latent", "fuse", "highlight", "order", "confidence")
-    lines = ["| corpus, composition | " + " | ".join(stages) + " | total |"]
-    lines.append("|---|" + "---|" * (len(stages) + 1))
+    stages = (
+        "prepare", "embed", "terms", "dense", "bm25", "latent", "fuse", "highlight", "order",
+        "confidence",
+    )  # fmt: skip
+    lines = ["| corpus, composition | " + " | ".join(stages) + " | total | beyond the encoder |"]
+    lines.append("|---|" + "---|" * (len(stages) + 2))
     for name, ms in result["ms"].items():
         cells = " | ".join(f"{ms.get(s, float('nan')):.2f}" for s in stages)
-        lines.append(f"| {name} | {cells} | {ms['total']:.1f} |")
+        beyond = ms.get("beyond", float("nan"))
+        lines.append(f"| {name} | {cells} | {ms['total']:.1f} | {beyond:.1%} |")
     for name, entry in result["crossval"].items():
         lines += ["", f"### cross-validated: {name} (chosen: {', '.join(entry['chosen'])})", ""]
         lines += targets.table_markdown(entry["targets"])

@@ -8,6 +8,13 @@ encoder pass of the bare question, of the question with its terms, and the mixin
 timed; the report gives the medians and each as a share of the bare pass.
 
 ``python -m qa_service.lab.costs docs/quality/bank.jsonl`` (record ``uptime`` beside it).
+
+``--stages CORPUS``: the served search on CORPUS (built in memory), every stage timed
+(``Answer.timings``); per question, everything but the encoder pass as a share of that
+pass (issue 18: at most 10%). The first round meets every sentence for the first time
+(``cold``: a question about a part of the corpus nobody asked about yet); the later rounds
+are the steady state of a serving process, whose per-sentence caches hold what questions
+keep returning (``warm``). The encoder is never cached: each round encodes every question.
 """
 
 from __future__ import annotations
@@ -69,10 +76,52 @@ def measure(questions: list[str], rounds: int = 3) -> dict:
     }
 
 
+def stages(corpus: Path, questions: list[str], rounds: int = 3, threads: int = 1) -> dict:
+    """Median milliseconds per stage and median share beyond the encoder pass, for the
+    first round (``cold``) and the rounds after it (``warm``). ``threads``: the encoder's;
+    1 is what a served worker runs (gunicorn_conf.py), and then the share is also one of
+    CPU time, the throughput's currency (with 2, the pass's wall time halves, not its
+    CPU time)."""
+    from .. import faiss_index
+    from ..search import served_params
+    from .compositions import searcher
+    from .evaluate import memory_index_for
+
+    embedder = load_embedder("e5-small", threads)
+    index = memory_index_for(corpus, embedder)
+    faiss_index.set_search_threads(1)  # as a served worker (config.faiss_threads)
+    search = searcher(index, embedder, served_params())
+    runs: dict[str, list[dict[str, float]]] = {"cold": [], "warm": []}
+    for round_ in range(max(rounds, 2)):
+        for q in questions:
+            runs["cold" if round_ == 0 else "warm"].append(search.ask(q).timings)
+    out = {
+        "corpus": str(corpus),
+        "questions": len(questions),
+        "rounds": max(rounds, 2),
+        "encoder_threads": threads,
+    }
+    for name, timings in runs.items():
+        stage_names = sorted({s for t in timings for s in t})
+        beyond = [(sum(t.values()) - t["embed"]) / t["embed"] for t in timings if t["embed"]]
+        out[name] = {
+            "stage_ms": {
+                s: round(statistics.median(t.get(s, 0.0) for t in timings), 3) for s in stage_names
+            },
+            "beyond_ms": round(statistics.median(sum(t.values()) - t["embed"] for t in timings), 3),
+            "beyond_share": round(statistics.median(beyond), 4),
+            "beyond_share_p90": round(statistics.quantiles(beyond, n=10)[-1], 4),
+        }
+    return out
+
+
 def main(argv: list[str]) -> None:
-    """``[--limit N] [--rounds R] SET...``: the first N questions of the sets (all by
-    default), R interleaved rounds."""
-    limit = rounds = None
+    """``[--limit N] [--rounds R] [--stages CORPUS [--threads T]] SET...``: the first N
+    questions of the sets (all by default), R interleaved rounds; with ``--stages``, the
+    served search's stages on CORPUS (encoder threads T, 1 by default: a served worker's)
+    instead of the glossary's three ways."""
+    limit = rounds = corpus = None
+    threads = 1
     paths = []
     args = iter(argv)
     for arg in args:
@@ -80,9 +129,16 @@ def main(argv: list[str]) -> None:
             limit = int(next(args))
         elif arg == "--rounds":
             rounds = int(next(args))
+        elif arg == "--stages":
+            corpus = Path(next(args))
+        elif arg == "--threads":
+            threads = int(next(args))
         else:
             paths.append(arg)
     questions = [q.question for path in paths for q in load_questions(Path(path))][:limit]
+    if corpus is not None:
+        print(json.dumps(stages(corpus, questions, rounds or 3, threads), indent=2))
+        return
     print(json.dumps(measure(questions, rounds or 3), indent=2))
 
 

@@ -42,12 +42,22 @@ class DenseRetriever:
         return self._ranking(query, {r: float(c) for r, c in zip(rows, cosines, strict=True)})
 
     def _ranking(self, query: Query, passage: dict[int, float]) -> Ranking:
-        sentences = {}
-        for row in passage:
-            a, b = self.offsets[row], self.offsets[row + 1]
-            sentences[row] = self.sentence_vectors[a:b] @ query.vector[0]
-        best = {
-            r: max(c, float(sentences[r].max()) if len(sentences[r]) else c)
-            for r, c in passage.items()
-        }
-        return Ranking.of(self.name, best, {"passage": passage, "sentences": sentences})
+        """One matrix product for the candidates' sentences (their rows gathered), not one
+        per candidate; the rest over plain lists: right after the encoder pass, with the
+        CPU's caches cold, fifty small numpy calls cost more in overhead than in
+        arithmetic (lab/costs.py --stages). ``detail["sentences"]`` holds each row's
+        cosines (views into one array), ``detail["all_sentences"]`` that array."""
+        rows = np.fromiter(passage, dtype=np.int64, count=len(passage))
+        bounds, gather = [0], []
+        for a, b in zip(self.offsets[rows].tolist(), self.offsets[rows + 1].tolist(), strict=True):
+            gather.extend(range(a, b))
+            bounds.append(len(gather))
+        cosines = self.sentence_vectors[gather] @ query.vector[0]
+        flat = cosines.tolist()
+        sentences, best = {}, {}
+        for i, (row, cosine) in enumerate(passage.items()):
+            lo, hi = bounds[i], bounds[i + 1]
+            sentences[row] = cosines[lo:hi]
+            best[row] = max(cosine, max(flat[lo:hi])) if hi > lo else cosine
+        detail = {"passage": passage, "sentences": sentences, "all_sentences": cosines}
+        return Ranking.of(self.name, best, detail)

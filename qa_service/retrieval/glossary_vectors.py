@@ -94,13 +94,17 @@ class GlossaryVectors:
 
 def mix_latent(question: np.ndarray, others: Sequence[np.ndarray], weight: float) -> np.ndarray:
     """Sparse latent terms (2, k: ids, values) summed per id (the others' mean at
-    ``weight``), the strongest k kept, renormalized; id 0 (padding) never counts."""
+    ``weight``), the strongest k kept (ties: the id met first), renormalized; id 0
+    (padding) never counts. Over plain lists: right after an encoder pass, with the CPU's
+    caches cold, a dozen numpy calls (unique, bincount, argsort) cost more than this loop
+    over a few hundred numbers (lab/costs.py --stages)."""
     k = question.shape[1]
     total: dict[int, float] = {}
     for terms, w in [(question, 1.0)] + [(o, weight / len(others)) for o in others]:
-        for i, v in zip(terms[0].astype(np.int64), terms[1], strict=True):
+        for i, v in zip(terms[0].tolist(), terms[1].tolist(), strict=True):
             if i != 0:
-                total[int(i)] = total.get(int(i), 0.0) + w * float(v)
+                i = int(i)
+                total[i] = total.get(i, 0.0) + w * v
     best = sorted(total, key=lambda i: -total[i])[:k]
     values = np.array([total[i] for i in best], dtype=np.float32)
     values /= np.linalg.norm(values) or 1.0

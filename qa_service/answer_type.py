@@ -172,8 +172,21 @@ def names_qualified_role(text: str) -> bool:
 
 _GENERIC_COUNTED = frozenset(
     "people persons person citizens residents человек людей граждан жителей адам кісі "
-    "азамат times раз рет".split()
+    "азамат азаматтар азаматтардың times раз рет".split()
 )
+# The electorate: people described by their right to vote ("citizens eligible to vote",
+# "on the voter lists", "право голоса имели 12 482 613 граждан", "дауыс беруге құқығы бар
+# азаматтар") are the voters. A count question about them counts voters, and a count of
+# citizens or people so described answers "how many voters" (the lists of February and
+# of March are then one attribute, and the newer one leads: timeline.py).
+_ELECTORATE = _rx(
+    r"eligible\s+to\s+vote", r"eligible\s+voters?", r"right\s+to\s+vote", r"voter\s+lists?",
+    r"voters?\s+rolls?", r"electoral\s+rolls?", r"registered\s+voters?",
+    r"прав\w*\s+(?:голос\w*|голосовать|участвовать\s+в\s+голосовании)",
+    r"списк\w*\s+избирател\w*", r"дауыс\s+беруге\s+құқ\w*", r"дауыс\s+беру\s+құқ\w*",
+    r"сайлаушылар\s+тізім\w*",
+)  # fmt: skip
+_VOTERS = re.compile(r"voters?|избирател\w*|сайлаушы\w*", re.IGNORECASE)
 # Words after the cue that do not name what is counted.
 _COUNT_SKIP = frozenset(
     "will be are is were was there do does did of the a in on at all total в на по было будет "
@@ -483,7 +496,7 @@ def _counted(question: str, cue: re.Match) -> tuple[str, ...]:
         kazakh = cue.group(0).casefold() in ("қанша", "канша", "неше")
         word = before[-1] if kazakh and before else ""
     if not word or word.casefold() in _GENERIC_COUNTED or word[0].isdigit():
-        return ()
+        return ("voters",) if _ELECTORATE.search(question) else ()
     return (word.casefold(),)
 
 
@@ -511,7 +524,14 @@ def answer_values(
     if qtype.kind == "count":
         values = [v for v in values if v.unit and not _reference_unit(v.unit)]
         if qtype.of:
-            values = [v for v in values if _counts(v.unit, qtype.of, translate)]
+            electorate = any(_VOTERS.fullmatch(w) for w in qtype.of) and bool(
+                _ELECTORATE.search(sentence)
+            )
+            values = [
+                v
+                for v in values
+                if _counts(v.unit, qtype.of, translate) or (electorate and _of_people(v))
+            ]
     elif qtype.of and qtype.kind in _OF_CLASSES:
         classes = _OF_CLASSES[qtype.kind]
         values = [v for v in values if _of_value(classes, qtype.of[0], sentence, v)]

@@ -79,6 +79,7 @@ FEATURES = (
     "cover",
     "cross_lang",
     "domain",
+    "topic",
 )
 # The features whose meaning does not move with the corpus: no candidate-relative score
 # (z, margin: duplicates of one fact across outlets shrink them), no raw BM25 score (it
@@ -192,6 +193,10 @@ class ConfidenceStage:
         # so a corpus grown with local news does not make a football question look closer.
         if query.domain is not None:
             signals["domain"] = float(query.domain)
+        # The same question's log-odds of being about the reform at all, from a linear
+        # probe on its vector fitted on labelled questions (topic.py); also corpus-free.
+        if query.topic is not None:
+            signals["topic"] = float(query.topic)
         return signals
 
 

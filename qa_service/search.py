@@ -7,7 +7,8 @@ stage needs is passed on:
 1. prepare (prepare.py): clean the question, read Kazakh typed in Latin letters in its
    Cyrillic spelling, add the glossary's terms, detect the language (``prepare``);
 2. encode (retrieval/encode.py): its dense vector and latent terms (``embed``), the
-   glossary terms' vectors mixed in and the nearest one's cosine (``terms``);
+   glossary terms' vectors mixed in and the nearest one's cosine, and the topic probe's
+   log-odds (topic.py) (``terms``);
 3. retrieve (retrieval/): the first retriever (dense: passages and their sentences) picks
    the candidates, the others (BM25, latent terms) re-rank them (``dense``, ``bm25``,
    ``latent``);
@@ -51,6 +52,7 @@ from .retrieval.encode import QueryEncoder
 from .retrieval.glossary_vectors import GlossaryVectors
 from .retrieval.latent import LatentRetriever
 from .timeline import WINDOW, Ordered, asks_outcome, order_reports
+from .topic import TopicProbe, for_embedder
 from .verify import Asked, Check, asked, check_hits
 
 log = logging.getLogger(__name__)
@@ -83,6 +85,7 @@ class Searcher:
         rule: ConfidenceRule | None = None,
         extra: Mapping[str, Retriever] | None = None,
         glossary: Glossary | None = None,
+        topic: TopicProbe | None = None,
     ):
         self.index = index
         self.embedder = embedder
@@ -106,6 +109,14 @@ class Searcher:
                 [e.english for e in self.glossary.entries],
                 names=self.glossary.names_besides("en"),
             )
+            if self.dense is not None or self.latent is not None
+            else None
+        )
+        # Whether the question is about the reform at all (topic.py): the committed probe,
+        # when it was fitted on this embedder's vectors (``topic``: its own ``topic_probe``
+        # for the lab; None there means the committed one).
+        self.topic_probe = (
+            (topic if topic is not None else for_embedder(embedder.name, embedder.dim))
             if self.dense is not None or self.latent is not None
             else None
         )
@@ -210,14 +221,16 @@ class Searcher:
         clock = time.perf_counter()
         vector, latent = self.encoder.encode(query.dense_text, query.latent_text)
         clock = _lap(timings, "embed", clock)
-        domain = None
+        domain = topic = None
+        if self.topic_probe is not None:
+            topic = self.topic_probe.score(vector)
         if self.term_vectors is not None:
             domain = self.term_vectors.nearest(vector)
             vector, latent = self.term_vectors.mix(
                 vector, latent, query.glossary_ids, self.params.glossary_mix
             )
         _lap(timings, "terms", clock)
-        return replace(query, vector=vector, latent=latent, domain=domain)
+        return replace(query, vector=vector, latent=latent, domain=domain, topic=topic)
 
     def order(self, query: Query, question: Asked, hits: list[Hit]) -> tuple[Ordered, Check | None]:
         """Stage 7 (verify.py, timeline.py): the first hits checked against what the

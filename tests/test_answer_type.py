@@ -25,7 +25,8 @@ def _values(sentence: str) -> list[tuple[str, str, float | None, str, str]]:
         ("сколько статей в новой конституции", "count", ("статей",)),
         ("Құрылтайда неше депутат болады?", "count", ("депутат",)),
         ("Депутаттар саны қанша?", "count", ("депутаттар",)),
-        ("How many people are eligible to vote?", "count", ()),  # generic: no noun
+        ("How many people are eligible to vote?", "count", ("voters",)),  # the electorate
+        ("How many people came to the rally?", "count", ()),  # generic: no noun
         ("How many years will Kurultai deputies serve?", "duration", ()),
         ("На какой срок избираются депутаты?", "duration", ()),
         ("Депутаттар неше жылға сайланады?", "duration", ()),
@@ -361,3 +362,35 @@ def test_threshold_and_deadline_questions_by_their_own_words():
     assert not answer_values(by_when, "A decree calls the Kurultai elections for 30 August 2026.")
     assert question_type("открепительное удостоверение до какого числа").kind == "date"
     assert question_type("число избирателей").kind == "count"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "How many people were eligible to vote in the referendum?",
+        "number of eligible voters",
+        "Сколько граждан имеют право голоса?",
+        "число избирателей",
+        "Дауыс беруге құқығы бар азаматтар саны қанша?",
+    ],
+)
+def test_the_electorate_is_counted_as_voters(question):
+    """People described by their right to vote are the voters: "how many voters" is
+    answered by "N citizens eligible to vote" / "on the voter lists" / "право голоса
+    имели N граждан", and not by a count of people who voted or of deputies."""
+    qtype = question_type(question)
+    assert qtype.kind == "count" and qtype.of in (("voters",), ("избирателей",))
+    for sentence in (
+        "The Central Referendum Commission currently counts 12,416,759 citizens eligible to vote.",
+        "A total of 12,482,613 citizens were on the voter lists.",
+        "Право голоса имели 12 482 613 граждан.",
+        "Дауыс беруге құқығы бар азаматтар саны 12 482 613 адам болды.",
+    ):
+        assert states_answer(qtype, sentence), sentence
+    for sentence in (
+        "Turnout was 73.12%: 9,127,000 people voted.",
+        "The Kurultai will have 145 deputies.",
+    ):
+        assert not states_answer(qtype, sentence), sentence
+    # Without the right to vote named, people stay generic: no noun asked.
+    assert question_type("How many people came?").of == ()

@@ -255,7 +255,9 @@ def test_only_a_named_attribute_reorders_reports(tmp_path, e5):
     assert not asked("When will Constitution Day be celebrated now?", GLOSSARY).specific
     assert asked("When will the referendum be held?", GLOSSARY).specific
     assert asked("How many deputies will the Kurultai have?", GLOSSARY).specific
-    assert not asked("How many people were eligible to vote?", GLOSSARY).specific
+    assert not asked("How many people came to the rally?", GLOSSARY).specific
+    # People named by their right to vote are the voters: a named attribute (eighth session).
+    assert asked("How many people were eligible to vote?", GLOSSARY).specific
     articles = {
         "day.md": ("2026-03-17", "Constitution Day moves", "Constitution Day will now be "
                    "celebrated on 15 March, the day of the referendum."),

@@ -225,6 +225,8 @@ _TYPED = replace(
     cut_by_cv=True,
     typed_only=True,
 )
+# Eighth session, served: the none model also reads the topic probe (topic.py).
+_TOPIC = replace(_TYPED, name=f"{_TYPED.name}+topic", none_only=("domain", "topic"))
 # A none model that reads only the question and the first ranking's evidence, not whether
 # the sentence states the asked type (seventh session; measured, not served: better
 # cross-validated, worse on the fresh set's off-topic questions, docs/quality.md).
@@ -294,6 +296,14 @@ FORMS = {
                 none_features=_QUESTION_NONE,
                 precision=0.95,
             ),
+            # Eighth session: the topic probe's log-odds (topic.py) beside ``domain`` in
+            # the none model, or in its place.
+            _TOPIC,
+            replace(
+                _TYPED,
+                name="stable+cover+precision90+topic-none+cvcut+typed",
+                none_only=("topic",),
+            ),
             replace(
                 _P90,
                 name="stable+cover+precision90+domain+lang-none",
@@ -307,7 +317,7 @@ FORMS = {
         )
     },
 }
-SERVED_FORM = _TYPED
+SERVED_FORM = _TOPIC
 
 
 def _precision_cut(scored: Sequence[tuple[float, bool]], target: float) -> float:

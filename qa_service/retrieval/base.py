@@ -36,6 +36,9 @@ class Query:
     # The cosine of the question's own vector (before the glossary mix) with the nearest
     # glossary entry's: how near it is to the reform's terms (confidence's ``domain``).
     domain: float | None = None
+    # The topic probe's log-odds that the question is about the reform (topic.py), from the
+    # same vector; None without a probe for this embedder (confidence's ``topic``).
+    topic: float | None = None
 
 
 @dataclass(frozen=True)

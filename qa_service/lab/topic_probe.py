@@ -1,0 +1,190 @@
+"""Fit and check the topic probe (topic.py): is a question about the reform at all?
+
+``python -m qa_service.lab.topic_probe [--write] [--json OUT]``
+
+Trained on labelled questions that are never the rule's cross-validation set nor its
+fresh check: the question bank (on- and off-topic, grouped by fact) and the off-topic sets
+(every question in them off-topic). The ridge is chosen by 5-fold cross-validation grouped
+by fact on the training questions alone (mean AUC); the probe is then fitted on all of
+them. Checked, never fitted, on the grown question set and the fresh one: the AUC of
+on-topic against off-topic, beside the glossary's ``domain`` cosine on the same questions,
+and how many off-topic questions score below every answerable on-topic one (what a ``none``
+cut that never refuses an answerable question could catch).
+
+The questions are encoded as the served search encodes them (prepare.py, then the
+question's own vector, before the glossary mix).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+
+from ..embedder import load_embedder
+from ..glossary import Glossary
+from ..prepare import prepare
+from ..retrieval.encode import QueryEncoder
+from ..retrieval.glossary_vectors import GlossaryVectors
+from ..search import served_params
+from ..topic import PROBE_FILE, TopicProbe
+from .evaluate import Question, load_questions
+
+TRAIN = ("docs/quality/bank.jsonl",)
+# Sets whose every question is off-topic (their rows carry no ``topic`` field).
+TRAIN_OFF = (
+    "docs/quality/offtopic_questions.jsonl",
+    "docs/quality/offtopic_general_en.jsonl",
+    "docs/quality/offtopic_probe.jsonl",
+)
+CHECKS = ("docs/quality/grown/questions.jsonl", "docs/quality/grown/fresh_questions.jsonl")
+RIDGES = (1.0, 3.0, 10.0, 30.0, 100.0, 300.0, 1000.0, 3000.0)
+FOLDS = 5
+
+
+def labelled(paths: Sequence[str], all_off: Sequence[str] = ()) -> list[tuple[Question, bool]]:
+    """(question, on topic) for every question of ``paths`` and of ``all_off`` (off)."""
+    out = [(q, q.topic != "off") for p in paths for q in load_questions(Path(p))]
+    return out + [(q, False) for p in all_off for q in load_questions(Path(p))]
+
+
+def fit(x: np.ndarray, y: np.ndarray, ridge: float) -> tuple[np.ndarray, float]:
+    """L2-regularized logistic regression (Newton) on standardized coordinates, the classes
+    weighted to equal mass; the weights returned for the raw coordinates."""
+    mean, scale = x.mean(axis=0), x.std(axis=0)
+    scale[scale == 0] = 1.0
+    z = np.hstack([np.ones((len(x), 1)), (x - mean) / scale])
+    on = y.mean()
+    mass = np.where(y == 1, 0.5 / on, 0.5 / (1 - on))
+    w = np.zeros(z.shape[1])
+    penalty = np.eye(z.shape[1]) * ridge
+    penalty[0, 0] = 0.0
+    for _ in range(100):
+        p = 1.0 / (1.0 + np.exp(-np.clip(z @ w, -50, 50)))
+        gradient = z.T @ (mass * (p - y)) + penalty @ w
+        hessian = (z * (mass * p * (1 - p))[:, None]).T @ z + penalty + 1e-9 * np.eye(len(w))
+        step = np.linalg.solve(hessian, gradient)
+        w -= step
+        if np.abs(step).max() < 1e-8:
+            break
+    weights = w[1:] / scale
+    return weights, float(w[0] - weights @ mean)
+
+
+def auc(scores: Sequence[float], positive: Sequence[bool]) -> float:
+    """The chance that a positive scores above a negative (ties: half)."""
+    pos = np.array([s for s, p in zip(scores, positive, strict=True) if p])
+    neg = np.array([s for s, p in zip(scores, positive, strict=True) if not p])
+    if not len(pos) or not len(neg):
+        return float("nan")
+    greater = (pos[:, None] > neg[None, :]).sum() + 0.5 * (pos[:, None] == neg[None, :]).sum()
+    return float(greater / (len(pos) * len(neg)))
+
+
+def grouped_folds(questions: Sequence[Question], k: int = FOLDS) -> np.ndarray:
+    """The fold of each question, a fact's questions together (facts dealt by size)."""
+    groups: dict[str, list[int]] = {}
+    for i, q in enumerate(questions):
+        groups.setdefault(q.fact or q.id, []).append(i)
+    folds = np.zeros(len(questions), dtype=int)
+    sizes = [0] * k
+    for key in sorted(groups, key=lambda g: (-len(groups[g]), g)):
+        target = min(range(k), key=lambda i: (sizes[i], i))
+        folds[groups[key]] = target
+        sizes[target] += len(groups[key])
+    return folds
+
+
+def choose_ridge(x: np.ndarray, y: np.ndarray, folds: np.ndarray) -> dict[float, float]:
+    """Mean held-out AUC of each ridge over the grouped folds."""
+    out = {}
+    for ridge in RIDGES:
+        aucs = []
+        for f in range(folds.max() + 1):
+            train, test = folds != f, folds == f
+            weights, bias = fit(x[train], y[train], ridge)
+            aucs.append(auc(x[test] @ weights + bias, y[test].astype(bool)))
+        out[ridge] = float(np.nanmean(aucs))
+    return out
+
+
+def check(
+    rows: list[tuple[Question, bool]], x: np.ndarray, domain: np.ndarray, probe: TopicProbe
+) -> dict:
+    """On a set never fitted on: AUC of the probe and of ``domain``, and the off-topic
+    questions below every answerable on-topic one, by each."""
+    on = [t for _, t in rows]
+    topic = x @ probe.weights + probe.bias
+    answerable = [i for i, (q, t) in enumerate(rows) if t and q.answerable]
+    off = [i for i, (_, t) in enumerate(rows) if not t]
+    out = {"questions": len(rows), "off_topic": len(off), "answerable": len(answerable)}
+    for name, s in (("topic", topic), ("domain", domain)):
+        floor = min(s[i] for i in answerable) if answerable else float("-inf")
+        out[name] = {
+            "auc_on_vs_off": round(auc(s.tolist(), on), 4),
+            "off_below_every_answerable": round(sum(s[i] < floor for i in off) / len(off), 4)
+            if off
+            else None,
+        }
+    return out
+
+
+def main(argv: Sequence[str]) -> None:
+    parser = argparse.ArgumentParser(prog="python -m qa_service.lab.topic_probe")
+    parser.add_argument("--write", action="store_true", help=f"write {PROBE_FILE.name}")
+    parser.add_argument("--json", type=Path, help="write the report here")
+    args = parser.parse_args(argv)
+    embedder = load_embedder("e5-small", 2)
+    # As served: with the latent head, so the one-pass engine gives the very same vector.
+    encoder = QueryEncoder(embedder, latent=bool(embedder.latent_dim))
+    glossary = Glossary.load()
+    expand = served_params().glossary
+    terms = GlossaryVectors(
+        encoder, [e.english for e in glossary.entries], names=glossary.names_besides("en")
+    )
+
+    def encode(rows: list[tuple[Question, bool]]) -> tuple[np.ndarray, np.ndarray]:
+        vectors = [
+            encoder.encode(prepare(q.question, None, glossary, expand).dense_text)[0][0]
+            for q, _ in rows
+        ]
+        return np.array(vectors, dtype=np.float64), np.array([terms.nearest(v) for v in vectors])
+
+    train = labelled(TRAIN, TRAIN_OFF)
+    x, _ = encode(train)
+    y = np.array([t for _, t in train], dtype=np.float64)
+    by_ridge = choose_ridge(x, y, grouped_folds([q for q, _ in train]))
+    ridge = max(by_ridge, key=lambda r: (round(by_ridge[r], 3), r))
+    weights, bias = fit(x, y, ridge)
+    probe = TopicProbe(
+        embedder.name,
+        weights.astype(np.float32),
+        bias,
+        f"{int(y.sum())} on-topic and {int(len(y) - y.sum())} off-topic questions "
+        f"({', '.join(TRAIN + TRAIN_OFF)}); ridge {ridge} by 5-fold CV grouped by fact "
+        f"(mean AUC {by_ridge[ridge]:.3f}); lab/topic_probe.py",
+    )
+    report = {
+        "train": {"on": int(y.sum()), "off": int(len(y) - y.sum())},
+        "cv_auc_by_ridge": by_ridge,
+        "ridge": ridge,
+        "checks": {},
+    }
+    for path in CHECKS:
+        rows = labelled((path,))
+        cx, cd = encode(rows)
+        report["checks"][path] = check(rows, cx, cd, probe)
+    print(json.dumps(report, indent=2, ensure_ascii=False))
+    if args.json:
+        args.json.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
+    if args.write:
+        probe.save()
+        print(f"wrote {PROBE_FILE}", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

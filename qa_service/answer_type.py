@@ -524,13 +524,13 @@ def answer_values(
     if qtype.kind == "count":
         values = [v for v in values if v.unit and not _reference_unit(v.unit)]
         if qtype.of:
-            electorate = any(_VOTERS.fullmatch(w) for w in qtype.of) and bool(
-                _ELECTORATE.search(sentence)
-            )
+            electorate = _asks_voters(qtype) and bool(_ELECTORATE.search(sentence))
             values = [
                 v
                 for v in values
-                if _counts(v.unit, qtype.of, translate) or (electorate and _of_people(v))
+                if _counts(v.unit, qtype.of, translate)
+                or (electorate and _of_people(v))
+                or (_asks_voters(qtype) and _counts_voters(v))
             ]
     elif qtype.of and qtype.kind in _OF_CLASSES:
         classes = _OF_CLASSES[qtype.kind]
@@ -553,6 +553,16 @@ def _counts(unit: str, of: Sequence[str], translate) -> bool:
     if translate is not None:
         wanted += [t for w in of for t in translate(w)]
     return any(_same_word(u, w) for u in unit.split() for w in wanted)
+
+
+def _asks_voters(qtype: QuestionType) -> bool:
+    return any(_VOTERS.fullmatch(w) for w in qtype.of)
+
+
+def _counts_voters(value: Value) -> bool:
+    """A count of voters in any of the three languages ("eligible voters", "избирателей",
+    "сайлаушы"): the one counted noun whose forms need no translator."""
+    return any(_VOTERS.fullmatch(w) for w in (value.unit or "").split())
 
 
 def _of_people(value: Value) -> bool:
@@ -630,9 +640,11 @@ def type_check(question: str) -> Callable[[str], bool] | None:
     qtype = question_type(question)
     if qtype is None or qtype.kind not in VALUE_KINDS:
         return None
-    # A count's noun is dropped (the sentence may be in another language); a date's event
-    # and a percentage's measure are kept: their cue words are read in all three.
-    kind_only = QuestionType(qtype.kind, qtype.of if qtype.kind in _OF_CLASSES else ())
+    # A count's noun is dropped (the sentence may be in another language), except voters,
+    # read in all three (the electorate); a date's event and a percentage's measure are
+    # kept: their cue words are read in all three.
+    keep = qtype.kind in _OF_CLASSES or (qtype.kind == "count" and _asks_voters(qtype))
+    kind_only = QuestionType(qtype.kind, qtype.of if keep else ())
     return functools.partial(_states_kind, kind_only)
 
 

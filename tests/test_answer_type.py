@@ -8,6 +8,7 @@ from qa_service.answer_type import (
     answer_values,
     question_type,
     states_answer,
+    type_check,
 )
 from qa_service.values import find_values, parse_number
 
@@ -392,5 +393,11 @@ def test_the_electorate_is_counted_as_voters(question):
         "The Kurultai will have 145 deputies.",
     ):
         assert not states_answer(qtype, sentence), sentence
+    # Highlighting's check keeps the noun here (read in all three languages): in a window
+    # with the yes vote's head count and the voter lists, the lists are the answer.
+    check = type_check(question)
+    assert check("A total of 12,482,613 citizens were on the voter lists.")
+    assert check("В списки внесены 12 482 613 избирателей.")
+    assert not check("Of those who voted, 87.15 percent, or 7,954,667 people, said yes.")
     # Without the right to vote named, people stay generic: no noun asked.
     assert question_type("How many people came?").of == ()

@@ -212,6 +212,12 @@ class RuleForm:
     typed_only: bool = False
     # The share of answerable training questions the none cut may refuse.
     none_answerable_max: float = NONE_ANSWERABLE_MAX
+    # The share of on-topic unanswerable training questions the high cut may let through,
+    # and whether those the gates (and the none cut) already keep from ``high`` count as
+    # kept (eighth session): without, the cut is set as if every near miss reached the
+    # model, and sat above most right answers.
+    high_unanswerable_max: float = HIGH_UNANSWERABLE_MAX
+    unanswerable_after_gates: bool = False
 
 
 _P95 = RuleForm(
@@ -299,6 +305,14 @@ FORMS = {
             # Eighth session: the topic probe's log-odds (topic.py) beside ``domain`` in
             # the none model, or in its place.
             _TOPIC,
+            replace(_TOPIC, name=f"{_TOPIC.name}+none1%", none_answerable_max=0.01),
+            replace(_TOPIC, name=f"{_TOPIC.name}+gated", unanswerable_after_gates=True),
+            replace(
+                _TOPIC,
+                name=f"{_TOPIC.name}+gated5%",
+                unanswerable_after_gates=True,
+                high_unanswerable_max=0.05,
+            ),
             replace(
                 _TYPED,
                 name="stable+cover+precision90+topic-none+cvcut+typed",
@@ -357,23 +371,38 @@ def fit_rule(
     none_at = _quantile_cut(answerable, form.none_answerable_max)
     on = [(v, r) for v, r in zip(x, records, strict=True) if r.topic == "on"]
     high = fit_logistic([v for v, _ in on], [r.top_answers for _, r in on], names)
-    unanswerable = [high.probability(v) for v, r in on if not r.answerable]
-    high_at = _quantile_cut(unanswerable, HIGH_UNANSWERABLE_MAX)
     rule = ConfidenceRule(
         none,
         none_at,
         high,
-        high_at,
+        0.0,
         verify=form.verify,
         cover_at=form.cover_at,
         typed_only=form.typed_only,
     )
+    reaches = _reaches_high(rule) if form.unanswerable_after_gates else (lambda r: True)
+    unanswerable = [high.probability(v) if reaches(r) else 0.0 for v, r in on if not r.answerable]
+    high_at = _quantile_cut(unanswerable, form.high_unanswerable_max)
+    rule = replace(rule, high_at=high_at)
     if form.precision > 0:
         # Of every question the gates and the none cut let reach the high model, scored
         # by this rule (in-sample) or, with ``cut_by_cv``, by rules fitted without it.
         passing = _held_out(records, latent, form) if form.cut_by_cv else _passing(rule, records)
         rule = replace(rule, high_at=max(high_at, _precision_cut(passing, form.precision)))
     return rule
+
+
+def _reaches_high(rule: ConfidenceRule) -> Callable[[Record], bool]:
+    """Whether a record passes ``rule``'s none cut and gates (the high model's cut aside)."""
+    gates = replace(rule, high=None)
+
+    def reaches(r: Record) -> bool:
+        x = features_of(r.signals, r.detected)
+        return (
+            rule.none.probability(x) < rule.none_at and gates.judge(r.signals, r.detected) == "high"
+        )
+
+    return reaches
 
 
 def _passing(rule: ConfidenceRule, records: Sequence[Record]) -> list[tuple[float, bool]]:

@@ -80,6 +80,7 @@ FEATURES = (
     "cross_lang",
     "domain",
     "topic",
+    "typed",
 )
 # The features whose meaning does not move with the corpus: no candidate-relative score
 # (z, margin: duplicates of one fact across outlets shrink them), no raw BM25 score (it

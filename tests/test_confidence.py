@@ -218,6 +218,42 @@ def test_a_none_only_feature_is_read_by_the_none_model_alone():
     assert sum(without.judge(r.signals, "en") == "none" for r in off) < 12
 
 
+def test_the_served_none_model_reads_the_question_and_the_high_model_does_not():
+    """Eighth session: the committed rule's none model reads ``domain``, ``topic`` (the
+    topic probe) and ``typed``; none of them reaches the high model, so they can refuse an
+    off-topic question but never lift a near miss to high."""
+    from qa_service.lab.cv import SERVED_FORM
+
+    question_only = {"domain", "topic", "typed"}
+    assert set(SERVED_FORM.none_only) == question_only
+    rule = ConfidenceRule.load()
+    assert question_only <= set(rule.none.features)
+    assert not question_only & set(rule.high.features)
+
+
+def test_the_high_cut_can_count_only_near_misses_that_reach_the_model():
+    """``unanswerable_after_gates`` (measured, not served): an unanswerable question the
+    gates keep from high (its sentence states nothing) does not hold the high cut up."""
+    answerable = [
+        _record(i, "on", True, 1, latent=0.3 + i / 100, states=1.0, cover=1.0, typed=1.0)
+        for i in range(30)
+    ]
+    # Near misses that look like answers to the model, but yes/no questions: the
+    # ``typed_only`` gate keeps them from high, whatever the model says.
+    blocked = [
+        _record(100 + i, "on", False, None, latent=0.45 + i / 100, states=1.0, cover=1.0, typed=0.0)
+        for i in range(20)
+    ]
+    off = [_record(200 + i, "off", False, None, top=0.6, latent=0.01) for i in range(15)]
+    form = dataclasses.replace(FORMS["stable+cover"], typed_only=True)
+    plain = fit_rule(answerable + blocked + off, form=form)
+    gated = fit_rule(
+        answerable + blocked + off, form=dataclasses.replace(form, unanswerable_after_gates=True)
+    )
+    assert gated.high_at < plain.high_at
+    assert all(gated.judge(r.signals, "en") != "high" for r in blocked)
+
+
 def test_the_precision_cut_can_be_set_on_held_out_scores(monkeypatch):
     """``cut_by_cv`` (the served form): the precision cut is set on scores each question
     gets from a rule fitted without its fact, so the cut does not trust the model's

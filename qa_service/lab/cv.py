@@ -231,8 +231,14 @@ _TYPED = replace(
     cut_by_cv=True,
     typed_only=True,
 )
-# Eighth session, served: the none model also reads the topic probe (topic.py).
+# Eighth session: the none model also reads the topic probe (topic.py).
 _TOPIC = replace(_TYPED, name=f"{_TYPED.name}+topic", none_only=("domain", "topic"))
+# Served: the none model also reads whether the question asks for a named attribute, a
+# duration or a person in a role (``typed``, verify.Asked.typed): "сколько было за" names no
+# term of the reform, yet asks for the vote's yes share.
+_TOPIC_TYPED = replace(
+    _TOPIC, name=f"{_TOPIC.name}+typed-none", none_only=("domain", "topic", "typed")
+)
 # A none model that reads only the question and the first ranking's evidence, not whether
 # the sentence states the asked type (seventh session; measured, not served: better
 # cross-validated, worse on the fresh set's off-topic questions, docs/quality.md).
@@ -306,6 +312,7 @@ FORMS = {
             # the none model, or in its place.
             _TOPIC,
             replace(_TOPIC, name=f"{_TOPIC.name}+none1%", none_answerable_max=0.01),
+            _TOPIC_TYPED,
             replace(_TOPIC, name=f"{_TOPIC.name}+gated", unanswerable_after_gates=True),
             replace(
                 _TOPIC,
@@ -331,7 +338,7 @@ FORMS = {
         )
     },
 }
-SERVED_FORM = _TOPIC
+SERVED_FORM = _TOPIC_TYPED
 
 
 def _precision_cut(scored: Sequence[tuple[float, bool]], target: float) -> float:

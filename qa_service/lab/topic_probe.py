@@ -34,7 +34,7 @@ from ..search import served_params
 from ..topic import PROBE_FILE, TopicProbe
 from .evaluate import Question, load_questions
 
-TRAIN = ("docs/quality/bank.jsonl",)
+TRAIN = ("docs/quality/bank.jsonl", "docs/quality/kk_latin_questions.jsonl")
 # Sets whose every question is off-topic (their rows carry no ``topic`` field).
 TRAIN_OFF = (
     "docs/quality/offtopic_questions.jsonl",

@@ -181,6 +181,7 @@ def test_wheel_serves_from_another_folder(tmp_path, built_index):
         f"""
         import json, qa_service
         from qa_service.confidence import RULE_FILE
+        from qa_service.topic import PROBE_FILE
         from qa_service.app import create_app
         app = create_app({{"TESTING": True, "corpus_dir": {str(settings.corpus_dir)!r},
                            "embeddings_dir": {str(settings.embeddings_dir)!r},
@@ -190,7 +191,8 @@ def test_wheel_serves_from_another_folder(tmp_path, built_index):
                   for p in ("/", "/widget?lang=ru", "/embed.js", "/api/v1/ask?q=referendum")}}
         page = c.get("/?lang=kk").get_data(as_text=True)
         print(json.dumps({{"file": qa_service.__file__, "codes": codes,
-                          "rule": RULE_FILE.is_file(), "kk": "lang=\\"kk\\"" in page}}))
+                          "rule": RULE_FILE.is_file(), "probe": PROBE_FILE.is_file(),
+                          "kk": "lang=\\"kk\\"" in page}}))
         """,
         cwd=elsewhere,
         env=env,
@@ -198,7 +200,7 @@ def test_wheel_serves_from_another_folder(tmp_path, built_index):
     report = json.loads(out.strip().splitlines()[-1])
     assert report["file"].startswith(str(target))
     assert set(report["codes"].values()) == {200}, report["codes"]
-    assert report["rule"] and report["kk"]
+    assert report["rule"] and report["probe"] and report["kk"]
 
 
 def test_cli_without_corpus_or_index_says_so_and_exits_2(tmp_path):

@@ -227,7 +227,40 @@ def question_type(question: str) -> QuestionType | None:
         return QuestionType("yesno")
     if q.endswith("?") and not _WH.search(q):
         return QuestionType("yesno")  # "Референдум будет в 2027 году?": asked by intonation
+    if _keyword_role(q):
+        # "председатель ЦРК", "Constitutional Commission chair": typed as on a phone, no
+        # question word, a body's officer named: the person in that role is what is asked.
+        roles = tuple(r for r, forms in _ROLES.items() if _rx(*forms).search(q))
+        return QuestionType("person", roles, bool(_DEPUTY.search(q)))
     return None
+
+
+# An officer's title, as a keyword query names it (narrower than ``_ROLES``: "head" and
+# "lead" are also verbs and other nouns).
+_TITLE = _rx(r"chair\w*", r"председател\w*", r"төраға\w*", r"торага\w*", r"speaker", r"спикер\w*")
+
+
+# What a keyword query may ask about an officer other than who it is ("полномочия
+# председателя": the powers; "chair's term": a duration).
+_OF_OFFICER = _rx(
+    r"powers?", r"полномоч\w*", r"өкілет\w*", r"окилет\w*", r"terms?", r"срок\w*",
+    r"мерзім\w*", r"мерзим\w*", r"dut(?:y|ies)", r"обязанност\w*", r"міндет\w*",
+    r"functions?", r"функци\w*", r"elect\w*", r"выбор\w*", r"избрани\w*", r"сайла\w*",
+    r"appoint\w*", r"назнач\w*", r"тағайында\w*", r"salary", r"зарплат\w*", r"жалақ\w*",
+    r"age", r"возраст\w*", r"жас\w*",
+)  # fmt: skip
+
+
+def _keyword_role(q: str) -> bool:
+    """A query of a few words, no question word, that names an officer's title and no
+    other attribute of the officer: the person is asked ("commission deputy chair")."""
+    found = _WORD.findall(q)
+    return (
+        1 < len(found) <= 5
+        and not _WH.search(q)
+        and bool(_TITLE.search(q))
+        and not _OF_OFFICER.search(q)
+    )
 
 
 # --- of what: a date's event, a percentage's measure ----------------------------------------

@@ -207,9 +207,19 @@ class Glossary:
     def bodies(self) -> frozenset[int]:
         """The entries that name a body with officers of its own (a court, a commission, a
         chamber): "the deputy chairman of the Constitutional Court" is not the Constitutional
-        Commission's, though the sentence names both."""
-        body = re.compile(r"\b(?:Court|Commission|Council|Kurultai|Majilis|Senate|[Pp]arliament)\b")
+        Commission's, though the sentence names both. The generic "commission" and "court"
+        count too: "commission deputy chair" asks for a commission's officer, and the Court's
+        deputy chairman, named in the same sentence as a commission, is not one."""
+        body = re.compile(
+            r"\b(?:Court|Commission|Council|Kurultai|Majilis|Senate|Parliament)\b", re.IGNORECASE
+        )
         return frozenset(i for i, e in enumerate(self.entries) if body.search(e.english))
+
+    @functools.cached_property
+    def generic_bodies(self) -> frozenset[int]:
+        """The bodies named by a common noun ("commission", "court", "parliament"): a kind
+        of body, which a named one ("Constitutional Commission") may be."""
+        return frozenset(i for i in self.bodies if self.entries[i].english.islower())
 
     def concepts_in(self, text: str) -> frozenset[int]:
         """``concept_ids`` of a text's words, cached per text (bounded): highlighted

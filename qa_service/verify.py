@@ -143,12 +143,26 @@ def _role_of_asked_body(question: Asked, sentence: str, title: str, glossary: Gl
     asked_bodies = question.concepts & glossary.bodies
     if not asked_bodies:
         return True
-    named = [(at, e) for at, e in glossary.concept_positions(sentence) if e in glossary.bodies]
-    if not any(e in asked_bodies for _, e in named):
-        return bool(glossary.concepts_in(title) & asked_bodies)
+    specific = asked_bodies - glossary.generic_bodies
+    if specific:  # "the Constitutional Commission": that body, by name
+        named = [
+            (at, e)
+            for at, e in glossary.concept_positions(sentence)
+            if e in glossary.bodies and e not in glossary.generic_bodies
+        ]
+        is_asked = specific.__contains__
+    else:  # "commission deputy chair": any body of that kind (a commission, not the Court)
+        named = [(at, e) for at, e in glossary.concept_positions(sentence) if e in glossary.bodies]
+
+        def is_asked(e: int) -> bool:
+            kind = glossary.concepts_in(glossary.entries[e].english)
+            return e in asked_bodies or bool(kind & asked_bodies)
+
+    if not any(is_asked(e) for _, e in named):
+        return any(is_asked(e) for e in glossary.concepts_in(title) & glossary.bodies)
     for role_at in role_positions(t, sentence):
         nearest = min(named, key=lambda pair: abs(pair[0] - role_at))
-        if nearest[1] in asked_bodies:
+        if is_asked(nearest[1]):
             return True
     return False
 

@@ -401,3 +401,27 @@ def test_the_electorate_is_counted_as_voters(question):
     assert not check("Of those who voted, 87.15 percent, or 7,954,667 people, said yes.")
     # Without the right to vote named, people stay generic: no noun asked.
     assert question_type("How many people came?").of == ()
+
+
+@pytest.mark.parametrize(
+    ("query", "deputy"),
+    [
+        ("Constitutional Commission chair", False),
+        ("председатель ЦРК", False),
+        ("комиссия төрағасы", False),
+        ("commission deputy chair", True),
+        ("Kurultai speaker", False),
+    ],
+)
+def test_a_keyword_query_naming_an_officer_asks_for_the_person(query, deputy):
+    qtype = question_type(query)
+    assert qtype.kind == "person" and qtype.of and qtype.role_deputy == deputy
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["полномочия председателя", "chair term of office", "спикер Курултая выборы", "chairman"],
+)
+def test_a_keyword_query_about_an_officers_attribute_is_not_a_person_question(query):
+    qtype = question_type(query)
+    assert qtype is None or qtype.kind != "person"

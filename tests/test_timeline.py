@@ -293,6 +293,12 @@ def test_a_role_belongs_to_the_body_named_nearest_it():
         ).states
     court = asked("Who is the deputy chairman of the Constitutional Court?", GLOSSARY)
     assert check_hit(_hit(1, court_deputy, "2026-02-14"), court, GLOSSARY).states
+    # A kind of body asked ("commission deputy chair"): the Court's officer is not one, a
+    # named commission's is.
+    generic = asked("commission deputy chair", GLOSSARY)
+    assert not check_hit(_hit(1, court_deputy, "2026-02-14"), generic, GLOSSARY).states
+    crc_deputy = "Deputy Chairman of the Central Referendum Commission Nurlan Abdirov said so."
+    assert check_hit(_hit(1, crc_deputy, "2026-02-14"), generic, GLOSSARY).states
     # A sentence that does not name the asked body answers only under a title that does:
     # "the commission's deputy chair" may be another commission's.
     chair = asked("Who chairs the Constitutional Commission?", GLOSSARY)

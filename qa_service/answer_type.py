@@ -227,6 +227,11 @@ def question_type(question: str) -> QuestionType | None:
         return QuestionType("yesno")
     if q.endswith("?") and not _WH.search(q):
         return QuestionType("yesno")  # "Референдум будет в 2027 году?": asked by intonation
+    measure = _keyword_measure(q)
+    if measure:
+        # "votes against", "голоса против", "yes vote share": a vote's measure named alone,
+        # as on a phone: its share (or head count) is what is asked.
+        return QuestionType("percentage", measure, counts_too=True)
     if _keyword_role(q):
         # "председатель ЦРК", "Constitutional Commission chair": typed as on a phone, no
         # question word, a body's officer named: the person in that role is what is asked.
@@ -249,6 +254,22 @@ _OF_OFFICER = _rx(
     r"appoint\w*", r"назнач\w*", r"тағайында\w*", r"salary", r"зарплат\w*", r"жалақ\w*",
     r"age", r"возраст\w*", r"жас\w*",
 )  # fmt: skip
+
+
+def _keyword_measure(q: str) -> tuple[str, ...]:
+    """The vote's measure (yes, no) a query of a few words and no question word names
+    with a word for votes ("votes against", "голоса против", "yes vote share"), or ()."""
+    found = _WORD.findall(q)
+    if not 1 < len(found) <= 5 or _WH.search(q) or not _VOTES.search(q):
+        return ()
+    if _ABROAD.search(q):
+        return ()
+    return tuple(m for m in _cue_class(_MEASURES, q) if m in ("yes", "no"))
+
+
+_VOTES = _rx(r"votes?", r"голос\w*", r"дауыс\w*")
+# Russian "за" is also "beyond", "behind": "голосование за рубежом" is voting abroad.
+_ABROAD = _rx(r"за\s+(?:рубеж\w*|границ\w*|пределами)", r"шетел\w*", r"abroad")
 
 
 def _keyword_role(q: str) -> bool:

@@ -425,3 +425,23 @@ def test_a_keyword_query_naming_an_officer_asks_for_the_person(query, deputy):
 def test_a_keyword_query_about_an_officers_attribute_is_not_a_person_question(query):
     qtype = question_type(query)
     assert qtype is None or qtype.kind != "person"
+
+
+@pytest.mark.parametrize(
+    ("query", "measure"),
+    [
+        ("votes against", "no"),
+        ("голоса против", "no"),
+        ("қарсы дауыс", "no"),
+        ("yes vote share", "yes"),
+        ("голоса за", "yes"),
+    ],
+)
+def test_a_keyword_query_naming_a_votes_measure_asks_for_its_share(query, measure):
+    assert question_type(query) == QuestionType("percentage", (measure,), counts_too=True)
+
+
+@pytest.mark.parametrize("query", ["голосование за рубежом", "шетелде дауыс беру", "votes"])
+def test_voting_abroad_is_not_a_yes_vote(query):
+    qtype = question_type(query)
+    assert qtype is None or qtype.kind != "percentage"

@@ -260,9 +260,7 @@ def _keyword_measure(q: str) -> tuple[str, ...]:
     """The vote's measure (yes, no) a query of a few words and no question word names
     with a word for votes ("votes against", "голоса против", "yes vote share"), or ()."""
     found = _WORD.findall(q)
-    if not 1 < len(found) <= 5 or _WH.search(q) or not _VOTES.search(q):
-        return ()
-    if _ABROAD.search(q):
+    if not 1 < len(found) <= 5 or _WH.search(q) or not _VOTES.search(q) or _ABROAD.search(q):
         return ()
     return tuple(m for m in _cue_class(_MEASURES, q) if m in ("yes", "no"))
 

@@ -159,18 +159,7 @@ def fit_logistic(rows: Sequence[Mapping[str, float]], y: Sequence[bool], names) 
     mean = x.mean(axis=0) if len(x) else np.zeros(len(names))
     scale = x.std(axis=0) if len(x) else np.ones(len(names))
     scale[scale == 0] = 1.0
-    z = np.hstack([np.ones((len(x), 1)), (x - mean) / scale])
-    w = np.zeros(z.shape[1])
-    penalty = np.eye(z.shape[1]) * RIDGE
-    penalty[0, 0] = 0.0  # the intercept is not shrunk
-    for _ in range(50):
-        p = 1.0 / (1.0 + np.exp(-np.clip(z @ w, -50, 50)))
-        gradient = z.T @ (p - target) + penalty @ w
-        hessian = (z * (p * (1 - p))[:, None]).T @ z + penalty + 1e-9 * np.eye(len(w))
-        step = np.linalg.solve(hessian, gradient)
-        w -= step
-        if np.abs(step).max() < 1e-8:
-            break
+    w = newton_logistic((x - mean) / scale, target, RIDGE)
     return Logistic(
         tuple(names),
         tuple(float(v) for v in w[1:]),
@@ -178,6 +167,32 @@ def fit_logistic(rows: Sequence[Mapping[str, float]], y: Sequence[bool], names) 
         tuple(float(v) for v in mean),
         tuple(float(v) for v in scale),
     )
+
+
+def newton_logistic(
+    z: np.ndarray,
+    target: np.ndarray,
+    ridge: float,
+    mass: np.ndarray | None = None,
+    steps: int = 50,
+) -> np.ndarray:
+    """Intercept and weights of an L2-regularized logistic regression on the standardized
+    columns ``z``, by Newton's method; ``mass``: each row's weight (None: 1); the intercept
+    is not shrunk. Shared by the confidence models and the topic probe (lab/topic_probe.py)."""
+    z = np.hstack([np.ones((len(z), 1)), z])
+    mass = np.ones(len(z)) if mass is None else mass
+    w = np.zeros(z.shape[1])
+    penalty = np.eye(z.shape[1]) * ridge
+    penalty[0, 0] = 0.0
+    for _ in range(steps):
+        p = 1.0 / (1.0 + np.exp(-np.clip(z @ w, -50, 50)))
+        gradient = z.T @ (mass * (p - target)) + penalty @ w
+        hessian = (z * (mass * p * (1 - p))[:, None]).T @ z + penalty + 1e-9 * np.eye(len(w))
+        step = np.linalg.solve(hessian, gradient)
+        w -= step
+        if np.abs(step).max() < 1e-8:
+            break
+    return w
 
 
 def _quantile_cut(values: Sequence[float], share: float) -> float:

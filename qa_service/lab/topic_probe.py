@@ -32,6 +32,7 @@ from ..retrieval.encode import QueryEncoder
 from ..retrieval.glossary_vectors import GlossaryVectors
 from ..search import served_params
 from ..topic import PROBE_FILE, TopicProbe
+from . import cv
 from .evaluate import Question, load_questions
 
 TRAIN = ("docs/quality/bank.jsonl", "docs/quality/kk_latin_questions.jsonl")
@@ -53,24 +54,14 @@ def labelled(paths: Sequence[str], all_off: Sequence[str] = ()) -> list[tuple[Qu
 
 
 def fit(x: np.ndarray, y: np.ndarray, ridge: float) -> tuple[np.ndarray, float]:
-    """L2-regularized logistic regression (Newton) on standardized coordinates, the classes
-    weighted to equal mass; the weights returned for the raw coordinates."""
+    """L2-regularized logistic regression on standardized coordinates (``cv``'s Newton
+    solver), the classes weighted to equal mass; the weights returned for the raw
+    coordinates."""
     mean, scale = x.mean(axis=0), x.std(axis=0)
     scale[scale == 0] = 1.0
-    z = np.hstack([np.ones((len(x), 1)), (x - mean) / scale])
     on = y.mean()
     mass = np.where(y == 1, 0.5 / on, 0.5 / (1 - on))
-    w = np.zeros(z.shape[1])
-    penalty = np.eye(z.shape[1]) * ridge
-    penalty[0, 0] = 0.0
-    for _ in range(100):
-        p = 1.0 / (1.0 + np.exp(-np.clip(z @ w, -50, 50)))
-        gradient = z.T @ (mass * (p - y)) + penalty @ w
-        hessian = (z * (mass * p * (1 - p))[:, None]).T @ z + penalty + 1e-9 * np.eye(len(w))
-        step = np.linalg.solve(hessian, gradient)
-        w -= step
-        if np.abs(step).max() < 1e-8:
-            break
+    w = cv.newton_logistic((x - mean) / scale, y, ridge, mass, steps=100)
     weights = w[1:] / scale
     return weights, float(w[0] - weights @ mean)
 
@@ -83,20 +74,6 @@ def auc(scores: Sequence[float], positive: Sequence[bool]) -> float:
         return float("nan")
     greater = (pos[:, None] > neg[None, :]).sum() + 0.5 * (pos[:, None] == neg[None, :]).sum()
     return float(greater / (len(pos) * len(neg)))
-
-
-def grouped_folds(questions: Sequence[Question], k: int = FOLDS) -> np.ndarray:
-    """The fold of each question, a fact's questions together (facts dealt by size)."""
-    groups: dict[str, list[int]] = {}
-    for i, q in enumerate(questions):
-        groups.setdefault(q.fact or q.id, []).append(i)
-    folds = np.zeros(len(questions), dtype=int)
-    sizes = [0] * k
-    for key in sorted(groups, key=lambda g: (-len(groups[g]), g)):
-        target = min(range(k), key=lambda i: (sizes[i], i))
-        folds[groups[key]] = target
-        sizes[target] += len(groups[key])
-    return folds
 
 
 def choose_ridge(x: np.ndarray, y: np.ndarray, folds: np.ndarray) -> dict[float, float]:
@@ -157,7 +134,9 @@ def main(argv: Sequence[str]) -> None:
     train = labelled(TRAIN, TRAIN_OFF)
     x, _ = encode(train)
     y = np.array([t for _, t in train], dtype=np.float64)
-    by_ridge = choose_ridge(x, y, grouped_folds([q for q, _ in train]))
+    fold_of = cv.grouped_folds([q for q, _ in train], FOLDS)
+    folds = np.array([fold_of[q.id] for q, _ in train])
+    by_ridge = choose_ridge(x, y, folds)
     ridge = max(by_ridge, key=lambda r: (round(by_ridge[r], 3), r))
     weights, bias = fit(x, y, ridge)
     probe = TopicProbe(

@@ -112,9 +112,8 @@ class Searcher:
             if self.dense is not None or self.latent is not None
             else None
         )
-        # Whether the question is about the reform at all (topic.py): the committed probe,
-        # when it was fitted on this embedder's vectors (``topic``: its own ``topic_probe``
-        # for the lab; None there means the committed one).
+        # Whether the question is about the reform at all (topic.py): ``topic`` when given
+        # (the lab's), else the committed probe if it was fitted on this embedder's vectors.
         self.topic_probe = (
             (topic if topic is not None else for_embedder(embedder.name, embedder.dim))
             if self.dense is not None or self.latent is not None

@@ -168,26 +168,14 @@ class Glossary:
         glossary order. Each word looks up only the forms that begin as it does
         (``_forms_by_head``): every question pays this before its encoder pass, and trying
         every form at every word cost ~0.6 ms, 6% of that pass."""
-        folded = [fold(w) for w in words]
-        found: set[int] = set()
-        for i, word in enumerate(folded):
-            for entry, form in self._forms_by_head.get(word[:MIN_PREFIX], ()):
-                if entry not in found and _contains(folded[i : i + len(form)], form):
-                    found.add(entry)
-        return sorted(found)
+        return sorted(_named(self._forms_by_head, [fold(w) for w in words]))
 
     def concept_ids(self, words: list[str]) -> frozenset[int]:
         """Which entries ``words`` name in any language (English included): the concepts a
         question asks about, and those a sentence states (the answer check's coverage).
         Each word looks up only the forms that begin as it does (``_by_head``): linear in
         the words, not in words times forms (it runs on every highlighted sentence)."""
-        folded = [fold(w) for w in words]
-        found: set[int] = set()
-        for i, word in enumerate(folded):
-            for entry, form in self._by_head.get(word[:MIN_PREFIX], ()):
-                if entry not in found and _contains(folded[i : i + len(form)], form):
-                    found.add(entry)
-        return frozenset(found)
+        return frozenset(_named(self._by_head, [fold(w) for w in words]))
 
     def concept_positions(self, text: str) -> list[tuple[int, int]]:
         """(character offset, entry) of every concept ``text`` names, in text order: where
@@ -253,6 +241,17 @@ class Glossary:
             for form in (*e.forms, *e.english_forms):
                 heads.setdefault(form[0][:MIN_PREFIX], []).append((i, form))
         return heads
+
+
+def _named(heads: dict[str, list[tuple[int, tuple[str, ...]]]], folded: list[str]) -> set[int]:
+    """The entries one of whose forms (``heads``: by their first letters) the folded words
+    contain: each word looks up only the forms that begin as it does."""
+    found: set[int] = set()
+    for i, word in enumerate(folded):
+        for entry, form in heads.get(word[:MIN_PREFIX], ()):
+            if entry not in found and _contains(folded[i : i + len(form)], form):
+                found.add(entry)
+    return found
 
 
 def _words(text: str) -> list[str]:

@@ -22,6 +22,7 @@ import functools
 import importlib.resources
 import re
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -183,13 +184,9 @@ class Glossary:
         from .lexical import word_spans  # lexical imports nothing from here
 
         spans = word_spans(text)
-        folded = [fold(w) for _, w in spans]
-        out = []
-        for i, word in enumerate(folded):
-            for entry, form in self._by_head.get(word[:MIN_PREFIX], ()):
-                if _contains(folded[i : i + len(form)], form):
-                    out.append((spans[i][0], entry))
-        return out
+        return [
+            (spans[i][0], entry) for i, entry in _found(self._by_head, [fold(w) for _, w in spans])
+        ]
 
     @functools.cached_property
     def bodies(self) -> frozenset[int]:
@@ -243,15 +240,21 @@ class Glossary:
         return heads
 
 
-def _named(heads: dict[str, list[tuple[int, tuple[str, ...]]]], folded: list[str]) -> set[int]:
-    """The entries one of whose forms (``heads``: by their first letters) the folded words
-    contain: each word looks up only the forms that begin as it does."""
-    found: set[int] = set()
+_Heads = dict[str, list[tuple[int, tuple[str, ...]]]]
+
+
+def _found(heads: _Heads, folded: list[str]) -> Iterator[tuple[int, int]]:
+    """(word index, entry) of every form (``heads``: by their first letters) the folded
+    words hold, in text order: each word looks up only the forms that begin as it does."""
     for i, word in enumerate(folded):
         for entry, form in heads.get(word[:MIN_PREFIX], ()):
-            if entry not in found and _contains(folded[i : i + len(form)], form):
-                found.add(entry)
-    return found
+            if _contains(folded[i : i + len(form)], form):
+                yield i, entry
+
+
+def _named(heads: _Heads, folded: list[str]) -> set[int]:
+    """The entries one of whose forms the folded words hold."""
+    return {entry for _, entry in _found(heads, folded)}
 
 
 def _words(text: str) -> list[str]:

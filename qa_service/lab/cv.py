@@ -430,17 +430,12 @@ def _reaches_high(rule: ConfidenceRule) -> Callable[[Record], bool]:
 def _passing(rule: ConfidenceRule, records: Sequence[Record]) -> list[tuple[float, bool]]:
     """(P(high), right) of the records ``rule``'s none cut and gates let reach its high
     model."""
-    gates = replace(rule, high=None)
-    out = []
-    for r in records:
-        x = features_of(r.signals, r.detected)
-        if (
-            rule.none.probability(x) < rule.none_at
-            and rule.judge(r.signals, r.detected) != "none"
-            and gates.judge(r.signals, r.detected) == "high"
-        ):
-            out.append((rule.high.probability(x), r.top_answers))
-    return out
+    reaches = _reaches_high(rule)
+    return [
+        (rule.high.probability(features_of(r.signals, r.detected)), r.top_answers)
+        for r in records
+        if reaches(r)
+    ]
 
 
 def _held_out(

@@ -74,10 +74,12 @@ _DURATION_Q = _rx(
     r"(?:what|which) (?:is the )?term", r"term of office", r"сколько (?:лет|месяцев|дней)",
     r"на сколько (?:лет|месяцев)", r"как долго", r"какой срок", r"на какой срок",
     r"срок\w*", r"неше жыл\w*", r"қанша жыл\w*", r"канша жыл\w*", r"қанша уақыт\w*",
-    r"мерзім\w*", r"мерзим\w*",
+    r"мерзім\w*", r"мерзим\w*", r"term\s+length", r"length\s+of\s+(?:the\s+|their\s+)?terms?",
+    r"term\s+limits?",
 )  # fmt: skip
 _COUNT_Q = _rx(
     r"how many",
+    r"count",  # "article count": the noun before it is counted (``_counted``)
     r"how much",
     r"number of",
     r"сколько",
@@ -95,7 +97,8 @@ _DATE_Q = _rx(
     r"when", r"what year", r"which year", r"what date", r"what day", r"date", r"когда",
     r"в каком году", r"какого числа", r"на какое число", r"в какой день", r"дата", r"дату",
     r"даты", r"қашан", r"кашан", r"қай жылы", r"кай жылы", r"қай күні", r"кай куни",
-    r"қай кезде", r"кай кезде", r"қай уақытта", r"күні", r"куни",
+    r"қай кезде", r"кай кезде", r"қай уақытта", r"күні", r"куни", r"қай күннен", r"кай куннен",
+    r"қай кезден", r"кай кезден", r"қашаннан", r"кашаннан",
 )  # fmt: skip
 _PERSON_Q = _rx(
     r"who", r"whom", r"whose", r"кто", r"кого", r"кем", r"кому", r"чей", r"чья", r"кім\w*",
@@ -151,6 +154,18 @@ _ROLES = {
     "president": (r"president\w*", r"президент\w*", r"presiden\w*"),
 }  # fmt: skip
 _DEPUTY = _rx(r"deputy", r"vice", r"заместител\w*", r"зам\w*", r"орынбасар\w*")
+_ANY_ROLE = re.compile(
+    "|".join(f for forms in _ROLES.values() for f in forms) + r"|of|the|state", _Q
+)
+
+
+def names_only_titles(text: str) -> bool:
+    """Whether every word of ``text`` is an officer's title ("chair chairman head"): a
+    glossary entry that names no body the office belongs to."""
+    found = _WORD.findall(text)
+    return bool(found) and all(_ANY_ROLE.fullmatch(w) for w in found)
+
+
 # A role qualified as a deputy's ("vice president", "вице-президент", "заместитель
 # председателя", "төрағаның орынбасары"): whatever is asked about it (a term, a date, a
 # name), a sentence about the head of that role does not answer. English "deputy" alone
@@ -196,13 +211,41 @@ _COUNT_SKIP = frozenset(
 )
 
 
+# Question words as citizens type them on a phone: misspelt ("wen", "кагда") or colloquial
+# ("скока"), the words that make a keyword query typed ("lenght", "turnot"), and the vote's
+# own name ("referndum", "рефирендум"). Read in their spelling by the question's type and by
+# the retrievers (prepare.py); the page shows the question as typed.
+_RESPELL = {
+    "wen": "when", "whn": "when", "wehn": "when", "whem": "when", "hw": "how", "howmany":
+    "how many", "lenght": "length", "lengh": "length", "turnot": "turnout", "turnuot": "turnout",
+    "trunout": "turnout", "кагда": "когда", "када": "когда", "кохда": "когда", "скока":
+    "сколько", "скоко": "сколько", "сколко": "сколько", "сколька": "сколько", "скоька":
+    "сколько", "скольк": "сколько",
+}  # fmt: skip
+_MISSPELT = re.compile(rf"(?<![\w-])(?:{'|'.join(_RESPELL)})(?![\w-])", _Q)
+# The stem only: its ending stays ("рефирендума" -> "референдума").
+_REFERENDUM = re.compile(r"(?<![\w-])(?:(ref)[ei]?r?[ei]?n?d[ou]m|реф[еи]?р?[еи]?н?д[уо]м)", _Q)
+
+
+def respell(question: str) -> str:
+    """``question`` with its misspelt or colloquial question words, and the vote's name, in
+    their spelling."""
+    out = _MISSPELT.sub(lambda m: _RESPELL[m.group(0).casefold()], question)
+
+    def stem(m: re.Match) -> str:
+        word = "referendum" if m.group(1) else "референдум"
+        return word.capitalize() if m.group(0)[0].isupper() else word
+
+    return _REFERENDUM.sub(stem, out)
+
+
 @functools.lru_cache(maxsize=4096)
 def question_type(question: str) -> QuestionType | None:
     """The answer type ``question`` announces, or None. Checked most specific first: a
     percentage ("what share", "явка"), a duration ("how many years", "срок"), a count (of
     the noun after "how many" / "сколько" / "қанша", or before "саны"), a date, a person
     (with the role asked), a place, yes/no."""
-    q = question.strip()
+    q = respell(question.strip())
     if _PERCENT_Q.search(q):
         return QuestionType("percentage", value_of("percentage", q))
     if _AGE_Q.search(q):
@@ -210,11 +253,17 @@ def question_type(question: str) -> QuestionType | None:
     if _DURATION_Q.search(q):
         return QuestionType("duration")
     cue = _COUNT_Q.search(q)
+    if cue and cue.group(0).casefold() == "count" and _YESNO_EN.search(q):
+        cue = None  # "Does my vote count?" asks yes or no
     if cue:
         counted = _counted(q, cue)
         measure = _vote_measure(q, counted)
         if measure:  # "how many said yes", "сколько было за": the yes share (or count)
             return QuestionType("percentage", measure, counts_too=True)
+        if not counted and _VOTED_ALL.search(q):
+            # "how many people voted", "қанша адам дауыс берді": no yes or no named, every
+            # voter counted: the turnout (its share, or its head count).
+            return QuestionType("percentage", ("turnout",), counts_too=True)
         return QuestionType("count", counted)
     if _DATE_Q.search(q):
         return QuestionType("date", value_of("date", q))
@@ -339,8 +388,13 @@ _EVENTS: dict[str, re.Pattern] = {
         r"effective",
         r"вступ\w*",
         r"в силу",
+        r"действует",
+        r"начн[её]т действовать",
+        r"будет действовать",
         r"күшіне",
         r"кушине",
+        r"күшінде",
+        r"кушинде",
     ),
     "publish": _rx(
         r"publish\w*",
@@ -365,6 +419,23 @@ _EVENTS: dict[str, re.Pattern] = {
         r"куали\w*",
     ),
     "sign": _rx(r"signed", r"signs", r"подписа\w*", r"қол қой\w*", r"кол кой\w*"),
+    # A holiday's day ("Constitution Day is now celebrated on …", "тойланады"): a date of
+    # its own, not the vote's.
+    "celebrate": _rx(
+        r"celebrat\w*",
+        r"holidays?",
+        r"constitution day",
+        r"праздн\w*",
+        r"день конституции",
+        r"отмечать",
+        r"отмечаться",
+        r"отмечается",  # not "отмечает" (notes)
+        r"тойла\w*",
+        r"мерек\w*",
+        r"атап өт\w*",
+        r"атап от\w*",
+        r"конституция күні",
+    ),
     "campaign": _rx(r"campaign\w*", r"агитац\w*", r"үгіт\w*", r"угит\w*"),
 }
 _MEASURES: dict[str, re.Pattern] = {
@@ -521,6 +592,14 @@ _VOTED = re.compile(
 )
 
 
+# Having voted at all, whatever the answer: a count of those who did is the turnout.
+_VOTED_ALL = _rx(
+    r"voted", r"(?:came|went) to (?:vote|the polls)", r"cast (?:a |their )?ballots?",
+    r"проголосовал\w*", r"голосовал\w*", r"дауыс берд\w*", r"дауыс берген\w*",
+    r"дауыс беріп", r"сайлауға келд\w*",
+)  # fmt: skip
+
+
 def _vote_measure(question: str, counted: tuple[str, ...]) -> tuple[str, ...]:
     """The vote's measure (yes, no, turnout) a count question asks about, when it counts
     no noun of its own: answered by the share, as "what percent voted yes" is."""
@@ -538,8 +617,10 @@ def _counted(question: str, cue: re.Match) -> tuple[str, ...]:
     саны"). Generic nouns (people, человек, адам) say nothing: empty."""
     after = [w for w in _WORD.findall(question[cue.end() :]) if w.casefold() not in _COUNT_SKIP]
     before = _WORD.findall(question[: cue.start()])
-    if cue.group(0).casefold().startswith(("сан", "number", "количеств", "числ")) and before:
-        word = before[-1] if cue.group(0).casefold().startswith("сан") else (after or [""])[0]
+    said = cue.group(0).casefold()
+    # "депутаттар саны", "article count": the noun before; "number of deputies": after.
+    if said.startswith(("сан", "count", "number", "количеств", "числ")) and before:
+        word = before[-1] if said.startswith(("сан", "count")) else (after or [""])[0]
     elif after:
         word = after[0]
     else:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from .answer_type import respell
 from .glossary import Glossary
 from .lexical import latin_kazakh_to_cyrillic, looks_latin_kazakh, words
 from .retrieval.base import Query
@@ -23,11 +24,14 @@ def prepare(
     """The cleaned question, the texts each retriever reads, its language. ``expand``:
     the retrievers ("dense", "bm25", "latent") whose text gets the glossary's terms."""
     text = clean_query(question)
-    reading = text
-    if looks_latin_kazakh(text):
-        reading = latin_kazakh_to_cyrillic(text)
+    # Misspelt question words and the vote's misspelt name read in their spelling
+    # ("кагда будет рефирендум"): by every retriever, and by the answer-type checks.
+    spelt = respell(text)
+    reading = spelt
+    if looks_latin_kazakh(spelt):
+        reading = latin_kazakh_to_cyrillic(spelt)
         lang = lang or "kk"
-    texts = {"dense": reading, "bm25": text, "latent": reading}
+    texts = {"dense": reading, "bm25": spelt, "latent": reading}
     matched = glossary.matched(words(reading))
     concepts = [glossary.entries[i].english for i in matched]
     terms = " ".join(dict.fromkeys(w for c in concepts for w in c.split()))
@@ -38,7 +42,7 @@ def prepare(
         dense_text=texts["dense"],
         lang=lang or detect_lang(text),
         reading=reading,
-        converted=reading != text,
+        converted=reading != spelt,
         lexical_text=texts["bm25"],
         latent_text=texts["latent"],
         concepts=len(concepts),

@@ -25,6 +25,7 @@ from .answer import Hit
 from .answer_type import (
     QuestionType,
     answer_values,
+    names_only_titles,
     names_qualified_role,
     question_type,
     role_positions,
@@ -45,6 +46,10 @@ class Asked:
     # It asks about a deputy's role ("the vice president's term"): only a sentence that
     # names such a role can state the answer (answer_type.names_qualified_role).
     qualified: bool = False
+    # It names a term of the reform besides officers' titles: "председатель ЦРК" names a
+    # chair and a body the glossary does not know, so no sentence can be checked to be
+    # about that body's chair (the foreign ministry's head passed as one).
+    body: bool = True
 
     @property
     def specific(self) -> bool:
@@ -63,7 +68,10 @@ class Asked:
         t = self.qtype
         if t is None:
             return False
-        return self.specific or t.kind == "duration" or (t.kind == "person" and bool(t.of))
+        if t.kind == "person":
+            # The President is an office of its own; a chair is of a body, named.
+            return bool(t.of) and (self.body or t.of == ("president",))
+        return self.specific or t.kind == "duration"
 
 
 @dataclass(frozen=True)
@@ -88,7 +96,9 @@ def asked(question: str, glossary: Glossary) -> Asked:
             kind = stated[0].kind
             of = (stated[0].unit.split()[0].casefold(),) if kind == "count" else ()
             qtype = QuestionType(kind, of or value_of(kind, question))
-    return Asked(qtype, glossary.concept_ids(words(question)), names_qualified_role(question))
+    concepts = glossary.concept_ids(words(question))
+    body = any(not names_only_titles(glossary.entries[i].english) for i in concepts)
+    return Asked(qtype, concepts, names_qualified_role(question), body)
 
 
 def translator(glossary: Glossary):

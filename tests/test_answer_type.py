@@ -7,6 +7,7 @@ from qa_service.answer_type import (
     QuestionType,
     answer_values,
     question_type,
+    respell,
     states_answer,
     type_check,
 )
@@ -445,3 +446,53 @@ def test_a_keyword_query_naming_a_votes_measure_asks_for_its_share(query, measur
 def test_voting_abroad_is_not_a_yes_vote(query):
     qtype = question_type(query)
     assert qtype is None or qtype.kind != "percentage"
+
+
+@pytest.mark.parametrize(
+    ("typed", "spelt"),
+    [
+        ("wen is the referndum", "when is the referendum"),
+        ("кагда будет рефирендум", "когда будет референдум"),
+        ("скока депутатов", "сколько депутатов"),
+        ("Рефирендума не будет", "Референдума не будет"),  # the ending stays
+        ("kurultai deputys term lenght", "kurultai deputys term length"),
+        ("reference when", "reference when"),  # only the vote's name, not any "ref…"
+        ("скальпель", "скальпель"),  # a question word inside another word stays
+    ],
+)
+def test_misspelt_question_words_are_read_in_their_spelling(typed, spelt):
+    assert respell(typed) == spelt
+
+
+@pytest.mark.parametrize(
+    ("question", "kind", "of"),
+    [
+        ("wen is the referndum", "date", ("held",)),
+        ("скока статей в новой канстетуции", "count", ("статей",)),
+        ("new constitution article count", "count", ("article",)),
+        ("kurultai deputys term lenght", "duration", ()),
+        ("с какого числа действует новая конституция", "date", ("force",)),
+        ("жаңа конституция қай күннен бастап күшінде", "date", ("force",)),
+        ("Когда теперь будут отмечать День Конституции?", "date", ("celebrate",)),
+        ("Конституция күні енді қашан тойланады?", "date", ("celebrate",)),
+        # Having voted at all, no yes or no named: the turnout, as a share or a head count.
+        ("how many people actually voted", "percentage", ("turnout",)),
+        ("қанша адам дауыс берді", "percentage", ("turnout",)),
+        ("Сколько человек проголосовало против?", "percentage", ("no",)),
+        ("Does my vote count?", "yesno", ()),
+    ],
+)
+def test_questions_typed_as_citizens_type_them(question, kind, of):
+    qtype = question_type(question)
+    assert (qtype.kind, qtype.of) == (kind, of)
+
+
+def test_a_holidays_date_is_not_the_votes():
+    """ "Constitution Day will now be celebrated on 15 March, the day of the vote": the date
+    next to the holiday's words answers when it is celebrated, and no longer when the vote
+    is held once a holiday's words are nearer."""
+    sentence = "Президент объявил, что теперь День Конституции будут отмечать 15 марта."
+    asked = question_type("Когда теперь будут отмечать День Конституции?")
+    assert [v.text for v in answer_values(asked, sentence)] == ["15 марта"]
+    held = question_type("Когда пройдёт референдум?")
+    assert answer_values(held, sentence) == []

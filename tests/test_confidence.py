@@ -443,6 +443,15 @@ def test_high_needs_a_question_whose_check_is_of_something():
         ("How many years is the term?", True),
         ("Can I vote online?", False),
         ("Какие партии прошли в Курултай?", False),
-        ("When will Constitution Day be celebrated now?", False),  # any date
+        ("When will the new state emblem be adopted?", False),  # any date
+        ("When will Constitution Day be celebrated now?", True),  # a holiday's day
+        ("скока депутатов будет в курултае", True),  # colloquial "сколько"
+        ("kurultai deputys term lenght", True),  # a keyword query, misspelt
+        # A chair of a body the glossary does not know: no sentence can be checked to be
+        # about that body's chair.
+        ("председатель ЦРК", False),
+        ("кто председатель", False),
+        ("Who chairs the Central Referendum Commission?", True),
+        ("Who is the president?", True),
     ]:
         assert asked(question, g).typed == typed, question

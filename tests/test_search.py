@@ -327,3 +327,16 @@ def test_vocabulary_gate_is_a_rule_not_a_fit():
     signals = {"top": 0.9, "margin": 0.05, "type": 1.0, "off_vocabulary": 1.0}
     assert ConfidenceRule().judge(signals, "en") == "none"
     assert ConfidenceRule().judge(signals | {"off_vocabulary": 0.0}, "en") == "high"
+
+
+def test_a_misspelt_question_is_searched_in_its_spelling(seed_searcher):
+    """ "кагда будет рефирендум": every retriever reads "когда будет референдум" (the page
+    keeps the question as typed), and it is not taken for converted Latin Kazakh."""
+    query = seed_searcher.prepare("кагда будет рефирендум")
+    assert query.text == "кагда будет рефирендум"
+    assert query.dense_text.startswith("когда будет референдум")
+    assert query.lexical_text.startswith("когда будет референдум")
+    assert not query.converted
+    typed = seed_searcher.ask("кагда будет рефирендум")
+    spelt = seed_searcher.ask("когда будет референдум")
+    assert [h.passage.id for h in typed.results] == [h.passage.id for h in spelt.results]

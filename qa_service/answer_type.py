@@ -45,6 +45,9 @@ class QuestionType:
     of: tuple[str, ...] = ()
     role_deputy: bool = False
     counts_too: bool = False
+    # A date question that names the vote ("when was the referendum held?"): only a
+    # sentence that names it too states its date ("the Minister held a meeting" does not).
+    vote: bool = False
 
 
 _Q = re.IGNORECASE
@@ -111,6 +114,13 @@ _YESNO_EN = re.compile(
     _Q,
 )
 _YESNO_RU = _rx(r"ли")
+# Yes/no questions about what one may or must do ("can I vote early if I'm away on March
+# 15?", "можно ли"): a value they name is a circumstance, not what is asked.
+_MAY_OR_MUST = _rx(
+    r"^\s*(?:can|could|should|may|must|do|did|have|has)", r"можно", r"могу", r"может",
+    r"нужно", r"должен", r"должна", r"бола ала\w*", r"ала ма\w*", r"алам\w*", r"алас\w*",
+    r"керек пе",
+)  # fmt: skip
 _YESNO_KK = re.compile(r"(?<![\w-])(?:ма|ме|ба|бе|па|пе)\b\s*\??\s*$|\w(?:ма|ме)\?\s*$", _Q)
 # Question words of the open questions no type above announces ("what does it change?",
 # "какой будет статус", "не өзгереді"): with none, a question mark asks yes or no.
@@ -265,8 +275,10 @@ def question_type(question: str) -> QuestionType | None:
             # voter counted: the turnout (its share, or its head count).
             return QuestionType("percentage", ("turnout",), counts_too=True)
         return QuestionType("count", counted)
-    if _DATE_Q.search(q):
-        return QuestionType("date", value_of("date", q))
+    date = _DATE_Q.search(q)
+    if date and not (date.group(0).casefold() in ("күні", "куни") and _YESNO_KK.search(q)):
+        # (not "Референдум күні демалыс бола ма?": is voting day a day off, yes or no)
+        return QuestionType("date", value_of("date", q), vote=names_vote(q))
     if _PERSON_Q.search(q):
         roles = tuple(r for r, forms in _ROLES.items() if _rx(*forms).search(q))
         return QuestionType("person", roles, bool(_DEPUTY.search(q)))
@@ -437,6 +449,28 @@ _EVENTS: dict[str, re.Pattern] = {
         r"конституция күні",
     ),
     "campaign": _rx(r"campaign\w*", r"агитац\w*", r"үгіт\w*", r"угит\w*"),
+    # The results' announcement ("when will the results be announced?"): after the vote,
+    # on a date of its own.
+    "results": _rx(
+        r"results?",
+        r"итог\w*",
+        r"результат\w*",
+        r"нәтиже\w*",
+        r"нат[іи]ж\w*",  # Latin-typed "natijesi", read in Cyrillic
+        r"нәтиж\w*",
+        r"натиже\w*",
+        r"қорытынды\w*",
+        r"корытынды\w*",
+    ),
+    # A body's sitting ("the Kurultai's first session"): held too, but not the vote.
+    "session": _rx(
+        r"sessions?",
+        r"sitting",
+        r"convene[sd]?",
+        r"сесси\w*",
+        r"заседани\w*",
+        r"отырыс\w*",
+    ),
 }
 _MEASURES: dict[str, re.Pattern] = {
     "turnout": _rx(
@@ -529,8 +563,9 @@ CUE_WINDOW = 48  # characters either side of a value in which its cue words are 
 
 # Classes a question asks about whenever it names them, wherever: "I'll be away on voting
 # day: until when can I get a certificate?" asks for the deadline, not the voting day; "what
-# turnout is needed for the referendum to be valid?" for the threshold, not the turnout.
-_ASKED_FIRST = ("deadline", "threshold")
+# turnout is needed for the referendum to be valid?" for the threshold, not the turnout;
+# "when did the Kurultai hold its first session?" for the session, not the vote.
+_ASKED_FIRST = ("deadline", "threshold", "session")
 
 
 def _cue_class(classes: dict[str, re.Pattern], text: str) -> tuple[str, ...]:
@@ -668,6 +703,10 @@ def answer_values(
     elif qtype.of and qtype.kind in _OF_CLASSES:
         classes = _OF_CLASSES[qtype.kind]
         values = [v for v in values if _of_value(classes, qtype.of[0], sentence, v)]
+        if qtype.of == ("held",) and qtype.vote and not _VOTE_NOUN.search(sentence):
+            # "when did Kazakhstan vote?": "Almaty, 14 February – the Minister held a
+            # meeting" holds a date next to "held", of another event.
+            values = []
     return values
 
 
@@ -777,7 +816,7 @@ def type_check(question: str) -> Callable[[str], bool] | None:
     # read in all three (the electorate); a date's event and a percentage's measure are
     # kept: their cue words are read in all three.
     keep = qtype.kind in _OF_CLASSES or (qtype.kind == "count" and _asks_voters(qtype))
-    kind_only = QuestionType(qtype.kind, qtype.of if keep else ())
+    kind_only = QuestionType(qtype.kind, qtype.of if keep else (), vote=qtype.vote)
     return functools.partial(_states_kind, kind_only)
 
 
@@ -793,3 +832,14 @@ def type_satisfied(question: str, sentences: Sequence[str]) -> bool:
     question asks for; always true when it asks for no value."""
     check = type_check(question)
     return check is None or any(check(s) for s in sentences)
+
+
+def asks_may_or_must(question: str) -> bool:
+    """Whether a yes/no question asks what one may or must do ("Can I vote early if I'm
+    away on March 15?"), not whether a value holds ("Is the referendum on March 15?")."""
+    return _MAY_OR_MUST.search(respell(question)) is not None
+
+
+def names_vote(text: str) -> bool:
+    """Whether ``text`` names the vote itself (referendum, голосование, дауыс беру)."""
+    return _VOTE_NOUN.search(text) is not None

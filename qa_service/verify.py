@@ -8,6 +8,8 @@ its languages' score scales:
 
 - ``states``: the sentence states a value of the asked type (answer_type.py): a count of
   the asked noun, a date, a percentage, a duration, a named person in the asked role;
+- a place the question names ("the turnout in Almaty") must be named by the sentence or
+  its article's title (places.py);
 - ``cover``: the share of the question's key concepts (the glossary's terms, named in any
   language) that the sentence, or its article's title, names (1.0 when it names none).
 
@@ -25,8 +27,10 @@ from .answer import Hit
 from .answer_type import (
     QuestionType,
     answer_values,
+    asks_may_or_must,
     names_only_titles,
     names_qualified_role,
+    names_vote,
     question_type,
     role_positions,
     states_answer,
@@ -34,6 +38,7 @@ from .answer_type import (
 )
 from .glossary import Glossary
 from .lexical import words
+from .places import places_in
 from .values import VALUE_KINDS, Value, find_values
 
 
@@ -50,6 +55,8 @@ class Asked:
     # chair and a body the glossary does not know, so no sentence can be checked to be
     # about that body's chair (the foreign ministry's head passed as one).
     body: bool = True
+    # The places it names (places.py): "the turnout in Almaty" is not the national one.
+    places: frozenset[str] = frozenset()
 
     @property
     def specific(self) -> bool:
@@ -89,16 +96,16 @@ def asked(question: str, glossary: Glossary) -> Asked:
     """The answer type and key concepts of ``question`` (its reading: Cyrillic for
     Latin-typed Kazakh)."""
     qtype = question_type(question)
-    if qtype is not None and qtype.kind == "yesno":
+    if qtype is not None and qtype.kind == "yesno" and not asks_may_or_must(question):
         # "Is the referendum in 2027?" asks about a date: checked, and ordered, as one.
         stated = [v for v in find_values(question) if v.kind != "count" or v.unit]
         if stated:
             kind = stated[0].kind
             of = (stated[0].unit.split()[0].casefold(),) if kind == "count" else ()
-            qtype = QuestionType(kind, of or value_of(kind, question))
+            qtype = QuestionType(kind, of or value_of(kind, question), vote=names_vote(question))
     concepts = glossary.concept_ids(words(question))
     body = any(not names_only_titles(glossary.entries[i].english) for i in concepts)
-    return Asked(qtype, concepts, names_qualified_role(question), body)
+    return Asked(qtype, concepts, names_qualified_role(question), body, places_in(question))
 
 
 def translator(glossary: Glossary):
@@ -126,6 +133,10 @@ def check_hit(hit: Hit, question: Asked, glossary: Glossary) -> Check:
             continue  # the head's term is not the vice president's
         if not _role_of_asked_body(question, sentence, hit.article.title or "", glossary):
             continue  # the Court's deputy chairman is not the Commission's
+        if question.places and not question.places <= places_in(sentence) | places_in(
+            hit.article.title or ""
+        ):
+            continue  # the national turnout is not Almaty's
         found = answer_values(question.qtype, sentence, translate) if valued else []
         if found or (not valued and states_answer(question.qtype, sentence, translate)):
             states = True
@@ -136,6 +147,12 @@ def check_hit(hit: Hit, question: Asked, glossary: Glossary) -> Check:
             glossary.concepts_in(hit.article.title), *(glossary.concepts_in(s) for s in sentences)
         )
         cover = len(question.concepts & named) / len(question.concepts)
+        bodies = (question.concepts & glossary.bodies) - glossary.generic_bodies
+        if question.typed and bodies - named:
+            # "How many deputies does the Majilis have now?" is not answered by "145
+            # deputies will be elected" (to the Kurultai): a value of a body the question
+            # names is stated where the sentence, or its title, names that body.
+            states, values = False, []
     return Check(states, cover, tuple(values))
 
 

@@ -480,6 +480,12 @@ def test_misspelt_question_words_are_read_in_their_spelling(typed, spelt):
         ("қанша адам дауыс берді", "percentage", ("turnout",)),
         ("Сколько человек проголосовало против?", "percentage", ("no",)),
         ("Does my vote count?", "yesno", ()),
+        ("On what date did the Kurultai hold its first session?", "date", ("session",)),
+        ("Құрылтайдың бірінші сессиясы қай күні өтті?", "date", ("session",)),
+        ("When will the referendum results be announced?", "date", ("results",)),
+        ("Когда объявят итоги референдума?", "date", ("results",)),
+        # "Is voting day a day off?": yes or no, though it names the day.
+        ("Референдум күні демалыс бола ма?", "yesno", ()),
     ],
 )
 def test_questions_typed_as_citizens_type_them(question, kind, of):
@@ -496,3 +502,47 @@ def test_a_holidays_date_is_not_the_votes():
     assert [v.text for v in answer_values(asked, sentence)] == ["15 марта"]
     held = question_type("Когда пройдёт референдум?")
     assert answer_values(held, sentence) == []
+
+
+def test_places_a_question_names():
+    """places.py: Kazakhstan's cities and the countries its news names, in en/ru/kk and
+    as Kazakh is typed with Russian letters; not inside common words."""
+    from qa_service.places import places_in
+
+    assert places_in("Какая была явка в Алматы?") == {"Almaty"}
+    assert places_in("Алматыда сайлаушылардың келуі қанша болды?") == {"Almaty"}
+    assert places_in("Ресейде келесі президент сайлауы қашан өтеді?") == {"Russia"}
+    assert places_in("Оскемен и Туркистан") == {"Oskemen", "Turkistan"}
+    assert places_in("Turnout was 73.12 percent") == frozenset()
+    assert places_in("многодетных семей, индивидуальный предприниматель") == frozenset()
+
+
+def test_the_votes_date_is_stated_only_where_the_vote_is_named():
+    """ "Almaty, 14 February, 2026 – The Minister held a meeting": a date next to "held",
+    which answers when the meeting was held, not when the referendum was."""
+    vote = question_type("When was the referendum held?")
+    meeting = question_type("When was the meeting with the UN agencies held?")
+    assert vote.of == meeting.of == ("held",) and vote.vote and not meeting.vote
+    dateline = "Almaty, 14 February, 2026 – The Minister of Foreign Affairs held a meeting."
+    assert answer_values(vote, dateline) == []
+    assert [v.text for v in answer_values(meeting, dateline)] == ["14 February, 2026"]
+    stated = "The vote will take place on Sunday, 15 March 2026."
+    assert [v.text for v in answer_values(vote, stated)] == ["15 March 2026"]
+
+
+def test_what_one_may_do_on_a_date_is_not_a_question_about_the_date():
+    """A yes/no question naming a value asks whether it holds ("Is the referendum in
+    2027?"), unless it asks what one may or must do ("Can I vote early if I am away on
+    March 15?"): verify.asked types only the first as a date."""
+    from qa_service.glossary import Glossary
+    from qa_service.verify import asked
+
+    g = Glossary.load()
+    assert asked("Is the referendum in 2027?", g).qtype.kind == "date"
+    assert asked("Референдум 2027 жылы бола ма?", g).qtype.kind == "date"
+    for question in (
+        "can i vote early im away on march 15",
+        "Можно ли проголосовать 14 марта?",
+        "Шетелде 15 наурызда дауыс бере аламын ба?",
+    ):
+        assert asked(question, g).qtype.kind == "yesno", question

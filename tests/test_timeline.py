@@ -319,3 +319,23 @@ def test_a_role_belongs_to_the_body_named_nearest_it():
     crc = asked("Орталық референдум комиссиясы төрағасының орынбасары кім?", GLOSSARY)
     karin = "Комиссия төрағасының орынбасары – Мемлекеттік кеңесші Ерлан Қарин."
     assert not check_hit(_hit(1, karin, "2026-01-22", "kk"), crc, GLOSSARY).states
+
+
+def test_a_place_the_question_names_must_be_named_by_the_sentence():
+    """ "The turnout in Almaty" is not the national turnout, and Russia's election is not
+    Kazakhstan's: the sentence, or its article's title, names the asked place."""
+    national = _hit(1, "Turnout was 73.12 percent nationwide.", "2026-03-16")
+    local = _hit(2, "In Almaty turnout was 61.4 percent.", "2026-03-16")
+    for question in (
+        "What was the turnout in Almaty?",
+        "Какая была явка в Алматы?",
+        "Алматыда сайлаушылардың келуі қанша болды?",
+    ):
+        q = asked(question, GLOSSARY)
+        assert not check_hit(national, q, GLOSSARY).states, question
+        assert check_hit(local, q, GLOSSARY).states, question
+    everywhere = asked("What was the turnout?", GLOSSARY)
+    assert check_hit(national, everywhere, GLOSSARY).states
+    election = asked("Ресейде келесі президент сайлауы қашан өтеді?", GLOSSARY)
+    ours = _hit(1, "The presidential election will be held on 20 March 2029.", "2026-07-01")
+    assert not check_hit(ours, election, GLOSSARY).states

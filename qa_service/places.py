@@ -1,0 +1,84 @@
+"""Places a question names, for attribute-level verification (verify.py).
+
+"What was the turnout in Almaty?" and "When is Russia's next presidential election?" name
+the reform's terms (turnout, election) and a place; the sentence that states the national
+turnout, or Kazakhstan's election date, states a value of the asked attribute and names
+every glossary term, yet answers another question. A question that names a place is
+answered only by a sentence, or an article title, that names it too.
+
+The gazetteer holds Kazakhstan's cities and regions and the countries its news names most,
+each as word beginnings in English, Russian and Kazakh (also as Kazakh is typed with
+Russian letters: the text is folded as the glossary folds it). Kazakhstan itself is not
+a place here: every source is about it. Maintainers extend ``PLACES``.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+
+from .glossary import fold
+
+# English name -> word beginnings (folded: lower case, Kazakh letters as Russian look-alikes).
+PLACES: dict[str, tuple[str, ...]] = {
+    "Almaty": ("almaty", "alma-at", "алматы", "алма-ат"),
+    "Astana": ("astana", "астан"),
+    "Shymkent": ("shymkent", "chimkent", "шымкент", "чимкент"),
+    "Karaganda": ("karaganda", "karagandy", "караганд"),
+    "Aktobe": ("aktobe", "актобе", "актюбинск"),
+    "Atyrau": ("atyrau", "атырау"),
+    "Aktau": ("aktau", "актау"),
+    "Pavlodar": ("pavlodar", "павлодар"),
+    "Semey": ("semey", "semipalatinsk", "семипалатинск"),  # "семей": also "families"
+    "Oskemen": ("oskemen", "ust-kamenogorsk", "оскемен", "усть-каменогорск"),
+    "Oral": ("uralsk", "уральск"),  # Kazakh "Орал" is also the Ural river and mountains
+    "Kostanay": ("kostanay", "kostanai", "костана"),
+    "Petropavl": ("petropavl", "петропавл"),
+    "Kokshetau": ("kokshetau", "кокшетау"),
+    "Taraz": ("taraz", "тараз"),
+    "Kyzylorda": ("kyzylorda", "кызылорд"),
+    "Turkistan": ("turkistan", "turkestan", "туркестан", "туркистан"),
+    "Taldykorgan": ("taldykorgan", "талдыкорган"),
+    "Zhezkazgan": ("zhezkazgan", "жезказган"),
+    "Konaev": ("konaev", "конаев"),
+    "Russia": ("russia", "росси", "ресей"),
+    "China": ("china", "chinese", "кита", "кытай"),
+    "Uzbekistan": ("uzbek", "узбек", "озбек"),
+    "Kyrgyzstan": ("kyrgyz", "кыргыз", "киргиз"),
+    "Tajikistan": ("tajik", "таджик", "тажик"),
+    "Turkmenistan": ("turkmen", "туркмен"),
+    "Turkey": ("turkey", "turkiye", "турци", "туркия"),
+    "Ukraine": ("ukrain", "украин"),
+    "Belarus": ("belarus", "беларус", "белорус"),
+    "United States": ("america", "сша", "америк"),
+    "Germany": ("german", "герман"),
+    "France": ("france", "french", "франци"),
+    "United Kingdom": ("britain", "british", "британ", "великобритан"),
+    # Not "грузить" (to load); English "Georgia" is also a US state.
+    "Georgia": ("грузия", "грузии", "грузию", "грузин"),
+    "Azerbaijan": ("azerbaijan", "азербайджан", "азербайжан"),
+    "Mongolia": ("mongolia", "монгол"),
+    "Iran": ("iran", "иран"),
+    "India": ("india", "индия", "индии", "индию", "ундистан"),
+    "Japan": ("japan", "япони", "жапони"),
+    "Korea": ("korea", "корея", "корей", "корее"),
+    "Armenia": ("armenia", "армени"),
+    "Moldova": ("moldova", "молдов", "молдав"),
+}
+_WORD = re.compile(r"[\w-]+")
+# Word beginnings of two or three letters would also begin common words; none is listed.
+_BY_HEAD: dict[str, list[tuple[str, str]]] = {}
+for _name, _forms in PLACES.items():
+    for _form in _forms:
+        _BY_HEAD.setdefault(_form[:3], []).append((_form, _name))
+
+
+@functools.lru_cache(maxsize=65536)
+def places_in(text: str) -> frozenset[str]:
+    """The places (``PLACES``' English names) ``text`` names."""
+    found = set()
+    for word in _WORD.findall(fold(text)):
+        for form, name in _BY_HEAD.get(word[:3], ()):
+            if word.startswith(form):
+                found.add(name)
+    return frozenset(found)

@@ -741,7 +741,14 @@ def _of_people(value: Value) -> bool:
     """A count of people ("7,954,667 people", "898 099 человек"): a vote's measure as a
     number, which "how many voted yes" also asks for."""
     unit = (value.unit or "").split()
-    return bool(unit) and unit[0].casefold() in _GENERIC_COUNTED
+    return bool(unit) and (
+        unit[0].casefold() in _GENERIC_COUNTED or _VOTED_VERB.fullmatch(unit[0]) is not None
+    )
+
+
+# A number before a vote's verb counts the people who voted ("898,099 voted against",
+# "898 099 проголосовали против").
+_VOTED_VERB = re.compile(r"voted|проголосова\w*|голосова\w*|votes|голос\w*|дауыс", re.IGNORECASE)
 
 
 def states_answer(

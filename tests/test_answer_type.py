@@ -546,3 +546,16 @@ def test_what_one_may_do_on_a_date_is_not_a_question_about_the_date():
         "Шетелде 15 наурызда дауыс бере аламын ба?",
     ):
         assert asked(question, g).qtype.kind == "yesno", question
+
+
+def test_a_number_before_a_votes_verb_counts_people():
+    """ "Another 898,099 voted against": the head count of the no vote, as "898,099 people
+    voted against" would be."""
+    against = question_type("How many people voted against the new Constitution?")
+    for sentence, answers in [
+        ("Another 898,099 voted against, and 146,558 ballots were declared invalid.",
+         ["898,099 voted against"]),
+        ("Против проголосовали 898 099 человек.", ["898 099 человек"]),
+        ("Of those who voted, 87.15 percent, or 7,954,667 people, supported it.", []),
+    ]:  # fmt: skip
+        assert [v.text for v in answer_values(against, sentence)] == answers, sentence

@@ -46,3 +46,26 @@ def test_a_malformed_line_names_file_and_line(tmp_path, line, message):
     path.write_text(f"# header\nreferendum\tреферендум\tреферендум\n{line}\n", encoding="utf-8")
     with pytest.raises(GlossaryError, match=rf"glossary.tsv:3: .*{message}"):
         Glossary.load(path)
+
+
+def test_the_referendums_procedure_is_named_in_three_languages():
+    """The vote's procedure (polling stations, the absentee certificate, the ballot, the
+    draft's proposals) and the new offices are terms of the reform: a question naming them
+    is on topic, and a sentence answering it names them too (verify.py's cover)."""
+    g = Glossary.load()
+    for question, term in [
+        ("Во сколько открываются участки?", "polling station precinct"),
+        ("Сайлау учаскелері қай уақытта жұмыс істейді?", "polling station precinct"),
+        ("Где получить открепительное удостоверение?", "absentee certificate"),
+        ("Сырттай дауыс беру куәлігін қалай алуға болады?", "absentee certificate"),
+        ("Бюллетеньде қандай сұрақ болады?", "ballot"),
+        ("Куда отправить замечания к проекту?", "proposals comments"),
+        ("Как назначается вице-президент?", "vice president"),
+        ("Какие полномочия будут у Народного совета?", "People's Council"),
+    ]:
+        named = [g.entries[i].english for i in g.concept_ids(words(question))]
+        assert term in named, question
+    # "участвовать" (to take part) is not a polling station.
+    assert not g.concept_ids(words("участвовать в голосовании")) & {
+        i for i, e in enumerate(g.entries) if e.english.startswith("polling")
+    }

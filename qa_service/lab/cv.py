@@ -233,6 +233,10 @@ class RuleForm:
     # model, and sat above most right answers.
     high_unanswerable_max: float = HIGH_UNANSWERABLE_MAX
     unanswerable_after_gates: bool = False
+    # The none cut set on held-out P(none) of the answerable questions (grouped inner
+    # folds), as ``cut_by_cv`` sets the high cut: in-sample, the cut sat on whichever
+    # answerable question the model itself found most off-topic, and moved with it.
+    none_cut_by_cv: bool = False
 
 
 _P95 = RuleForm(
@@ -346,6 +350,7 @@ FORMS = {
             # of a body the glossary does not know.
             replace(_TOPIC_TYPED, name=f"{_TOPIC_TYPED.name}+gated", unanswerable_after_gates=True),
             _GATED,
+            replace(_GATED, name=f"{_GATED.name}+nonecv", none_cut_by_cv=True),
             replace(
                 _TOPIC,
                 name=f"{_TOPIC.name}+gated5%",
@@ -407,6 +412,8 @@ def fit_rule(
     none = fit_logistic(x, [r.topic == "off" for r in records], none_names)
     p_none = [none.probability(v) for v in x]
     answerable = [p for p, r in zip(p_none, records, strict=True) if r.answerable]
+    if form.none_cut_by_cv:
+        answerable = _held_out_none(records, latent, form)
     none_at = _quantile_cut(answerable, form.none_answerable_max)
     on = [(v, r) for v, r in zip(x, records, strict=True) if r.topic == "on"]
     high = fit_logistic([v for v, _ in on], [r.top_answers for _, r in on], names)
@@ -429,6 +436,21 @@ def fit_rule(
         passing = _held_out(records, latent, form) if form.cut_by_cv else _passing(rule, records)
         rule = replace(rule, high_at=max(high_at, _precision_cut(passing, form.precision)))
     return rule
+
+
+def _held_out_none(records: Sequence[Record], latent: bool, form: RuleForm, k: int = FOLDS):
+    """P(none) of every answerable record, each by a none model fitted on the other facts'
+    records (grouped inner folds)."""
+    fold_of = grouped_folds(records, k)
+    plain = replace(form, precision=0.0, cut_by_cv=False, none_cut_by_cv=False)
+    out: list[float] = []
+    for fold in range(k):
+        held = [r for r in records if fold_of[r.id] == fold and r.answerable]
+        rest = [r for r in records if fold_of[r.id] != fold]
+        if held and rest:
+            none = fit_rule(rest, latent, plain).none
+            out += [none.probability(features_of(r.signals, r.detected)) for r in held]
+    return out
 
 
 def _reaches_high(rule: ConfidenceRule) -> Callable[[Record], bool]:

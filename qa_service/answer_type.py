@@ -100,7 +100,8 @@ _DATE_Q = _rx(
     r"when", r"what year", r"which year", r"what date", r"what day", r"date", r"когда",
     r"в каком году", r"какого числа", r"на какое число", r"в какой день", r"дата", r"дату",
     r"даты", r"қашан", r"кашан", r"қай жылы", r"кай жылы", r"қай күні", r"кай куни",
-    r"қай кезде", r"кай кезде", r"қай уақытта", r"күні", r"куни", r"қай күннен", r"кай куннен",
+    r"қай кезде", r"кай кезде", r"қай уақытта", r"күні", r"куни", r"куні", r"қай күннен",
+    r"кай куннен",
     r"қай кезден", r"кай кезден", r"қашаннан", r"кашаннан",
 )  # fmt: skip
 _PERSON_Q = _rx(
@@ -446,7 +447,7 @@ _EVENTS: dict[str, re.Pattern] = {
         r"мерек\w*",
         r"атап өт\w*",
         r"атап от\w*",
-        r"конституция күні",
+        r"конст[іи]туция к[үу]н[іи]",  # also as read from Latin letters
     ),
     "campaign": _rx(r"campaign\w*", r"агитац\w*", r"үгіт\w*", r"угит\w*"),
     # The results' announcement ("when will the results be announced?"): after the vote,
@@ -646,6 +647,11 @@ def _vote_measure(question: str, counted: tuple[str, ...]) -> tuple[str, ...]:
     return ()
 
 
+# A Kazakh adjective before the counted noun ("халықаралық", "жергілікті", "жаңа"): its
+# suffixes -лық/-лік/-дық/-дік/-тық/-тік, -ғы/-гі, -ді/-ті, -ылы/-ілі.
+_KK_ADJECTIVE = re.compile(r"(?:[лдт][ыі][қк]|[ғг][ыі]|[дт]і|ылы|ілі|^жаңа|^жана)$", re.I)
+
+
 def _counted(question: str, cue: re.Match) -> tuple[str, ...]:
     """The noun a count question counts: after the cue (en/ru "how many deputies",
     "сколько депутатов", kk "неше депутат"), or before "саны"/"number" ("депутаттар
@@ -658,6 +664,8 @@ def _counted(question: str, cue: re.Match) -> tuple[str, ...]:
         word = before[-1] if said.startswith(("сан", "count")) else (after or [""])[0]
     elif after:
         word = after[0]
+        if said in ("қанша", "канша", "неше") and len(after) > 1 and _KK_ADJECTIVE.search(word):
+            word = after[1]  # "қанша халықаралық байқаушы": the observers, not "international"
     else:
         # Kazakh puts what is asked about before "қанша": "жалақысы қанша болады?" (how
         # much is the salary) asks about the salary, not any count.

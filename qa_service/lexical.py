@@ -235,7 +235,8 @@ _LATIN_KK_WORDS = frozenset(
 )
 _LATIN_TO_CYRILLIC = (
     ("şş", "щ"), ("sh", "ш"), ("ş", "ш"), ("ch", "ч"), ("ç", "ч"), ("zh", "ж"), ("kh", "х"),
-    ("gh", "ғ"), ("ğ", "ғ"), ("ng", "ң"), ("ñ", "ң"), ("ts", "ц"), ("ia", "я"), ("ya", "я"),
+    ("gh", "ғ"), ("ğ", "ғ"), ("ng", "ң"), ("ñ", "ң"), ("tsiya", "ция"), ("tsia", "ция"),
+    ("ts", "ц"), ("ia", "я"), ("ya", "я"),
     ("iu", "ю"), ("yu", "ю"), ("ä", "ә"), ("ö", "ө"), ("ü", "ү"), ("ū", "ұ"), ("ı", "і"),
     ("i", "і"), ("y", "ы"), ("j", "ж"), ("q", "қ"), ("a", "а"), ("b", "б"), ("v", "в"),
     ("g", "г"), ("d", "д"), ("e", "е"), ("z", "з"), ("k", "к"), ("l", "л"), ("m", "м"),
@@ -267,6 +268,9 @@ def latin_kazakh_to_cyrillic(text: str) -> str:
             out.append(token)
             continue
         low = token.lower()
+        if low in _LATIN_WORDS:
+            out.append(_LATIN_WORDS[low])
+            continue
         converted = []
         i = 0
         while i < len(low):
@@ -278,6 +282,23 @@ def latin_kazakh_to_cyrillic(text: str) -> str:
             else:
                 converted.append(low[i])
                 i += 1
-        word = "".join(converted)
+        word = _kazakh_spelling("".join(converted))
         out.append(word[:1].upper() + word[1:] if token[0].isupper() else word)
     return "".join(out)
+
+
+# Whole words a letter-by-letter reading gets wrong: "ia" is иә (yes), not я.
+_LATIN_WORDS = {"ia": "иә", "iä": "иә", "ie": "иә"}
+_KK_VOWELS = frozenset("аәеиоөұүыіуэюя")
+
+
+def _kazakh_spelling(word: str) -> str:
+    """A rule of Kazakh spelling a letter-by-letter reading misses: Latin ``i`` after a
+    vowel is й ("sailau" -> сайлау, "Quryltai" -> Құрылтай, "tagaiyndau" -> тағайындау).
+    (Whether ``u`` is у, ұ or ү depends on the word's root and its suffixes, "kezdesu"
+    keeps у, "deputat" too: left as у, which the glossary's folding reads as either.)"""
+    letters = list(word)
+    for k in range(1, len(letters)):
+        if letters[k] == "і" and letters[k - 1] in _KK_VOWELS:
+            letters[k] = "й"
+    return "".join(letters)

@@ -482,6 +482,8 @@ def test_misspelt_question_words_are_read_in_their_spelling(typed, spelt):
         ("Does my vote count?", "yesno", ()),
         ("On what date did the Kurultai hold its first session?", "date", ("session",)),
         ("Құрылтайдың бірінші сессиясы қай күні өтті?", "date", ("session",)),
+        # A Kazakh adjective before the counted noun is not what is counted.
+        ("Референдумды қанша халықаралық байқаушы бақылады?", "count", ("байқаушы",)),
         ("When will the referendum results be announced?", "date", ("results",)),
         ("Когда объявят итоги референдума?", "date", ("results",)),
         # "Is voting day a day off?": yes or no, though it names the day.

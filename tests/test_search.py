@@ -267,8 +267,15 @@ def test_latin_kazakh_is_detected(text, expected):
 
 
 def test_latin_kazakh_becomes_cyrillic():
-    assert latin_kazakh_to_cyrillic("Qūryltaida neşe deputat?") == "Құрылтаіда неше депутат?"
-    assert latin_kazakh_to_cyrillic("Kuryltaida neshe") == "Курылтаіда неше"
+    # Latin "i" after a vowel is й ("ai" in Құрылтай, сайлау, тағайындау).
+    assert latin_kazakh_to_cyrillic("Qūryltaida neşe deputat?") == "Құрылтайда неше депутат?"
+    assert latin_kazakh_to_cyrillic("Kuryltaida neshe") == "Курылтайда неше"
+    assert latin_kazakh_to_cyrillic("sailau qashan") == "сайлау қашан"
+    assert latin_kazakh_to_cyrillic("Konstitutsia kuni") == "Констітуция куні"
+    assert latin_kazakh_to_cyrillic("referendum") == "референдум"
+    assert latin_kazakh_to_cyrillic("qansha paiyzy ia dep dauys berdi") == (
+        "қанша пайызы иә деп дауыс берді"
+    )
 
 
 def test_latin_kazakh_question_is_answered(seed_searcher):

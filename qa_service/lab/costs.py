@@ -19,6 +19,7 @@ keep returning (``warm``). The encoder is never cached: each round encodes every
 
 from __future__ import annotations
 
+import argparse
 import json
 import statistics
 import sys
@@ -120,27 +121,23 @@ def main(argv: list[str]) -> None:
     questions of the sets (all by default), R interleaved rounds; with ``--stages``, the
     served search's stages on CORPUS (encoder threads T, 1 by default: a served worker's)
     instead of the glossary's three ways."""
-    limit = rounds = corpus = None
-    threads = 1
-    paths = []
-    args = iter(argv)
-    for arg in args:
-        if arg == "--limit":
-            limit = int(next(args))
-        elif arg == "--rounds":
-            rounds = int(next(args))
-        elif arg == "--stages":
-            corpus = Path(next(args))
-        elif arg == "--threads":
-            threads = int(next(args))
-        else:
-            paths.append(arg)
-    questions = [q.question for path in paths for q in load_questions(Path(path))][:limit]
-    if corpus is not None:
-        print(json.dumps(stages(corpus, questions, rounds or 3, threads), indent=2))
+    parser = argparse.ArgumentParser(
+        prog="python -m qa_service.lab.costs",
+        description="What a question costs beyond the encoder pass of its own text.",
+    )
+    parser.add_argument("sets", nargs="*", default=["docs/quality/bank.jsonl"], metavar="SET")
+    parser.add_argument("--limit", type=int, help="the first N questions of the sets")
+    parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds (3)")
+    parser.add_argument("--stages", type=Path, metavar="CORPUS", help="the served stages on it")
+    parser.add_argument("--threads", type=int, default=1, help="encoder threads (1)")
+    args = parser.parse_args(argv)
+    questions = [q.question for path in args.sets for q in load_questions(Path(path))]
+    questions = questions[: args.limit]
+    if args.stages is not None:
+        print(json.dumps(stages(args.stages, questions, args.rounds, args.threads), indent=2))
         return
-    print(json.dumps(measure(questions, rounds or 3), indent=2))
+    print(json.dumps(measure(questions, args.rounds), indent=2))
 
 
 if __name__ == "__main__":
-    main(sys.argv[1:] or ["docs/quality/bank.jsonl"])
+    main(sys.argv[1:])

@@ -48,6 +48,10 @@ class QuestionType:
     # A date question that names the vote ("when was the referendum held?"): only a
     # sentence that names it too states its date ("the Minister held a meeting" does not).
     vote: bool = False
+    # A duration question about a term of office ("Kurultai term of office", "срок
+    # полномочий", "қанша жылға сайланады"): a period to act within ("within one month",
+    # "в течение месяца") does not answer it.
+    term: bool = False
 
 
 _Q = re.IGNORECASE
@@ -80,6 +84,15 @@ _DURATION_Q = _rx(
     r"мерзім\w*", r"мерзим\w*", r"term\s+length", r"length\s+of\s+(?:the\s+|their\s+)?terms?",
     r"term\s+limits?",
 )  # fmt: skip
+# A term of office asked ("term of office", "serve", "срок полномочий", "на сколько лет
+# избирается", "қанша жылға сайланады").
+_TERM_Q = _rx(
+    r"terms?", r"serve\w*", r"elected for", r"convocation", r"полномочи\w*", r"созыв\w*",
+    r"избира\w*", r"выбира\w*", r"өкілеттік мерзім\w*", r"окилеттик мерзим\w*",
+    r"сайлан\w*", r"отырады",
+)  # fmt: skip
+# A period to act within: "within one month", "в течение месяца", "бір ай ішінде".
+_WITHIN = re.compile(r"within|in|в течени[ея]|через|ішінде|ишинде", re.IGNORECASE)
 _COUNT_Q = _rx(
     r"how many",
     r"count",  # "article count": the noun before it is counted (``_counted``)
@@ -262,7 +275,7 @@ def question_type(question: str) -> QuestionType | None:
     if _AGE_Q.search(q):
         return QuestionType("duration", ("age",))
     if _DURATION_Q.search(q):
-        return QuestionType("duration")
+        return QuestionType("duration", term=_TERM_Q.search(q) is not None)
     cue = _COUNT_Q.search(q)
     if cue and cue.group(0).casefold() == "count" and _YESNO_EN.search(q):
         cue = None  # "Does my vote count?" asks yes or no
@@ -708,6 +721,8 @@ def answer_values(
                 or (electorate and _of_people(v))
                 or (_asks_voters(qtype) and _counts_voters(v))
             ]
+    if qtype.kind == "duration" and qtype.term:
+        values = [v for v in values if not _WITHIN.match(v.text)]
     elif qtype.of and qtype.kind in _OF_CLASSES:
         classes = _OF_CLASSES[qtype.kind]
         values = [v for v in values if _of_value(classes, qtype.of[0], sentence, v)]

@@ -234,15 +234,17 @@ class Searcher:
     def order(self, query: Query, question: Asked, hits: list[Hit]) -> tuple[Ordered, Check | None]:
         """Stage 7 (verify.py, timeline.py): the first hits checked against what the
         question asks (``question``: ``verify.asked`` of its reading), reordered
-        (``params.order``; only for a check of a named attribute), and the first hit's
-        check."""
+        (``params.order``; only for a check of a named attribute or a duration, reports
+        compared only for a named attribute), and the first hit's check."""
         if not hits:
             return Ordered(hits), None
-        reorders = self.params.order and question.specific
+        reorders = self.params.order and (question.specific or question.duration)
         checks = check_hits(hits[:WINDOW] if reorders else hits[:1], question, self.glossary)
         if not reorders:
             return Ordered(hits), checks[0]
-        ordered = order_reports(hits, checks, query.lang, asks_outcome(query.reading))
+        ordered = order_reports(
+            hits, checks, query.lang, asks_outcome(query.reading), compare=question.specific
+        )
         by_id = {h.passage.id: c for h, c in zip(hits, checks, strict=False)}
         return ordered, by_id.get(ordered.hits[0].passage.id)
 

@@ -22,9 +22,15 @@ final 95; the overnight partial count beside the commission's results. All of th
    report, 8 Sep 2025, said ...").
 
 Reports of another vote never compete: a maslikhat by-election's turnout, however newer,
-does not supersede the referendum's (``same_vote``). The stage runs only for a question
-whose check is of a named attribute (``verify.Asked.specific``: a count of a noun, a date
-of an event, a share of a measure); "any date" also matches another attribute's date.
+does not supersede the referendum's (``same_vote``). Reports are compared only for a
+question whose check is of a named attribute (``verify.Asked.specific``: a count of a
+noun, a date of an event, a share of a measure); "any date" also matches another
+attribute's date. For a duration (ninth session) only step 1's first answering hit
+leads: "Kurultai term of office" puts "each convocation will serve a five-year term" above
+a sentence about the Kurultai that states no term; no values are compared, nothing is noted
+as superseded. (A person in a role was measured too, and not kept: "who chairs the
+Constitutional Commission?" promoted "… held a meeting with the heads of UN agencies" from
+an article whose title names the Commission.)
 
 Only the hits' order changes; nothing is dropped. Linear in ``WINDOW``, never in the corpus.
 """
@@ -160,9 +166,12 @@ def order_reports(
     lang: str,
     outcome: bool = False,
     window: int = WINDOW,
+    compare: bool = True,
 ) -> Ordered:
     """The hits reordered as the module says; ``checks[i]`` is hit ``i``'s verification,
-    ``lang`` the reader's language, ``outcome`` whether the question asks about one."""
+    ``lang`` the reader's language, ``outcome`` whether the question asks about one.
+    ``compare=False`` (a duration: no named attribute whose values two reports could
+    disagree on): the first answering hit leads, nothing more."""
     n = min(window, len(hits), len(checks))
     if n < 2:
         return Ordered(list(hits))
@@ -175,8 +184,11 @@ def order_reports(
     # Reports of another vote answer another question (the first answering one sets it).
     first_vote = vote_of(hits[answering[0]])
     answering = [i for i in answering if _compatible(vote_of(hits[i]), first_vote)]
-    recency = {i: _recency(hits[i]) for i in answering}  # each report's cues read once
     lead = answering[0]
+    if not compare:
+        order = [lead] + [i for i in range(len(hits)) if i != lead]
+        return Ordered([_ranked(hits[i], p) for p, i in enumerate(order, start=1)], (), lead != 0)
+    recency = {i: _recency(hits[i]) for i in answering}  # each report's cues read once
     newest = max(answering, key=lambda i: (*recency[i], -i))
     if outcome or any(disagree(checks[newest], checks[i]) for i in answering):
         lead = newest

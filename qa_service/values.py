@@ -209,6 +209,19 @@ _DURATION_ADJ = re.compile(
     r"(?:бір|екі|үш|төрт|бес|алты|жеті)\s+жылдық)(?![\w-])",
     re.IGNORECASE,
 )
+# One unit of time without a digit: "within one month", "for a year", "в течение месяца",
+# "через год", "бір ай ішінде" (a bare "one" is no number elsewhere: "one of the ...").
+_DURATION_ONE = re.compile(
+    r"(?<![\w-])(?:(?:within|in|for|after|over)\s+(?:one|a|an|a single)\s+"
+    r"(?P<en>year|month|week|day)|(?:в течение|в течении|через|на|сроком на)\s+(?:один\s+|одну\s+)?"
+    r"(?P<ru>года?|месяца?|недел[юи]|дня|день)|бір\s+(?P<kk>жыл|ай|апта|күн)\w*)(?![\w-])",
+    re.IGNORECASE,
+)
+_ONE_UNITS = {
+    "year": "year", "month": "month", "week": "week", "day": "day", "год": "year",
+    "года": "year", "месяц": "month", "месяца": "month", "неделю": "week", "недели": "week",
+    "дня": "day", "день": "day", "жыл": "year", "ай": "month", "апта": "week", "күн": "day",
+}  # fmt: skip
 _ADJ_YEARS = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "ten": 10,
     "одно": 1, "двух": 2, "трех": 3, "трёх": 3, "четырех": 4, "пяти": 5, "шести": 6,
@@ -256,6 +269,10 @@ def _find_values(sentence: str) -> tuple[Value, ...]:
             continue
         unit = next(u for form, u in _DURATION_UNITS if re.fullmatch(form, m["u"], re.I))
         add(Value("duration", m.start(), m.end(), m.group(0), parse_number(m["n"]), unit))
+    for m in _DURATION_ONE.finditer(sentence):
+        if free(m.start(), m.end()):
+            said = (m["en"] or m["ru"] or m["kk"]).casefold()
+            add(Value("duration", m.start(), m.end(), m.group(0), 1.0, _ONE_UNITS[said]))
     for m in _DURATION_ADJ.finditer(sentence):
         if free(m.start(), m.end()):
             head = re.split(r"[-\s]|лет", m["w"].casefold())[0]

@@ -68,6 +68,11 @@ class Asked:
         return t is not None and t.kind in VALUE_KINDS and bool(t.of)
 
     @property
+    def duration(self) -> bool:
+        """Whether it asks for a duration (a term, an age)."""
+        return self.qtype is not None and self.qtype.kind == "duration"
+
+    @property
     def typed(self) -> bool:
         """Whether ``states`` checks something: a named attribute (``specific``), a
         duration, or a person in a named role; not "any date", "any number", yes or no,

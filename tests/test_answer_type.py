@@ -298,10 +298,15 @@ def test_an_age_question_is_answered_by_an_age_not_a_term(question):
     assert states_answer(asked, "Кандидат должен быть не моложе 25 лет.")
     assert not states_answer(asked, "Deputies of the Kurultai will serve five-year terms.")
     assert not states_answer(asked, "Депутаты Курултая избираются на пять лет.")
-    # A term question is not an age question: any duration still answers it.
+    # A term question is not an age question: any duration of a term answers it, not a
+    # period to act within (ninth session).
     term = question_type("How long is the term of Kurultai deputies?")
-    assert term == QuestionType("duration")
+    assert term == QuestionType("duration", term=True)
     assert states_answer(term, "Deputies of the Kurultai will serve five-year terms.")
+    assert not states_answer(term, "The president must call elections within one month.")
+    within = question_type("В какой срок президент должен назначить выборы в Курултай?")
+    assert within == QuestionType("duration")
+    assert states_answer(within, "Выборы президент должен назначить в течение месяца.")
 
 
 @pytest.mark.parametrize(
@@ -561,3 +566,18 @@ def test_a_number_before_a_votes_verb_counts_people():
         ("Of those who voted, 87.15 percent, or 7,954,667 people, supported it.", []),
     ]:  # fmt: skip
         assert [v.text for v in answer_values(against, sentence)] == answers, sentence
+
+
+@pytest.mark.parametrize(
+    ("sentence", "text", "unit"),
+    [
+        ("The president must call elections within one month of it.", "within one month", "month"),
+        ("Выборы президент должен назначить в течение месяца.", "в течение месяца", "month"),
+        ("Сайлауды бір ай ішінде тағайындайды.", "бір ай", "month"),
+        ("It will be debated for a year.", "for a year", "year"),
+    ],
+)
+def test_one_unit_of_time_without_a_digit_is_a_duration(sentence, text, unit):
+    found = [v for v in find_values(sentence) if v.kind == "duration"]
+    assert [(v.text, v.number, v.unit) for v in found] == [(text, 1.0, unit)]
+    assert not [v for v in find_values("One of the deputies spoke.") if v.kind == "duration"]

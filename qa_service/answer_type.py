@@ -84,6 +84,13 @@ _DURATION_Q = _rx(
     r"мерзім\w*", r"мерзим\w*", r"term\s+length", r"length\s+of\s+(?:the\s+|their\s+)?terms?",
     r"term\s+limits?",
 )  # fmt: skip
+# A price asked ("how much does it cost", "сколько стоит", "қанша тұрады", "курс доллара"):
+# not a count of anything.
+_PRICE_Q = _rx(
+    r"cost\w*", r"price\w*", r"стоит", r"стоят", r"стоимост\w*", r"цен[аыуе]",
+    r"[қк]анша\s+т[ұу]рады",  # not "неше баптан тұрады" (consists of how many articles)
+    r"бағасы", r"багасы", r"курс\w*", r"exchange rate",
+)  # fmt: skip
 # A term of office asked ("term of office", "serve", "срок полномочий", "на сколько лет
 # избирается", "қанша жылға сайланады").
 _TERM_Q = _rx(
@@ -276,6 +283,8 @@ def question_type(question: str) -> QuestionType | None:
         return QuestionType("duration", ("age",))
     if _DURATION_Q.search(q):
         return QuestionType("duration", term=_TERM_Q.search(q) is not None)
+    if _PRICE_Q.search(q):
+        return None  # "how much does petrol cost?": a price, which no check here reads
     cue = _COUNT_Q.search(q)
     if cue and cue.group(0).casefold() == "count" and _YESNO_EN.search(q):
         cue = None  # "Does my vote count?" asks yes or no

@@ -66,6 +66,15 @@ def test_question_type(question, kind, of):
     assert qtype is not None and (qtype.kind, qtype.of) == (kind, of)
 
 
+@pytest.mark.parametrize(
+    "question", ["Бензин қанша тұрады?", "Сколько стоит бензин?", "How much does petrol cost?"]
+)
+def test_a_price_is_not_a_count(question):
+    assert question_type(question) is None
+    # "тұрады" is also "consists of": a count.
+    assert question_type("Жаңа Ата заң неше баптан тұрады?").kind == "count"
+
+
 def test_question_type_none_and_deputy_role():
     assert question_type("What does the reform change") is None
     assert question_type("Какой будет статус русского языка?") is None  # open, not yes/no

@@ -210,10 +210,11 @@ _DURATION_ADJ = re.compile(
     re.IGNORECASE,
 )
 # One unit of time without a digit: "within one month", "for a year", "в течение месяца",
-# "через год", "бір ай ішінде" (a bare "one" is no number elsewhere: "one of the ...").
+# "через год", "бір ай ішінде" (a bare "one" is no number elsewhere: "one of the ...";
+# a bare "на" neither: "на день голосования" is the voting day).
 _DURATION_ONE = re.compile(
     r"(?<![\w-])(?:(?:within|in|for|after|over)\s+(?:one|a|an|a single)\s+"
-    r"(?P<en>year|month|week|day)|(?:в течение|в течении|через|на|сроком на)\s+(?:один\s+|одну\s+)?"
+    r"(?P<en>year|month|week|day)|(?:в течение|в течении|через|сроком на)\s+(?:один\s+|одну\s+)?"
     r"(?P<ru>года?|месяца?|недел[юи]|дня|день)|бір\s+(?P<kk>жыл|ай|апта|күн)\w*)(?![\w-])",
     re.IGNORECASE,
 )

@@ -589,4 +589,5 @@ def test_a_number_before_a_votes_verb_counts_people():
 def test_one_unit_of_time_without_a_digit_is_a_duration(sentence, text, unit):
     found = [v for v in find_values(sentence) if v.kind == "duration"]
     assert [(v.text, v.number, v.unit) for v in found] == [(text, 1.0, unit)]
-    assert not [v for v in find_values("One of the deputies spoke.") if v.kind == "duration"]
+    for other in ("One of the deputies spoke.", "Референдум назначен на день голосования."):
+        assert not [v for v in find_values(other) if v.kind == "duration"], other

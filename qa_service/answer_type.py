@@ -81,7 +81,8 @@ _DURATION_Q = _rx(
     r"(?:what|which) (?:is the )?term", r"term of office", r"сколько (?:лет|месяцев|дней)",
     r"на сколько (?:лет|месяцев)", r"как долго", r"какой срок", r"на какой срок",
     r"срок\w*", r"неше жыл\w*", r"қанша жыл\w*", r"канша жыл\w*", r"қанша уақыт\w*",
-    r"мерзім\w*", r"мерзим\w*", r"term\s+length", r"length\s+of\s+(?:the\s+|their\s+)?terms?",
+    r"мерзім\w*", r"мерзим\w*", r"how soon", r"within how many \w+", r"қанша күн\w*",
+    r"неше күн\w*", r"канша кун\w*", r"term\s+length", r"length\s+of\s+(?:the\s+|their\s+)?terms?",
     r"term\s+limits?",
 )  # fmt: skip
 # A price asked ("how much does it cost", "сколько стоит", "қанша тұрады", "курс доллара"):

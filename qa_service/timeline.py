@@ -25,12 +25,14 @@ Reports of another vote never compete: a maslikhat by-election's turnout, howeve
 does not supersede the referendum's (``same_vote``). Reports are compared only for a
 question whose check is of a named attribute (``verify.Asked.specific``: a count of a
 noun, a date of an event, a share of a measure); "any date" also matches another
-attribute's date. For a duration (ninth session) only step 1's first answering hit
-leads: "Kurultai term of office" puts "each convocation will serve a five-year term" above
-a sentence about the Kurultai that states no term; no values are compared, nothing is noted
-as superseded. (A person in a role was measured too, and not kept: "who chairs the
-Constitutional Commission?" promoted "… held a meeting with the heads of UN agencies" from
-an article whose title names the Commission.)
+attribute's date. For a duration (ninth session) only step 1 runs, and of the answering
+hits the one naming most of the question's key concepts leads: "Kurultai term of office"
+puts "each convocation will serve a five-year term" above a sentence about the Kurultai
+that states no term, "for how many years is the president elected?" the president's term
+above the deputies'; no values are compared, nothing is noted as superseded. (A person in
+a role was measured too, and not kept: "who chairs the Constitutional Commission?"
+promoted "… held a meeting with the heads of UN agencies" from an article whose title
+names the Commission.)
 
 Only the hits' order changes; nothing is dropped. Linear in ``WINDOW``, never in the corpus.
 """
@@ -171,7 +173,7 @@ def order_reports(
     """The hits reordered as the module says; ``checks[i]`` is hit ``i``'s verification,
     ``lang`` the reader's language, ``outcome`` whether the question asks about one.
     ``compare=False`` (a duration: no named attribute whose values two reports could
-    disagree on): the first answering hit leads, nothing more."""
+    disagree on): the answering hit with the most cover leads, nothing more."""
     n = min(window, len(hits), len(checks))
     if n < 2:
         return Ordered(list(hits))
@@ -186,6 +188,9 @@ def order_reports(
     answering = [i for i in answering if _compatible(vote_of(hits[i]), first_vote)]
     lead = answering[0]
     if not compare:
+        # Of the hits stating a duration, the one naming most of the question's terms: the
+        # president's term, not the deputies' the first hit states.
+        lead = max(answering, key=lambda i: (checks[i].cover, -i))
         order = [lead] + [i for i in range(len(hits)) if i != lead]
         return Ordered([_ranked(hits[i], p) for p, i in enumerate(order, start=1)], (), lead != 0)
     recency = {i: _recency(hits[i]) for i in answering}  # each report's cues read once

@@ -485,6 +485,8 @@ def test_misspelt_question_words_are_read_in_their_spelling(typed, spelt):
         ("скока статей в новой канстетуции", "count", ("статей",)),
         ("new constitution article count", "count", ("article",)),
         ("kurultai deputys term lenght", "duration", ()),
+        ("How soon must official results be announced?", "duration", ()),
+        ("Ресми қорытынды қанша күнде жарияланады?", "duration", ()),
         ("с какого числа действует новая конституция", "date", ("force",)),
         ("жаңа конституция қай күннен бастап күшінде", "date", ("force",)),
         ("Когда теперь будут отмечать День Конституции?", "date", ("celebrate",)),

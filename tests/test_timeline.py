@@ -339,3 +339,26 @@ def test_a_place_the_question_names_must_be_named_by_the_sentence():
     election = asked("Ресейде келесі президент сайлауы қашан өтеді?", GLOSSARY)
     ours = _hit(1, "The presidential election will be held on 20 March 2029.", "2026-07-01")
     assert not check_hit(ours, election, GLOSSARY).states
+
+
+def test_a_durations_answer_leads_the_one_naming_most_of_the_question():
+    """A duration question (ninth session): of the hits that state a duration, the one
+    naming most of the question's key terms leads; no values are compared and nothing is
+    noted as superseded (a term and a period to act within are not one attribute)."""
+    question = "На сколько лет избирается президент по новой Конституции?"
+    q = asked(question, GLOSSARY)
+    assert q.duration and not q.specific
+    hits = [
+        _hit(1, "Срок полномочий депутатов Курултая составит пять лет.", "2026-02-12", "ru"),
+        _hit(2, "Голосование по новой Конституции состоится 15 марта 2026 года.", "2026-02-12"),
+        _hit(3, "The president is elected for a single seven-year term under the new "
+                "Constitution.", "2026-07-01"),
+    ]  # fmt: skip
+    ordered = order_reports(hits, check_hits(hits, q, GLOSSARY), "ru", compare=False)
+    assert ordered.hits[0].passage.text.startswith("The president is elected")
+    assert [h.rank for h in ordered.hits] == [1, 2, 3]
+    assert ordered.moved and not ordered.superseded
+    # No hit states a duration: the order stays.
+    plain = [hits[1], _hit(2, "Голосование пройдёт по всей стране.", "2026-02-12", "ru")]
+    kept = order_reports(plain, check_hits(plain, q, GLOSSARY), "ru", compare=False)
+    assert kept.hits == plain and not kept.moved

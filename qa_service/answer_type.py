@@ -300,7 +300,7 @@ def question_type(question: str) -> QuestionType | None:
             return QuestionType("percentage", ("turnout",), counts_too=True)
         return QuestionType("count", counted)
     date = _DATE_Q.search(q)
-    if date and not (date.group(0).casefold() in ("күні", "куни") and _YESNO_KK.search(q)):
+    if date and not (date.group(0).casefold() in ("күні", "куни", "куні") and _YESNO_KK.search(q)):
         # (not "Референдум күні демалыс бола ма?": is voting day a day off, yes or no)
         return QuestionType("date", value_of("date", q), vote=names_vote(q))
     if _PERSON_Q.search(q):
@@ -479,10 +479,8 @@ _EVENTS: dict[str, re.Pattern] = {
         r"results?",
         r"итог\w*",
         r"результат\w*",
-        r"нәтиже\w*",
-        r"нат[іи]ж\w*",  # Latin-typed "natijesi", read in Cyrillic
         r"нәтиж\w*",
-        r"натиже\w*",
+        r"нат[іи]ж\w*",  # also Latin-typed "natijesi", read in Cyrillic
         r"қорытынды\w*",
         r"корытынды\w*",
     ),

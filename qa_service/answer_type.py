@@ -616,7 +616,7 @@ def _date_event(question: str) -> tuple[str, ...]:
     named = _cue_class(_EVENTS, question)
     if named:
         return named
-    return ("held",) if _VOTE_NOUN.search(question) else ()
+    return ("held",) if names_vote(question) else ()
 
 
 def _of_value(classes: dict[str, re.Pattern], asked: str, sentence: str, value: Value) -> bool:
@@ -637,7 +637,7 @@ def _of_value(classes: dict[str, re.Pattern], asked: str, sentence: str, value: 
     # answers nothing in particular, and a near miss is worse than a hedge.
     if classes[asked].search(sentence):
         return True
-    return asked == "held" and _VOTE_NOUN.search(sentence) is not None
+    return asked == "held" and names_vote(sentence)
 
 
 # What a count question about a vote's measure counts instead of a noun: a verb ("how many
@@ -734,7 +734,7 @@ def answer_values(
     elif qtype.of and qtype.kind in _OF_CLASSES:
         classes = _OF_CLASSES[qtype.kind]
         values = [v for v in values if _of_value(classes, qtype.of[0], sentence, v)]
-        if qtype.of == ("held",) and qtype.vote and not _VOTE_NOUN.search(sentence):
+        if qtype.of == ("held",) and qtype.vote and not names_vote(sentence):
             # "when did Kazakhstan vote?": "Almaty, 14 February – the Minister held a
             # meeting" holds a date next to "held", of another event.
             values = []

@@ -84,7 +84,7 @@ class Asked:
         if t.kind == "person":
             # The President is an office of its own; a chair is of a body, named.
             return bool(t.of) and (self.body or t.of == ("president",))
-        return self.specific or t.kind == "duration"
+        return self.specific or self.duration
 
 
 @dataclass(frozen=True)
@@ -134,14 +134,14 @@ def check_hit(hit: Hit, question: Asked, glossary: Glossary) -> Check:
     values: list[Value] = []
     states = False
     valued = question.qtype is not None and question.qtype.kind in VALUE_KINDS
+    title = hit.article.title or ""
+    title_places = places_in(title) if question.places else frozenset()
     for sentence in sentences:
         if question.qualified and not names_qualified_role(sentence):
             continue  # the head's term is not the vice president's
-        if not _role_of_asked_body(question, sentence, hit.article.title or "", glossary):
+        if not _role_of_asked_body(question, sentence, title, glossary):
             continue  # the Court's deputy chairman is not the Commission's
-        if question.places and not question.places <= places_in(sentence) | places_in(
-            hit.article.title or ""
-        ):
+        if question.places and not question.places <= places_in(sentence) | title_places:
             continue  # the national turnout is not Almaty's
         found = answer_values(question.qtype, sentence, translate) if valued else []
         if found or (not valued and states_answer(question.qtype, sentence, translate)):

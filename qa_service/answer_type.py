@@ -3,7 +3,8 @@
 One module for both sides of the classic QA check, in Kazakh, Russian and English:
 
 - ``question_type(question)``: the kind of answer the question announces (a count *of
-  what*, a date *of what*, a percentage, a duration, a person in a role, a place, yes/no),
+  what*, a date *of what*, a percentage, a duration, a time of day, a person in a role, a
+  place, yes/no),
   or None when it announces none ("what does the reform change?");
 - ``find_values(sentence)`` (values.py): the numbers with their counted noun, dates
   (with or without a year), percentages and durations a sentence states, each with its
@@ -92,6 +93,31 @@ _PRICE_Q = _rx(
     r"[қк]анша\s+т[ұу]рады",  # not "неше баптан тұрады" (consists of how many articles)
     r"бағасы", r"багасы", r"курс\w*", r"exchange rate",
 )  # fmt: skip
+# A time of day asked ("what time do polling stations open", "во сколько открываются
+# участки", "сағат нешеде ашылады", "часы работы"): a clock time answers, not a count ("во
+# сколько") nor a date ("қай уақытта").
+_CLOCK_Q = _rx(
+    r"(?:at |until |till |by )?what time", r"(?:opening|polling|voting|working|open) hours",
+    r"hours of (?:voting|polling|work)", r"во сколько", r"до скольки", r"со скольки",
+    r"в котором часу", r"(?:часы|время|режим) работы",
+    r"с[аа][ғг]ат\s+(?:неше|[қк]анша)\w*", r"[қк]ай с[аа][ғг]атта", r"ж[ұу]мыс [уұ][аа][қк]ыты\w*",
+)  # fmt: skip
+# "When" as often as "at what time" ("Референдум қай уақытта өтеді?"): a time of day only
+# with opening, closing or working named.
+_CLOCK_OR_DATE_Q = _rx(r"[қк]ай [уұ][аа][қк]ытта", r"в какое время")
+_OPENING = _rx(
+    r"open\w*", r"clos\w*", r"открыва\w*", r"открыт\w*", r"закрыва\w*", r"работа\w*",
+    r"ашыл\w*", r"ашыла\w*", r"жабыл\w*", r"ж[ұу]мыс",
+)  # fmt: skip
+_POLLS = _rx(r"polling", r"polls", r"precincts?", r"участк\w*", r"учаске\w*")
+
+
+def _asks_opening_time(q: str) -> bool:
+    """An ambiguous "when" that asks a time of day: "қай уақытта" / "в какое время" with
+    opening or working named, or "when" about polling stations opening or closing."""
+    return bool(_CLOCK_OR_DATE_Q.search(q) or (_POLLS.search(q) and _DATE_Q.search(q)))
+
+
 # A term of office asked ("term of office", "serve", "срок полномочий", "на сколько лет
 # избирается", "қанша жылға сайланады").
 _TERM_Q = _rx(
@@ -274,7 +300,8 @@ def respell(question: str) -> str:
 @functools.lru_cache(maxsize=4096)
 def question_type(question: str) -> QuestionType | None:
     """The answer type ``question`` announces, or None. Checked most specific first: a
-    percentage ("what share", "явка"), a duration ("how many years", "срок"), a count (of
+    percentage ("what share", "явка"), a duration ("how many years", "срок"), a time of day
+    ("what time", "во сколько"), a count (of
     the noun after "how many" / "сколько" / "қанша", or before "саны"), a date, a person
     (with the role asked), a place, yes/no."""
     q = respell(question.strip())
@@ -284,6 +311,8 @@ def question_type(question: str) -> QuestionType | None:
         return QuestionType("duration", ("age",))
     if _DURATION_Q.search(q):
         return QuestionType("duration", term=_TERM_Q.search(q) is not None)
+    if _CLOCK_Q.search(q) or (_OPENING.search(q) and _asks_opening_time(q)):
+        return QuestionType("clock")
     if _PRICE_Q.search(q):
         return None  # "how much does petrol cost?": a price, which no check here reads
     cue = _COUNT_Q.search(q)
@@ -824,7 +853,13 @@ def _role_stated(role: str, deputy: bool, sentence: str) -> bool:
 
 # --- the older two-kind view (the answer-type retriever, highlighting) -------------------------
 
-_LEGACY = {"count": "quantity", "percentage": "quantity", "duration": "quantity", "date": "time"}
+_LEGACY = {
+    "count": "quantity",
+    "percentage": "quantity",
+    "duration": "quantity",
+    "date": "time",
+    "clock": "time",
+}
 
 
 def expected_type(question: str) -> str | None:
@@ -840,7 +875,7 @@ def holds_type(kind: str, sentence: str) -> bool:
     if kind == "quantity":
         return any(v.kind in ("count", "percentage", "duration") for v in values)
     if kind == "time":
-        return any(v.kind in ("date", "duration") for v in values)
+        return any(v.kind in ("date", "duration", "clock") for v in values)
     return any(v.kind == kind for v in values)
 
 

@@ -29,7 +29,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from babel.dates import format_date, format_skeleton
+from babel.dates import format_date, format_skeleton, format_time
 from babel.numbers import format_decimal, format_percent
 from babel.units import format_unit
 
@@ -104,7 +104,7 @@ _MONTH_PATTERNS = {"kk": "y 'жылғы' LLLL"}
 
 @dataclass(frozen=True)
 class Fact:
-    """The asked value of the best match: ``kind`` (count, date, percentage, duration),
+    """The asked value of the best match: ``kind`` (count, date, percentage, duration, clock),
     ``value`` (a number, or an ISO date), ``text`` (in the reader's language), and
     ``start``:``end``, the value's span in the passage's text; ``confirmed``: the answer is
     ``high`` (else the passage states the value but may not answer the question)."""
@@ -171,6 +171,9 @@ def localize(value: Value, lang: str, hit: Hit) -> tuple[float | str, str] | Non
     if value.kind == "percentage":
         share = Decimal(str(value.number)) / 100  # exact: 73.12 stays 73.12, not ...001
         return number, format_percent(share, locale=lang, decimal_quantization=False)
+    if value.kind == "clock":
+        hours, minutes = divmod(round(value.number * 60), 60)
+        return number, format_time(dt.time(hours % 24, minutes), format="short", locale=lang)
     if value.kind == "duration":
         text = format_unit(number, f"duration-{value.unit}", length="long", locale=lang)
         return number, text

@@ -28,6 +28,8 @@ from pathlib import Path
 
 import numpy as np
 
+from .english_vocab import is_english
+
 _WORD_RE = re.compile(r"[^\W_]+(?:[-'’][^\W_]+)*", re.UNICODE)
 _CYRILLIC_RE = re.compile(r"[\u0400-\u04FF]")
 
@@ -247,7 +249,8 @@ _LATIN_TO_CYRILLIC = (
 
 def looks_latin_kazakh(text: str) -> bool:
     """Kazakh written in Latin letters: no Cyrillic, and either Kazakh-only Latin letters
-    or, with no English function word, Kazakh question/function words."""
+    or, with no English function word, Kazakh question/function words or mostly words no
+    English word list has (english_vocab.py)."""
     if _CYRILLIC_RE.search(text):
         return False
     if any(ch in _LATIN_KK_MARKS for ch in text):
@@ -255,7 +258,15 @@ def looks_latin_kazakh(text: str) -> bool:
     found = words(text)
     kazakh = sum(1 for w in found if w in _LATIN_KK_WORDS)
     english = sum(1 for w in found if w in _EN_STOP)
-    return english == 0 and (kazakh >= 2 or (kazakh >= 1 and len(found) >= 3))
+    if english:
+        return False
+    if kazakh >= 2 or (kazakh >= 1 and len(found) >= 3):
+        return True
+    # No question word gives it away ("dauys beruge quqygy bar adam sany"): most of its
+    # words are not English. Words of 3 letters or fewer count neither way (usd, bar, ma).
+    long = [w for w in found if len(w) > 3 and w.isalpha()]
+    foreign = sum(1 for w in long if not is_english(w))
+    return foreign >= 2 and foreign * 2 > len(long)
 
 
 def latin_kazakh_to_cyrillic(text: str) -> str:
@@ -287,8 +298,9 @@ def latin_kazakh_to_cyrillic(text: str) -> str:
     return "".join(out)
 
 
-# Whole words a letter-by-letter reading gets wrong: "ia" is иә (yes), not я.
-_LATIN_WORDS = {"ia": "иә", "iä": "иә", "ie": "иә"}
+# Whole words a letter-by-letter reading gets wrong: "ia" is иә (yes), not я; "turaly" is a
+# loan's mixed vowels; "saat" is сағат as it is said.
+_LATIN_WORDS = {"ia": "иә", "iä": "иә", "ie": "иә", "turaly": "туралы", "saat": "сағат"}
 _KK_VOWELS = frozenset("аәеиоөұүыіуэюя")
 
 
@@ -301,4 +313,37 @@ def _kazakh_spelling(word: str) -> str:
     for k in range(1, len(letters)):
         if letters[k] == "і" and letters[k - 1] in _KK_VOWELS:
             letters[k] = "й"
-    return "".join(letters)
+    return _vowel_harmony("".join(letters))
+
+
+_BACK_ONLY = frozenset("ыұқғ")  # letters only back-vowel (native) words have
+_FRONT = frozenset("еіәөү")
+_BACK = frozenset("аыұқғя")
+_FRONT_OF = {"о": "ө", "у": "ү"}
+_BACK_OF = {"у": "ұ"}
+_HARD = str.maketrans("кг", "қғ")
+
+
+def _vowel_harmony(word: str) -> str:
+    """Kazakh vowel harmony, where ASCII typing loses it: a native word's vowels are all
+    back or all front. A word with only front vowels reads its first ``o``/``u`` as ө/ү
+    ("otedi" -> өтеді, "kuni" -> күні); a word with a letter only native back words have
+    (ы, қ, ғ) and no front vowel reads its ``k``/``g`` as қ/ғ and its first ``u`` as ұ
+    ("quqygy" -> құқығы, "tagaiyndaidy" -> тағайындайды, "usynys" -> ұсыныс). Mixed words
+    are loans with Kazakh endings ("deputattary", "uchaskeler") and stay as read; so does
+    a back word with no native marker ("bank"). ө and ү are first-syllable vowels, hence
+    the first vowel only."""
+    vowels = [k for k, ch in enumerate(word) if ch in _KK_VOWELS]
+    if not vowels:
+        return word
+    first = vowels[0]
+    letters = set(word)
+    if letters & _FRONT and not letters & _BACK:
+        swap = _FRONT_OF
+    elif letters & _BACK_ONLY and not letters & _FRONT:
+        swap = _BACK_OF
+        word = word.translate(_HARD)
+    else:
+        return word
+    ch = word[first]
+    return word[:first] + swap.get(ch, ch) + word[first + 1 :]

@@ -96,7 +96,10 @@ RESPONSE_SCHEMAS = {
         "type": "object",
         "required": ["kind", "value", "text", "passage_id", "span", "confirmed"],
         "properties": {
-            "kind": {"type": "string", "enum": ["count", "date", "percentage", "duration"]},
+            "kind": {
+                "type": "string",
+                "enum": ["count", "date", "percentage", "duration", "clock"],
+            },
             "value": {
                 "type": ["number", "string"],
                 "description": "The number (a count, a percentage such as 73.12, a duration's "

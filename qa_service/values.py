@@ -1,5 +1,5 @@
 """Typed values a sentence states: numbers with their counted noun, dates (with or
-without a year), percentages and durations, each with its character span, in Kazakh,
+without a year), percentages, durations and times of day, each with its character span, in Kazakh,
 Russian and English (``find_values``). The other side of the answer-type check
 (answer_type.py reads them against what a question asks); pure functions on strings."""
 
@@ -9,8 +9,8 @@ import functools
 import re
 from dataclasses import dataclass
 
-KINDS = ("count", "date", "percentage", "duration", "person", "place", "yesno")
-VALUE_KINDS = ("count", "date", "percentage", "duration")
+KINDS = ("count", "date", "percentage", "duration", "clock", "person", "place", "yesno")
+VALUE_KINDS = ("count", "date", "percentage", "duration", "clock")
 
 _KK_LETTERS = re.compile(r"[әғқңөұүһі]", re.IGNORECASE)
 _WORD = re.compile(r"[^\W_]+(?:[-'’][^\W_]+)*")
@@ -99,9 +99,10 @@ _FUNCTION_WORDS = frozenset(
 
 @dataclass(frozen=True)
 class Value:
-    """A typed value a sentence states: ``kind`` (count, date, percentage, duration),
+    """A typed value a sentence states: ``kind`` (count, date, percentage, duration, clock),
     ``start``:``end`` its span in the sentence, ``text`` that span, ``number`` (the count,
-    the percentage, the duration's amount, a date's year or None), ``unit`` (a count's
+    the percentage, the duration's amount, a time of day's hours since midnight, a date's
+    year or None), ``unit`` (a count's
     counted noun as written, a duration's ``year``/``month``/``week``/``day``, a date's
     granularity ``day``/``month``/``year``/``season``) and ``iso`` (a date: ``2026-03-15``;
     ``--03-15`` without a year; ``2026-03``; ``2026``)."""
@@ -196,6 +197,31 @@ _DATE_PATTERNS = (
     (re.compile(rf"(?<![\w-])(?:{_SEASON})(?![\w-])", re.IGNORECASE), "season"),
 )
 
+# A time of day: "7:00", "07:00-ден", "20:00-ге дейін", "7 a.m.", "8 p.m.", "8 вечера",
+# "сағат 7-де". (Not "8 часов": that is also eight hours.)
+_CLOCK_RE = re.compile(
+    r"(?<![\d:.,])(?P<h>[01]?\d|2[0-3]):(?P<m>[0-5]\d)(?![\d:])"
+    r"(?:\s?(?P<ap>[ap])\.?\s?m\b\.?)?"
+    r"|(?<![\w.,:])(?P<h2>1[0-2]|0?[1-9])\s?(?P<ap2>[ap])\.?\s?m\b\.?"
+    r"|(?<![\w.,:])(?P<h3>[01]?\d|2[0-3])\s+(?:час(?:а|ов)?\s+)?(?P<part>утра|вечера|дня|ночи)\b"
+    r"|(?<=с[аа][ғг]ат\s)(?P<h4>[01]?\d|2[0-3])(?=-)",
+    re.IGNORECASE,
+)
+
+
+def _clock(m: re.Match) -> Value | None:
+    """A time of day as hours since midnight (7:30 -> 7.5, 8 p.m. -> 20)."""
+    hour = int(m["h"] or m["h2"] or m["h3"] or m["h4"])
+    minutes = int(m["m"]) if m["m"] else 0
+    ap = (m["ap"] or m["ap2"] or "").casefold()
+    part = (m["part"] or "").casefold()
+    if (ap == "p" or part in ("вечера", "дня")) and hour < 12:
+        hour += 12
+    elif ap == "a" and hour == 12:
+        hour = 0
+    return Value("clock", m.start(), m.end(), m.group(0), hour + minutes / 60, "clock")
+
+
 _PERCENT_RE = re.compile(rf"(?<![\w.,])(?P<n>{_DIGITS})(?P<u>{_PERCENT})", re.IGNORECASE)
 _DURATION_RE = re.compile(
     rf"(?<![\w.,])(?P<n>{_DIGITS}|{_NUMWORD})[\s-]+(?P<u>{'|'.join(u for u, _ in _DURATION_UNITS)})"
@@ -235,8 +261,8 @@ _NUMBER_RE = re.compile(
 
 
 def find_values(sentence: str) -> list[Value]:
-    """The dates, percentages, durations and counts ``sentence`` states, in order of their
-    place; spans never overlap (a date's day is not also a count). Cached: the same
+    """The times of day, dates, percentages, durations and counts ``sentence`` states, in
+    order of their place; spans never overlap (a date's day is not also a count). Cached: the same
     sources' sentences come back request after request."""
     return list(_find_values(sentence))
 
@@ -253,6 +279,10 @@ def _find_values(sentence: str) -> tuple[Value, ...]:
         taken.append((value.start, value.end))
         out.append(value)
 
+    for m in _CLOCK_RE.finditer(sentence):
+        value = _clock(m)
+        if value is not None:
+            add(value)
     for pattern, shape in _DATE_PATTERNS:
         for m in pattern.finditer(sentence):
             if free(m.start(), m.end()):

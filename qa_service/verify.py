@@ -76,15 +76,17 @@ class Asked:
     @property
     def typed(self) -> bool:
         """Whether ``states`` checks something: a named attribute (``specific``), a
-        duration, or a person in a named role; not "any date", "any number", yes or no,
-        nor an open question (ConfidenceRule.typed_only)."""
+        duration, a time of day, or a person in a named role; not "any date", "any number",
+        yes or no, nor an open question (ConfidenceRule.typed_only)."""
         t = self.qtype
         if t is None:
             return False
         if t.kind == "person":
             # The President is an office of its own; a chair is of a body, named.
             return bool(t.of) and (self.body or t.of == ("president",))
-        return self.specific or self.duration
+        # A time of day ("what time do polling stations open?") is an attribute of its own:
+        # no other attribute's value is a clock time.
+        return self.specific or self.duration or t.kind == "clock"
 
 
 @dataclass(frozen=True)

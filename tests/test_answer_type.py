@@ -593,3 +593,47 @@ def test_one_unit_of_time_without_a_digit_is_a_duration(sentence, text, unit):
     assert [(v.text, v.number, v.unit) for v in found] == [(text, 1.0, unit)]
     for other in ("One of the deputies spoke.", "Референдум назначен на день голосования."):
         assert not [v for v in find_values(other) if v.kind == "duration"], other
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "What time do polling stations open?",
+        "polling hours referendum",
+        "When do polling stations close?",
+        "Во сколько открываются и закрываются участки?",
+        "часы работы участков",
+        "Сайлау учаскелері қай уақытта жұмыс істейді?",
+        "Сайлау учаскелері сағат нешеде ашылады?",
+    ],
+)
+def test_a_time_of_day_question_asks_for_a_clock_time(question):
+    assert question_type(question).kind == "clock"
+
+
+def test_when_is_a_date_unless_opening_hours_are_asked():
+    # "қай уақытта" is "when" as often as "at what time".
+    assert question_type("Референдум қай уақытта өтеді?").kind == "date"
+    assert question_type("Сколько депутатов будет?").kind == "count"  # not "во сколько"
+
+
+@pytest.mark.parametrize(
+    "sentence, hours",
+    [
+        ("Участки будут открыты с 7:00 до 20:00 по местному времени.", [7.0, 20.0]),
+        ("Учаскелер сағат 07:00-ден 20:00-ге дейін жұмыс істейді.", [7.0, 20.0]),
+        ("Polling stations will be open from 7 a.m. to 8 p.m. local time.", [7.0, 20.0]),
+        ("Учаске сағат 8-де ашылады.", [8.0]),
+        ("Голосование завершится в 8 вечера.", [20.0]),
+    ],
+)
+def test_clock_times_in_three_languages(sentence, hours):
+    assert [v.number for v in find_values(sentence) if v.kind == "clock"] == hours
+
+
+def test_a_clock_question_is_answered_by_a_clock_time_only():
+    qtype = question_type("What time do polling stations open?")
+    assert states_answer(qtype, "Polling stations will be open from 7 a.m. to 8 p.m.")
+    assert not states_answer(qtype, "Polling stations open on 15 March 2026.")
+    assert not states_answer(qtype, "87.15 percent, or 7,954,667 people, voted yes.")
+    assert not [v for v in find_values("Turnout was 73.12 percent.") if v.kind == "clock"]

@@ -109,3 +109,13 @@ def test_a_low_answer_gets_the_value_unconfirmed():
     assert (high.text, high.confirmed) == ("145 депутатов", True)
     assert (low.text, low.confirmed) == ("145 депутатов", False)
     assert low.to_dict()["confirmed"] is False
+
+
+def test_a_clock_time_is_said_in_the_readers_convention():
+    from qa_service.facts import localize
+    from qa_service.values import find_values
+
+    (value,) = [v for v in find_values("Голосование завершится в 8 вечера.") if v.kind == "clock"]
+    assert localize(value, "ru", None) == (20, "20:00")
+    assert localize(value, "kk", None) == (20, "20:00")
+    assert localize(value, "en", None)[1].replace("\u202f", " ") == "8:00 PM"

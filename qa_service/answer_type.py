@@ -109,6 +109,11 @@ _OPENING = _rx(
     r"open\w*", r"clos\w*", r"открыва\w*", r"открыт\w*", r"закрыва\w*", r"работа\w*",
     r"ашыл\w*", r"ашыла\w*", r"жабыл\w*", r"ж[ұу]мыс",
 )  # fmt: skip
+# A sentence stating opening hours says so ("will be open from 7 a.m.", "открыты с 7:00",
+# "07:00-ден ... жұмыс істейді").
+_OPENING_STATED = re.compile(
+    r"\bopen|\bclos|открыт|открыва|закрыт|закрыва|работ|ашыл|ашық|жабыл|ж[ұу]мыс", re.IGNORECASE
+)
 _POLLS = _rx(r"polling", r"polls", r"precincts?", r"участк\w*", r"учаске\w*")
 
 
@@ -311,8 +316,12 @@ def question_type(question: str) -> QuestionType | None:
         return QuestionType("duration", ("age",))
     if _DURATION_Q.search(q):
         return QuestionType("duration", term=_TERM_Q.search(q) is not None)
-    if _CLOCK_Q.search(q) or (_OPENING.search(q) and _asks_opening_time(q)):
-        return QuestionType("clock")
+    opening = _OPENING.search(q) is not None
+    if _CLOCK_Q.search(q) or (opening and _asks_opening_time(q)):
+        # Opening hours asked: a clock time of opening or working answers, not "until 18:00
+        # on 14 March, an absentee certificate" (a deadline's time).
+        hours = opening or bool(re.search(r"hours|час|уақыт|уакыт", q, re.IGNORECASE))
+        return QuestionType("clock", ("open",) if hours else ())
     if _PRICE_Q.search(q):
         return None  # "how much does petrol cost?": a price, which no check here reads
     cue = _COUNT_Q.search(q)
@@ -758,7 +767,9 @@ def answer_values(
                 or (electorate and _of_people(v))
                 or (_asks_voters(qtype) and _counts_voters(v))
             ]
-    if qtype.kind == "duration" and qtype.term:
+    if qtype.kind == "clock" and qtype.of:
+        values = values if _OPENING_STATED.search(sentence) else []
+    elif qtype.kind == "duration" and qtype.term:
         values = [v for v in values if not _WITHIN.match(v.text)]
     elif qtype.of and qtype.kind in _OF_CLASSES:
         classes = _OF_CLASSES[qtype.kind]

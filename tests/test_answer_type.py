@@ -637,3 +637,7 @@ def test_a_clock_question_is_answered_by_a_clock_time_only():
     assert not states_answer(qtype, "Polling stations open on 15 March 2026.")
     assert not states_answer(qtype, "87.15 percent, or 7,954,667 people, voted yes.")
     assert not [v for v in find_values("Turnout was 73.12 percent.") if v.kind == "clock"]
+    # Opening hours asked: a deadline's time of day does not answer.
+    deadline = "До 18:00 14 марта избиратели могут получить открепительное удостоверение."
+    assert not states_answer(question_type("Во сколько открываются участки?"), deadline)
+    assert states_answer(question_type("До скольки можно получить открепительное?"), deadline)

@@ -584,7 +584,7 @@ _MEASURES: dict[str, re.Pattern] = {
         r"кемінде",
         r"жарамды",
         # What a rule requires ("what turnout is needed", "сколько нужно", "қатысуы керек")
-        r"needed",
+        r"need(?:s|ed)?",
         r"required",
         r"нужн\w*",
         r"необходим\w*",

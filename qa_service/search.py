@@ -36,6 +36,7 @@ import time
 from collections.abc import Mapping
 from dataclasses import replace
 
+from . import english_vocab
 from .answer import NONE, Answer, Hit
 from .collapse import collapse
 from .composition import RETRIEVERS, SearchParams
@@ -94,6 +95,7 @@ class Searcher:
         # Always there: how many of its terms a question uses is evidence for confidence.
         # The service passes its own, so a reload does not parse the file again.
         self.glossary = glossary if glossary is not None else Glossary.load()
+        english_vocab.warm()  # read by every Latin-letter question (lexical.py): loaded now
         wanted = set(self.params.retrievers)
         self.dense = DenseRetriever(index, embedder) if "dense" in wanted else None
         self.bm25 = BM25Retriever(index.bm25)

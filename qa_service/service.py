@@ -20,9 +20,9 @@ from pathlib import Path
 
 from flask import Flask, current_app
 
-from . import english_vocab, lifecycle
 from . import faiss_index as fx
 from . import index as idx
+from . import lifecycle
 from .answer_cache import answer_key, answer_salt, make_answer_cache
 from .composition import SearchParams
 from .config import Settings
@@ -139,7 +139,6 @@ class QAService:
                 self._failed = None
                 return
             embedder = self.embedder
-            english_vocab.warm()  # read by every Latin-letter question (lexical.py)
             fx.set_search_threads(self.settings.faiss_threads)
             try:
                 loaded = idx.load_build(target, EmbedderId.of(embedder))

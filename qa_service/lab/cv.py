@@ -270,6 +270,13 @@ _GATED = replace(
     unanswerable_after_gates=True,
     high_unanswerable_max=0.05,
 )
+# Tenth session: a none model of the question and its best passage's score alone (the
+# topic probe, the glossary's domain cosine, whether it asks a named attribute, the top
+# fused score), not the 14 features of the high model beside them: once Latin-typed Kazakh
+# was read as Kazakh, the larger model refused answerable questions the smaller does not.
+_QUESTION_TOP = replace(
+    _GATED, name=f"{_GATED.name}+qtop-none", none_features=("topic", "domain", "typed", "top")
+)
 # A none model that reads only the question and the first ranking's evidence, not whether
 # the sentence states the asked type (seventh session; measured, not served: better
 # cross-validated, worse on the fresh set's off-topic questions, docs/quality.md).
@@ -351,6 +358,16 @@ FORMS = {
             replace(_TOPIC_TYPED, name=f"{_TOPIC_TYPED.name}+gated", unanswerable_after_gates=True),
             _GATED,
             replace(_GATED, name=f"{_GATED.name}+nonecv", none_cut_by_cv=True),
+            # Tenth session: the none model's features, side by side (docs/quality.md).
+            replace(
+                _GATED, name=f"{_GATED.name}+q-none", none_features=("topic", "domain", "typed")
+            ),
+            _QUESTION_TOP,
+            replace(
+                _GATED,
+                name=f"{_GATED.name}+qtopcov-none",
+                none_features=("topic", "domain", "typed", "top", "coverage"),
+            ),
             replace(
                 _TOPIC,
                 name=f"{_TOPIC.name}+gated5%",

@@ -132,6 +132,20 @@ _TERM_Q = _rx(
 )  # fmt: skip
 # A period to act within: "within one month", "в течение месяца", "бір ай ішінде".
 _WITHIN = re.compile(r"within|in|в течени[ея]|через|ішінде|ишинде", re.IGNORECASE)
+_WITHIN_BEFORE = re.compile(r"(?:within|в течени[ея]|не позднее)\s+$", re.IGNORECASE)
+_WITHIN_AFTER = re.compile(r"\s*(?:ішінде|ишинде)\b", re.IGNORECASE)
+
+
+def _within(sentence: str, value: Value) -> bool:
+    """Whether a duration of ``sentence`` is a period to act within ("within one month",
+    "в течение семи дней", "бір ай ішінде"), not a length of office."""
+    return bool(
+        _WITHIN.match(value.text)
+        or _WITHIN_BEFORE.search(sentence[: value.start])
+        or _WITHIN_AFTER.match(sentence, value.end)
+    )
+
+
 _COUNT_Q = _rx(
     r"how many",
     r"count",  # "article count": the noun before it is counted (``_counted``)
@@ -577,6 +591,8 @@ _MEASURES: dict[str, re.Pattern] = {
         r"barrier",
         r"барьер\w*",
         r"более половины",
+        r"больше половины",
+        r"состоявш\w*",  # "признан состоявшимся": valid
         r"не менее",
         r"действительн\w*",
         r"порог\w*",
@@ -770,7 +786,7 @@ def answer_values(
     if qtype.kind == "clock" and qtype.of:
         values = values if _OPENING_STATED.search(sentence) else []
     elif qtype.kind == "duration" and qtype.term:
-        values = [v for v in values if not _WITHIN.match(v.text)]
+        values = [v for v in values if not _within(sentence, v)]
     elif qtype.of and qtype.kind in _OF_CLASSES:
         classes = _OF_CLASSES[qtype.kind]
         values = [v for v in values if _of_value(classes, qtype.of[0], sentence, v)]
@@ -778,6 +794,12 @@ def answer_values(
             # "when did Kazakhstan vote?": "Almaty, 14 February – the Minister held a
             # meeting" holds a date next to "held", of another event.
             values = []
+    if qtype.kind == "date" and qtype.of == ("deadline",):
+        # "By when must the president call elections?": "within one month" answers too.
+        periods = [
+            v for v in find_values(sentence) if v.kind == "duration" and _within(sentence, v)
+        ]
+        values = sorted([*values, *periods], key=lambda v: v.start)
     return values
 
 
@@ -892,15 +914,22 @@ def holds_type(kind: str, sentence: str) -> bool:
 
 def type_check(question: str) -> Callable[[str], bool] | None:
     """A test that a sentence states a value of the kind ``question`` asks for, or None when
-    it asks for no value (highlighting's bonus; the noun is not compared here)."""
+    it asks for no value (highlighting's bonus; the noun is not compared here). A person
+    asked in a role is such a value too: a name with that role ("Заместителем председателя
+    комиссии стал ... Ерлан Карин", not the passage's sentence about the commission)."""
     qtype = question_type(question)
+    if qtype is not None and qtype.kind == "person" and qtype.of:
+        return functools.partial(_states_kind, qtype)
     if qtype is None or qtype.kind not in VALUE_KINDS:
         return None
     # A count's noun is dropped (the sentence may be in another language), except voters,
     # read in all three (the electorate); a date's event and a percentage's measure are
     # kept: their cue words are read in all three.
     keep = qtype.kind in _OF_CLASSES or (qtype.kind == "count" and _asks_voters(qtype))
-    kind_only = QuestionType(qtype.kind, qtype.of if keep else (), vote=qtype.vote)
+    # "How many voted against" is answered by a head count too ("898,099 voted against").
+    kind_only = QuestionType(
+        qtype.kind, qtype.of if keep else (), vote=qtype.vote, counts_too=qtype.counts_too
+    )
     return functools.partial(_states_kind, kind_only)
 
 

@@ -65,7 +65,9 @@ _NUMBER_WORDS = {
     "два": 2, "две": 2, "двух": 2, "три": 3, "трех": 3, "трёх": 3, "четыре": 4,
     "четырех": 4, "пять": 5, "пяти": 5, "шесть": 6, "шести": 6, "семь": 7, "восемь": 8,
     "девять": 9, "десять": 10, "двенадцать": 12, "пятнадцать": 15, "двадцать": 20,
-    "тридцать": 30, "сорок": 40, "пятьдесят": 50, "сто": 100,
+    "тридцать": 30, "сорок": 40, "пятьдесят": 50, "сто": 100, "семи": 7, "восьми": 8,
+    "девяти": 9, "десяти": 10, "четырёх": 4, "двенадцати": 12, "пятнадцати": 15,
+    "двадцати": 20, "тридцати": 30,
     "екі": 2, "үш": 3, "төрт": 4, "бес": 5, "алты": 6, "жеті": 7, "сегіз": 8,
     "тоғыз": 9, "он": 10, "жиырма": 20, "отыз": 30, "қырық": 40, "елу": 50, "жүз": 100,
 }  # fmt: skip
@@ -222,6 +224,14 @@ def _clock(m: re.Match) -> Value | None:
     return Value("clock", m.start(), m.end(), m.group(0), hour + minutes / 60, "clock")
 
 
+# A share said in words, as a rule states a threshold: "more than half of all eligible
+# voters", "больше половины граждан", "сайлаушылардың жартысынан көбі" (50 percent).
+_HALF_RE = re.compile(
+    r"(?<!\w)(?:(?:more|less) than half|over half|at least half|"
+    r"(?:больше|более|меньше|менее|свыше|не менее) половины|"
+    r"жартысынан (?:көб\w*|астам\w*|кем емес))(?!\w)",
+    re.IGNORECASE,
+)
 _PERCENT_RE = re.compile(rf"(?<![\w.,])(?P<n>{_DIGITS})(?P<u>{_PERCENT})", re.IGNORECASE)
 _DURATION_RE = re.compile(
     rf"(?<![\w.,])(?P<n>{_DIGITS}|{_NUMWORD})[\s-]+(?P<u>{'|'.join(u for u, _ in _DURATION_UNITS)})"
@@ -289,6 +299,9 @@ def _find_values(sentence: str) -> tuple[Value, ...]:
                 value = _date(m, shape, sentence)
                 if value is not None:
                     add(value)
+    for m in _HALF_RE.finditer(sentence):
+        if free(m.start(), m.end()):
+            add(Value("percentage", m.start(), m.end(), m.group(0), 50.0, "%"))
     for m in _PERCENT_RE.finditer(sentence):
         if free(m.start(), m.end()):
             add(Value("percentage", m.start(), m.end(), m.group(0), parse_number(m["n"]), "%"))

@@ -641,3 +641,44 @@ def test_a_clock_question_is_answered_by_a_clock_time_only():
     deadline = "До 18:00 14 марта избиратели могут получить открепительное удостоверение."
     assert not states_answer(question_type("Во сколько открываются участки?"), deadline)
     assert states_answer(question_type("До скольки можно получить открепительное?"), deadline)
+
+
+def test_how_many_voted_against_is_typed_as_answered_by_a_head_count():
+    # The top hits' check (type_check) reads a head count as the page's check does.
+    check = type_check("How many people voted against the new Constitution?")
+    assert check("Another 898,099 voted against, and 146,558 ballots were declared invalid.")
+    assert check("Против проголосовали 898 099 человек.")
+    assert not check("Of those who voted, 87.15 percent, or 7,954,667 people, backed it.")
+
+
+def test_a_deadline_question_is_answered_by_a_period_to_act_within():
+    qtype = question_type("By when must the president call Kurultai elections?")
+    sentence = "The president must call elections to the Kurultai within one month."
+    assert [v.text for v in answer_values(qtype, sentence)] == ["within one month"]
+    ru = "Выборы в Курултай президент должен назначить в течение месяца."
+    assert [v.text for v in answer_values(qtype, ru)] == ["в течение месяца"]
+    # A term of office is not such a period ("в течение семи дней" is no term).
+    term = question_type("На сколько лет избирается президент?")
+    assert not answer_values(term, "Итоги объявят в течение семи дней.")
+    assert answer_values(question_type("В какой срок объявят итоги?"), "в течение семи дней")
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "For the referendum to be valid, more than half of all eligible voters must take part.",
+        "Референдум признают состоявшимся, если в нём примет участие больше половины граждан.",
+        "Сайлаушылардың жартысынан көбі қатысса, референдум өтті деп танылады.",
+    ],
+)
+def test_more_than_half_states_a_threshold(sentence):
+    qtype = question_type("What turnout is needed for the referendum to be valid?")
+    assert [v.number for v in answer_values(qtype, sentence)] == [50.0]
+    assert not answer_values(question_type("What was the turnout?"), sentence)
+
+
+def test_a_person_in_a_role_is_what_highlighting_looks_for():
+    check = type_check("Кто заместитель председателя Конституционной комиссии?")
+    assert check("Заместителем председателя комиссии стал государственный советник Ерлан Карин.")
+    assert not check("Председателем комиссии назначена председатель суда Эльвира Азимова.")
+    assert type_check("Кто возглавляет комиссию?")("Комиссию возглавила Эльвира Азимова.")

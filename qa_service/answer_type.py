@@ -222,9 +222,9 @@ _WH = _rx(
 # Role words a "who" question names, by role.
 _ROLES = {
     "chair": (
-        r"chair\w*", r"head\w*", r"lead\w*", r"председател\w*", r"возглав\w*", r"руковод\w*",
-        r"глав[аы]", r"төраға\w*", r"торага\w*", r"торағ\w*", r"басқар\w*", r"баскар\w*",
-        r"жетекш\w*", r"басшы\w*",
+        r"chair\w*", r"head\w*", r"lead\w*", r"in charge", r"председат\w*", r"возглав\w*",
+        r"руковод\w*", r"глав[аы]", r"главн(?:ый|ая|ой|ым)", r"төраға\w*", r"торага\w*",
+        r"торағ\w*", r"басқар\w*", r"баскар\w*", r"жетекш\w*", r"басшы\w*",
     ),
     "speaker": (r"speaker", r"спикер\w*"),
     "minister": (r"minister\w*", r"министр\w*"),
@@ -379,7 +379,7 @@ def question_type(question: str) -> QuestionType | None:
 
 # An officer's title, as a keyword query names it (narrower than ``_ROLES``: "head" and
 # "lead" are also verbs and other nouns).
-_TITLE = _rx(r"chair\w*", r"председател\w*", r"төраға\w*", r"торага\w*", r"speaker", r"спикер\w*")
+_TITLE = _rx(r"chair\w*", r"председат\w*", r"төраға\w*", r"торага\w*", r"speaker", r"спикер\w*")
 
 
 # What a keyword query may ask about an officer other than who it is ("полномочия

@@ -682,3 +682,16 @@ def test_a_person_in_a_role_is_what_highlighting_looks_for():
     assert check("Заместителем председателя комиссии стал государственный советник Ерлан Карин.")
     assert not check("Председателем комиссии назначена председатель суда Эльвира Азимова.")
     assert type_check("Кто возглавляет комиссию?")("Комиссию возглавила Эльвира Азимова.")
+
+
+@pytest.mark.parametrize(
+    "question, deputy",
+    [
+        ("кто главный в конституционной комиссии", False),
+        ("who is in charge of the constitution commission", False),
+        ("зам председатиля конституционой комиссии", True),  # typed as on a phone
+    ],
+)
+def test_the_head_asked_in_other_words(question, deputy):
+    qtype = question_type(question)
+    assert (qtype.kind, qtype.of, qtype.role_deputy) == ("person", ("chair",), deputy)

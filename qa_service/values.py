@@ -95,7 +95,9 @@ _REFERENCE = re.compile(
 )
 _FUNCTION_WORDS = frozenset(
     "of in on at by to for from the a an and or with than as per и в во на с со по из от "
-    "для до за к о об или чем же бы ли не да мен мен және де да бен пен".split()
+    "для до за к о об или чем же бы ли не да мен мен және де да бен пен "
+    # Kazakh verbs that follow a number ("депутаттар саны 145 болады"): no counted noun.
+    "болады болды болмақ болып құрайды құрады".split()
 )
 
 
@@ -332,6 +334,8 @@ def _find_values(sentence: str) -> tuple[Value, ...]:
         if m["s"]:
             number *= _SCALES[m["s"].casefold()]
         noun, end = _counted_noun(sentence, m.end())
+        if not noun:
+            noun = _noun_before(sentence[: m.start()])
         if not noun and number < 2 and "." not in m["n"]:
             continue
         add(Value("count", m.start(), end or m.end(), sentence[m.start() : end or m.end()],
@@ -374,6 +378,28 @@ _ADJECTIVE = re.compile(
     r"(?:ble|al|ed|ive|ful|ous|ic|ых|ые|ий|ый|ая|ое|их|ой|ших|вших|тын|тін|ған|ген|қан|кен)$",
     re.IGNORECASE,
 )
+
+
+# The counted noun named before the number: "the number of deputies will be 145", "число
+# депутатов составит 145", "депутаттар саны 145 болады".
+_NOUN_BEFORE = re.compile(
+    r"(?:(?:number|total) of|(?:число|количество|численность))\s+(?P<a>[^\W\d_]+)"
+    r"|(?P<b>[^\W\d_]+)\s+(?:саны|санын)"
+    r"(?=[^.,;:\d]{0,24}$)",
+    re.IGNORECASE,
+)
+
+
+def _noun_before(head: str) -> str:
+    """The noun a bare number counts when the clause before it names it ("the number of
+    deputies will be 145"), else ""."""
+    found = [m for m in _NOUN_BEFORE.finditer(head[-80:])]
+    if not found:
+        return ""
+    last = found[-1]
+    if re.search(r"[.,;:\d]", head[-80:][last.end() :]) or len(head[-80:]) - last.end() > 24:
+        return ""
+    return last["a"] or last["b"]
 
 
 def _counted_noun(sentence: str, at: int) -> tuple[str, int]:

@@ -695,3 +695,19 @@ def test_a_person_in_a_role_is_what_highlighting_looks_for():
 def test_the_head_asked_in_other_words(question, deputy):
     qtype = question_type(question)
     assert (qtype.kind, qtype.of, qtype.role_deputy) == ("person", ("chair",), deputy)
+
+
+@pytest.mark.parametrize(
+    "sentence, unit",
+    [
+        ("Now the number of deputies will be 145.", "deputies"),
+        ("Число депутатов составит 145.", "депутатов"),
+        ("Депутаттар саны 145 болады.", "Депутаттар"),
+    ],
+)
+def test_a_counted_noun_named_before_the_number(sentence, unit):
+    assert [(v.kind, v.number, v.unit) for v in find_values(sentence)] == [("count", 145, unit)]
+
+
+def test_no_counted_noun_across_a_clause():
+    assert not [v for v in find_values("The number of deputies is set by law; 145.") if v.unit]

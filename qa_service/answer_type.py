@@ -859,13 +859,46 @@ def states_answer(
     if qtype.kind in VALUE_KINDS:
         return bool(answer_values(qtype, sentence, translate))
     if qtype.kind == "person":
-        if not re.search(r"(?<!^)\b[A-ZА-ЯЁӘҒҚҢӨҰҮҺІ][\w'’.-]+\s+[A-ZА-ЯЁӘҒҚҢӨҰҮҺІ][\w'’-]+",
-                         sentence):  # fmt: skip
+        if not names_person(sentence):
             return False
         return all(_role_stated(role, qtype.role_deputy, sentence) for role in qtype.of)
     if qtype.kind == "place":
         return bool(re.search(r"\s[A-ZА-ЯЁӘҒҚҢӨҰҮҺІ][\w-]+", sentence))
     return True
+
+
+# Two capitalized words in a row: a person's name ("Erlan Karin", "Эльвира Азимова"),
+# unless either is a title's or a body's word ("Deputy Chairman", "Constitutional Court",
+# "Конституционного суда"), which English and Russian capitalize, or a sentence's first
+# function word ("In Astana").
+_CAPITALIZED_PAIR = re.compile(
+    r"(?=\b([A-ZА-ЯЁӘҒҚҢӨҰҮҺІ][\w'’.-]+)\s+([A-ZА-ЯЁӘҒҚҢӨҰҮҺІ][\w'’-]+))"
+)
+_FIRST_WORDS = frozenset(
+    "the a an in on at by for from with as this that these those after before during when "
+    "в во на по с со из для о об как это после до при когда".split()
+)
+_NOT_A_NAME = re.compile(
+    r"(?:deputy|chair|head|vice|constitution|court|commission|central|referendum|republic|"
+    r"kazakhstan|supreme|council|parliament|majilis|mazhilis|senate|kurultai|state|counsel|"
+    r"minist|president|prime|party|agenc|office|foreign|affairs|justice|people|national|"
+    r"assembly|administration|general|prosecutor|city|branch|region|"
+    r"председат|заместит|конституц|суд|сот|комисси|республик|казахстан|қазақстан|"
+    r"центральн|орталық|парламент|мажилис|мәжіліс|сенат|курултай|құрылтай|государствен|"
+    r"мемлекет|президент|премьер|министр|народн|халық|кеңес|совет|төраға|орынбасар)",
+    re.IGNORECASE,
+)
+
+
+def names_person(sentence: str) -> bool:
+    """Whether ``sentence`` names a person: two capitalized words in a row, neither of them
+    a title's, an institution's or a function word."""
+    return any(
+        m.group(1).casefold() not in _FIRST_WORDS
+        and not _NOT_A_NAME.match(m.group(1))
+        and not _NOT_A_NAME.match(m.group(2))
+        for m in _CAPITALIZED_PAIR.finditer(sentence)
+    )
 
 
 def role_positions(qtype: QuestionType, sentence: str) -> list[int]:

@@ -6,6 +6,7 @@ import pytest
 from qa_service.answer_type import (
     QuestionType,
     answer_values,
+    names_person,
     question_type,
     respell,
     states_answer,
@@ -711,3 +712,19 @@ def test_a_counted_noun_named_before_the_number(sentence, unit):
 
 def test_no_counted_noun_across_a_clause():
     assert not [v for v in find_values("The number of deputies is set by law; 145.") if v.unit]
+
+
+@pytest.mark.parametrize(
+    "sentence, named",
+    [
+        ("Nurlan Abdirov, who chairs the Central Referendum Commission, announced it.", True),
+        ("Заместителем председателя комиссии стал советник Ерлан Карин.", True),
+        ("Орталық референдум комиссиясының төрағасы Нұрлан Әбдіров сөз сөйледі.", True),
+        # A title and a body, capitalized in English and Russian, are no name.
+        ("This was said by the Deputy Chairman of the Constitutional Court.", False),
+        ("Председатель Конституционного Суда выступил.", False),
+        ("In Astana, the commission met.", False),
+    ],
+)
+def test_a_name_is_two_capitalized_words_that_are_no_title(sentence, named):
+    assert names_person(sentence) is named

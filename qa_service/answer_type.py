@@ -99,7 +99,7 @@ _PRICE_Q = _rx(
 _CLOCK_Q = _rx(
     r"(?:at |until |till |by )?what time", r"(?:opening|polling|voting|working|open) hours",
     r"hours of (?:voting|polling|work)", r"во сколько", r"до скольки", r"со скольки",
-    r"в котором часу", r"(?:часы|время|режим) работы",
+    r"в котором часу", r"(?:часы|время|режим) работы", r"до какого времени", r"до которого часа",
     r"с[аа][ғг]ат\s+(?:неше|[қк]анша)\w*", r"[қк]ай с[аа][ғг]атта", r"ж[ұу]мыс [уұ][аа][қк]ыты\w*",
 )  # fmt: skip
 # "When" as often as "at what time" ("Референдум қай уақытта өтеді?"): a time of day only
@@ -112,8 +112,12 @@ _OPENING = _rx(
 # A sentence stating opening hours says so ("will be open from 7 a.m.", "открыты с 7:00",
 # "07:00-ден ... жұмыс істейді").
 _OPENING_STATED = re.compile(
-    r"\bopen|\bclos|открыт|открыва|закрыт|закрыва|работ|ашыл|ашық|жабыл|ж[ұу]мыс", re.IGNORECASE
+    r"\bopen|\bclos|открыт|открыва|закрыт|закрыва|работ|ашыл|ашық|жабыл|ж[ұу]мыс|"
+    r"\bvoting\b|голосовани|дауыс беру",
+    re.IGNORECASE,
 )
+# Opening hours by another name: polling hours, until when one can vote.
+_HOURS = re.compile(r"hours|час|уақыт|уакыт|vot(?:e|ing)|голосова|голосуют|дауыс бер", re.I)
 _POLLS = _rx(r"polling", r"polls", r"precincts?", r"участк\w*", r"учаске\w*")
 
 
@@ -334,7 +338,7 @@ def question_type(question: str) -> QuestionType | None:
     if _CLOCK_Q.search(q) or (opening and _asks_opening_time(q)):
         # Opening hours asked: a clock time of opening or working answers, not "until 18:00
         # on 14 March, an absentee certificate" (a deadline's time).
-        hours = opening or bool(re.search(r"hours|час|уақыт|уакыт", q, re.IGNORECASE))
+        hours = opening or bool(_HOURS.search(q))
         return QuestionType("clock", ("open",) if hours else ())
     if _PRICE_Q.search(q):
         return None  # "how much does petrol cost?": a price, which no check here reads

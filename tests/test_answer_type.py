@@ -606,6 +606,7 @@ def test_one_unit_of_time_without_a_digit_is_a_duration(sentence, text, unit):
         "часы работы участков",
         "Сайлау учаскелері қай уақытта жұмыс істейді?",
         "Сайлау учаскелері сағат нешеде ашылады?",
+        "До какого времени можно голосовать 15 марта?",
     ],
 )
 def test_a_time_of_day_question_asks_for_a_clock_time(question):
@@ -642,6 +643,10 @@ def test_a_clock_question_is_answered_by_a_clock_time_only():
     deadline = "До 18:00 14 марта избиратели могут получить открепительное удостоверение."
     assert not states_answer(question_type("Во сколько открываются участки?"), deadline)
     assert states_answer(question_type("До скольки можно получить открепительное?"), deadline)
+    # Until when one can vote: the polling hours, not the certificate's deadline.
+    until = question_type("До какого времени можно голосовать?")
+    assert not states_answer(until, deadline)
+    assert states_answer(until, "Голосование продлится с 8:00 до 20:00.")
 
 
 def test_how_many_voted_against_is_typed_as_answered_by_a_head_count():

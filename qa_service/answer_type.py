@@ -4,11 +4,10 @@ One module for both sides of the classic QA check, in Kazakh, Russian and Englis
 
 - ``question_type(question)``: the kind of answer the question announces (a count *of
   what*, a date *of what*, a percentage, a duration, a time of day, a person in a role, a
-  place, yes/no),
-  or None when it announces none ("what does the reform change?");
+  place, yes/no), or None when it announces none ("what does the reform change?");
 - ``find_values(sentence)`` (values.py): the numbers with their counted noun, dates
-  (with or without a year), percentages and durations a sentence states, each with its
-  character span;
+  (with or without a year), percentages, durations and times of day a sentence states,
+  each with its character span;
 - ``answer_values(qtype, sentence)`` / ``states_answer(qtype, sentence)``: the values of
   the sentence that are of the asked kind (and, for a count, of the asked noun).
 
@@ -100,11 +99,11 @@ _CLOCK_Q = _rx(
     r"(?:at |until |till |by )?what time", r"(?:opening|polling|voting|working|open) hours",
     r"hours of (?:voting|polling|work)", r"во сколько", r"до скольки", r"со скольки",
     r"в котором часу", r"(?:часы|время|режим) работы", r"до какого времени", r"до которого часа",
-    r"с[аа][ғг]ат\s+(?:неше|[қк]анша)\w*", r"[қк]ай с[аа][ғг]атта", r"ж[ұу]мыс [уұ][аа][қк]ыты\w*",
+    r"са[ғг]ат\s+(?:неше|[қк]анша)\w*", r"[қк]ай са[ғг]атта", r"ж[ұу]мыс [уұ]а[қк]ыты\w*",
 )  # fmt: skip
 # "When" as often as "at what time" ("Референдум қай уақытта өтеді?"): a time of day only
 # with opening, closing or working named.
-_CLOCK_OR_DATE_Q = _rx(r"[қк]ай [уұ][аа][қк]ытта", r"в какое время")
+_CLOCK_OR_DATE_Q = _rx(r"[қк]ай [уұ]а[қк]ытта", r"в какое время")
 _OPENING = _rx(
     r"open\w*", r"clos\w*", r"открыва\w*", r"открыт\w*", r"закрыва\w*", r"работа\w*",
     r"ашыл\w*", r"ашыла\w*", r"жабыл\w*", r"ж[ұу]мыс",
@@ -324,9 +323,8 @@ def respell(question: str) -> str:
 def question_type(question: str) -> QuestionType | None:
     """The answer type ``question`` announces, or None. Checked most specific first: a
     percentage ("what share", "явка"), a duration ("how many years", "срок"), a time of day
-    ("what time", "во сколько"), a count (of
-    the noun after "how many" / "сколько" / "қанша", or before "саны"), a date, a person
-    (with the role asked), a place, yes/no."""
+    ("what time", "во сколько"), a count (of the noun after "how many" / "сколько" /
+    "қанша", or before "саны"), a date, a person (with the role asked), a place, yes/no."""
     q = respell(question.strip())
     if _PERCENT_Q.search(q):
         return QuestionType("percentage", value_of("percentage", q))

@@ -208,12 +208,12 @@ _CLOCK_RE = re.compile(
     r"(?:\s?(?P<ap>[ap])\.?\s?m\b\.?)?"
     r"|(?<![\w.,:])(?P<h2>1[0-2]|0?[1-9])\s?(?P<ap2>[ap])\.?\s?m\b\.?"
     r"|(?<![\w.,:])(?P<h3>[01]?\d|2[0-3])\s+(?:час(?:а|ов)?\s+)?(?P<part>утра|вечера|дня|ночи)\b"
-    r"|(?<=с[аа][ғг]ат\s)(?P<h4>[01]?\d|2[0-3])(?=-)",
+    r"|(?<=са[ғг]ат\s)(?P<h4>[01]?\d|2[0-3])(?=-)",
     re.IGNORECASE,
 )
 
 
-def _clock(m: re.Match) -> Value | None:
+def _clock(m: re.Match) -> Value:
     """A time of day as hours since midnight (7:30 -> 7.5, 8 p.m. -> 20)."""
     hour = int(m["h"] or m["h2"] or m["h3"] or m["h4"])
     minutes = int(m["m"]) if m["m"] else 0
@@ -291,10 +291,8 @@ def _find_values(sentence: str) -> tuple[Value, ...]:
         taken.append((value.start, value.end))
         out.append(value)
 
-    for m in _CLOCK_RE.finditer(sentence):
-        value = _clock(m)
-        if value is not None:
-            add(value)
+    for m in _CLOCK_RE.finditer(sentence):  # first: its digits are no count, no date
+        add(_clock(m))
     for pattern, shape in _DATE_PATTERNS:
         for m in pattern.finditer(sentence):
             if free(m.start(), m.end()):
@@ -384,8 +382,7 @@ _ADJECTIVE = re.compile(
 # депутатов составит 145", "депутаттар саны 145 болады".
 _NOUN_BEFORE = re.compile(
     r"(?:(?:number|total) of|(?:число|количество|численность))\s+(?P<a>[^\W\d_]+)"
-    r"|(?P<b>[^\W\d_]+)\s+(?:саны|санын)"
-    r"(?=[^.,;:\d]{0,24}$)",
+    r"|(?P<b>[^\W\d_]+)\s+(?:саны|санын)",
     re.IGNORECASE,
 )
 
@@ -393,11 +390,13 @@ _NOUN_BEFORE = re.compile(
 def _noun_before(head: str) -> str:
     """The noun a bare number counts when the clause before it names it ("the number of
     deputies will be 145"), else ""."""
-    found = [m for m in _NOUN_BEFORE.finditer(head[-80:])]
+    head = head[-80:]
+    found = list(_NOUN_BEFORE.finditer(head))
     if not found:
         return ""
     last = found[-1]
-    if re.search(r"[.,;:\d]", head[-80:][last.end() :]) or len(head[-80:]) - last.end() > 24:
+    between = head[last.end() :]  # at most a few words, no punctuation, no other number
+    if len(between) > 24 or re.search(r"[.,;:\d]", between):
         return ""
     return last["a"] or last["b"]
 

@@ -84,8 +84,8 @@ class Asked:
         if t.kind == "person":
             # The President is an office of its own; a chair is of a body, named.
             return bool(t.of) and (self.body or t.of == ("president",))
-        # A time of day ("what time do polling stations open?") is an attribute of its own:
-        # no other attribute's value is a clock time.
+        # A time of day ("what time do polling stations open?"): a clock time answers, and
+        # opening hours only where the sentence says open or working (answer_type.py).
         return self.specific or self.duration or t.kind == "clock"
 
 

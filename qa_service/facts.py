@@ -105,7 +105,8 @@ _MONTH_PATTERNS = {"kk": "y 'жылғы' LLLL"}
 @dataclass(frozen=True)
 class Fact:
     """The asked value of the best match: ``kind`` (count, date, percentage, duration, clock),
-    ``value`` (a number, or an ISO date), ``text`` (in the reader's language), and
+    ``value`` (a number, an ISO date, a time of day "HH:MM" or opening hours
+    "HH:MM/HH:MM"), ``text`` (in the reader's language), and
     ``start``:``end``, the value's span in the passage's text; ``confirmed``: the answer is
     ``high`` (else the passage states the value but may not answer the question)."""
 
@@ -142,6 +143,11 @@ def fact_of(
     for start, end in hit.highlight:
         for value in answer_values(qtype, hit.passage.text[start:end], translate):
             found.append((start, value))
+    confirmed = answer.confidence == "high"
+    if qtype.kind == "clock":
+        hours = _opening_hours(found, lang, hit, confirmed)
+        if hours is not None:
+            return hours
     if len({_identity(v) for _, v in found}) != 1:
         return None  # none, or two different values: not certain which one answers
     offset, value = found[0]
@@ -156,7 +162,29 @@ def fact_of(
         passage_id=hit.passage.id,
         start=offset + value.start,
         end=offset + value.end,
-        confirmed=answer.confidence == "high",
+        confirmed=confirmed,
+    )
+
+
+def _opening_hours(
+    found: list[tuple[int, Value]], lang: str, hit: Hit, confirmed: bool
+) -> Fact | None:
+    """ "From 7 a.m. to 8 p.m.": a time question answered by two times of one sentence,
+    the earlier first, is answered by the range ("07:00/20:00", "07:00–20:00")."""
+    if len(found) != 2 or found[0][0] != found[1][0]:
+        return None
+    (offset, a), (_, b) = found
+    opens, closes = localize(a, lang, hit), localize(b, lang, hit)
+    if opens is None or closes is None or not (a.number or 0) < (b.number or 0):
+        return None
+    return Fact(
+        kind="clock",
+        value=f"{opens[0]}/{closes[0]}",
+        text=f"{opens[1]}–{closes[1]}",
+        passage_id=hit.passage.id,
+        start=offset + a.start,
+        end=offset + b.end,
+        confirmed=confirmed,
     )
 
 
@@ -171,9 +199,10 @@ def localize(value: Value, lang: str, hit: Hit) -> tuple[float | str, str] | Non
     if value.kind == "percentage":
         share = Decimal(str(value.number)) / 100  # exact: 73.12 stays 73.12, not ...001
         return number, format_percent(share, locale=lang, decimal_quantization=False)
-    if value.kind == "clock":
+    if value.kind == "clock":  # "HH:MM", and as the reader's language writes it
         hours, minutes = divmod(round(value.number * 60), 60)
-        return number, format_time(dt.time(hours % 24, minutes), format="short", locale=lang)
+        at = dt.time(hours % 24, minutes)
+        return at.strftime("%H:%M"), format_time(at, format="short", locale=lang)
     if value.kind == "duration":
         text = format_unit(number, f"duration-{value.unit}", length="long", locale=lang)
         return number, text

@@ -103,7 +103,8 @@ RESPONSE_SCHEMAS = {
             "value": {
                 "type": ["number", "string"],
                 "description": "The number (a count, a percentage such as 73.12, a duration's "
-                "amount) or an ISO date (with the article's year when the sentence gives none).",
+                "amount), an ISO date (with the article's year when the sentence gives none), "
+                "or a time of day as HH:MM (opening hours as HH:MM/HH:MM).",
             },
             "text": {"type": "string", "description": "The value in `lang`."},
             "passage_id": {"type": "string"},

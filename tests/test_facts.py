@@ -116,6 +116,24 @@ def test_a_clock_time_is_said_in_the_readers_convention():
     from qa_service.values import find_values
 
     (value,) = [v for v in find_values("Голосование завершится в 8 вечера.") if v.kind == "clock"]
-    assert localize(value, "ru", None) == (20, "20:00")
-    assert localize(value, "kk", None) == (20, "20:00")
+    assert localize(value, "ru", None) == ("20:00", "20:00")
+    assert localize(value, "kk", None) == ("20:00", "20:00")
     assert localize(value, "en", None)[1].replace("\u202f", " ") == "8:00 PM"
+
+
+HOURS = "Polling stations will be open from 7 a.m. to 8 p.m. local time on referendum day."
+
+
+@pytest.mark.parametrize(
+    ("question", "lang", "expected"),
+    [
+        ("What time do polling stations open?", "en", "7:00 AM–8:00 PM"),
+        ("Во сколько открываются участки?", "ru", "07:00–20:00"),
+        ("Сайлау учаскелері сағат нешеде ашылады?", "kk", "07:00–20:00"),
+    ],
+)
+def test_opening_hours_are_one_range(question, lang, expected):
+    fact = fact_of(answer(question, HOURS), lang, TRANSLATE)
+    assert fact.kind == "clock" and fact.value == "07:00/20:00"
+    assert fact.text.replace("\u202f", " ") == expected
+    assert HOURS[fact.start : fact.end] == "7 a.m. to 8 p.m."

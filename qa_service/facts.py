@@ -36,6 +36,8 @@ from babel.units import format_unit
 from .answer import Answer, Hit
 from .answer_type import answer_values, question_type
 from .i18n import plural_category
+from .prepare import reading_of
+from .text import clean_query
 from .values import Value
 
 # Counted nouns the fact line can name in every language: recognised by word beginnings in
@@ -135,7 +137,8 @@ def fact_of(
     """The fact line of ``answer`` in ``lang`` (kk, ru, en), or None when not certain."""
     if answer.confidence not in ("high", "low") or not answer.results:
         return None
-    qtype = question_type(answer.query)
+    # Read as the search read it: "saylau uchaskesi qai uaqytta ashylady" in Cyrillic.
+    qtype = question_type(reading_of(clean_query(answer.query))[1])
     if qtype is None:
         return None
     hit = answer.results[0]

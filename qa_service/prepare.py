@@ -18,6 +18,15 @@ from .retrieval.base import Query
 from .text import clean_query, detect_lang
 
 
+def reading_of(question: str) -> tuple[str, str]:
+    """(the question respelt, its reading): misspelt question words and the vote's name in
+    their spelling ("кагда будет рефирендум"), then Kazakh typed in Latin letters in its
+    Cyrillic spelling. Every stage that reads the question's words reads the reading."""
+    spelt = respell(question)
+    reading = latin_kazakh_to_cyrillic(spelt) if looks_latin_kazakh(spelt) else spelt
+    return spelt, reading
+
+
 def prepare(
     question: str, lang: str | None, glossary: Glossary, expand: Sequence[str] = ()
 ) -> Query:
@@ -26,10 +35,8 @@ def prepare(
     text = clean_query(question)
     # Misspelt question words and the vote's misspelt name read in their spelling
     # ("кагда будет рефирендум"): by every retriever, and by the answer-type checks.
-    spelt = respell(text)
-    reading = spelt
-    if looks_latin_kazakh(spelt):
-        reading = latin_kazakh_to_cyrillic(spelt)
+    spelt, reading = reading_of(text)
+    if reading != spelt:
         lang = lang or "kk"
     texts = {"dense": reading, "bm25": spelt, "latent": reading}
     matched = glossary.matched(words(reading))

@@ -137,3 +137,8 @@ def test_opening_hours_are_one_range(question, lang, expected):
     assert fact.kind == "clock" and fact.value == "07:00/20:00"
     assert fact.text.replace("\u202f", " ") == expected
     assert HOURS[fact.start : fact.end] == "7 a.m. to 8 p.m."
+
+
+def test_a_latin_typed_kazakh_question_gets_its_fact_line():
+    fact = fact_of(answer("saylau uchaskesi qai uaqytta ashylady", HOURS), "kk", TRANSLATE)
+    assert fact is not None and fact.value == "07:00/20:00"

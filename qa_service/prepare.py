@@ -16,15 +16,20 @@ from .glossary import Glossary
 from .lexical import latin_kazakh_to_cyrillic, looks_latin_kazakh, words
 from .retrieval.base import Query
 from .text import clean_query, detect_lang
+from .typos import correct
 
 
 def reading_of(question: str) -> tuple[str, str]:
     """(the question respelt, its reading): misspelt question words and the vote's name in
     their spelling ("кагда будет рефирендум"), then Kazakh typed in Latin letters in its
-    Cyrillic spelling. Every stage that reads the question's words reads the reading."""
+    Cyrillic spelling, or English domain words typed one letter wrong corrected (typos.py).
+    Every stage that reads the question's words reads the reading."""
     spelt = respell(question)
-    reading = latin_kazakh_to_cyrillic(spelt) if looks_latin_kazakh(spelt) else spelt
-    return spelt, reading
+    if looks_latin_kazakh(spelt):
+        return spelt, latin_kazakh_to_cyrillic(spelt)
+    # English domain words typed one letter wrong ("constituton"): read as meant.
+    spelt = correct(spelt)
+    return spelt, spelt
 
 
 def prepare(

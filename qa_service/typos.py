@@ -1,0 +1,61 @@
+"""English words typed one letter wrong, read as the glossary's word they miss by one
+("how many artcles in new constituton" -> articles, constitution).
+
+e5 forgives a typo less than a reader does: the question above sat among the off-topic
+questions and was refused. Only a word of five letters or more that no English word list
+has (english_vocab.py) is corrected, only to a glossary word one edit away (a letter
+dropped, added, changed, or two letters swapped), and only when exactly one glossary word
+is that near. Kazakh typed in Latin letters is never corrected: its words are not English.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+
+from .english_vocab import is_english
+
+_LATIN_WORD = re.compile(r"[A-Za-z][a-z'’]{4,}")
+
+
+@functools.cache
+def _vocabulary() -> frozenset[str]:
+    from .glossary import Glossary
+
+    return frozenset(
+        w.casefold()
+        for entry in Glossary.load().entries
+        for w in re.findall(r"[A-Za-z'’-]+", entry.english)
+        if len(w) >= 5
+    )
+
+
+def _one_edit(a: str, b: str) -> bool:
+    """Whether ``a`` and ``b`` differ by one letter dropped, added or changed, or by two
+    neighbours swapped."""
+    if a == b or abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        diff = [i for i, (x, y) in enumerate(zip(a, b, strict=True)) if x != y]
+        return len(diff) == 1 or (
+            len(diff) == 2 and diff[1] == diff[0] + 1 and a[diff[0]] == b[diff[1]]
+            and a[diff[1]] == b[diff[0]]
+        )  # fmt: skip
+    short, long = (a, b) if len(a) < len(b) else (b, a)
+    i = next((k for k, (x, y) in enumerate(zip(short, long, strict=False)) if x != y), len(short))
+    return short[i:] == long[i + 1 :]
+
+
+def _corrected(word: str) -> str:
+    low = word.casefold()
+    if low in _vocabulary() or is_english(low):
+        return word
+    near = [w for w in _vocabulary() if _one_edit(low, w)]
+    if len(near) != 1:
+        return word
+    return near[0].capitalize() if word[0].isupper() else near[0]
+
+
+def correct(text: str) -> str:
+    """``text`` with its mistyped English domain words corrected."""
+    return _LATIN_WORD.sub(lambda m: _corrected(m.group(0)), text)

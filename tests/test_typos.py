@@ -1,0 +1,25 @@
+"""typos.py: English domain words typed one letter wrong, read as meant."""
+
+import pytest
+
+from qa_service.typos import correct
+
+
+@pytest.mark.parametrize(
+    "typed, meant",
+    [
+        ("how many artcles in new constituton", "how many articles in new constitution"),
+        ("who chairs the constitutonal comission", "who chairs the constitutional commission"),
+        ("Who is Mynbaev?", "Who is Mynbayev?"),
+    ],
+)
+def test_a_domain_word_one_edit_away_is_read_as_meant(typed, meant):
+    assert correct(typed) == meant
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["What was the turnout in Almaty?", "tenge dollar rate October", "Kurultai electoral system"],
+)
+def test_english_words_and_names_are_left_alone(text):
+    assert correct(text) == text

@@ -189,6 +189,9 @@ class ConfidenceStage:
         signals["cross_lang"] = float(first != query.lang)
         # Whether ``states`` checks something (``ConfidenceRule.typed_only``, verify.py).
         signals["typed"] = float(evidence.asked is not None and evidence.asked.typed)
+        # Whether it names the reform itself (the referendum, the Constitution, the
+        # Kurultai; ``ConfidenceRule.core_not_none``).
+        signals["core"] = float(evidence.asked is not None and evidence.asked.core)
         # How near the question is to the reform's terms at all (the nearest glossary
         # entry's cosine): read off the question and the fixed glossary, never the corpus,
         # so a corpus grown with local news does not make a football question look closer.
@@ -320,6 +323,11 @@ class ConfidenceRule:
     # duration, a person in a named role. For a yes/no or open question ``states`` holds
     # whatever the sentence says, and most false ``high``s were those.
     typed_only: bool = False
+    # Never ``none`` for a question that names the referendum, the Constitution or the
+    # Kurultai (and no country abroad): the sources are about them, so "outside what the
+    # sources cover" would be false. Such a question the none model would refuse is
+    # ``low``, never ``high`` (the high cut was set on the questions the none cut lets by).
+    core_not_none: bool = False
 
     def judge(self, signals: Mapping[str, float], lang: str) -> str:
         """``high``, ``low`` or ``none`` for one answer's signals."""
@@ -333,6 +341,8 @@ class ConfidenceRule:
             return NONE
         x = features_of(signals, lang)
         if self.none is not None and self.none.probability(x) >= self.none_at:
+            if self.core_not_none and float(signals.get("core", 0.0)) == 1.0:
+                return LOW  # about the reform, though it reads as about something else
             return NONE
         if float(signals.get("type", 1.0)) == 0.0:
             return LOW
@@ -367,6 +377,7 @@ class ConfidenceRule:
             "verify": self.verify,
             "cover_at": self.cover_at,
             "typed_only": self.typed_only,
+            "core_not_none": self.core_not_none,
         }
         if self.search is not None:
             out["search"] = self.search.to_dict()
@@ -388,6 +399,7 @@ class ConfidenceRule:
             verify=bool(data.get("verify", False)),
             cover_at=float(data.get("cover_at", 0.0)),
             typed_only=bool(data.get("typed_only", False)),
+            core_not_none=bool(data.get("core_not_none", False)),
         )
 
     @classmethod

@@ -65,6 +65,12 @@ PLACES: dict[str, tuple[str, ...]] = {
     "Armenia": ("armenia", "армени"),
     "Moldova": ("moldova", "молдов", "молдав"),
 }
+# The places abroad among them: a question about another country's referendum or
+# constitution ("When did Kyrgyzstan hold its constitutional referendum?") is not about this one.
+ABROAD = frozenset(
+    "Russia China Uzbekistan Kyrgyzstan Tajikistan Turkmenistan Turkey Ukraine Belarus Germany "
+    "France Georgia Azerbaijan Mongolia Iran India Japan Korea Armenia Moldova".split()
+) | {"United States", "United Kingdom"}
 _WORD = re.compile(r"[\w-]+")
 # Word beginnings of two or three letters would also begin common words; none is listed.
 _BY_HEAD: dict[str, list[tuple[str, str]]] = {}

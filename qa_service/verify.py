@@ -21,6 +21,7 @@ the glossary in, records out; a few regular expressions per highlighted sentence
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
@@ -39,7 +40,7 @@ from .answer_type import (
 )
 from .glossary import Glossary
 from .lexical import words
-from .places import places_in
+from .places import ABROAD, places_in
 from .values import VALUE_KINDS, Value, find_values
 
 
@@ -58,6 +59,9 @@ class Asked:
     body: bool = True
     # The places it names (places.py): "the turnout in Almaty" is not the national one.
     places: frozenset[str] = frozenset()
+    # It names the referendum, the Constitution or the Kurultai (and no country abroad):
+    # never outside what the sources cover (ConfidenceRule.core_not_none).
+    core: bool = False
 
     @property
     def specific(self) -> bool:
@@ -100,6 +104,20 @@ class Check:
     values: tuple[Value, ...] = ()
 
 
+# The reform's own names: the referendum, the Constitution, the Kurultai.
+_CORE = re.compile(
+    r"(?<![\w-])(?:referend\w*|референдум\w*|constitu\w*|конституц\w*|kurultai\w*|"
+    r"kuryltai\w*|курултай\w*|курылтай\w*|құрылтай\w*)",
+    re.IGNORECASE,
+)
+
+
+def names_core(question: str) -> bool:
+    """Whether the question names the referendum, the Constitution or the Kurultai, and no
+    country abroad (``places.ABROAD``): about the reform, whatever else it asks."""
+    return bool(_CORE.search(question)) and not (places_in(question) & ABROAD)
+
+
 def asked(question: str, glossary: Glossary) -> Asked:
     """The answer type and key concepts of ``question`` (its reading: Cyrillic for
     Latin-typed Kazakh)."""
@@ -113,7 +131,14 @@ def asked(question: str, glossary: Glossary) -> Asked:
             qtype = QuestionType(kind, of or value_of(kind, question), vote=names_vote(question))
     concepts = glossary.concept_ids(words(question))
     body = any(not names_only_titles(glossary.entries[i].english) for i in concepts)
-    return Asked(qtype, concepts, names_qualified_role(question), body, places_in(question))
+    return Asked(
+        qtype,
+        concepts,
+        names_qualified_role(question),
+        body,
+        places_in(question),
+        names_core(question),
+    )
 
 
 def translator(glossary: Glossary):

@@ -40,6 +40,37 @@ def test_states_follow_the_two_models_and_the_type_gate():
     assert rule.judge({"top": 0.5, "latent": 0.5, "type": 0.0}, "en") == "low"
 
 
+def test_a_question_naming_the_reform_is_never_refused():
+    rule = ConfidenceRule(
+        none=_model("top", -10.0),
+        none_at=0.9,
+        high=_model("latent", 10.0),
+        high_at=0.7,
+        core_not_none=True,
+    )
+    refused = {"top": -1.0, "latent": 0.5, "type": 1.0}
+    assert rule.judge(refused, "en") == "none"
+    # Named, it is low (never high: the high cut was set past the none cut).
+    assert rule.judge({**refused, "core": 1.0}, "en") == "low"
+    assert dataclasses.replace(rule, core_not_none=False).judge({**refused, "core": 1.0}, "en") == (
+        "none"
+    )
+
+
+@pytest.mark.parametrize(
+    "question, core",
+    [
+        ("Референдум сәуір айында бола ма?", True),
+        ("Is the referendum in April?", True),
+        ("Құрылтайда неше депутат болады?", True),
+        ("When did Kyrgyzstan hold its constitutional referendum?", False),  # abroad
+        ("Who won the Shymkent maslikhat by-election?", False),
+    ],
+)
+def test_the_reform_named_and_no_country_abroad(question, core):
+    assert asked(question, Glossary.load()).core is core
+
+
 def test_a_ranking_without_latent_terms_uses_the_fallback():
     fallback = ConfidenceRule(high=_model("top", 10.0), high_at=0.99)
     rule = ConfidenceRule(high=_model("latent", 10.0), high_at=0.5, fallback=fallback)

@@ -237,6 +237,12 @@ class RuleForm:
     # folds), as ``cut_by_cv`` sets the high cut: in-sample, the cut sat on whichever
     # answerable question the model itself found most off-topic, and moved with it.
     none_cut_by_cv: bool = False
+    # A question naming the reform itself is ``low`` where the none model would refuse it
+    # (ConfidenceRule.core_not_none); with ``none_cut_without_core`` the none cut is then
+    # set on the answerable training questions that do not name it (the others cannot be
+    # refused).
+    core_not_none: bool = False
+    none_cut_without_core: bool = False
 
 
 _P95 = RuleForm(
@@ -277,6 +283,7 @@ _GATED = replace(
 _QUESTION_TOP = replace(
     _GATED, name=f"{_GATED.name}+qtop-none", none_features=("topic", "domain", "typed", "top")
 )
+_CORE = replace(_GATED, name=f"{_GATED.name}+core", core_not_none=True)
 # A none model that reads only the question and the first ranking's evidence, not whether
 # the sentence states the asked type (seventh session; measured, not served: better
 # cross-validated, worse on the fresh set's off-topic questions, docs/quality.md).
@@ -363,6 +370,9 @@ FORMS = {
                 _GATED, name=f"{_GATED.name}+q-none", none_features=("topic", "domain", "typed")
             ),
             _QUESTION_TOP,
+            # Tenth session: a question naming the reform itself is never refused.
+            _CORE,
+            replace(_CORE, name=f"{_CORE.name}-cut", none_cut_without_core=True),
             replace(
                 _GATED,
                 name=f"{_GATED.name}+qtopcov-none",
@@ -392,7 +402,7 @@ FORMS = {
         )
     },
 }
-SERVED_FORM = _GATED
+SERVED_FORM = _CORE
 
 
 def _precision_cut(scored: Sequence[tuple[float, bool]], target: float) -> float:
@@ -428,7 +438,11 @@ def fit_rule(
     ]
     none = fit_logistic(x, [r.topic == "off" for r in records], none_names)
     p_none = [none.probability(v) for v in x]
-    answerable = [p for p, r in zip(p_none, records, strict=True) if r.answerable]
+    answerable = [
+        p
+        for p, r in zip(p_none, records, strict=True)
+        if r.answerable and not (form.none_cut_without_core and r.signals.get("core") == 1.0)
+    ]
     if form.none_cut_by_cv:
         answerable = _held_out_none(records, latent, form)
     none_at = _quantile_cut(answerable, form.none_answerable_max)
@@ -442,6 +456,7 @@ def fit_rule(
         verify=form.verify,
         cover_at=form.cover_at,
         typed_only=form.typed_only,
+        core_not_none=form.core_not_none,
     )
     reaches = _reaches_high(rule) if form.unanswerable_after_gates else (lambda r: True)
     unanswerable = [high.probability(v) if reaches(r) else 0.0 for v, r in on if not r.answerable]

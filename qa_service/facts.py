@@ -172,8 +172,9 @@ def fact_of(
 def _opening_hours(
     found: list[tuple[int, Value]], lang: str, hit: Hit, confirmed: bool
 ) -> Fact | None:
-    """ "From 7 a.m. to 8 p.m.": a time question answered by two times of one sentence,
-    the earlier first, is answered by the range ("07:00/20:00", "07:00–20:00")."""
+    """Opening hours: a time question answered by two times of one sentence, the earlier
+    first ("from 7 a.m. to 8 p.m."), is answered by the range ("07:00/20:00",
+    "07:00–20:00")."""
     if len(found) != 2 or found[0][0] != found[1][0]:
         return None
     (offset, a), (_, b) = found

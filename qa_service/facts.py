@@ -36,6 +36,7 @@ from babel.units import format_unit
 from .answer import Answer, Hit
 from .answer_type import answer_values, question_type
 from .i18n import plural_category
+from .places import places_in
 from .prepare import reading_of
 from .text import clean_query
 from .values import Value
@@ -138,10 +139,19 @@ def fact_of(
     if answer.confidence not in ("high", "low") or not answer.results:
         return None
     # Read as the search read it: "saylau uchaskesi qai uaqytta ashylady" in Cyrillic.
-    qtype = question_type(reading_of(clean_query(answer.query))[1])
+    reading = reading_of(clean_query(answer.query))[1]
+    qtype = question_type(reading)
     if qtype is None:
         return None
     hit = answer.results[0]
+    asked_places = places_in(reading)
+    if asked_places:
+        # "When did Kyrgyzstan hold its referendum?": a value from a passage that does not
+        # name the place asked about is not said, even hedged (verify.check_hit holds the
+        # same for high).
+        named = places_in(hit.article.title) | places_in(hit.passage.text)
+        if not asked_places <= named:
+            return None
     found: list[tuple[int, Value]] = []
     for start, end in hit.highlight:
         for value in answer_values(qtype, hit.passage.text[start:end], translate):

@@ -142,3 +142,10 @@ def test_opening_hours_are_one_range(question, lang, expected):
 def test_a_latin_typed_kazakh_question_gets_its_fact_line():
     fact = fact_of(answer("saylau uchaskesi qai uaqytta ashylady", HOURS), "kk", TRANSLATE)
     assert fact is not None and fact.value == "07:00/20:00"
+
+
+def test_no_value_from_a_passage_that_does_not_name_the_place_asked_about():
+    question = "When did Kyrgyzstan hold its constitutional referendum?"
+    assert fact_of(answer(question, REFERENDUM, confidence="low"), "en", TRANSLATE) is None
+    kazakh = "When is the referendum in Kazakhstan?"  # Kazakhstan is no place here
+    assert fact_of(answer(kazakh, REFERENDUM), "en", TRANSLATE) is not None

@@ -83,6 +83,9 @@ class Answer:
     # confidence stage saw (read by the evaluation).
     timings: dict[str, float] = field(default_factory=dict, compare=False)
     signals: dict[str, float] = field(default_factory=dict, compare=False)
+    # Not serialized: the question as the stages read it (prepare.reading_of: respelt,
+    # Latin-typed Kazakh in Cyrillic), which the fact line reads too.
+    reading: str = field(default="", compare=False)
 
     @property
     def abstained(self) -> bool:

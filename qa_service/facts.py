@@ -37,8 +37,6 @@ from .answer import Answer, Hit
 from .answer_type import answer_values, question_type
 from .i18n import plural_category
 from .places import places_in
-from .prepare import reading_of
-from .text import clean_query
 from .values import Value
 
 # Counted nouns the fact line can name in every language: recognised by word beginnings in
@@ -139,7 +137,7 @@ def fact_of(
     if answer.confidence not in ("high", "low") or not answer.results:
         return None
     # Read as the search read it: "saylau uchaskesi qai uaqytta ashylady" in Cyrillic.
-    reading = reading_of(clean_query(answer.query))[1]
+    reading = answer.reading or answer.query
     qtype = question_type(reading)
     if qtype is None:
         return None

@@ -201,6 +201,17 @@ class Glossary:
         return frozenset(i for i, e in enumerate(self.entries) if body.search(e.english))
 
     @functools.cached_property
+    def english_words(self) -> frozenset[str]:
+        """The words of five letters or more the entries' English sides are written with,
+        lower case: what a mistyped English word is read as (typos.py)."""
+        return frozenset(
+            w.casefold()
+            for e in self.entries
+            for w in re.findall(r"[A-Za-z'’-]+", e.english)
+            if len(w) >= 5
+        )
+
+    @functools.cached_property
     def generic_bodies(self) -> frozenset[int]:
         """The bodies named by a common noun ("commission", "court", "parliament"): a kind
         of body, which a named one ("Constitutional Commission") may be."""

@@ -19,7 +19,7 @@ from .text import clean_query, detect_lang
 from .typos import correct
 
 
-def reading_of(question: str) -> tuple[str, str]:
+def reading_of(question: str, glossary: Glossary) -> tuple[str, str]:
     """(the question respelt, its reading): misspelt question words and the vote's name in
     their spelling ("кагда будет рефирендум"), then Kazakh typed in Latin letters in its
     Cyrillic spelling, or English domain words typed one letter wrong corrected (typos.py).
@@ -28,7 +28,7 @@ def reading_of(question: str) -> tuple[str, str]:
     if looks_latin_kazakh(spelt):
         return spelt, latin_kazakh_to_cyrillic(spelt)
     # English domain words typed one letter wrong ("constituton"): read as meant.
-    spelt = correct(spelt)
+    spelt = correct(spelt, glossary.english_words)
     return spelt, spelt
 
 
@@ -40,7 +40,7 @@ def prepare(
     text = clean_query(question)
     # Misspelt question words and the vote's misspelt name read in their spelling
     # ("кагда будет рефирендум"): by every retriever, and by the answer-type checks.
-    spelt, reading = reading_of(text)
+    spelt, reading = reading_of(text, glossary)
     if reading != spelt:
         lang = lang or "kk"
     texts = {"dense": reading, "bm25": spelt, "latent": reading}

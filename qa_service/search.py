@@ -205,6 +205,7 @@ class Searcher:
             took_ms=(time.perf_counter() - started) * 1000,
             timings=timings,
             signals=judged.signals,
+            reading=query.reading,
             superseded=() if abstained else ordered.superseded,
         )
 

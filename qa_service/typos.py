@@ -10,24 +10,12 @@ is that near. Kazakh typed in Latin letters is never corrected: its words are no
 
 from __future__ import annotations
 
-import functools
 import re
+from collections.abc import Set
 
 from .english_vocab import is_english
 
 _LATIN_WORD = re.compile(r"[A-Za-z][a-z'’]{4,}")
-
-
-@functools.cache
-def _vocabulary() -> frozenset[str]:
-    from .glossary import Glossary
-
-    return frozenset(
-        w.casefold()
-        for entry in Glossary.load().entries
-        for w in re.findall(r"[A-Za-z'’-]+", entry.english)
-        if len(w) >= 5
-    )
 
 
 def _one_edit(a: str, b: str) -> bool:
@@ -46,16 +34,17 @@ def _one_edit(a: str, b: str) -> bool:
     return short[i:] == long[i + 1 :]
 
 
-def _corrected(word: str) -> str:
+def _corrected(word: str, vocabulary: Set[str]) -> str:
     low = word.casefold()
-    if low in _vocabulary() or is_english(low):
+    if low in vocabulary or is_english(low):
         return word
-    near = [w for w in _vocabulary() if _one_edit(low, w)]
+    near = [w for w in vocabulary if _one_edit(low, w)]
     if len(near) != 1:
         return word
     return near[0].capitalize() if word[0].isupper() else near[0]
 
 
-def correct(text: str) -> str:
-    """``text`` with its mistyped English domain words corrected."""
-    return _LATIN_WORD.sub(lambda m: _corrected(m.group(0)), text)
+def correct(text: str, vocabulary: Set[str]) -> str:
+    """``text`` with its mistyped English domain words corrected: ``vocabulary`` is the
+    glossary's English words (``Glossary.english_words``)."""
+    return _LATIN_WORD.sub(lambda m: _corrected(m.group(0), vocabulary), text)

@@ -13,9 +13,12 @@ from qa_service.corpus import make_article
 from qa_service.facts import fact_of
 from qa_service.glossary import Glossary
 from qa_service.passages import Passage
+from qa_service.prepare import reading_of
+from qa_service.text import clean_query
 from qa_service.verify import translator
 
-TRANSLATE = translator(Glossary.load())
+GLOSSARY = Glossary.load()
+TRANSLATE = translator(GLOSSARY)
 
 
 def answer(question: str, text: str, confidence: str = "high", date: str = "2026-02-14"):
@@ -26,7 +29,9 @@ def answer(question: str, text: str, confidence: str = "high", date: str = "2026
     )
     passage = Passage("p-1", article.id, 0, text, 0, len(text), ((0, len(text)),))
     hit = Hit(rank=1, score=1.0, passage=passage, article=article, highlight=((0, len(text)),))
-    return Answer(question, "en", confidence, [hit], "v1", 1, 1, 1.0)
+    # The reading the search passes on (Latin-typed Kazakh in Cyrillic).
+    reading = reading_of(clean_query(question), GLOSSARY)[1]
+    return Answer(question, "en", confidence, [hit], "v1", 1, 1, 1.0, reading=reading)
 
 
 KURULTAI = "A total of 145 deputies will be elected through popular elections."

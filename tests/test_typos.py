@@ -2,7 +2,10 @@
 
 import pytest
 
+from qa_service.glossary import Glossary
 from qa_service.typos import correct
+
+WORDS = Glossary.load().english_words
 
 
 @pytest.mark.parametrize(
@@ -14,7 +17,7 @@ from qa_service.typos import correct
     ],
 )
 def test_a_domain_word_one_edit_away_is_read_as_meant(typed, meant):
-    assert correct(typed) == meant
+    assert correct(typed, WORDS) == meant
 
 
 @pytest.mark.parametrize(
@@ -22,4 +25,4 @@ def test_a_domain_word_one_edit_away_is_read_as_meant(typed, meant):
     ["What was the turnout in Almaty?", "tenge dollar rate October", "Kurultai electoral system"],
 )
 def test_english_words_and_names_are_left_alone(text):
-    assert correct(text) == text
+    assert correct(text, WORDS) == text

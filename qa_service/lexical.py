@@ -305,10 +305,10 @@ _KK_VOWELS = frozenset("аәеиоөұүыіуэюя")
 
 
 def _kazakh_spelling(word: str) -> str:
-    """A rule of Kazakh spelling a letter-by-letter reading misses: Latin ``i`` after a
-    vowel is й ("sailau" -> сайлау, "Quryltai" -> Құрылтай, "tagaiyndau" -> тағайындау).
-    (Whether ``u`` is у, ұ or ү depends on the word's root and its suffixes, "kezdesu"
-    keeps у, "deputat" too: left as у, which the glossary's folding reads as either.)"""
+    """Rules of Kazakh spelling a letter-by-letter reading misses: Latin ``i`` after a
+    vowel is й ("sailau" -> сайлау, "Quryltai" -> Құрылтай, "tagaiyndau" -> тағайындау);
+    then vowel harmony (``_vowel_harmony``). A ``u`` past the first vowel stays у ("kezdesu"
+    keeps у, "deputat" too), which the glossary's folding reads as у, ұ or ү."""
     letters = list(word)
     for k in range(1, len(letters)):
         if letters[k] == "і" and letters[k - 1] in _KK_VOWELS:

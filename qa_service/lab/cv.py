@@ -473,16 +473,22 @@ def fit_rule(
 def _held_out_none(records: Sequence[Record], latent: bool, form: RuleForm, k: int = FOLDS):
     """P(none) of every answerable record, each by a none model fitted on the other facts'
     records (grouped inner folds)."""
-    fold_of = grouped_folds(records, k)
     plain = replace(form, precision=0.0, cut_by_cv=False, none_cut_by_cv=False)
     out: list[float] = []
+    for held, rest in _inner_folds(records, k):
+        none = fit_rule(rest, latent, plain).none
+        out += [none.probability(features_of(r.signals, r.detected)) for r in held if r.answerable]
+    return out
+
+
+def _inner_folds(records: Sequence[Record], k: int):
+    """(held-out records, the rest) of each grouped inner fold that has both."""
+    fold_of = grouped_folds(records, k)
     for fold in range(k):
-        held = [r for r in records if fold_of[r.id] == fold and r.answerable]
+        held = [r for r in records if fold_of[r.id] == fold]
         rest = [r for r in records if fold_of[r.id] != fold]
         if held and rest:
-            none = fit_rule(rest, latent, plain).none
-            out += [none.probability(features_of(r.signals, r.detected)) for r in held]
-    return out
+            yield held, rest
 
 
 def _reaches_high(rule: ConfidenceRule) -> Callable[[Record], bool]:
@@ -517,14 +523,10 @@ def _held_out(
     get when the model has not seen them, as the served rule's questions will be. An
     in-sample cut is set where the model flatters its own training questions, and held-out
     precision fell short of the target by 0.05-0.10 (docs/quality.md)."""
-    fold_of = grouped_folds(records, k)
     plain = replace(form, precision=0.0, cut_by_cv=False)
     out: list[tuple[float, bool]] = []
-    for fold in range(k):
-        held = [r for r in records if fold_of[r.id] == fold]
-        rest = [r for r in records if fold_of[r.id] != fold]
-        if held and rest:
-            out += _passing(fit_rule(rest, latent, plain), held)
+    for held, rest in _inner_folds(records, k):
+        out += _passing(fit_rule(rest, latent, plain), held)
     return out
 
 

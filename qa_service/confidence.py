@@ -22,7 +22,9 @@ depends on it, not on which language the question is in); and how near the quest
 the reform's terms at all, whatever the corpus holds (``domain``: the cosine of its own
 vector with the nearest glossary entry's, by its English side or its Russian or Kazakh
 name); and whether the first hit's check is of something at all (``typed``: a named
-attribute, a duration, a person in a role; not yes/no, not an open question).
+attribute, a duration, a person in a role; not yes/no, not an open question); and for
+such an untyped question, how many claim words it has (``claims``) and the share of them
+the first hit's sentence names (``says``, claim.py).
 
 ``ConfidenceRule`` grades them with two small logistic models fitted by grouped
 cross-validation on the question bank (``referendum-qa eval --cv``, lab/cv.py):
@@ -34,7 +36,8 @@ cross-validation on the question bank (``referendum-qa eval --cv``, lab/cv.py):
 - ``high``: P(the top passage answers). At or above its cut the answer is ``high``; below,
   ``low``: the passages are still shown, with the plain warning that they may not answer
   exactly. A question whose answer type ("how many", "when") is in none of the top hits'
-  highlighted sentences is never ``high``.
+  highlighted sentences is never ``high``, nor is an open or yes/no question whose first
+  sentence does not name every one of its claim words (``open_at``).
 
 The middle state is what makes the rule safe without a knife-edge threshold: a question
 near the ``high`` cut still gets its passages, only with a caveat. The fitted rule is
@@ -55,6 +58,7 @@ import numpy as np
 
 from .answer import HIGH, LOW, NONE, Hit
 from .answer_type import type_satisfied
+from .claim import OPEN_CLAIMS
 from .composition import SearchParams
 from .lexical import LexicalQuery
 from .retrieval.base import Query, Ranking
@@ -185,6 +189,11 @@ class ConfidenceStage:
         check = evidence.check
         signals["states"] = 1.0 if check is None or check.states else 0.0
         signals["cover"] = 1.0 if check is None else float(check.cover)
+        # The share of the question's claim words the sentence names, and how many it has
+        # (claim.py; ``ConfidenceRule.open_at``).
+        if check is not None and check.says is not None:
+            signals["says"] = float(check.says)
+        signals["claims"] = float(len(evidence.asked.claim)) if evidence.asked else 0.0
         first = evidence.hits[0].article.lang if evidence.hits else query.lang
         signals["cross_lang"] = float(first != query.lang)
         # Whether ``states`` checks something (``ConfidenceRule.typed_only``, verify.py).
@@ -328,6 +337,10 @@ class ConfidenceRule:
     # sources cover" would be false. Such a question the none model would refuse is
     # ``low``, never ``high`` (the high cut was set on the questions the none cut lets by).
     core_not_none: bool = False
+    # An untyped question (open, yes/no, "any date") may still be ``high`` where the first
+    # hit's sentence names at least ``open_at`` of its claim words and it has at least
+    # ``OPEN_CLAIMS`` of them (claim.py); 0: never (``typed_only`` alone).
+    open_at: float = 0.0
 
     def judge(self, signals: Mapping[str, float], lang: str) -> str:
         """``high``, ``low`` or ``none`` for one answer's signals."""
@@ -352,11 +365,23 @@ class ConfidenceRule:
             return LOW
         if float(signals.get("cover", 1.0)) < self.cover_at:
             return LOW
-        if self.typed_only and float(signals.get("typed", 1.0)) == 0.0:
+        if (
+            self.typed_only
+            and float(signals.get("typed", 1.0)) == 0.0
+            and not self._claimed(signals)
+        ):
             return LOW
         if self.high is not None and self.high.probability(x) < self.high_at:
             return LOW
         return HIGH
+
+    def _claimed(self, signals: Mapping[str, float]) -> bool:
+        """Whether an untyped question's claim is named by its first hit's sentence."""
+        return (
+            self.open_at > 0
+            and float(signals.get("claims", 0.0)) >= OPEN_CLAIMS
+            and float(signals.get("says", 0.0)) >= self.open_at
+        )
 
     def scores(self, signals: Mapping[str, float], lang: str) -> dict[str, float]:
         """Both probabilities (for the evaluation and its calibration plot)."""
@@ -378,6 +403,7 @@ class ConfidenceRule:
             "cover_at": self.cover_at,
             "typed_only": self.typed_only,
             "core_not_none": self.core_not_none,
+            "open_at": self.open_at,
         }
         if self.search is not None:
             out["search"] = self.search.to_dict()
@@ -400,6 +426,7 @@ class ConfidenceRule:
             cover_at=float(data.get("cover_at", 0.0)),
             typed_only=bool(data.get("typed_only", False)),
             core_not_none=bool(data.get("core_not_none", False)),
+            open_at=float(data.get("open_at", 0.0)),
         )
 
     @classmethod

@@ -85,9 +85,12 @@ def word_spans(text: str) -> list[tuple[int, str]]:
     return [(m.start(), m.group()) for m in _WORD_RE.finditer(normalize(text))]
 
 
+@functools.lru_cache(maxsize=65536)
 def stem(word: str) -> str:
     """English stemmer for Latin words, Russian for Cyrillic ones; Kazakh has no stemmer in
-    PyStemmer, and the Russian one would mangle it, so Kazakh-only words stay whole."""
+    PyStemmer, and the Russian one would mangle it, so Kazakh-only words stay whole. Cached
+    (bounded): the claim check (claim.py) stems the words of sentences that questions keep
+    returning."""
     if _CYRILLIC_RE.search(word):
         if any(ch in "әғқңөұүһі" for ch in word):
             return word

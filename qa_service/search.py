@@ -38,6 +38,7 @@ from dataclasses import replace
 
 from . import english_vocab
 from .answer import NONE, Answer, Hit
+from .claim import LEAD_SAYS_AT_MOST
 from .collapse import collapse
 from .composition import RETRIEVERS, SearchParams
 from .confidence import HITS_READ, ConfidenceRule, ConfidenceStage, Evidence
@@ -54,7 +55,7 @@ from .retrieval.glossary_vectors import GlossaryVectors
 from .retrieval.latent import LatentRetriever
 from .timeline import WINDOW, Ordered, asks_outcome, order_reports
 from .topic import TopicProbe, for_embedder
-from .verify import Asked, Check, asked, check_hits
+from .verify import Asked, Check, asked, check_hit, check_hits, claim_said, with_claim
 
 log = logging.getLogger(__name__)
 
@@ -238,18 +239,42 @@ class Searcher:
         """Stage 7 (verify.py, timeline.py): the first hits checked against what the
         question asks (``question``: ``verify.asked`` of its reading), reordered
         (``params.order``; only for a check of a named attribute or a duration, reports
-        compared only for a named attribute), and the first hit's check."""
+        compared only for a named attribute), and the first hit's check, with whether its
+        sentence names the question's claim words (``says``, claim.py)."""
         if not hits:
             return Ordered(hits), None
         reorders = self.params.order and (question.specific or question.duration)
         checks = check_hits(hits[:WINDOW] if reorders else hits[:1], question, self.glossary)
         if not reorders:
-            return Ordered(hits), checks[0]
+            check = with_claim(checks[0], hits[0], question, self.glossary, query.lang)
+            if self.params.order and check.says is not None and check.says <= LEAD_SAYS_AT_MOST:
+                return self._lead_by_claim(query, question, hits, check)
+            return Ordered(hits), check
         ordered = order_reports(
             hits, checks, query.lang, asks_outcome(query.reading), compare=question.specific
         )
         by_id = {h.passage.id: c for h, c in zip(hits, checks, strict=False)}
-        return ordered, by_id.get(ordered.hits[0].passage.id)
+        first = ordered.hits[0]
+        check = by_id.get(first.passage.id)
+        if check is not None:
+            check = with_claim(check, first, question, self.glossary, query.lang)
+        return ordered, check
+
+    def _lead_by_claim(
+        self, query: Query, question: Asked, hits: list[Hit], check: Check
+    ) -> tuple[Ordered, Check]:
+        """An open or yes/no question whose first hit's sentence names at most half its
+        claim words (claim.py, ``LEAD_SAYS_AT_MOST``): the first of the next hits read for
+        the answer type (``HITS_READ``) whose sentence names them all leads ("Was the
+        referendum valid?": the report that it was, not the rule of when it would be; a
+        Kazakh question's Kazakh report before an English one that the glossary cannot
+        read word for word)."""
+        for i in range(1, min(HITS_READ, len(hits))):
+            hit = hits[i]
+            if claim_said(hit, question, self.glossary, query.lang) == 1.0:
+                lead = replace(check_hit(hit, question, self.glossary), says=1.0)
+                return Ordered([hit, *hits[:i], *hits[i + 1 :]], moved=True), lead
+        return Ordered(hits), check
 
     def retrieve(self, query: Query, timings: dict[str, float] | None = None) -> dict[str, Ranking]:
         """Stage 3: the first retriever's candidates, re-ranked by each of the others;

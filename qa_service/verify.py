@@ -12,7 +12,10 @@ its languages' score scales:
   its article's title (places.py), and so must a body a typed question names ("the
   Majilis now" is not the Kurultai);
 - ``cover``: the share of the question's key concepts (the glossary's terms, named in any
-  language) that the sentence, or its article's title, names (1.0 when it names none).
+  language) that the sentence, or its article's title, names (1.0 when it names none);
+- ``says``: the share of the question's claim words (its content words, claim.py) that the
+  sentence itself names: what an open or yes/no question, with no value to check, is
+  checked by.
 
 The confidence stage reads them for the first hit (``high`` needs both); the time stage
 reads them to tell reports that answer the same attribute (timeline.py). Pure: strings and
@@ -38,6 +41,7 @@ from .answer_type import (
     states_answer,
     value_of,
 )
+from .claim import OPEN_CLAIMS, claim_words, says, states_condition
 from .glossary import Glossary
 from .lexical import words
 from .places import ABROAD, places_in
@@ -62,6 +66,11 @@ class Asked:
     # It names the referendum, the Constitution or the Kurultai (and no country abroad):
     # never outside what the sources cover (ConfidenceRule.core_not_none).
     core: bool = False
+    # Its claim words (claim.py): what a sentence answering it must name.
+    claim: tuple[str, ...] = ()
+    # It states a condition itself ("Can I vote if I am abroad?"): a conditional sentence
+    # may say its claim (claim.says).
+    conditional: bool = False
 
     @property
     def specific(self) -> bool:
@@ -102,6 +111,9 @@ class Check:
     states: bool
     cover: float
     values: tuple[Value, ...] = ()
+    # The share of the question's claim words the sentence names (claim.py); None where it
+    # is not read (``with_claim``).
+    says: float | None = None
 
 
 # The reform's own names: the referendum, the Constitution, the Kurultai.
@@ -138,6 +150,8 @@ def asked(question: str, glossary: Glossary) -> Asked:
         body,
         places_in(question),
         names_core(question),
+        claim_words(question),
+        states_condition(question),
     )
 
 
@@ -187,6 +201,27 @@ def check_hit(hit: Hit, question: Asked, glossary: Glossary) -> Check:
             # names is stated where the sentence, or its title, names that body.
             states, values = False, []
     return Check(states, cover, tuple(values))
+
+
+def with_claim(check: Check, hit: Hit, question: Asked, glossary: Glossary, lang: str) -> Check:
+    """``check`` with ``says`` (``claim_said``) of ``hit``, for a question in ``lang``."""
+    said = claim_said(hit, question, glossary, lang)
+    return check if said is None else replace(check, says=said)
+
+
+def claim_said(hit: Hit, question: Asked, glossary: Glossary, lang: str) -> float | None:
+    """The share of the question's claim words ``hit``'s highlighted sentence(s) name
+    (claim.says), for a question in ``lang``; None for a question the claim cannot make
+    ``high`` (typed, or with fewer than ``OPEN_CLAIMS`` claim words). Read for the first
+    hit only, once it is known (and the next two where it falls short, search.py): the
+    confidence stage reads no other, and it is the dearest check here (~20 us a hit)."""
+    if question.typed or len(question.claim) < OPEN_CLAIMS:
+        return None
+    text = hit.passage.text
+    sentences = [text[a:b] for a, b in hit.highlight] or [text]
+    context = f"{hit.article.title or ''}\n{text}"
+    across = hit.article.lang != lang
+    return says(question.claim, sentences, glossary, question.conditional, context, across)
 
 
 def _role_of_asked_body(question: Asked, sentence: str, title: str, glossary: Glossary) -> bool:

@@ -1,0 +1,169 @@
+"""claim.py: does a sentence say what an open or yes/no question asks about?"""
+
+import pytest
+
+from qa_service.claim import claim_words, says
+from qa_service.confidence import ConfidenceRule
+from qa_service.glossary import Glossary
+from qa_service.verify import asked
+
+GLOSSARY = Glossary.load()
+
+
+def verify_asked(question):
+    return asked(question, GLOSSARY)
+
+
+@pytest.mark.parametrize(
+    "question, claim",
+    [
+        (
+            "Will the Senate be abolished under the new Constitution?",
+            ("senate", "abolished", "under", "constitution"),
+        ),
+        ("Можно ли проголосовать онлайн через eGov?", ("проголосовать", "онлайн", "через", "egov")),
+        ("Сенат жойыла ма?", ("сенат", "жойыла")),
+        ("is russian still official", ("russian", "official")),
+        ("президента можно переизбрать или нет", ("президента", "переизбрать")),
+    ],
+)
+def test_claim_words_are_the_content_words_less_modals_and_particles(question, claim):
+    assert claim_words(question) == claim
+
+
+@pytest.mark.parametrize(
+    "question, sentence",
+    [
+        # the same language: a stem, or a shared beginning (Kazakh and Russian endings)
+        (
+            "Will the Senate be abolished?",
+            "The Senate will be abolished and Parliament will have one chamber.",
+        ),
+        ("Сенат жойыла ма?", "Жаңа Конституция бойынша Сенат жойылады."),
+        ("Будет ли упразднён Сенат?", "Сенат упраздняется, парламент станет однопалатным."),
+        # across languages, through the glossary's concepts
+        ("Сенат пен Құрылтай", "The Senate will give way to the Kurultai."),
+    ],
+)
+def test_a_sentence_naming_every_claim_word_says_it(question, sentence):
+    assert says(claim_words(question), [sentence], GLOSSARY) == 1.0
+
+
+@pytest.mark.parametrize(
+    "question, sentence",
+    [
+        # the same entities, another matter: the near misses of open and yes/no questions
+        (
+            "Can I vote online through eGov?",
+            "Citizens can send comments through the eGov portal before the vote.",
+        ),
+        (
+            "Will schools still teach in Russian?",
+            "Russian is used officially on a par with Kazakh.",
+        ),
+        (
+            "Вернут ли смертную казнь в новой Конституции?",
+            "Новая Конституция вступает в силу 1 июля.",
+        ),
+        # across languages only the glossary's words are named: the rest is hedged
+        ("Сенат жойыла ма?", "Under the new Constitution the Senate is abolished."),
+    ],
+)
+def test_a_sentence_missing_a_claim_word_does_not_say_it(question, sentence):
+    assert says(claim_words(question), [sentence], GLOSSARY) < 1.0
+
+
+def test_no_claim_is_trivially_said():
+    assert says((), ["anything"], GLOSSARY) == 1.0
+
+
+def _signals(**over):
+    base = {"top": 0.9, "type": 1.0, "states": 1.0, "cover": 1.0, "typed": 0.0}
+    return base | over
+
+
+def test_an_untyped_question_is_high_only_where_its_claim_is_said():
+    rule = ConfidenceRule(typed_only=True, open_at=1.0)
+    assert rule.judge(_signals(says=1.0, claims=3.0), "en") == "high"
+    assert rule.judge(_signals(says=0.67, claims=3.0), "en") == "low"
+    # a one-word claim is named by any sentence about its subject
+    assert rule.judge(_signals(says=1.0, claims=1.0), "en") == "low"
+    # without ``open_at`` the typed-only gate holds every untyped question
+    assert ConfidenceRule(typed_only=True).judge(_signals(says=1.0, claims=3.0), "en") == "low"
+    # a typed question is not held by its claim
+    assert rule.judge(_signals(typed=1.0, says=0.0, claims=3.0), "en") == "high"
+
+
+def test_open_at_round_trips_through_the_rule_file():
+    rule = ConfidenceRule(typed_only=True, open_at=0.75)
+    assert ConfidenceRule.from_dict(rule.to_dict()).open_at == 0.75
+
+
+@pytest.mark.parametrize(
+    "question, sentence",
+    [
+        (
+            "Was the referendum valid?",
+            "For the referendum to be valid, more than half must take part.",
+        ),
+        (
+            "Референдум признан состоявшимся?",
+            "Референдум признают состоявшимся, если придёт больше половины.",
+        ),
+        (
+            "Референдум өтті деп танылды ма?",
+            "Жартысынан көбі қатысса, референдум өтті деп танылады.",
+        ),
+    ],
+)
+def test_a_condition_does_not_say_that_it_was_met(question, sentence):
+    assert says(claim_words(question), [sentence], GLOSSARY) == 0.0
+
+
+def test_a_question_stating_a_condition_is_said_by_one():
+    question = "Can I vote if I am abroad?"
+    sentence = "If you are abroad, you can vote at an embassy polling station."
+    assert verify_asked(question).conditional
+    assert says(claim_words(question), [sentence], GLOSSARY, conditional=True) == 1.0
+
+
+@pytest.mark.parametrize(
+    "question, claim",
+    [
+        # what points at the present, an indefinite pronoun, an existential: no part of it
+        ("When do the current Parliament's powers end?", ("parliament's", "powers", "end")),
+        (
+            "Когда прекращает полномочия нынешний парламент?",
+            ("прекращает", "полномочия", "парламент"),
+        ),
+        ("Can someone be evicted from their home?", ("evicted", "home")),
+        ("бюллетенде қандай сұрақ бар", ("бюллетенде", "сұрақ")),
+    ],
+)
+def test_deictic_indefinite_and_existential_words_are_no_claim(question, claim):
+    assert claim_words(question) == claim
+
+
+def test_the_reform_named_around_the_sentence_counts_and_nothing_else_does():
+    claim = claim_words("What question is on the referendum ballot?")
+    sentence = ["The ballot carries a single question: whether the voter accepts it."]
+    title = "How voting in the 15 March referendum works"
+    assert says(claim, sentence, GLOSSARY) < 1.0
+    assert says(claim, sentence, GLOSSARY, context=title) == 1.0
+    # a word other than the reform's own names must be in the sentence itself
+    online = claim_words("Can I vote online through eGov?")
+    comments = ["Citizens can send comments through the eGov portal before the vote."]
+    assert says(online, comments, GLOSSARY, context="The draft goes online") < 1.0
+
+
+def test_in_the_same_language_the_word_itself_must_be_there():
+    # the glossary's "vice president" entry is named by any sentence saying "President"
+    claim = claim_words("Will Kazakhstan have a vice president again?")
+    sentence = ["The initiative of the President of the Republic of Kazakhstan was discussed."]
+    assert says(claim, sentence, GLOSSARY, across=False) < 1.0
+
+
+def test_yo_is_read_as_ye():
+    claim = claim_words("Какой объём полномочий у Курултая?")
+    sentence = ["Объем полномочий Курултая шире, чем у нынешнего парламента."]
+    assert says(claim, sentence, GLOSSARY, across=False) == 1.0

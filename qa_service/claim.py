@@ -20,7 +20,7 @@ what it would take: for a question that states no condition itself, it says noth
 Only a sentence in the question's language can name a word outside the glossary, so a
 question answered across languages stays hedged unless the glossary carries its words;
 that is the intended bias (hedge rather than endorse). Pure: strings and the glossary in,
-a share out; a stem per sentence word.
+a share out; each way of naming a word tried only where the cheaper ones failed.
 """
 
 from __future__ import annotations
@@ -161,6 +161,6 @@ def says(
     return named / len(claim)
 
 
-def _fold(word: str) -> str:
+def _fold(text: str) -> str:
     """ё read as е: Russian text writes either."""
-    return word.replace("ё", "е")
+    return text.replace("ё", "е")

@@ -8,7 +8,7 @@ same entities and another matter: "Can I vote online through eGov?" against "cit
 send comments through the eGov portal", "Will schools still teach in Russian?" against
 the sentence on Russian's official use. What tells them apart is the words the answer
 would have to use: the question's *claim words* (its content words, less function,
-modal and question words) must each be named by the highlighted sentence itself: the
+modal and question words) must each be named by one highlighted sentence itself: the
 same word or stem, a shared beginning (Kazakh and Russian endings: "жойыла" /
 "жойылады"), or, across languages, the glossary concept the word names.
 
@@ -119,8 +119,9 @@ def says(
     context: str = "",
     across: bool = True,
 ) -> float:
-    """The share of ``claim`` the ``sentences`` name (1.0 for an empty claim); a sentence
-    stating a condition names nothing unless the question (``conditional``) states one.
+    """The largest share of ``claim`` one of the ``sentences`` names (1.0 for an empty
+    claim); a sentence stating a condition names nothing unless the question
+    (``conditional``) states one.
     ``context`` (the passage and its article's title) may name the reform's own names.
     ``across``: the sentences are in another language than the question, so a word may be
     named by its glossary concept; in the same language only by the word itself (the
@@ -129,6 +130,10 @@ def says(
         return 1.0
     if not conditional:
         sentences = [s for s in sentences if not states_condition(s)]
+    if len(sentences) > 1:
+        # One sentence must say it: "vote" in one and "polling station" in the next do not
+        # answer "Can I vote at any polling station?".
+        return max(says(claim, [s], glossary, True, context, across) for s in sentences)
     found = [w for s in sentences for w in words(_fold(s))]
     # Each way of naming a word is read only when the cheaper ones did not find it.
     heads: dict[int, set[str]] = {}  # the found words' beginnings, by length

@@ -167,3 +167,12 @@ def test_yo_is_read_as_ye():
     claim = claim_words("Какой объём полномочий у Курултая?")
     sentence = ["Объем полномочий Курултая шире, чем у нынешнего парламента."]
     assert says(claim, sentence, GLOSSARY, across=False) == 1.0
+
+
+def test_one_sentence_must_name_the_whole_claim():
+    claim = claim_words("Can I vote at any polling station?")
+    sentences = [
+        "Polling stations will be open from 7 a.m. to 8 p.m. on referendum day.",
+        "Nobody may vote on another person's behalf.",
+    ]
+    assert says(claim, sentences, GLOSSARY, across=False) < 1.0

@@ -290,7 +290,8 @@ _CORE = replace(_GATED, name=f"{_GATED.name}+core", core_not_none=True)
 # Served (eleventh session): an open or yes/no question may be ``high`` where the first
 # hit's sentence names every one of its claim words (claim.py); measured beside it, all
 # but a quarter of them (``+open75``: coverage 0.75 in CV, but on the fresh set, never
-# fitted on, precision 0.96 -> 0.93 on the grown corpus and 1.00 -> 0.63 on the seed).
+# fitted on, precision 0.96 -> 0.93 on the grown corpus and 1.00 -> 0.63-0.67 on the
+# seed).
 _OPEN = replace(_CORE, name=f"{_CORE.name}+open", open_at=1.0)
 _OPEN75 = replace(_CORE, name=f"{_CORE.name}+open75", open_at=0.75)
 # A none model that reads only the question and the first ranking's evidence, not whether

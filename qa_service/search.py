@@ -246,7 +246,7 @@ class Searcher:
         reorders = self.params.order and (question.specific or question.duration)
         checks = check_hits(hits[:WINDOW] if reorders else hits[:1], question, self.glossary)
         if not reorders:
-            check = with_claim(checks[0], hits[0], question, self.glossary, query.lang)
+            check = with_claim(checks[0], hits[0], question, query.lang)
             if self.params.order and check.says is not None and check.says <= LEAD_SAYS_AT_MOST:
                 return self._lead_by_claim(query, question, hits, check)
             return Ordered(hits), check
@@ -257,7 +257,7 @@ class Searcher:
         first = ordered.hits[0]
         check = by_id.get(first.passage.id)
         if check is not None:
-            check = with_claim(check, first, question, self.glossary, query.lang)
+            check = with_claim(check, first, question, query.lang)
         return ordered, check
 
     def _lead_by_claim(
@@ -267,11 +267,11 @@ class Searcher:
         claim words (claim.py, ``LEAD_SAYS_AT_MOST``): the first of the next hits read for
         the answer type (``HITS_READ``) whose sentence names them all leads ("Was the
         referendum valid?": the report that it was, not the rule of when it would be; a
-        Kazakh question's Kazakh report before an English one that the glossary cannot
-        read word for word)."""
+        Kazakh question's Kazakh report before an English one, which the claim check
+        cannot read word for word)."""
         for i in range(1, min(HITS_READ, len(hits))):
             hit = hits[i]
-            if claim_said(hit, question, self.glossary, query.lang) == 1.0:
+            if claim_said(hit, question, query.lang) == 1.0:
                 lead = replace(check_hit(hit, question, self.glossary), says=1.0)
                 return Ordered([hit, *hits[:i], *hits[i + 1 :]], moved=True), lead
         return Ordered(hits), check

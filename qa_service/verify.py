@@ -203,25 +203,28 @@ def check_hit(hit: Hit, question: Asked, glossary: Glossary) -> Check:
     return Check(states, cover, tuple(values))
 
 
-def with_claim(check: Check, hit: Hit, question: Asked, glossary: Glossary, lang: str) -> Check:
+def with_claim(check: Check, hit: Hit, question: Asked, lang: str) -> Check:
     """``check`` with ``says`` (``claim_said``) of ``hit``, for a question in ``lang``."""
-    said = claim_said(hit, question, glossary, lang)
+    said = claim_said(hit, question, lang)
     return check if said is None else replace(check, says=said)
 
 
-def claim_said(hit: Hit, question: Asked, glossary: Glossary, lang: str) -> float | None:
+def claim_said(hit: Hit, question: Asked, lang: str) -> float | None:
     """The share of the question's claim words ``hit``'s highlighted sentence(s) name
     (claim.says), for a question in ``lang``; None for a question the claim cannot make
-    ``high`` (typed, or with fewer than ``OPEN_CLAIMS`` claim words). Read for the first
-    hit only, once it is known (and the next two where it falls short, search.py): the
-    confidence stage reads no other, and it is the dearest check here (~20 us a hit)."""
+    ``high`` (typed, or with fewer than ``OPEN_CLAIMS`` claim words); 0 for a sentence in
+    another language (claim.py: none is read word for word across languages). Read for
+    the first hit only, once it is known (and the next two where it falls short,
+    search.py): the confidence stage reads no other, and it is the dearest check here
+    (~20 us a hit)."""
     if question.typed or len(question.claim) < OPEN_CLAIMS:
         return None
+    if hit.article.lang != lang:
+        return 0.0
     text = hit.passage.text
     sentences = [text[a:b] for a, b in hit.highlight] or [text]
     context = f"{hit.article.title or ''}\n{text}"
-    across = hit.article.lang != lang
-    return says(question.claim, sentences, glossary, question.conditional, context, across)
+    return says(question.claim, sentences, question.conditional, context)
 
 
 def _role_of_asked_body(question: Asked, sentence: str, title: str, glossary: Glossary) -> bool:

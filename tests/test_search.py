@@ -9,7 +9,6 @@ import pytest
 
 from qa_service import lifecycle
 from qa_service.answer_type import expected_type, type_satisfied
-from qa_service.claim import LEAD_SAYS_AT_MOST
 from qa_service.collapse import collapse
 from qa_service.confidence import ConfidenceRule
 from qa_service.embedder import EmbedderId
@@ -366,20 +365,3 @@ def test_a_misspelt_question_is_searched_in_its_spelling(seed_searcher):
     typed = seed_searcher.ask("кагда будет рефирендум")
     spelt = seed_searcher.ask("когда будет референдум")
     assert [h.passage.id for h in typed.results] == [h.passage.id for h in spelt.results]
-
-
-def test_the_hit_whose_sentence_names_the_claim_leads(seed_searcher):
-    """An open question whose first hit's sentence names at most half its claim words: the
-    next hit whose sentence names them all leads (claim.py), and its check is what the
-    confidence stage reads; without ordering the first hit stays."""
-    question = "вице президент будет теперь"
-    unordered = Searcher(
-        seed_searcher.index,
-        seed_searcher.embedder,
-        dataclasses.replace(seed_searcher.params, order=False),
-    )
-    before, after = unordered.ask(question), seed_searcher.ask(question)
-    assert before.signals["says"] <= LEAD_SAYS_AT_MOST
-    assert after.signals["says"] == 1.0
-    assert after.results[0].passage.id != before.results[0].passage.id
-    assert after.results[0].passage.id in {h.passage.id for h in before.results[:3]}

@@ -127,6 +127,8 @@ def says(
         return 1.0
     if not conditional:
         sentences = [s for s in sentences if not states_condition(s)]
+        if not sentences:
+            return 0.0  # only conditions: nothing said, not even the reform's names around
     if len(sentences) > 1:
         # One sentence must say it: "vote" in one and "polling station" in the next do not
         # answer "Can I vote at any polling station?".

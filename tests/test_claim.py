@@ -122,6 +122,13 @@ def test_a_condition_does_not_say_that_it_was_met(question, sentence):
     assert says(claim_words(question), [sentence]) == 0.0
 
 
+def test_a_condition_says_nothing_even_of_the_reform_around_it():
+    claim = claim_words("referendum constitution")
+    sentence = ["If more than half vote yes, the new Constitution is adopted."]
+    context = "How voting in the 15 March referendum works"
+    assert says(claim, sentence, context=context) == 0.0
+
+
 def test_a_question_stating_a_condition_is_said_by_one():
     question = "Can I vote if I am abroad?"
     sentence = "If you are abroad, you can vote at an embassy polling station."

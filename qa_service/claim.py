@@ -63,11 +63,12 @@ _FUNCTION = frozenset(
 # ("What question is on the referendum ballot?") may be named by the sentence's passage
 # or its article's title ("The ballot carries a single question: ...", under "How voting
 # in the 15 March referendum works"); every other claim word, by the sentence itself.
-_CORE = re.compile(
-    r"(?:referend|референдум|constitu|конституц|kurultai|kuryltai|курултай|курылтай|"
-    r"құрылтай)",
-    re.IGNORECASE,
-)
+# (verify.names_core reads the same names in a question.)
+REFORM_NAMES = (
+    "referend", "референдум", "constitu", "конституц",
+    "kurultai", "kuryltai", "курултай", "курылтай", "құрылтай",
+)  # fmt: skip
+_CORE = re.compile(f"(?:{'|'.join(REFORM_NAMES)})", re.IGNORECASE)
 # A claim of one word ("Вице-президент кім болады?" -> "вице-президент") is named by any
 # sentence about its subject: an untyped question needs at least this many to be ``high``
 # (confidence.ConfidenceRule.open_at), and ``says`` is read only for such a question.

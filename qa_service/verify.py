@@ -41,7 +41,7 @@ from .answer_type import (
     states_answer,
     value_of,
 )
-from .claim import OPEN_CLAIMS, claim_words, says, states_condition
+from .claim import OPEN_CLAIMS, REFORM_NAMES, claim_words, says, states_condition
 from .glossary import Glossary
 from .lexical import words
 from .places import ABROAD, places_in
@@ -116,12 +116,9 @@ class Check:
     says: float | None = None
 
 
-# The reform's own names: the referendum, the Constitution, the Kurultai.
-_CORE = re.compile(
-    r"(?<![\w-])(?:referend\w*|референдум\w*|constitu\w*|конституц\w*|kurultai\w*|"
-    r"kuryltai\w*|курултай\w*|курылтай\w*|құрылтай\w*)",
-    re.IGNORECASE,
-)
+# The reform's own names: the referendum, the Constitution, the Kurultai (a word beginning
+# with one of them).
+_CORE = re.compile(rf"(?<![\w-])(?:{'|'.join(REFORM_NAMES)})", re.IGNORECASE)
 
 
 def names_core(question: str) -> bool:
@@ -169,8 +166,7 @@ def translator(glossary: Glossary):
 
 def check_hit(hit: Hit, question: Asked, glossary: Glossary) -> Check:
     """The checks on one hit's highlighted sentence(s) (its whole text if none is)."""
-    text = hit.passage.text
-    sentences = [text[a:b] for a, b in hit.highlight] or [text]
+    sentences = highlighted(hit)
     translate = translator(glossary)
     values: list[Value] = []
     states = False
@@ -221,10 +217,14 @@ def claim_said(hit: Hit, question: Asked, lang: str) -> float | None:
         return None
     if hit.article.lang != lang:
         return 0.0
+    context = f"{hit.article.title or ''}\n{hit.passage.text}"
+    return says(question.claim, highlighted(hit), question.conditional, context)
+
+
+def highlighted(hit: Hit) -> list[str]:
+    """``hit``'s highlighted sentences (its whole passage if none is)."""
     text = hit.passage.text
-    sentences = [text[a:b] for a, b in hit.highlight] or [text]
-    context = f"{hit.article.title or ''}\n{text}"
-    return says(question.claim, sentences, question.conditional, context)
+    return [text[a:b] for a, b in hit.highlight] or [text]
 
 
 def _role_of_asked_body(question: Asked, sentence: str, title: str, glossary: Glossary) -> bool:

@@ -85,6 +85,7 @@ FEATURES = (
     "domain",
     "topic",
     "typed",
+    "near",
 )
 # The features whose meaning does not move with the corpus: no candidate-relative score
 # (z, margin: duplicates of one fact across outlets shrink them), no raw BM25 score (it
@@ -210,6 +211,10 @@ class ConfidenceStage:
         # probe on its vector fitted on labelled questions (topic.py); also corpus-free.
         if query.topic is not None:
             signals["topic"] = float(query.topic)
+        # How much nearer its nearest labelled questions about the reform are than those
+        # about anything else (topic.TopicNeighbours): corpus-free too.
+        if query.near is not None:
+            signals["near"] = float(query.near)
         return signals
 
 

@@ -8,7 +8,7 @@ stage needs is passed on:
    Cyrillic spelling, add the glossary's terms, detect the language (``prepare``);
 2. encode (retrieval/encode.py): its dense vector and latent terms (``embed``), the
    glossary terms' vectors mixed in and the nearest one's cosine, and the topic probe's
-   log-odds (topic.py) (``terms``);
+   log-odds and nearest labelled questions (topic.py) (``terms``);
 3. retrieve (retrieval/): the first retriever (dense: passages and their sentences) picks
    the candidates, the others (BM25, latent terms) re-rank them (``dense``, ``bm25``,
    ``latent``);
@@ -54,7 +54,7 @@ from .retrieval.encode import QueryEncoder
 from .retrieval.glossary_vectors import GlossaryVectors
 from .retrieval.latent import LatentRetriever
 from .timeline import WINDOW, Ordered, asks_outcome, order_reports
-from .topic import TopicProbe, for_embedder
+from .topic import TopicNeighbours, TopicProbe, for_embedder, neighbours_for
 from .verify import Asked, Check, asked, check_hit, check_hits, claim_said, with_claim
 
 log = logging.getLogger(__name__)
@@ -88,6 +88,7 @@ class Searcher:
         extra: Mapping[str, Retriever] | None = None,
         glossary: Glossary | None = None,
         topic: TopicProbe | None = None,
+        neighbours: TopicNeighbours | None = None,
     ):
         self.index = index
         self.embedder = embedder
@@ -119,6 +120,13 @@ class Searcher:
         # (the lab's), else the committed probe if it was fitted on this embedder's vectors.
         self.topic_probe = (
             (topic if topic is not None else for_embedder(embedder.name, embedder.dim))
+            if self.dense is not None or self.latent is not None
+            else None
+        )
+        # And how much nearer its nearest labelled questions about the reform are than
+        # those about everything else (topic.py, ``near``): the same, for ``neighbours``.
+        self.topic_neighbours = (
+            (neighbours if neighbours is not None else neighbours_for(embedder.name, embedder.dim))
             if self.dense is not None or self.latent is not None
             else None
         )
@@ -224,16 +232,18 @@ class Searcher:
         clock = time.perf_counter()
         vector, latent = self.encoder.encode(query.dense_text, query.latent_text)
         clock = _lap(timings, "embed", clock)
-        domain = topic = None
+        domain = topic = near = None
         if self.topic_probe is not None:
             topic = self.topic_probe.score(vector)
+        if self.topic_neighbours is not None:
+            near = self.topic_neighbours.score(vector)
         if self.term_vectors is not None:
             domain = self.term_vectors.nearest(vector)
             vector, latent = self.term_vectors.mix(
                 vector, latent, query.glossary_ids, self.params.glossary_mix
             )
         _lap(timings, "terms", clock)
-        return replace(query, vector=vector, latent=latent, domain=domain, topic=topic)
+        return replace(query, vector=vector, latent=latent, domain=domain, topic=topic, near=near)
 
     def order(self, query: Query, question: Asked, hits: list[Hit]) -> tuple[Ordered, Check | None]:
         """Stage 7 (verify.py, timeline.py): the first hits checked against what the

@@ -251,11 +251,12 @@ def test_a_none_only_feature_is_read_by_the_none_model_alone():
 
 def test_the_served_none_model_reads_the_question_and_the_high_model_does_not():
     """Eighth session: the committed rule's none model reads ``domain``, ``topic`` (the
-    topic probe) and ``typed``; none of them reaches the high model, so they can refuse an
-    off-topic question but never lift a near miss to high."""
+    topic probe) and ``typed`` (since the twelfth, ``near``: the nearest labelled
+    questions); none of them reaches the high model, so they can refuse an off-topic
+    question but never lift a near miss to high."""
     from qa_service.lab.cv import SERVED_FORM
 
-    question_only = {"domain", "topic", "typed"}
+    question_only = {"domain", "topic", "typed", "near"}
     assert set(SERVED_FORM.none_only) == question_only
     rule = ConfidenceRule.load()
     assert question_only <= set(rule.none.features)

@@ -154,7 +154,8 @@ def test_serving_never_imports_the_lab(built_index):
 @pytest.mark.slow
 def test_wheel_serves_from_another_folder(tmp_path, built_index):
     """Build the wheel, install it into an empty target, and serve from a folder with no
-    checkout: templates, static files, catalogs and the abstention rule are package data."""
+    checkout: templates, static files, catalogs, the abstention rule and the topic probe and
+    neighbours are package data."""
     settings, _ = built_index
     wheels = tmp_path / "wheels"
     subprocess.run(
@@ -181,7 +182,7 @@ def test_wheel_serves_from_another_folder(tmp_path, built_index):
         f"""
         import json, qa_service
         from qa_service.confidence import RULE_FILE
-        from qa_service.topic import PROBE_FILE
+        from qa_service.topic import NEIGHBOURS_FILE, PROBE_FILE
         from qa_service.app import create_app
         app = create_app({{"TESTING": True, "corpus_dir": {str(settings.corpus_dir)!r},
                            "embeddings_dir": {str(settings.embeddings_dir)!r},
@@ -192,6 +193,7 @@ def test_wheel_serves_from_another_folder(tmp_path, built_index):
         page = c.get("/?lang=kk").get_data(as_text=True)
         print(json.dumps({{"file": qa_service.__file__, "codes": codes,
                           "rule": RULE_FILE.is_file(), "probe": PROBE_FILE.is_file(),
+                          "near": NEIGHBOURS_FILE.is_file(),
                           "kk": "lang=\\"kk\\"" in page}}))
         """,
         cwd=elsewhere,
@@ -200,7 +202,7 @@ def test_wheel_serves_from_another_folder(tmp_path, built_index):
     report = json.loads(out.strip().splitlines()[-1])
     assert report["file"].startswith(str(target))
     assert set(report["codes"].values()) == {200}, report["codes"]
-    assert report["rule"] and report["probe"] and report["kk"]
+    assert report["rule"] and report["probe"] and report["near"] and report["kk"]
 
 
 def test_cli_without_corpus_or_index_says_so_and_exits_2(tmp_path):

@@ -8,7 +8,15 @@ import numpy as np
 import pytest
 
 from qa_service.lab import topic_probe as lab
-from qa_service.topic import PROBE_FILE, TopicProbe, TopicProbeError, for_embedder
+from qa_service.topic import (
+    NEIGHBOURS_FILE,
+    PROBE_FILE,
+    TopicNeighbours,
+    TopicProbe,
+    TopicProbeError,
+    for_embedder,
+    neighbours_for,
+)
 
 
 def test_a_probe_scores_log_odds_and_round_trips(tmp_path):
@@ -83,3 +91,71 @@ def test_the_fitter_separates_the_classes():
     assert lab.auc((x @ weights + bias).tolist(), (y == 1).tolist()) > 0.95
     assert lab.auc([0.9, 0.8, 0.1], [True, False, False]) == 1.0
     assert lab.auc([0.5, 0.5], [True, False]) == 0.5
+
+
+def _unit(*rows):
+    m = np.array(rows, dtype=np.float32)
+    return m / np.linalg.norm(m, axis=1, keepdims=True)
+
+
+def test_neighbours_score_the_k_nearest_of_each_side_and_round_trip(tmp_path):
+    on = _unit([1, 0, 0], [0.9, 0.1, 0], [0, 0, 1])
+    off = _unit([0, 1, 0], [0.1, 0.9, 0], [0, 0.5, 0.5])
+    near = TopicNeighbours("e5-small", on, off, k=2, fitted_on="test")
+    q = np.array([[1.0, 0.0, 0.0]])
+    want = (1.0 + on[1] @ q[0]) / 2 - (off[1] @ q[0] + off[2] @ q[0]) / 2
+    assert near.score(q) == pytest.approx(want, abs=1e-6)
+    assert near.score(q) > 0 > near.score(np.array([0.0, 1.0, 0.0]))
+    path = tmp_path / "near.npz"
+    near.save(path)
+    again = TopicNeighbours.load(path)
+    assert (again.embedder, again.k, again.fitted_on) == ("e5-small", 2, "test")
+    assert again.on.dtype == np.float32 and again.on.flags.c_contiguous
+    assert again.score(q) == pytest.approx(near.score(q), abs=1e-3)  # stored in half precision
+    with pytest.raises(TopicProbeError, match="2-dim vector for neighbours of 3 dims"):
+        near.score(np.zeros(2))
+
+
+def test_bad_or_foreign_neighbours_are_refused_or_unused(tmp_path):
+    path = tmp_path / "near.npz"
+    TopicNeighbours("e5-small", _unit([1, 0]), _unit([0, 1]), k=1).save(path)
+    assert neighbours_for("e5-small", 2, path) is not None
+    assert neighbours_for("minilm", 2, path) is None
+    assert neighbours_for("e5-small", 384, path) is None
+    assert neighbours_for("e5-small", 2, tmp_path / "missing.npz") is None
+    TopicNeighbours("e5-small", _unit([1, 0]), _unit([0, 1]), k=3).save(path)  # k > rows
+    with pytest.raises(TopicProbeError, match="malformed"):
+        TopicNeighbours.load(path)
+    path.write_bytes(b"not a zip")
+    with pytest.raises(TopicProbeError, match="topic neighbours"):
+        TopicNeighbours.load(path)
+
+
+def test_the_committed_neighbours_are_the_served_embedders():
+    near = TopicNeighbours.load(NEIGHBOURS_FILE)
+    assert near.embedder == "e5-small" and near.on.shape[1] == near.off.shape[1] == 384
+    assert len(near.on) > 500 and len(near.off) > 300 and "grouped by fact" in near.fitted_on
+    norms = np.linalg.norm(np.vstack([near.on, near.off]), axis=1)
+    assert np.allclose(norms, 1.0, atol=2e-3)
+
+
+def test_the_searcher_reads_near_from_the_question_alone(seed_searcher_topic):
+    """Off-topic questions are nearer the labelled questions about everything else; a
+    local election in Kazakh, which the probe puts well on the reform's side (an election),
+    sits below every question about the reform."""
+    on = [
+        "How many deputies will the Kurultai have?",
+        "Құрылтайда неше депутат болады?",
+        "Когда пройдёт референдум по Конституции?",
+    ]
+    off = [
+        "Who won the football match yesterday?",
+        "Ертең Алматыда ауа райы қандай болады?",
+        "Какой курс доллара сегодня?",
+    ]
+    local = "Шымкент мәслихатына кім сайланды?"
+    signals = {q: seed_searcher_topic.ask(q).signals for q in [*on, *off, local]}
+    near = {q: s["near"] for q, s in signals.items()}
+    assert min(near[q] for q in on) > near[local] > max(near[q] for q in off)
+    assert max(near[q] for q in off) < 0 < min(near[q] for q in on)
+    assert signals[local]["topic"] > 1.0  # the probe's reading of it

@@ -287,13 +287,19 @@ _QUESTION_TOP = replace(
     _GATED, name=f"{_GATED.name}+qtop-none", none_features=("topic", "domain", "typed", "top")
 )
 _CORE = replace(_GATED, name=f"{_GATED.name}+core", core_not_none=True)
-# Served (eleventh session): an open or yes/no question may be ``high`` where the first
-# hit's sentence names every one of its claim words (claim.py); measured beside it, all
-# but a quarter of them (``+open75``: coverage 0.75 in CV, but on the fresh set, never
-# fitted on, precision 0.96 -> 0.93 on the grown corpus and 1.00 -> 0.63-0.67 on the
-# seed).
+# Eleventh session (served with ``+near`` since): an open or yes/no question may be
+# ``high`` where the first hit's sentence names every one of its claim words (claim.py);
+# measured beside it, all but a quarter of them (``+open75``: coverage 0.75 in CV, but on
+# the fresh set, never fitted on, precision 0.96 -> 0.93 on the grown corpus and 1.00 ->
+# 0.63-0.67 on the seed).
 _OPEN = replace(_CORE, name=f"{_CORE.name}+open", open_at=1.0)
 _OPEN75 = replace(_CORE, name=f"{_CORE.name}+open75", open_at=0.75)
+# Served (twelfth session): the none model also reads the nearest labelled questions
+# (topic.py, ``near``), beside the probe; measured beside it, in the probe's place.
+_NEAR = replace(_OPEN, name=f"{_OPEN.name}+near", none_only=("domain", "topic", "typed", "near"))
+_NEAR_FOR_TOPIC = replace(
+    _OPEN, name=f"{_OPEN.name}+near-for-topic", none_only=("domain", "near", "typed")
+)
 # A none model that reads only the question and the first ranking's evidence, not whether
 # the sentence states the asked type (seventh session; measured, not served: better
 # cross-validated, worse on the fresh set's off-topic questions, docs/quality.md).
@@ -385,6 +391,8 @@ FORMS = {
             replace(_CORE, name=f"{_CORE.name}-cut", none_cut_without_core=True),
             _OPEN,
             _OPEN75,
+            _NEAR,
+            _NEAR_FOR_TOPIC,
             replace(
                 _GATED,
                 name=f"{_GATED.name}+qtopcov-none",
@@ -414,7 +422,7 @@ FORMS = {
         )
     },
 }
-SERVED_FORM = _OPEN
+SERVED_FORM = _NEAR
 
 
 def _precision_cut(scored: Sequence[tuple[float, bool]], target: float) -> float:

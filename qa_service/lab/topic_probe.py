@@ -6,7 +6,9 @@ Trained on labelled questions that are never the rule's cross-validation set nor
 fresh check: the question bank (on- and off-topic, grouped by fact) and the off-topic sets
 (every question in them off-topic). The ridge is chosen by 5-fold cross-validation grouped
 by fact on the training questions alone (mean AUC); the probe is then fitted on all of
-them. Checked, never fitted, on the grown question set and the fresh one: the AUC of
+them. Beside it, the same questions' vectors kept whole (``TopicNeighbours``: the mean
+cosine of the k nearest on-topic questions minus the k nearest off-topic ones), k chosen
+by the same folds. Checked, never fitted, on the grown question set and the fresh one: the AUC of
 on-topic against off-topic, beside the glossary's ``domain`` cosine on the same questions,
 and how many off-topic questions score below every answerable on-topic one (what a ``none``
 cut that never refuses an answerable question could catch).
@@ -31,7 +33,7 @@ from ..prepare import prepare
 from ..retrieval.encode import QueryEncoder
 from ..retrieval.glossary_vectors import GlossaryVectors
 from ..search import served_params
-from ..topic import PROBE_FILE, TopicProbe
+from ..topic import NEIGHBOURS_FILE, PROBE_FILE, TopicNeighbours, TopicProbe
 from . import cv
 from .evaluate import Question, load_questions
 
@@ -44,6 +46,7 @@ TRAIN_OFF = (
 )
 CHECKS = ("docs/quality/grown/questions.jsonl", "docs/quality/grown/fresh_questions.jsonl")
 RIDGES = (1.0, 3.0, 10.0, 30.0, 100.0, 300.0, 1000.0, 3000.0)
+NEIGHBOURS = (1, 3, 5, 10)  # k of the nearest labelled questions (TopicNeighbours)
 FOLDS = 5
 
 
@@ -89,17 +92,42 @@ def choose_ridge(x: np.ndarray, y: np.ndarray, folds: np.ndarray) -> dict[float,
     return out
 
 
+def neighbours(x: np.ndarray, y: np.ndarray, k: int, fitted_on: str = "") -> TopicNeighbours:
+    """The labelled questions' vectors split by topic (``TopicNeighbours``)."""
+    on, off = x[y == 1], x[y == 0]
+    return TopicNeighbours("", on.astype(np.float32), off.astype(np.float32), k, fitted_on)
+
+
+def choose_k(x: np.ndarray, y: np.ndarray, folds: np.ndarray) -> dict[int, float]:
+    """Mean held-out AUC of the neighbours' score for each k over the grouped folds (a
+    held-out question's neighbours are the other folds' questions)."""
+    out = {}
+    for k in NEIGHBOURS:
+        aucs = []
+        for f in range(folds.max() + 1):
+            train, test = folds != f, folds == f
+            near = neighbours(x[train], y[train], k)
+            aucs.append(auc([near.score(v) for v in x[test]], y[test].astype(bool)))
+        out[k] = float(np.nanmean(aucs))
+    return out
+
+
 def check(
-    rows: list[tuple[Question, bool]], x: np.ndarray, domain: np.ndarray, probe: TopicProbe
+    rows: list[tuple[Question, bool]],
+    x: np.ndarray,
+    domain: np.ndarray,
+    probe: TopicProbe,
+    near: TopicNeighbours,
 ) -> dict:
     """On a set never fitted on: AUC of the probe and of ``domain``, and the off-topic
     questions below every answerable on-topic one, by each."""
     on = [t for _, t in rows]
     topic = x @ probe.weights + probe.bias
+    nearness = np.array([near.score(v) for v in x])
     answerable = [i for i, (q, t) in enumerate(rows) if t and q.answerable]
     off = [i for i, (_, t) in enumerate(rows) if not t]
     out = {"questions": len(rows), "off_topic": len(off), "answerable": len(answerable)}
-    for name, s in (("topic", topic), ("domain", domain)):
+    for name, s in (("topic", topic), ("near", nearness), ("domain", domain)):
         floor = min(s[i] for i in answerable) if answerable else float("-inf")
         out[name] = {
             "auc_on_vs_off": round(auc(s.tolist(), on), 4),
@@ -112,7 +140,11 @@ def check(
 
 def main(argv: Sequence[str]) -> None:
     parser = argparse.ArgumentParser(prog="python -m qa_service.lab.topic_probe")
-    parser.add_argument("--write", action="store_true", help=f"write {PROBE_FILE.name}")
+    parser.add_argument(
+        "--write",
+        action="store_true",
+        help=f"write {PROBE_FILE.name} and {NEIGHBOURS_FILE.name}",
+    )
     parser.add_argument("--json", type=Path, help="write the report here")
     args = parser.parse_args(argv)
     embedder = load_embedder("e5-small", 2)
@@ -147,22 +179,41 @@ def main(argv: Sequence[str]) -> None:
         f"({', '.join(TRAIN + TRAIN_OFF)}); ridge {ridge} by 5-fold CV grouped by fact "
         f"(mean AUC {by_ridge[ridge]:.3f}); lab/topic_probe.py",
     )
+    by_k = choose_k(x, y, folds)
+    k = min(by_k, key=lambda n: (-round(by_k[n], 3), n))
+    near = neighbours(
+        x,
+        y,
+        k,
+        f"{int(y.sum())} on-topic and {int(len(y) - y.sum())} off-topic questions (as the "
+        f"probe's); k {k} by 5-fold CV grouped by fact (mean AUC {by_k[k]:.3f}); "
+        "lab/topic_probe.py",
+    )
+    near = TopicNeighbours(embedder.name, near.on, near.off, near.k, near.fitted_on)
     report = {
         "train": {"on": int(y.sum()), "off": int(len(y) - y.sum())},
         "cv_auc_by_ridge": by_ridge,
         "ridge": ridge,
+        "cv_auc_by_k": by_k,
+        "k": k,
         "checks": {},
     }
     for path in CHECKS:
         rows = labelled((path,))
         cx, cd = encode(rows)
-        report["checks"][path] = check(rows, cx, cd, probe)
+        report["checks"][path] = check(rows, cx, cd, probe, near)
+        for lang in ("kk", "ru", "en"):
+            mine = [i for i, (q, _) in enumerate(rows) if q.lang == lang]
+            report["checks"][path][lang] = check(
+                [rows[i] for i in mine], cx[mine], cd[mine], probe, near
+            )
     print(json.dumps(report, indent=2, ensure_ascii=False))
     if args.json:
         args.json.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
     if args.write:
         probe.save()
-        print(f"wrote {PROBE_FILE}", file=sys.stderr)
+        near.save()
+        print(f"wrote {PROBE_FILE} and {NEIGHBOURS_FILE}", file=sys.stderr)
 
 
 if __name__ == "__main__":

@@ -39,6 +39,9 @@ class Query:
     # The topic probe's log-odds that the question is about the reform (topic.py), from the
     # same vector; None without a probe for this embedder (confidence's ``topic``).
     topic: float | None = None
+    # The mean cosine of its 3 nearest labelled questions about the reform minus that of
+    # its 3 nearest about anything else (topic.TopicNeighbours); None without them.
+    near: float | None = None
 
 
 @dataclass(frozen=True)

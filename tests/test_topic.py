@@ -116,6 +116,27 @@ def test_neighbours_score_the_k_nearest_of_each_side_and_round_trip(tmp_path):
         near.score(np.zeros(2))
 
 
+def test_neighbours_in_principal_components_score_the_projected_cosines(tmp_path):
+    rng = np.random.default_rng(1)
+    x = rng.normal(size=(40, 6)).astype(np.float32)
+    x /= np.linalg.norm(x, axis=1, keepdims=True)
+    y = np.array([1, 0] * 20)
+    near = lab.neighbours(x, y, k=2, r=3, embedder="e5-small")
+    assert near.on.shape == (20, 3) and near.dim == 6
+    q = x[0]
+    z = (q - near.mean) @ near.basis
+    z /= np.linalg.norm(z)
+    on = sorted(near.on @ z)[-2:]
+    off = sorted(near.off @ z)[-2:]
+    assert near.score(q) == pytest.approx((sum(on) - sum(off)) / 2, abs=1e-5)
+    path = tmp_path / "near.npz"
+    near.save(path)
+    again = neighbours_for("e5-small", 6, path)
+    assert again is not None and again.score(q) == pytest.approx(near.score(q), abs=2e-3)
+    whole = lab.neighbours(x, y, k=2)
+    assert whole.basis is None and whole.score(q) != pytest.approx(near.score(q))
+
+
 def test_bad_or_foreign_neighbours_are_refused_or_unused(tmp_path):
     path = tmp_path / "near.npz"
     TopicNeighbours("e5-small", _unit([1, 0]), _unit([0, 1]), k=1).save(path)
@@ -133,7 +154,7 @@ def test_bad_or_foreign_neighbours_are_refused_or_unused(tmp_path):
 
 def test_the_committed_neighbours_are_the_served_embedders():
     near = TopicNeighbours.load(NEIGHBOURS_FILE)
-    assert near.embedder == "e5-small" and near.on.shape[1] == near.off.shape[1] == 384
+    assert near.embedder == "e5-small" and near.dim == 384
     assert len(near.on) > 500 and len(near.off) > 300 and "grouped by fact" in near.fitted_on
     norms = np.linalg.norm(np.vstack([near.on, near.off]), axis=1)
     assert np.allclose(norms, 1.0, atol=2e-3)

@@ -6,7 +6,7 @@ back several times; a citizen should see it once, in its best-scoring window.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 
@@ -35,12 +35,7 @@ def collapse(
     for row, score in zip(fused.rows, fused.scores, strict=True):
         p = passages[row]
         taken = spans.setdefault(p.article_id, [])
-        best = None
-        cosines = sentences.get(row)
-        if cosines is not None and len(cosines) == len(p.sentences) and len(cosines):
-            a, b = p.sentences[int(np.argmax(cosines))]
-            best = (p.start + a, p.start + b)
-        if any(_repeats(p.start, p.end, best, start, end) for start, end in taken):
+        if taken and _repeats_kept(p, row, sentences, taken):
             continue
         taken.append((p.start, p.end))
         kept_rows.append(row)
@@ -48,6 +43,23 @@ def collapse(
         if limit is not None and len(kept_rows) >= limit:
             break
     return Ranking(fused.name, tuple(kept_rows), tuple(kept_scores))
+
+
+def _repeats_kept(
+    p: Passage, row: int, sentences: Mapping[int, np.ndarray], taken: list[tuple[int, int]]
+) -> bool:
+    """Whether window ``p`` repeats one its article already has kept. Its best sentence is
+    looked up only where a kept window overlaps it: most windows come from an article
+    with none kept, and a numpy call right after the encoder pass costs microseconds."""
+    overlapping = [(t0, t1) for t0, t1 in taken if min(p.end, t1) > max(p.start, t0)]
+    if not overlapping:
+        return False
+    best = None
+    cosines = sentences.get(row)
+    if cosines is not None and len(cosines) == len(p.sentences) and len(cosines):
+        a, b = p.sentences[int(np.argmax(cosines))]
+        best = (p.start + a, p.start + b)
+    return any(_repeats(p.start, p.end, best, t0, t1) for t0, t1 in overlapping)
 
 
 def _repeats(start: int, end: int, best: tuple[int, int] | None, t0: int, t1: int) -> bool:

@@ -89,7 +89,7 @@ def highlight_hits(
         passage = index.passages[row]
         article = index.articles[passage.article_id]
         cosines = sentences.get(row)
-        scores = tuple(float(x) for x in cosines) if cosines is not None else ()
+        scores = tuple(cosines.tolist()) if cosines is not None else ()
         spans = pick_sentences(passage, scores, stems, check)
         hits.append(Hit(len(hits) + 1, score, passage, article, spans))
     return hits

@@ -185,12 +185,15 @@ class Searcher:
         lexical = self.bm25.lexical(query)
         fused = self.fuse(rankings, lexical.coverage)
         clock = _lap(timings, "fuse", clock)
+        question = asked(query.reading, self.glossary)
+        clock = _lap(timings, "order", clock)
         dense = rankings.get("dense")
-        read = max(k, HITS_READ, WINDOW if self.params.order else 0)
+        # The reports compared are the first WINDOW hits, only where the time stage
+        # reorders; else the shown k and the HITS_READ the confidence stage reads.
+        read = max(k, HITS_READ, WINDOW if self._reorders(question) else 0)
         kept = collapse(fused, dense, self.index.passages, read)
         hits = highlight_hits(self.index, kept, dense, query.reading, lexical.tokens, read)
         clock = _lap(timings, "highlight", clock)
-        question = asked(query.reading, self.glossary)
         ordered, check = self.order(query, question, hits)
         if ordered.moved:
             fused = _lead(fused, self._row_of[ordered.hits[0].passage.id])
@@ -253,7 +256,7 @@ class Searcher:
         sentence names the question's claim words (``says``, claim.py)."""
         if not hits:
             return Ordered(hits), None
-        reorders = self.params.order and (question.specific or question.duration)
+        reorders = self._reorders(question)
         checks = check_hits(hits[:WINDOW] if reorders else hits[:1], question, self.glossary)
         if not reorders:
             check = with_claim(checks[0], hits[0], question, query.lang)
@@ -269,6 +272,10 @@ class Searcher:
         if check is not None:
             check = with_claim(check, first, question, query.lang)
         return ordered, check
+
+    def _reorders(self, question: Asked) -> bool:
+        """Whether the time stage compares reports for this question (``order``)."""
+        return bool(self.params.order and (question.specific or question.duration))
 
     def _lead_by_claim(
         self, query: Query, question: Asked, hits: list[Hit], check: Check

@@ -47,7 +47,7 @@ from .answer import Hit, Superseded
 from .values import Value
 from .verify import Check
 
-WINDOW = 8  # hits considered (their highlights are computed anyway for the page's list)
+WINDOW = 8  # hits considered (highlighted only for a question whose reports are compared)
 COVER_FLOOR = 0.5  # key-concept cover an answering hit needs when the first states nothing
 SAME_LANGUAGE_MARGIN = 0.15  # share of the lead's fused score a same-language hit may lack
 _OUTCOME = re.compile(

@@ -7,7 +7,7 @@ and stored in the build (``sentence_vectors.npy``, required since build format 2
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 
 import numpy as np
 
@@ -45,7 +45,7 @@ class DenseRetriever:
         """One matrix product for the candidates' sentences (their rows gathered), not one
         per candidate; the rest over plain lists: right after the encoder pass, with the
         CPU's caches cold, fifty small numpy calls cost more in overhead than in
-        arithmetic (lab/costs.py --stages). ``detail["sentences"]`` holds each row's
+        arithmetic (lab/costs.py --stages). ``detail["sentences"]`` gives each row's
         cosines (views into one array), ``detail["all_sentences"]`` that array."""
         rows = np.fromiter(passage, dtype=np.int64, count=len(passage))
         bounds, gather = [0], []
@@ -54,10 +54,31 @@ class DenseRetriever:
             bounds.append(len(gather))
         cosines = self.sentence_vectors[gather] @ query.vector[0]
         flat = cosines.tolist()
-        sentences, best = {}, {}
+        best = {}
         for i, (row, cosine) in enumerate(passage.items()):
             lo, hi = bounds[i], bounds[i + 1]
-            sentences[row] = cosines[lo:hi]
             best[row] = max(cosine, max(flat[lo:hi])) if hi > lo else cosine
+        sentences = SentenceCosines(passage, bounds, cosines)
         detail = {"passage": passage, "sentences": sentences, "all_sentences": cosines}
         return Ranking.of(self.name, best, detail)
+
+
+class SentenceCosines(Mapping[int, np.ndarray]):
+    """Row -> the cosines of its sentences, a view into one array made when a stage asks
+    for that row: the later stages read a handful of the fifty candidates, and each view
+    made is a numpy call, microseconds each with the caches cold after the encoder pass."""
+
+    def __init__(self, rows: Iterable[int], bounds: list[int], cosines: np.ndarray):
+        self._where = {r: i for i, r in enumerate(rows)}
+        self._bounds = bounds
+        self._cosines = cosines
+
+    def __getitem__(self, row: int) -> np.ndarray:
+        i = self._where[row]
+        return self._cosines[self._bounds[i] : self._bounds[i + 1]]
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(self._where)
+
+    def __len__(self) -> int:
+        return len(self._where)

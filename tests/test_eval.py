@@ -238,7 +238,8 @@ def test_eval_cli_cv_needs_facts(runner, corpus_dir):
 @pytest.mark.slow
 def test_stage_costs_split_the_encoder_pass_from_the_rest(corpus_dir):
     """lab/costs.py --stages: every stage timed, the encoder pass apart, and the share
-    beyond it computed per question (cold: first round; warm: the rounds after)."""
+    beyond it computed per question (cold: first round; warm: the rounds after; no_pass:
+    the stages again with no encoder pass between questions)."""
     from qa_service.lab.costs import stages
 
     out = stages(corpus_dir, ["How many deputies?", "Сколько депутатов?"], rounds=2)
@@ -248,3 +249,6 @@ def test_stage_costs_split_the_encoder_pass_from_the_rest(corpus_dir):
         assert {"prepare", "embed", "terms", "dense", "highlight", "confidence"} <= set(ms)
         assert ms["embed"] > 0 and out[run]["beyond_ms"] > 0
         assert 0 < out[run]["beyond_share"] <= out[run]["beyond_share_p90"]
+    # With each question's encoding remembered no encoder pass runs between questions.
+    assert out["no_pass"]["stage_ms"]["embed"] < out["warm"]["stage_ms"]["embed"] / 10
+    assert out["no_pass"]["beyond_ms"] > 0

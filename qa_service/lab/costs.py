@@ -15,6 +15,9 @@ pass (issue 18: at most 10%). The first round meets every sentence for the first
 (``cold``: a question about a part of the corpus nobody asked about yet); the later rounds
 are the steady state of a serving process, whose per-sentence caches hold what questions
 keep returning (``warm``). The encoder is never cached: each round encodes every question.
+``no_pass``: the same stages once more with each question's encoding remembered, so no
+encoder pass runs between two questions: what the stages cost when the pass has not just
+emptied the CPU's caches (its share is against the warm rounds' pass).
 """
 
 from __future__ import annotations
@@ -92,19 +95,42 @@ def stages(corpus: Path, questions: list[str], rounds: int = 3, threads: int = 1
     index = memory_index_for(corpus, embedder)
     faiss_index.set_search_threads(1)  # as a served worker (config.faiss_threads)
     search = searcher(index, embedder, served_params())
-    runs: dict[str, list[dict[str, float]]] = {"cold": [], "warm": []}
+    runs: dict[str, list[dict[str, float]]] = {"cold": [], "warm": [], "no_pass": []}
     for round_ in range(max(rounds, 2)):
         for q in questions:
             runs["cold" if round_ == 0 else "warm"].append(search.ask(q).timings)
+    # The same stages with no encoder pass between two questions (each question's
+    # encoding kept from the rounds above): what they cost with the CPU's caches still
+    # holding them. Beside ``warm``, the share of the stages' cost that is the caches
+    # refilling after the pass (twelfth session: about half).
+    encode, kept = search.encoder.encode, {}
+
+    def remembered(*texts: str):
+        if texts not in kept:
+            kept[texts] = encode(*texts)
+        return kept[texts]
+
+    search.encoder.encode = remembered
+    for q in questions:
+        search.ask(q)
+    for q in questions:
+        runs["no_pass"].append(search.ask(q).timings)
+    search.encoder.encode = encode
     out = {
         "corpus": str(corpus),
         "questions": len(questions),
         "rounds": max(rounds, 2),
         "encoder_threads": threads,
     }
+    pass_ms = statistics.median(t["embed"] for t in runs["warm"])
     for name, timings in runs.items():
         stage_names = sorted({s for t in timings for s in t})
-        beyond = [(sum(t.values()) - t["embed"]) / t["embed"] for t in timings if t["embed"]]
+        # ``no_pass`` has no pass of its own: its stages against the warm rounds' pass.
+        beyond = [
+            (sum(t.values()) - t["embed"]) / (t["embed"] if name != "no_pass" else pass_ms)
+            for t in timings
+            if t["embed"] or name == "no_pass"
+        ]
         out[name] = {
             "stage_ms": {
                 s: round(statistics.median(t.get(s, 0.0) for t in timings), 3) for s in stage_names

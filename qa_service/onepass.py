@@ -182,11 +182,15 @@ class OnePassEncoder:
             ctypes.c_void_p,
             ctypes.c_void_p,
             ctypes.c_char_p,
+            ctypes.c_int,
             ctypes.POINTER(ctypes.c_float),
             ctypes.c_int,
             ctypes.POINTER(ctypes.c_int32),
             ctypes.POINTER(ctypes.c_float),
+            ctypes.POINTER(ctypes.c_int32),
         ]
+        lib.e5_content_tokens.restype = ctypes.c_int
+        lib.e5_content_tokens.argtypes = [ctypes.c_void_p, ctypes.c_char_p]
         lib.e5_encode_both_batch.restype = ctypes.c_int
         lib.e5_encode_both_batch.argtypes = [
             ctypes.c_void_p,
@@ -216,23 +220,32 @@ class OnePassEncoder:
         """Whether the latent-terms head runs on the packed AVX-512 VNNI kernel."""
         return bool(self._pack)
 
-    def encode(self, text: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """(unit vector of shape (dim,), term ids, term weights), the terms strongest first."""
+    def encode(self, text: str, cap: int = 0) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
+        """(unit vector of shape (dim,), term ids, term weights, tokens read), the terms
+        strongest first. ``cap``: at most this many of the text's own tokens are read,
+        cut before a whole word where one fits (0: all; e5_onepass.c)."""
         vector = np.empty(self.dim, dtype=np.float32)
         ids = np.zeros(self.top_k, dtype=np.int32)
         values = np.zeros(self.top_k, dtype=np.float32)
+        read = ctypes.c_int32(0)
         n = self._lib.e5_encode_both(
             self._m,
             self._pack,
             text.encode("utf-8"),
+            max(int(cap), 0),
             vector.ctypes.data_as(ctypes.POINTER(ctypes.c_float)),
             self.top_k,
             ids.ctypes.data_as(ctypes.POINTER(ctypes.c_int32)),
             values.ctypes.data_as(ctypes.POINTER(ctypes.c_float)),
+            ctypes.byref(read),
         )
         if n < 0:
             raise RuntimeError("e5_encode_both failed (no latent-terms head loaded)")
-        return vector, ids[:n], values[:n]
+        return vector, ids[:n], values[:n], int(read.value)
+
+    def content_tokens(self, text: str) -> int:
+        """The text's own tokens (no prefix, no <s> or </s>): what ``cap`` counts."""
+        return int(self._lib.e5_content_tokens(self._m, text.encode("utf-8")))
 
     def encode_batch(
         self, texts: list[str], prefix: str = ""

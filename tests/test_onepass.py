@@ -232,8 +232,8 @@ def test_packed_head_gives_the_engines_terms(one_pass_e5):
         pytest.skip("this CPU has no AVX-512 VNNI: the engine's head is the only one")
     texts = list(PASSAGES) + list(QUESTIONS) + ["", "?", "x " * 700]
     for text in QUESTIONS + ("", "x " * 700):
-        v1, i1, w1 = packed.encode(text)
-        v2, i2, w2 = engine.encode(text)
+        v1, i1, w1, _ = packed.encode(text)
+        v2, i2, w2, _ = engine.encode(text)
         assert np.array_equal(v1, v2)
         assert i1.tolist() == i2.tolist()
         assert np.allclose(w1, w2, rtol=1e-5, atol=1e-6)
@@ -243,3 +243,27 @@ def test_packed_head_gives_the_engines_terms(one_pass_e5):
     for (ids, weights), (ids2, weights2) in zip(tp, te, strict=True):
         assert sorted(ids.tolist()) == sorted(ids2.tolist())
         assert np.allclose(np.sort(weights), np.sort(weights2), rtol=1e-5, atol=1e-6)
+
+
+LONG = (
+    "How many deputies will the new unicameral Kurultai have and how long will their "
+    "term be, and who will elect the chair of the Kurultai and the deputy chairs? " * 3,
+    ("Құрылтайда неше депутат болады? " * 17)[:500],
+    "Сколько депутатов будет в Курултае и на какой срок их избирают? " * 5,
+)
+
+
+@pytest.mark.parametrize("question", LONG)
+def test_the_pass_cuts_a_long_question_where_the_cap_would(one_pass_e5, question):
+    """The cap is applied inside the pass (the question tokenized once, not once more to
+    be measured): the same encodings as the whole-word prefix ``truncate_query`` keeps,
+    and no more tokens read than the cap allows."""
+    cut = one_pass_e5.truncate_query(question)
+    assert cut != question  # long enough to be cut
+    vector, terms = one_pass_e5.encode_query_both(question)
+    want_vector, want_terms = one_pass_e5.encode_query_both(cut)
+    assert np.array_equal(vector, want_vector) and np.array_equal(terms, want_terms)
+    *_, read = one_pass_e5._one_pass.encode(question, one_pass_e5.query_cap)
+    assert read <= one_pass_e5.max_query_tokens
+    *_, whole = one_pass_e5._one_pass.encode(question, 0)
+    assert whole > read

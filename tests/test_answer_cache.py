@@ -175,13 +175,22 @@ def test_search_settings_and_code_are_in_every_key(tmp_path, monkeypatch):
     assert upgraded != plain
 
 
-def test_code_fingerprint_reads_the_confidence_rule_and_glossary():
+def test_code_fingerprint_reads_every_data_file_the_package_ships():
+    """Each data file the package ships beside its code (pyproject's package-data: the
+    rule, the topic probe and neighbours, the glossary, the one-pass source) is hashed
+    into the answers' key: a new rule or probe never meets an answer cached before it."""
+    import tomllib
+
     from qa_service.confidence import RULE_FILE
     from qa_service.glossary import GLOSSARY_FILE
+    from qa_service.topic import NEIGHBOURS_FILE, PROBE_FILE
 
     package = Path(answer_cache.__file__).resolve().parent
-    assert RULE_FILE.resolve().parent == GLOSSARY_FILE.resolve().parent == package
-    assert {RULE_FILE.suffix, GLOSSARY_FILE.suffix} <= {".json", ".tsv"}
+    pyproject = tomllib.loads((package.parent / "pyproject.toml").read_text(encoding="utf-8"))
+    shipped = pyproject["tool"]["setuptools"]["package-data"]["qa_service"]
+    assert {Path(name).suffix for name in shipped} <= set(answer_cache.SERVING_FILES)
+    for path in (RULE_FILE, GLOSSARY_FILE, PROBE_FILE, NEIGHBOURS_FILE):
+        assert path.resolve().parent == package and path.name in shipped
 
 
 def test_cache_off_searches_every_time(tmp_path):

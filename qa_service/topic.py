@@ -1,4 +1,5 @@
-"""Is a question about the reform at all? A linear probe on the question's own vector.
+"""Is a question about the reform at all? A linear probe on the question's own vector,
+and the labelled questions nearest it (``TopicNeighbours``, below).
 
 The ``domain`` signal (the nearest glossary entry's cosine) separates a football question
 from a Kurultai question only roughly: e5's cosines crowd into 0.80-0.87 for everything,

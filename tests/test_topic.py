@@ -61,20 +61,23 @@ def test_the_committed_probe_is_for_the_served_embedder():
     assert "grouped by fact" in data["fitted_on"]
 
 
+ON_TOPIC = (
+    "How many deputies will the Kurultai have?",
+    "Құрылтайда неше депутат болады?",
+    "Когда пройдёт референдум по Конституции?",
+)
+OFF_TOPIC = (
+    "Who won the football match yesterday?",
+    "Ертең Алматыда ауа райы қандай болады?",
+    "Какой курс доллара сегодня?",
+)
+
+
 def test_the_searcher_reads_topic_from_the_question_alone(seed_searcher_topic):
     """Off-topic questions score lower than questions about the reform, in kk/ru/en, and
     the score is a confidence signal."""
-    on = [
-        "How many deputies will the Kurultai have?",
-        "Құрылтайда неше депутат болады?",
-        "Когда пройдёт референдум по Конституции?",
-    ]
-    off = [
-        "Who won the football match yesterday?",
-        "Ертең Алматыда ауа райы қандай болады?",
-        "Какой курс доллара сегодня?",
-    ]
-    scores = {q: seed_searcher_topic.ask(q).signals["topic"] for q in on + off}
+    on, off = ON_TOPIC, OFF_TOPIC
+    scores = {q: seed_searcher_topic.ask(q).signals["topic"] for q in (*on, *off)}
     assert min(scores[q] for q in on) > max(scores[q] for q in off)
 
 
@@ -164,16 +167,7 @@ def test_the_searcher_reads_near_from_the_question_alone(seed_searcher_topic):
     """Off-topic questions are nearer the labelled questions about everything else; a
     local election in Kazakh, which the probe puts well on the reform's side (an election),
     sits below every question about the reform."""
-    on = [
-        "How many deputies will the Kurultai have?",
-        "Құрылтайда неше депутат болады?",
-        "Когда пройдёт референдум по Конституции?",
-    ]
-    off = [
-        "Who won the football match yesterday?",
-        "Ертең Алматыда ауа райы қандай болады?",
-        "Какой курс доллара сегодня?",
-    ]
+    on, off = ON_TOPIC, OFF_TOPIC
     local = "Шымкент мәслихатына кім сайланды?"
     signals = {q: seed_searcher_topic.ask(q).signals for q in [*on, *off, local]}
     near = {q: s["near"] for q, s in signals.items()}

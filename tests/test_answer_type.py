@@ -534,6 +534,13 @@ def test_places_a_question_names():
     assert places_in("Оскемен и Туркистан") == {"Oskemen", "Turkistan"}
     assert places_in("Turnout was 73.12 percent") == frozenset()
     assert places_in("многодетных семей, индивидуальный предприниматель") == frozenset()
+    # Local offices, as places; abbreviations only as written.
+    assert places_in("Ауыл әкімдерін сайлау қашан болады?") == {"Akim"}
+    assert places_in("Who is the mayor of Almaty?") == {"Akim", "Almaty"}
+    assert places_in("Мәслихат депутаттары Құрылтайға сайлана ала ма?") == {"Maslikhat"}
+    assert places_in("When will the US midterm elections be held?") == {"United States"}
+    assert places_in("АҚШ-тағы сайлау") == places_in("U.S. elections") == {"United States"}
+    assert places_in("Tell us, is the USSR gone? Ақша қанша?") == frozenset()
 
 
 def test_the_votes_date_is_stated_only_where_the_vote_is_named():

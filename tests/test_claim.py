@@ -217,3 +217,23 @@ def test_the_hit_whose_sentence_names_the_claim_leads():
     # a typed question reads no claim: nothing to lead by
     typed = asked("How many deputies will the Kurultai have?", GLOSSARY)
     assert with_claim(check_hit(first, typed, GLOSSARY), first, typed, "en").says is None
+
+
+def test_a_date_of_elections_answers_only_for_the_elections_asked():
+    """The Kurultai's election date is no answer to when village akims or the US elect:
+    the office or the country a typed question names must be named by the sentence or its
+    title, as a place must (twelfth session's probe, places.py)."""
+    hit = _hit(
+        "p1",
+        "The president has signed a decree calling the first elections to the Kurultai "
+        "for 30 August.",
+    )
+    kurultai = asked("When will the Kurultai elections be held?", GLOSSARY)
+    assert check_hit(hit, kurultai, GLOSSARY).states
+    for question, names in (
+        ("Ауыл әкімдерін сайлау қашан болады?", {"Akim"}),
+        ("When will the US midterm elections be held?", {"United States"}),
+    ):
+        q = asked(question, GLOSSARY)
+        assert q.places == names and q.typed
+        assert not check_hit(hit, q, GLOSSARY).states

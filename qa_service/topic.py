@@ -149,22 +149,13 @@ class TopicNeighbours:
         """The embedder's dimension the neighbours read."""
         return self.basis.shape[0] if self.basis is not None else self.on.shape[1]
 
-    def reduce(self, vectors: np.ndarray) -> np.ndarray:
-        """Vectors (n, dim) in the stored space: projected and renormalized (or as given)."""
-        x = np.asarray(vectors, dtype=np.float32)
-        if self.basis is None or self.mean is None:
-            return x
-        z = (x - self.mean) @ self.basis
-        norms = np.linalg.norm(z, axis=-1, keepdims=True)
-        return z / np.where(norms > 0, norms, 1.0)
-
     def score(self, vector: np.ndarray) -> float:
         """Mean cosine of the ``k`` nearest on-topic questions minus the ``k`` nearest
         off-topic ones, for a question's own vector (shape (1, dim) or (dim,))."""
         v = np.asarray(vector, dtype=np.float32).reshape(-1)
         if v.shape[0] != self.dim:
             raise TopicProbeError(f"a {v.shape[0]}-dim vector for neighbours of {self.dim} dims")
-        if self._shift is not None:
+        if self._shift is not None:  # ``in_components`` for one vector, its mean term kept
             z = v @ self.basis - self._shift
             z /= math.sqrt(float(z @ z)) or 1.0
         else:
@@ -225,6 +216,14 @@ class TopicNeighbours:
         ):
             raise TopicProbeError(f"topic neighbours {path}: malformed arrays")
         return found
+
+
+def in_components(vectors: np.ndarray, mean: np.ndarray, basis: np.ndarray) -> np.ndarray:
+    """Vectors (n, dim) in the principal components ``basis`` (dim, r) about ``mean``, each
+    renormalized: the space ``TopicNeighbours`` keeps its rows in."""
+    z = (np.asarray(vectors, dtype=np.float32) - mean) @ basis
+    norms = np.linalg.norm(z, axis=-1, keepdims=True)
+    return z / np.where(norms > 0, norms, 1.0)
 
 
 def _top_mean(cosines: np.ndarray, k: int) -> float:

@@ -24,7 +24,6 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
-from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -35,7 +34,7 @@ from ..prepare import prepare
 from ..retrieval.encode import QueryEncoder
 from ..retrieval.glossary_vectors import GlossaryVectors
 from ..search import served_params
-from ..topic import NEIGHBOURS_FILE, PROBE_FILE, TopicNeighbours, TopicProbe
+from ..topic import NEIGHBOURS_FILE, PROBE_FILE, TopicNeighbours, TopicProbe, in_components
 from . import cv
 from .evaluate import Question, load_questions
 
@@ -103,13 +102,13 @@ def neighbours(
     """The labelled questions' vectors split by topic (``TopicNeighbours``), in their
     first ``r`` principal components (0: whole)."""
     mean = basis = None
+    z = x.astype(np.float32)
     if r:
         mean = x.mean(axis=0)
         basis = np.linalg.svd(x - mean, full_matrices=False)[2][:r].T
         mean, basis = mean.astype(np.float32), basis.astype(np.float32)
-    shell = TopicNeighbours(embedder, x[:1], x[:1], k, fitted_on, mean, basis)
-    z = shell.reduce(x)
-    return replace(shell, on=z[y == 1].astype(np.float32), off=z[y == 0].astype(np.float32))
+        z = in_components(x, mean, basis)
+    return TopicNeighbours(embedder, z[y == 1], z[y == 0], k, fitted_on, mean, basis)
 
 
 def choose(

@@ -130,14 +130,18 @@ def says(
         sentences = [s for s in sentences if not states_condition(s)]
         if not sentences:
             return 0.0  # only conditions: nothing said, not even the reform's names around
-    if len(sentences) > 1:
-        # One sentence must say it: "vote" in one and "polling station" in the next do not
-        # answer "Can I vote at any polling station?".
-        return max(says(claim, [s], True, context) for s in sentences)
-    found = [w for s in sentences for w in words(_fold(s))]
+    # One sentence must say it: "vote" in one and "polling station" in the next do not
+    # answer "Can I vote at any polling station?".
+    return max(_named(claim, sentence, context) for sentence in sentences)
+
+
+def _named(claim: Sequence[str], sentence: str, context: str) -> float:
+    """The share of ``claim`` one sentence names (``says``)."""
+    found = words(_fold(sentence))
     # Each way of naming a word is read only when the cheaper ones did not find it.
     heads: dict[int, set[str]] = {}  # the found words' beginnings, by length
     stems: set[str] | None = None
+    around: str | None = None
     named = 0
     for word in map(_fold, claim):
         n = min(_PREFIX, len(word))
@@ -155,7 +159,9 @@ def says(
         core = _CORE.match(word) if context else None
         if core is not None:
             # the same name around the sentence (its beginning: "конституц" in "Конституции")
-            named += core.group(0).casefold() in _fold(context.casefold())
+            if around is None:
+                around = _fold(context.casefold())
+            named += core.group(0).casefold() in around
     return named / len(claim)
 
 

@@ -45,7 +45,7 @@ from dataclasses import dataclass
 
 from .answer import Hit, Superseded
 from .values import Value
-from .verify import Check
+from .verify import Check, highlighted
 
 WINDOW = 8  # hits considered (highlighted only for a question whose reports are compared)
 COVER_FLOOR = 0.5  # key-concept cover an answering hit needs when the first states nothing
@@ -112,8 +112,7 @@ def _compatible(va: str | None, vb: str | None) -> bool:
 def provisional(hit: Hit) -> bool:
     """Whether a hit's report calls its figures preliminary (in its highlighted sentence or
     its title; a final report may mention the earlier figures elsewhere in its text)."""
-    text = hit.passage.text
-    sentence = " ".join(text[a:b] for a, b in hit.highlight) or text
+    sentence = " ".join(highlighted(hit))
     return _PROVISIONAL.search(sentence) is not None or (
         _PROVISIONAL.search(hit.article.title or "") is not None
     )
@@ -225,8 +224,7 @@ def _ranked(hit: Hit, rank: int) -> Hit:
 
 
 def _superseded(hit: Hit, check: Check) -> Superseded:
-    text = hit.passage.text
-    sentence = " ".join(text[a:b] for a, b in hit.highlight) or text
+    sentence = " ".join(highlighted(hit))
     return Superseded(
         date=hit.article.date,
         outlet=hit.article.outlet,

@@ -51,7 +51,7 @@ from .retrieval import Query, Ranking, Retriever, fuse, scaled_weights
 from .retrieval.bm25 import BM25Retriever
 from .retrieval.dense import DenseRetriever
 from .retrieval.encode import QueryEncoder
-from .retrieval.glossary_vectors import GlossaryVectors
+from .retrieval.glossary_vectors import GlossaryVectors, mixed
 from .retrieval.latent import LatentRetriever
 from .timeline import WINDOW, Ordered, asks_outcome, order_reports
 from .topic import TopicNeighbours, TopicProbe, for_embedder, neighbours_for
@@ -242,9 +242,8 @@ class Searcher:
             near = self.topic_neighbours.score(vector)
         if self.term_vectors is not None:
             domain = self.term_vectors.nearest(vector)
-            vector, latent = self.term_vectors.mix(
-                vector, latent, query.glossary_ids, self.params.glossary_mix
-            )
+            mixing = self.term_vectors.mixing(query.glossary_ids, self.params.glossary_mix)
+            vector, latent = mixed(vector, latent, mixing)
         _lap(timings, "terms", clock)
         return replace(query, vector=vector, latent=latent, domain=domain, topic=topic, near=near)
 

@@ -252,3 +252,21 @@ def test_stage_costs_split_the_encoder_pass_from_the_rest(corpus_dir):
     # With each question's encoding remembered no encoder pass runs between questions.
     assert out["no_pass"]["stage_ms"]["embed"] < out["warm"]["stage_ms"]["embed"] / 10
     assert out["no_pass"]["beyond_ms"] > 0
+
+
+@pytest.mark.slow
+def test_stage_costs_side_by_side_with_another_checkout(corpus_dir):
+    """lab/costs.py --against: two workers (here, this checkout twice) asked the same
+    questions in turn; each side's share and the per-question ratio of the two."""
+    from pathlib import Path
+
+    from qa_service.lab.costs import paired
+
+    here = Path(__file__).resolve().parents[1]
+    out = paired(corpus_dir, ["How many deputies?", "Сколько депутатов?"], here, rounds=2)
+    assert out["rounds_counted"] == 1 and out["questions"] == 2
+    for side in ("a", "b"):
+        assert out[side]["pass_ms"] > 0 and out[side]["beyond_ms"] > 0
+        assert 0 < out[side]["beyond_share"] < 1
+    low, high = out["share_ratio_interval"]
+    assert 0 < low <= out["share_ratio_a_over_b"] <= high

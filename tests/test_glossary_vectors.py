@@ -5,7 +5,7 @@ import numpy as np
 
 from qa_service.glossary import Glossary
 from qa_service.lexical import words
-from qa_service.retrieval.glossary_vectors import GlossaryVectors, mix_latent
+from qa_service.retrieval.glossary_vectors import GlossaryVectors, mix_latent, mixed
 
 
 class _Encoder:
@@ -89,3 +89,22 @@ def test_domain_reads_the_entries_other_names_too():
     assert {"Құрылтай", "Курултай", "Мәжіліс"} <= set(names)
     assert "Kurultai" not in names and len(names) == len({n.casefold() for n in names})
     assert names.count("Сенат") == 1  # one name in both languages: once
+
+
+def test_mixing_is_worked_out_once_per_set_and_adds_what_mix_latent_adds():
+    """``mixing`` is kept per set of entries (a question's encoder pass is the only work
+    a repeated set pays for); ``mixed`` gives the numbers ``mix_latent`` and the mean
+    vector give."""
+    encoder = _Encoder()
+    vectors = GlossaryVectors(encoder, ["Kurultai", "deputies deputy"], eager=False)
+    first = vectors.mixing([0, 1], 0.5)
+    assert vectors.mixing((0, 1), 0.5) is first and encoder.passes == 2
+    assert vectors.mixing([], 0.5) is None and vectors.mixing([0], 0.0) is None
+    q = np.array([[0.6, 0.8, 0, 0]], dtype=np.float32)
+    latent = np.array([[5, 6], [0.8, 0.6]], dtype=np.float32)
+    vector, terms = mixed(q, latent, first)
+    own = [encoder.encode(t) for t in ("Kurultai", "deputies deputy")]
+    want = q[0] + 0.5 * np.mean([v[0] for v, _ in own], axis=0)
+    assert np.allclose(vector[0], want / np.linalg.norm(want), atol=1e-7)
+    assert np.array_equal(terms, mix_latent(latent, [t for _, t in own], 0.5))
+    assert mixed(q, latent, None) == (q, latent)

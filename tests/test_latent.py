@@ -11,6 +11,7 @@ import pytest
 from qa_service import lifecycle
 from qa_service.composition import SearchParams
 from qa_service.embedder import CachedEmbedder, EmbedderId, latent_array, latent_scores
+from qa_service.embedder.base import latent_row
 from qa_service.search import Searcher
 
 
@@ -40,6 +41,18 @@ def test_latent_scores_are_cosines_and_ignore_padding():
     q[7] = q[0] = 1 / np.sqrt(2)
     assert np.allclose(latent_scores(query, terms, dim), dense @ q, atol=1e-6)
     assert latent_scores(query, terms, dim)[2] == 0.0
+
+
+def test_a_question_row_is_latent_arrays_row_bit_for_bit():
+    """``latent_row`` (a question's terms, made right after its pass) is the row
+    ``latent_array`` makes: the same ids, padding and float32 weights."""
+    rng = np.random.default_rng(3)
+    for n in (0, 1, 5, 9):
+        ids = rng.integers(1, 16384, n).astype(np.int32)
+        values = rng.random(n).astype(np.float32)
+        row = latent_row(ids, values, 8)
+        assert row.dtype == np.float32
+        assert np.array_equal(row, latent_array([(ids, values)], 8)[0])
 
 
 def test_e5_latent_terms_match_across_languages(seed_searcher):

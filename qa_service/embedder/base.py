@@ -3,6 +3,7 @@ latent-terms array format, and the query truncation every backend shares."""
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -117,6 +118,17 @@ def latent_array(ids_values: list[tuple[np.ndarray, np.ndarray]], k: int) -> np.
         norm = float(np.linalg.norm(values)) or 1.0
         out[i, 0, : len(ids)] = ids
         out[i, 1, : len(ids)] = values / norm
+    return out
+
+
+def latent_row(ids: np.ndarray, values: np.ndarray, k: int) -> np.ndarray:
+    """One text's latent terms as one row of ``latent_array`` (shape (2, k)), the same
+    numbers from fewer numpy calls: a question's are made right after its encoder pass,
+    when each call costs several times what it costs warm (lab/costs.py --stages)."""
+    values = np.asarray(values[:k], dtype=np.float32)
+    out = np.zeros((2, k), dtype=np.float32)
+    out[0, : len(values)] = ids[: len(values)]
+    out[1, : len(values)] = values / (math.sqrt(float(values @ values)) or 1.0)
     return out
 
 

@@ -15,6 +15,7 @@ from .base import (
     LATENT_TERMS,
     EmbedderError,
     latent_array,
+    latent_row,
     normalized,
     truncate_to_tokens,
 )
@@ -155,7 +156,7 @@ class E5Small:
         if self._one_pass is None:
             return self.encode_queries([text])[0], self.encode_latent_query(text)
         vector, ids, values, _ = self._one_pass.encode(text, self.query_cap)
-        return vector, latent_array([(ids, values)], LATENT_TERMS)[0]
+        return vector, latent_row(ids, values, LATENT_TERMS)
 
     @functools.cached_property
     def query_cap(self) -> int:

@@ -18,6 +18,16 @@ keep returning (``warm``). The encoder is never cached: each round encodes every
 ``no_pass``: the same stages once more with each question's encoding remembered, so no
 encoder pass runs between two questions: what the stages cost when the pass has not just
 emptied the CPU's caches (its share is against the warm rounds' pass).
+
+``--against CHECKOUT`` (with ``--stages``): this checkout and another (a ``git worktree``
+of an earlier commit, its ``qa_service/_build`` copied in) side by side, question by
+question: two worker processes, each with its own searcher, asked in turn (A then B, B
+then A for the next question), so a drift in the machine's state (other tenants on the
+shared L3 cache: the same code's share moved by a third between two runs in the
+thirteenth session) falls on both alike. Each side's stages run after the other side's
+whole question, so all of them are cold: the pessimistic regime, which resolves a change
+in the work the stages do (the median of the per-question ratio of the two shares, with a
+bootstrap interval), not one in how much the pass sweeps out of the caches.
 """
 
 from __future__ import annotations
@@ -142,6 +152,101 @@ def stages(corpus: Path, questions: list[str], rounds: int = 3, threads: int = 1
     return out
 
 
+# A worker of ``paired``: the searcher of the checkout it runs in (its cwd first on the
+# path), answering one question per line of stdin with the stage timings as JSON. Only
+# what every checkout since the eleventh session has (load_embedder, memory_index_for,
+# searcher, served_params), so an earlier commit can be the other side.
+_WORKER = """
+import json, sys
+from pathlib import Path
+sys.path.insert(0, ".")
+from qa_service import faiss_index
+from qa_service.embedder import load_embedder
+from qa_service.lab.compositions import searcher
+from qa_service.lab.evaluate import memory_index_for
+from qa_service.search import served_params
+embedder = load_embedder("e5-small", 1)
+index = memory_index_for(Path(sys.argv[1]), embedder)
+faiss_index.set_search_threads(1)
+search = searcher(index, embedder, served_params())
+print("ready", flush=True)
+for line in sys.stdin:
+    print(json.dumps(search.ask(json.loads(line)).timings), flush=True)
+"""
+
+
+def paired(corpus: Path, questions: list[str], other: Path, rounds: int = 2, seed: int = 0) -> dict:
+    """This checkout (``a``) and ``other`` (``b``) asked the same questions in turn (see
+    the module's docstring); the first round warms both and is not counted."""
+    import random
+    import subprocess
+
+    here = Path(__file__).resolve().parents[2]
+    sides = {}
+    for name, root in (("a", here), ("b", Path(other).resolve())):
+        proc = subprocess.Popen(
+            [sys.executable, "-c", _WORKER, str(Path(corpus).resolve())],
+            cwd=root,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        sides[name] = proc
+
+    def ask(name: str, question: str) -> dict[str, float]:
+        proc = sides[name]
+        proc.stdin.write(json.dumps(question) + "\n")
+        proc.stdin.flush()
+        return json.loads(proc.stdout.readline())
+
+    shares: dict[str, list[float]] = {"a": [], "b": []}
+    beyond: dict[str, list[float]] = {"a": [], "b": []}
+    passes: dict[str, list[float]] = {"a": [], "b": []}
+    try:
+        for proc in sides.values():
+            if proc.stdout.readline().strip() != "ready":
+                raise RuntimeError("a worker did not start (see its error above)")
+        for round_ in range(max(rounds, 2)):
+            for i, q in enumerate(questions):
+                order = ("a", "b") if i % 2 == 0 else ("b", "a")
+                timed = {name: ask(name, q) for name in order}
+                if round_ == 0 or not all(t.get("embed") for t in timed.values()):
+                    continue
+                for name, t in timed.items():
+                    rest = sum(t.values()) - t["embed"]
+                    shares[name].append(rest / t["embed"])
+                    beyond[name].append(rest)
+                    passes[name].append(t["embed"])
+    finally:
+        for proc in sides.values():
+            proc.stdin.close()
+            try:
+                proc.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+            proc.stdout.close()
+    ratios = [a / b for a, b in zip(shares["a"], shares["b"], strict=True) if b > 0]
+    rng = random.Random(seed)
+    boot = sorted(statistics.median(rng.choices(ratios, k=len(ratios))) for _ in range(1000))
+    return {
+        "corpus": str(corpus),
+        "questions": len(questions),
+        "rounds_counted": max(rounds, 2) - 1,
+        "other": str(other),
+        **{
+            name: {
+                "pass_ms": round(statistics.median(passes[name]), 3),
+                "beyond_ms": round(statistics.median(beyond[name]), 3),
+                "beyond_share": round(statistics.median(shares[name]), 4),
+            }
+            for name in ("a", "b")
+        },
+        "share_ratio_a_over_b": round(statistics.median(ratios), 3),
+        "share_ratio_interval": [round(boot[25], 3), round(boot[974], 3)],
+    }
+
+
 def main(argv: list[str]) -> None:
     """``[--limit N] [--rounds R] [--stages CORPUS [--threads T]] SET...``: the first N
     questions of the sets (all by default), R interleaved rounds; with ``--stages``, the
@@ -156,9 +261,15 @@ def main(argv: list[str]) -> None:
     parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds (3)")
     parser.add_argument("--stages", type=Path, metavar="CORPUS", help="the served stages on it")
     parser.add_argument("--threads", type=int, default=1, help="encoder threads (1)")
+    parser.add_argument(
+        "--against", type=Path, metavar="CHECKOUT", help="with --stages: side by side with it"
+    )
     args = parser.parse_args(argv)
     questions = [q.question for path in args.sets for q in load_questions(Path(path))]
     questions = questions[: args.limit]
+    if args.stages is not None and args.against is not None:
+        print(json.dumps(paired(args.stages, questions, args.against, args.rounds), indent=2))
+        return
     if args.stages is not None:
         print(json.dumps(stages(args.stages, questions, args.rounds, args.threads), indent=2))
         return

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import Protocol
 
 import numpy as np
@@ -64,8 +65,10 @@ class Ranking:
     @classmethod
     def of(cls, name: str, scored: dict[int, float], detail: dict | None = None) -> Ranking:
         """From row -> score; ties keep the mapping's order (stable), so results repeat."""
-        order = sorted(scored, key=lambda r: -scored[r])
-        return cls(name, tuple(order), tuple(float(scored[r]) for r in order), detail or {})
+        # Stable even reversed: rows of equal score keep the mapping's order.
+        order = sorted(scored.items(), key=itemgetter(1), reverse=True)
+        rows = tuple(r for r, _ in order)
+        return cls(name, rows, tuple(float(s) for _, s in order), detail or {})
 
     def score_of(self, row: int, default: float = 0.0) -> float:
         return self._lookup.get(row, default)

@@ -33,7 +33,8 @@ class DenseRetriever:
         sentences. ``detail``: ``passage`` (row -> passage cosine) and ``sentences`` (row
         -> cosine of each of its sentences)."""
         scores, ids = self.index.search(query.vector, max(depth, 1))
-        found = [(int(i), float(s)) for i, s in zip(ids[0], scores[0], strict=True) if i >= 0]
+        # Plain lists first: iterating a numpy row makes a numpy scalar per element.
+        found = [(i, s) for i, s in zip(ids[0].tolist(), scores[0].tolist(), strict=True) if i >= 0]
         return self._ranking(query, dict(found))
 
     def rescore(self, query: Query, rows: Sequence[int]) -> Ranking:

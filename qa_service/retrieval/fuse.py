@@ -56,7 +56,8 @@ def fuse(
             for row, score in zip(ranking.rows, _normalized(ranking.scores, mode), strict=True):
                 if row in total:
                     total[row] += weight * score
-    order = sorted(total, key=lambda r: (-total[r], r))
+    # Best first, the lower row first on ties: sorted by row, then stably by score.
+    order = sorted(sorted(total), key=total.__getitem__, reverse=True)
     return Ranking("fused", tuple(order), tuple(total[r] for r in order))
 
 

@@ -18,8 +18,11 @@ reform as a Kazakh question about football (docs/quality.md, seventh session).
 
 from __future__ import annotations
 
+import functools
+import math
 import threading
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -44,6 +47,7 @@ class GlossaryVectors:
         self._matrix: np.ndarray | None = None  # every entry's vector, for ``nearest``
         if eager and self._english:  # built with the searcher: no question pays for it
             self._matrix = self._domain_matrix()
+        self._mixing = functools.lru_cache(maxsize=512)(self._mixing_of)
 
     def _of(self, entry: int) -> tuple[np.ndarray, np.ndarray | None]:
         found = self._cache.get(entry)
@@ -72,6 +76,22 @@ class GlossaryVectors:
         names = [self._encoder.encode(name)[0][0] for name in self._names]
         return np.stack(english + names)
 
+    def mixing(self, entries: Sequence[int], weight: float) -> Mixing | None:
+        """What ``entries`` add to a question's encodings at ``weight`` (None: nothing),
+        read from the question's words alone, so the searcher works it out before the
+        encoder pass (search.py): after it, the CPU's caches are cold and every call
+        costs two to four times more (lab/costs.py --stages). A few hundred sets kept."""
+        if not entries or weight <= 0:
+            return None
+        return self._mixing(tuple(entries), float(weight))
+
+    def _mixing_of(self, entries: tuple[int, ...], weight: float) -> Mixing:
+        encoded = [self._of(e) for e in entries]
+        vector = weight * np.mean([v for v, _ in encoded], axis=0)
+        if any(t is None for _, t in encoded):
+            return Mixing(vector, None)
+        return Mixing(vector, latent_pairs([t for _, t in encoded], weight))
+
     def mix(
         self,
         vector: np.ndarray,
@@ -81,33 +101,68 @@ class GlossaryVectors:
     ) -> tuple[np.ndarray, np.ndarray | None]:
         """The question's (vector (1, dim), latent terms (2, k) or None) with its entries'
         encodings mixed in at ``weight``; unchanged without entries."""
-        if not entries or weight <= 0:
-            return vector, latent
-        encoded = [self._of(e) for e in entries]
-        terms = np.mean([v for v, _ in encoded], axis=0)
-        mixed = vector[0] + weight * terms
-        mixed = (mixed / (np.linalg.norm(mixed) or 1.0)).astype(np.float32).reshape(1, -1)
-        if latent is None or any(t is None for _, t in encoded):
-            return mixed, latent
-        return mixed, mix_latent(latent, [t for _, t in encoded], weight)
+        return mixed(vector, latent, self.mixing(entries, weight))
+
+
+@dataclass(frozen=True)
+class Mixing:
+    """What a question's glossary entries add to its encodings (``GlossaryVectors.mixing``):
+    ``vector``, the weight times their vectors' mean; ``latent``, each of their latent
+    terms as (id, weight / entries x value), in the order met (None: the embedder has no
+    latent terms)."""
+
+    vector: np.ndarray
+    latent: tuple[tuple[int, float], ...] | None
+
+
+def mixed(
+    vector: np.ndarray, latent: np.ndarray | None, mixing: Mixing | None
+) -> tuple[np.ndarray, np.ndarray | None]:
+    """The question's (vector (1, dim), latent terms (2, k) or None) with ``mixing`` added:
+    the vector renormalized, the latent terms as ``mix_latent`` sums them."""
+    if mixing is None:
+        return vector, latent
+    out = vector[0] + mixing.vector
+    out = (out / (math.sqrt(float(out @ out)) or 1.0)).astype(np.float32).reshape(1, -1)
+    if latent is None or mixing.latent is None:
+        return out, latent
+    return out, _summed(latent, mixing.latent)
+
+
+def latent_pairs(others: Sequence[np.ndarray], weight: float) -> tuple[tuple[int, float], ...]:
+    """Latent terms (each (2, k): ids, values) as (id, weight / len(others) x value), in
+    order, the padding id 0 left out: the others' side of ``mix_latent``."""
+    w = weight / len(others)
+    return tuple(
+        (int(i), w * v)
+        for terms in others
+        for i, v in zip(terms[0].tolist(), terms[1].tolist(), strict=True)
+        if i != 0
+    )
 
 
 def mix_latent(question: np.ndarray, others: Sequence[np.ndarray], weight: float) -> np.ndarray:
     """Sparse latent terms (2, k: ids, values) summed per id (the others' mean at
     ``weight``), the strongest k kept (ties: the id met first), renormalized; id 0
-    (padding) never counts. Over plain lists: right after an encoder pass, with the CPU's
-    caches cold, a dozen numpy calls (unique, bincount, argsort) cost more than this loop
-    over a few hundred numbers (lab/costs.py --stages)."""
+    (padding) never counts."""
+    return _summed(question, latent_pairs(others, weight))
+
+
+def _summed(question: np.ndarray, pairs: Sequence[tuple[int, float]]) -> np.ndarray:
+    """``mix_latent`` with the others' side given as ``latent_pairs``. Over plain lists:
+    right after an encoder pass, with the CPU's caches cold, a dozen numpy calls (unique,
+    bincount, argsort) cost more than this loop over a few hundred numbers."""
     k = question.shape[1]
     total: dict[int, float] = {}
-    for terms, w in [(question, 1.0)] + [(o, weight / len(others)) for o in others]:
-        for i, v in zip(terms[0].tolist(), terms[1].tolist(), strict=True):
-            if i != 0:
-                i = int(i)
-                total[i] = total.get(i, 0.0) + w * v
-    best = sorted(total, key=lambda i: -total[i])[:k]
+    for i, v in zip(question[0].tolist(), question[1].tolist(), strict=True):
+        if i != 0:
+            i = int(i)
+            total[i] = total.get(i, 0.0) + v
+    for i, v in pairs:
+        total[i] = total.get(i, 0.0) + v
+    best = sorted(total, key=total.__getitem__, reverse=True)[:k]
     values = np.array([total[i] for i in best], dtype=np.float32)
-    values /= np.linalg.norm(values) or 1.0
+    values /= math.sqrt(float(values @ values)) or 1.0
     out = np.zeros((2, k), dtype=question.dtype)
     out[0, : len(best)] = best
     out[1, : len(best)] = values

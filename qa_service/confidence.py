@@ -64,7 +64,7 @@ from .lexical import LexicalQuery
 from .retrieval.base import Query, Ranking
 from .retrieval.bm25 import BM25Retriever
 from .text import detect_lang
-from .verify import Asked, Check
+from .verify import Asked, Check, with_its_day
 
 # Package data: shipped in the wheel beside this module.
 RULE_FILE = Path(str(importlib.resources.files("qa_service") / "confidence.json"))
@@ -184,7 +184,12 @@ class ConfidenceStage:
         signals["bm25"] = float(bm25_all.max()) if len(bm25_all) else 0.0
         # Whether the highlighted sentences of the top hits hold the answer type the
         # question asks for ("how many" -> a number, "when" -> a time).
-        answers = [h.passage.text[a:b] for h in evidence.hits[:HITS_READ] for a, b in h.highlight]
+        # (A sentence dated by the one before it, "On the same day ...", read with its date.)
+        answers = [
+            with_its_day(h, h.passage.text[a:b])
+            for h in evidence.hits[:HITS_READ]
+            for a, b in h.highlight
+        ]
         signals["type"] = 1.0 if type_satisfied(query.reading, answers) else 0.0
         # The first hit's sentence against what was asked (verify.py), and its language.
         check = evidence.check

@@ -296,6 +296,9 @@ def _find_values(sentence: str) -> tuple[Value, ...]:
     for pattern, shape in _DATE_PATTERNS:
         for m in pattern.finditer(sentence):
             if free(m.start(), m.end()):
+                if shape == "y" and _names_document(sentence, m.start(), m.end()):
+                    taken.append((m.start(), m.end()))  # a name: neither a date nor a count
+                    continue
                 value = _date(m, shape, sentence)
                 if value is not None:
                     add(value)
@@ -344,6 +347,25 @@ def _find_values(sentence: str) -> tuple[Value, ...]:
 def _number_word_ok(token: str, kazakh: bool) -> bool:
     """Kazakh number words that are Russian words too ("он": he) count only in Kazakh."""
     return token.casefold() not in _KK_ONLY_NUMBER_WORDS or kazakh
+
+
+# A year that names a document ("the 1995 Constitution", "the 1995 text", "1995 жылғы
+# Конституция", "Конституции 1995 года"): no date of an event ("On the same day the powers
+# of the Parliament elected under the 1995 Constitution ended" states no date of the
+# Senate's end; thirteenth session's probe).
+_NAMES_DOCUMENT_AFTER = re.compile(
+    r"(?:\s+ж(?:ылғы|ылгы|\.))?\s+(?:constitution|text|basic law|конституц|ата\s+за[ңн])",
+    re.IGNORECASE,
+)
+_NAMES_DOCUMENT_BEFORE = re.compile(r"(?:конституци\w*|основного закона)\s+$", re.IGNORECASE)
+
+
+def _names_document(sentence: str, start: int, end: int) -> bool:
+    """Whether the year at ``sentence[start:end]`` is part of a document's name."""
+    return bool(
+        _NAMES_DOCUMENT_AFTER.match(sentence, end)
+        or _NAMES_DOCUMENT_BEFORE.search(sentence, max(0, start - 40), start)
+    )
 
 
 def _date(m: re.Match, shape: str, sentence: str) -> Value | None:

@@ -24,6 +24,7 @@ the glossary in, records out; a few regular expressions per highlighted sentence
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -71,6 +72,13 @@ class Asked:
     # It states a condition itself ("Can I vote if I am abroad?"): a conditional sentence
     # may say its claim (claim.says).
     conditional: bool = False
+    # The years it names besides what it asks ("How many articles did the 1995
+    # Constitution have?"): a sentence, or its title, answering it names them too (the
+    # final draft's 95 articles are not the 1995 text's 104). Empty for a yes/no question
+    # naming a value, which is what it asks ("Is the referendum in 2027?"). Years only: a
+    # figure a question quotes ("Early reports said turnout was 72.8% - is that the final
+    # figure?") is what the answer corrects.
+    years: frozenset[str] = frozenset()
 
     @property
     def specific(self) -> bool:
@@ -131,6 +139,7 @@ def asked(question: str, glossary: Glossary) -> Asked:
     """The answer type and key concepts of ``question`` (its reading: Cyrillic for
     Latin-typed Kazakh)."""
     qtype = question_type(question)
+    years = frozenset(_YEARS.findall(question))
     if qtype is not None and qtype.kind == "yesno" and not asks_may_or_must(question):
         # "Is the referendum in 2027?" asks about a date: checked, and ordered, as one.
         stated = [v for v in find_values(question) if v.kind != "count" or v.unit]
@@ -138,6 +147,7 @@ def asked(question: str, glossary: Glossary) -> Asked:
             kind = stated[0].kind
             of = (stated[0].unit.split()[0].casefold(),) if kind == "count" else ()
             qtype = QuestionType(kind, of or value_of(kind, question), vote=names_vote(question))
+            years = frozenset()
     concepts = glossary.concept_ids(words(question))
     body = any(not names_only_titles(glossary.entries[i].english) for i in concepts)
     return Asked(
@@ -149,6 +159,7 @@ def asked(question: str, glossary: Glossary) -> Asked:
         names_core(question),
         claim_words(question),
         states_condition(question),
+        years,
     )
 
 
@@ -180,7 +191,10 @@ def check_hit(hit: Hit, question: Asked, glossary: Glossary) -> Check:
             continue  # the Court's deputy chairman is not the Commission's
         if question.places and not question.places <= places_in(sentence) | title_places:
             continue  # the national turnout is not Almaty's
-        found = answer_values(question.qtype, sentence, translate) if valued else []
+        if question.years and not question.years <= _years_in(sentence) | _years_in(title):
+            continue  # the final draft's 95 articles are not the 1995 text's
+        read = with_its_day(hit, sentence) if valued else sentence
+        found = answer_values(question.qtype, read, translate) if valued else []
         if found or (not valued and states_answer(question.qtype, sentence, translate)):
             states = True
             values += [_dated(v, hit.article.date) for v in found]
@@ -219,6 +233,42 @@ def claim_said(hit: Hit, question: Asked, lang: str) -> float | None:
         return 0.0
     context = f"{hit.article.title or ''}\n{hit.passage.text}"
     return says(question.claim, highlighted(hit), question.conditional, context)
+
+
+# A sentence dated by the one before it ("On the same day the powers of the Parliament
+# ... ended", "С этого же дня прекращает полномочия Парламент", "Осы күні ..."): its date
+# is that sentence's, read in the anaphor's place, so the date's cue words are this
+# sentence's own (thirteenth session: with "the 1995 Constitution" no longer read as a
+# date, nothing else dated it).
+_SAME_DAY = re.compile(
+    r"^\W*(?:on (?:the same|that) day|the same day|that same day|в тот же день|в этот же день"
+    r"|с (?:этого|того) же дня|в (?:этот|тот) же день|(?:дәл )?(?:сол|осы) күні|сол күннен)",
+    re.IGNORECASE,
+)
+
+
+def with_its_day(hit: Hit, sentence: str) -> str:
+    """``sentence`` with its same-day anaphor (``_SAME_DAY``) replaced by the last date
+    the passage's sentence before it states ("On 1 July 2026 the powers ... ended")."""
+    anaphor = _SAME_DAY.match(sentence)
+    if anaphor is None:
+        return sentence
+    text = hit.passage.text
+    start = text.find(sentence)
+    before = [text[a:b] for a, b in hit.passage.sentences if b <= start]
+    dates = [v for v in find_values(before[-1]) if v.kind == "date"] if before else []
+    if not dates:
+        return sentence
+    return f"{dates[-1].text}{sentence[anaphor.end() :]}"
+
+
+_YEARS = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
+
+
+@functools.lru_cache(maxsize=65536)
+def _years_in(text: str) -> frozenset[str]:
+    """The years ``text`` names."""
+    return frozenset(_YEARS.findall(text))
 
 
 def highlighted(hit: Hit) -> list[str]:

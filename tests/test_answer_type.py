@@ -541,6 +541,16 @@ def test_places_a_question_names():
     assert places_in("When will the US midterm elections be held?") == {"United States"}
     assert places_in("АҚШ-тағы сайлау") == places_in("U.S. elections") == {"United States"}
     assert places_in("Tell us, is the USSR gone? Ақша қанша?") == frozenset()
+    # The parts and versions a figure can be of, as places.
+    assert places_in("шетелде канша адам дауыс берди") == {"Abroad"}
+    assert places_in("Сколько человек проголосовало за рубежом?") == {"Abroad"}
+    assert places_in("9,127,192 people voted at home and abroad.") == frozenset()
+    assert places_in("9 127 192 человека в стране и за рубежом") == frozenset()
+    assert places_in("жер шетелдіктерге сатылмайды") == frozenset()  # foreigners
+    assert places_in("Алдын ала деректер бойынша") == {"Preliminary"}
+    assert places_in("Адамдар заң мен сот алдында тең бе?") == frozenset()  # before the court
+    assert places_in("Алғашқы жобада 98 бап бар") == places_in("the first draft") == {"First"}
+    assert places_in("How many seats will the opposition get?") == {"Opposition"}
 
 
 def test_the_votes_date_is_stated_only_where_the_vote_is_named():
@@ -740,3 +750,22 @@ def test_no_counted_noun_across_a_clause():
 )
 def test_a_name_is_two_capitalized_words_that_are_no_title(sentence, named):
     assert names_person(sentence) is named
+
+
+def test_a_year_naming_a_document_is_no_date():
+    """ "The 1995 Constitution", "Конституции 1995 года", "1995 жылғы Конституция": the year
+    names the text (thirteenth session's probe: "When did the Senate cease to exist?" was
+    `high` on "the 1995 Constitution", a date of nothing asked); a year of an event stays."""
+    from qa_service.values import find_values
+
+    for sentence in (
+        "On the same day the powers of the Parliament elected under the 1995 Constitution ended.",
+        "Compared with the 1995 text, 77 of its 104 articles have been rewritten.",
+        "Парламент, сформированный по Конституции 1995 года.",
+        "1995 жылғы Конституция бойынша сайланған Парламент.",
+    ):
+        assert not [v for v in find_values(sentence) if "1995" in v.text], sentence
+    assert [v.text for v in find_values("The Senate was set up in 1995.")] == ["1995"]
+    assert [v.text for v in find_values("Конституция принята 30 августа 1995 года.")] == [
+        "30 августа 1995 года"
+    ]

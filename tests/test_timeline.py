@@ -341,6 +341,82 @@ def test_a_place_the_question_names_must_be_named_by_the_sentence():
     assert not check_hit(ours, election, GLOSSARY).states
 
 
+def test_a_part_or_version_the_question_names_must_be_named_by_the_sentence():
+    """Voters abroad are not all voters, the opposition's seats are not all seats, the first
+    draft is not the final one (thirteenth session's probe, places.py): the sentence, or its
+    article's title, names the part or version a question asks about, and then the report
+    of that version leads, older or not, and supersedes nothing."""
+    first = _hit(
+        1, "This first draft runs to 98 articles grouped into eleven sections.", "2026-01-31"
+    )
+    final = _hit(2, "The final draft of the new Constitution contains 95 articles.", "2026-02-12")
+    for question, lang in (
+        ("How many articles did the first draft have?", "en"),
+        ("Сколько статей было в первом проекте?", "ru"),
+        ("Алғашқы жобада неше бап болды?", "kk"),
+    ):
+        ordered = _order(question, [final, first], lang)
+        assert ordered.hits[0].passage.id == first.passage.id, question
+        assert not ordered.superseded, question
+    # Asked without a version, the newer report leads and the first draft is superseded.
+    ordered = _order("How many articles are in the new Constitution?", [first, final])
+    assert ordered.hits[0].passage.id == final.passage.id
+    assert [n.passage_id for n in ordered.superseded] == [first.passage.id]
+    total = _hit(
+        1, "Turnout was 73.12 percent: 9,127,192 people voted at home and abroad.", "2026-03-16"
+    )
+    ru_yes = _hit(
+        2, "За принятие высказались 87,15 процента, или 7 954 667 человек.", "2026-03-16", "ru"
+    )
+    for question in ("How many people voted abroad?", "Сколько человек проголосовало за рубежом?"):
+        q = asked(question, GLOSSARY)
+        assert q.places == {"Abroad"}, question
+        assert not any(check_hit(h, q, GLOSSARY).states for h in (total, ru_yes)), question
+    seats = _hit(1, "All 145 seats in the Kurultai are filled from party lists.", "2026-07-15")
+    opposition = asked("How many seats will the opposition get in the Kurultai?", GLOSSARY)
+    assert not check_hit(seats, opposition, GLOSSARY).states
+    assert check_hit(
+        seats, asked("How many seats will the Kurultai have?", GLOSSARY), GLOSSARY
+    ).states
+
+
+def test_a_year_the_question_names_must_be_named_by_the_sentence_or_title():
+    """ "How many articles did the 1995 Constitution have?" is not answered by the final
+    draft's 95; a figure a question quotes is no such name ("Early reports said turnout
+    was 72.8% - is that the final figure?" is answered by the final 73.12)."""
+    final = _hit(1, "The final draft of the new Constitution contains 95 articles.", "2026-02-12")
+    old = _hit(
+        2, "Compared with the 1995 text, 77 of its 104 articles have been rewritten.", "2026-02-12"
+    )
+    for question in (
+        "How many articles did the 1995 Constitution have?",
+        "Сколько статей было в Конституции 1995 года?",
+    ):
+        q = asked(question, GLOSSARY)
+        assert q.years == {"1995"}, question
+        assert not check_hit(final, q, GLOSSARY).states, question
+        assert check_hit(old, q, GLOSSARY).states, question
+    quoted = asked("Early reports said turnout was 72.8% - is that the final figure?", GLOSSARY)
+    assert not quoted.years
+    assert check_hit(_hit(1, "Turnout was 73.12 percent.", "2026-03-16"), quoted, GLOSSARY).states
+    assert not asked("Is the referendum in 2027?", GLOSSARY).years  # the value it asks
+
+
+def test_a_sentence_dated_by_the_one_before_is_read_with_it():
+    """ "On the same day the powers of the Parliament ... ended": the date is the sentence
+    before's, and the value is read there (not "the 1995 Constitution")."""
+    text = (
+        "The new Constitution came into force on 1 July 2026. On the same day the powers "
+        "of the Parliament ended."
+    )
+    hit = _hit(1, text, "2026-07-01")
+    second = text.index("On the same day")
+    passage = replace(hit.passage, sentences=((0, second - 1), (second, len(text))))
+    hit = replace(hit, passage=passage, highlight=((second, len(text)),))
+    check = check_hit(hit, asked("When did the Parliament's powers end?", GLOSSARY), GLOSSARY)
+    assert check.states and [v.text for v in check.values] == ["1 July 2026"]
+
+
 def test_a_durations_answer_leads_the_one_naming_most_of_the_question():
     """A duration question (ninth session): of the hits that state a duration, the one
     naming most of the question's key terms leads; no values are compared and nothing is

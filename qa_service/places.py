@@ -1,5 +1,5 @@
-"""Places (and local offices) a question names, for attribute-level verification
-(verify.py).
+"""Places (local offices, parts and versions too) a question names, for attribute-level
+verification (verify.py).
 
 "What was the turnout in Almaty?" and "When is Russia's next presidential election?" name
 the reform's terms (turnout, election) and a place; the sentence that states the national
@@ -10,7 +10,10 @@ answered only by a sentence, or an article title, that names it too.
 The gazetteer holds Kazakhstan's cities and regions and the countries its news names most,
 each as word beginnings in English, Russian and Kazakh (also as Kazakh is typed with
 Russian letters: the text is folded as the glossary folds it). Kazakhstan itself is not
-a place here: every source is about it. Maintainers extend ``PLACES``.
+a place here: every source is about it. Local offices (akims, maslikhats) and the parts and
+versions a figure can be of (voters abroad, the opposition, the first draft, the
+preliminary count, young people, women) are read the same way: a question about the part
+is not answered by the whole. Maintainers extend ``PLACES``.
 """
 
 from __future__ import annotations

@@ -8,9 +8,11 @@ its languages' score scales:
 
 - ``states``: the sentence states a value of the asked type (answer_type.py): a count of
   the asked noun, a date, a percentage, a duration, a named person in the asked role;
-- a place the question names ("the turnout in Almaty") must be named by the sentence or
-  its article's title (places.py), and so must a body a typed question names ("the
-  Majilis now" is not the Kurultai);
+- a place the question names ("the turnout in Almaty"), or a part or version of a figure
+  ("voters abroad", "the first draft"), must be named by the sentence or its article's
+  title (places.py), and so must a year ("the 1995 Constitution") and a body a typed
+  question names ("the Majilis now" is not the Kurultai); a sentence dated by the one
+  before it ("On the same day ...") is read with that date;
 - ``cover``: the share of the question's key concepts (the glossary's terms, named in any
   language) that the sentence, or its article's title, names (1.0 when it names none);
 - ``says``: the share of the question's claim words (its content words, claim.py) that the

@@ -107,4 +107,5 @@ def test_mixing_is_worked_out_once_per_set_and_adds_what_mix_latent_adds():
     want = q[0] + 0.5 * np.mean([v[0] for v, _ in own], axis=0)
     assert np.allclose(vector[0], want / np.linalg.norm(want), atol=1e-7)
     assert np.array_equal(terms, mix_latent(latent, [t for _, t in own], 0.5))
-    assert mixed(q, latent, None) == (q, latent)
+    unmixed = mixed(q, latent, None)
+    assert unmixed[0] is q and unmixed[1] is latent

@@ -243,8 +243,8 @@ def claim_said(hit: Hit, question: Asked, lang: str) -> float | None:
 # sentence's own (thirteenth session: with "the 1995 Constitution" no longer read as a
 # date, nothing else dated it).
 _SAME_DAY = re.compile(
-    r"^\W*(?:on (?:the same|that) day|the same day|that same day|в тот же день|в этот же день"
-    r"|с (?:этого|того) же дня|в (?:этот|тот) же день|(?:дәл )?(?:сол|осы) күні|сол күннен)",
+    r"^\W*(?:on (?:the same|that) day|the same day|that same day|в (?:этот|тот) же день"
+    r"|с (?:этого|того) же дня|(?:дәл )?(?:сол|осы) күні|сол күннен)",
     re.IGNORECASE,
 )
 

@@ -77,10 +77,11 @@ class GlossaryVectors:
         return np.stack(english + names)
 
     def mixing(self, entries: Sequence[int], weight: float) -> Mixing | None:
-        """What ``entries`` add to a question's encodings at ``weight`` (None: nothing),
-        read from the question's words alone, so the searcher works it out before the
-        encoder pass (search.py): after it, the CPU's caches are cold and every call
-        costs two to four times more (lab/costs.py --stages). A few hundred sets kept."""
+        """What ``entries`` add to a question's encodings at ``weight`` (None: nothing).
+        It depends on the question's words alone, so it is kept per set of entries (a few
+        hundred): a set met before costs a lookup, not the mean and the latent terms'
+        pairs again, right after the encoder pass when each numpy call costs most
+        (lab/costs.py --stages)."""
         if not entries or weight <= 0:
             return None
         return self._mixing(tuple(entries), float(weight))

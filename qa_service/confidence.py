@@ -186,9 +186,9 @@ class ConfidenceStage:
         # question asks for ("how many" -> a number, "when" -> a time).
         # (A sentence dated by the one before it, "On the same day ...", read with its date.)
         answers = [
-            with_its_day(h, h.passage.text[a:b])
+            with_its_day(h, h.passage.sentence_text(span))
             for h in evidence.hits[:HITS_READ]
-            for a, b in h.highlight
+            for span in h.highlight
         ]
         signals["type"] = 1.0 if type_satisfied(query.reading, answers) else 0.0
         # The first hit's sentence against what was asked (verify.py), and its language.
@@ -237,12 +237,12 @@ def ranking_signals(
     ranked the candidates."""
     if not fused.rows:
         return {name: 0.0 for name in SIGNALS}
-    ranked = [dense.score_of(r) for r in fused.rows]
-    top = ranked[0]
+    # Only the first two rows' dense scores are read (not one lookup per candidate).
+    top = dense.score_of(fused.rows[0])
     values = [float(v) for v in dense.detail.get("passage", {}).values()] or [top]
     mean = sum(values) / len(values)
     std = math.sqrt(sum((v - mean) ** 2 for v in values) / len(values)) or 1.0
-    second = ranked[1] if len(ranked) > 1 else mean
+    second = dense.score_of(fused.rows[1]) if len(fused.rows) > 1 else mean
     flat = dense.detail.get("all_sentences")
     if flat is None:
         flat = [float(x) for row in dense.detail.get("sentences", {}).values() for x in row]

@@ -55,8 +55,7 @@ def pick_sentences(
         return ()
     have_dense = len(sentence_scores) == len(spans)
     scores = []
-    for i, (a, b) in enumerate(spans):
-        text = passage.text[a:b]
+    for i, text in enumerate(passage.sentence_texts):
         score = float(sentence_scores[i]) if have_dense else 0.0
         score += LEXICAL_BONUS * _overlap(text, question_stems)
         if answers_type is not None and answers_type(text):
@@ -65,7 +64,7 @@ def pick_sentences(
     best = max(scores)
     if not have_dense and best == 0.0:
         return ()
-    order = sorted(range(len(spans)), key=lambda i: -scores[i])
+    order = sorted(range(len(spans)), key=scores.__getitem__, reverse=True)  # stable
     chosen = [i for i in order[:MAX_SENTENCES] if scores[i] >= best - TIE_MARGIN]
     return tuple(spans[i] for i in sorted(chosen))
 

@@ -41,6 +41,24 @@ class Passage:
     end: int
     sentences: tuple[tuple[int, int], ...]
 
+    @functools.cached_property
+    def sentence_texts(self) -> tuple[str, ...]:
+        """Its sentences' texts, in order: the same string objects every time they are
+        read, so the stages' caches keyed by a sentence (its stems, values, places, answer
+        type) hash each once, not once per slice (made when a stage first reads the
+        passage)."""
+        return tuple(self.text[a:b] for a, b in self.sentences)
+
+    def sentence_text(self, span: tuple[int, int]) -> str:
+        """The text of the sentence at ``span`` (one of ``sentences``: the kept string;
+        any other span is cut from ``text``)."""
+        found = self._text_of_span.get(span)
+        return found if found is not None else self.text[span[0] : span[1]]
+
+    @functools.cached_property
+    def _text_of_span(self) -> dict[tuple[int, int], str]:
+        return dict(zip(self.sentences, self.sentence_texts, strict=True))
+
     @property
     def content_hash(self) -> str:
         """What the embedding depends on: equal text gives an equal vector."""

@@ -276,7 +276,7 @@ def _years_in(text: str) -> frozenset[str]:
 def highlighted(hit: Hit) -> list[str]:
     """``hit``'s highlighted sentences (its whole passage if none is)."""
     text = hit.passage.text
-    return [text[a:b] for a, b in hit.highlight] or [text]
+    return [hit.passage.sentence_text(span) for span in hit.highlight] or [text]
 
 
 def _role_of_asked_body(question: Asked, sentence: str, title: str, glossary: Glossary) -> bool:

@@ -20,7 +20,8 @@ from qa_service.lexical import (
     tokenize,
 )
 from qa_service.passages import Passage
-from qa_service.retrieval import Ranking
+from qa_service.retrieval import Query, Ranking
+from qa_service.retrieval.dense import DenseRetriever
 from qa_service.search import Searcher
 from qa_service.text import detect_lang
 
@@ -365,3 +366,27 @@ def test_a_misspelt_question_is_searched_in_its_spelling(seed_searcher):
     typed = seed_searcher.ask("кагда будет рефирендум")
     spelt = seed_searcher.ask("когда будет референдум")
     assert [h.passage.id for h in typed.results] == [h.passage.id for h in spelt.results]
+
+
+def test_dense_keeps_a_candidate_without_sentences_at_its_own_cosine():
+    """A passage with no sentence rows (none in the build) scores its own cosine; the
+    others the better of theirs and their best sentence's, as with every row having one."""
+    dense = DenseRetriever.__new__(DenseRetriever)
+    dense.offsets = np.array([0, 2, 2, 3], dtype=np.int64)  # passage 1 has no sentences
+    dense.sentence_vectors = np.array([[1.0, 0.0], [0.6, 0.8], [0.0, 1.0]], dtype=np.float32)
+    query = Query("q", "q", "en", vector=np.array([[0.6, 0.8]], dtype=np.float32))
+    ranking = dense._ranking(query, {0: 0.5, 1: 0.7, 2: 0.9})
+    assert ranking.rows == (0, 2, 1)
+    assert ranking.scores == pytest.approx((1.0, 0.9, 0.7))
+    assert list(ranking.detail["sentences"][1]) == []
+    assert list(ranking.detail["sentences"][2]) == pytest.approx([0.8])
+    # With every candidate holding sentences, the same scores by the whole-array path.
+    both = dense._ranking(query, {0: 0.5, 2: 0.95})
+    assert both.rows == (0, 2) and both.scores == pytest.approx((1.0, 0.95))
+
+
+def test_a_passage_gives_each_sentence_as_one_kept_string():
+    passage = Passage("p", "A", 0, "One. Two three.", 0, 15, ((0, 4), (5, 15)))
+    assert passage.sentence_texts == ("One.", "Two three.")
+    assert passage.sentence_text((5, 15)) is passage.sentence_texts[1]
+    assert passage.sentence_text((0, 3)) == "One"  # not a sentence's span: cut from the text

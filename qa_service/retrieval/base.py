@@ -67,8 +67,8 @@ class Ranking:
         """From row -> score; ties keep the mapping's order (stable), so results repeat."""
         # Stable even reversed: rows of equal score keep the mapping's order.
         order = sorted(scored.items(), key=itemgetter(1), reverse=True)
-        rows = tuple(r for r, _ in order)
-        return cls(name, rows, tuple(float(s) for _, s in order), detail or {})
+        rows = tuple(map(itemgetter(0), order))
+        return cls(name, rows, tuple(map(float, map(itemgetter(1), order))), detail or {})
 
     def score_of(self, row: int, default: float = 0.0) -> float:
         return self._lookup.get(row, default)

@@ -53,4 +53,7 @@ class BM25Retriever:
         """Candidates with a BM25 match only: a passage none of whose words the question
         shares gets no vote in the fusion."""
         scores = self.all_scores(self.lexical(query))
-        return Ranking.of(self.name, {r: float(scores[r]) for r in rows if scores[r] > 0})
+        rows = list(rows)
+        # One gather and ``tolist``: indexing the array per row makes a numpy scalar each.
+        picked = scores[rows].tolist() if rows else []
+        return Ranking.of(self.name, {r: s for r, s in zip(rows, picked, strict=True) if s > 0})

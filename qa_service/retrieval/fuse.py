@@ -80,8 +80,9 @@ def _normalized(scores: tuple[float, ...], mode: str) -> list[float]:
         best = max(scores)
         return [s / best if best > 0 else 0.0 for s in scores]
     mean = sum(scores) / len(scores)
-    sd = (sum((s - mean) ** 2 for s in scores) / len(scores)) ** 0.5
+    sd = (sum([(s - mean) ** 2 for s in scores]) / len(scores)) ** 0.5
     if sd == 0:
         return [0.5] * len(scores)
-    low = mean - 3 * sd
-    return [min(max((s - low) / (6 * sd), 0.0), 1.0) for s in scores]
+    low, width = mean - 3 * sd, 6 * sd
+    # Clipped to [0, 1] by comparisons, not two builtin calls per score (the same values).
+    return [0.0 if (x := (s - low) / width) < 0.0 else 1.0 if x > 1.0 else x for s in scores]

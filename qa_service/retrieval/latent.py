@@ -34,4 +34,4 @@ class LatentRetriever:
         if not rows or query.latent is None:
             return Ranking(self.name, (), ())
         found = latent_scores(query.latent, self._terms[rows], self._dim)
-        return Ranking.of(self.name, {r: float(v) for r, v in zip(rows, found, strict=True)})
+        return Ranking.of(self.name, dict(zip(rows, found.tolist(), strict=True)))

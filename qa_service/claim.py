@@ -95,6 +95,86 @@ _KK_LETTERS = re.compile(r"[әғқңөұүһі]", re.IGNORECASE)
 _PREFIX = 5
 
 
+# What a question about a vote's measure (its turnout, the share for or against) may say
+# besides the measure itself, by class, in the three languages (word beginnings, folded as
+# the glossary folds: Kazakh letters as their Russian look-alikes; three letters or fewer:
+# whole words): the measure and its synonyms ("turnout", "явка", "қатысу", "белсенділік"),
+# voting and its answers ("voted", "backed", "за", "қолдады"), the people counted as a
+# whole ("voters", "citizens", "избирателей", "сайлаушылар", "eligible"), the vote and
+# the text voted on, the result's words ("final", "official", "итоги", "қорытынды"), and
+# the question's own frame ("what", "how many", "сколько", "қанша", "among"). Any other
+# word names a part ("among students", "pensioners", "first-time voters", "in rural
+# areas", "на дому", "әскери қызметшілердің"): the national figure answers nothing of it
+# (fourteenth session's probe, docs/quality.md).
+_MEASURE_WORDS = frozenset(
+    # English
+    "turnout turn share percent proportion portion part rate level figure number count "
+    "vote voti voter voted yes no against support back approv favo endors adopt accept "
+    "said say people person citizen elector eligib regist population resident "
+    "referend constitu draft ballot poll cast final overall total official result "
+    "many much what how was were did took take came come went show up participat "
+    "actual real exact approx about around rough report data "
+    "kazakhstan nation country whole all among the of in at to for a an "
+    # Russian
+    "явка явки явку явкой явке процент доля долю доли часть уровень число количеств результат итог "
+    "проголос голос голосова за против поддерж высказа одобр принял приня "
+    "человек люд граждан избират населени жител участ пришл пришед "
+    "референдум конституц бюллетен окончат официал всего общая общей общий общее "
+    "сколько скока какой какая какое каков была было был были составил среди всех все "
+    "данны данным данных сведени "
+    "казахстан стран по на в из "
+    # Kazakh (folded)
+    "катыс пайыз улес дауыс берд берге беру берил колда иа ия жок карсы "
+    "адам азамат сайлауш халык тургын белсенд "
+    "референдум конституц бюллетен корытынд ресми тупкил натиже "
+    "канша неше кандай болды болган арасында барлык казакстан елде ел келд келге келу "
+    "деди деп деген дерек жана "
+    "денгей саны".split()
+)
+
+
+def qualifiers(claim: Sequence[str]) -> tuple[str, ...]:
+    """The claim words of a question about a vote's measure that the measure's own words
+    (``_MEASURE_WORDS``) do not cover: the part of the voters it asks about."""
+    from .glossary import fold  # glossary imports nothing from here
+
+    return tuple(w for w in claim if not _measure_word(fold(_fold(w))))
+
+
+def _measure_word(word: str) -> bool:
+    """The word itself, or a beginning of four letters or more, is a measure word, or is
+    one but for a typo (a letter wrong, or two swapped: "precent", "прогалосовали",
+    "явко"): a typo is no part of the voters."""
+    if word in _MEASURE_WORDS or any(word[:n] in _MEASURE_WORDS for n in range(4, len(word))):
+        return True
+    return len(word) >= 4 and any(
+        _one_edit(word[:n], form) for n in range(4, len(word) + 1) for form in _BY_LENGTH[n]
+    )
+
+
+_BY_LENGTH: dict[int, tuple[str, ...]] = {
+    n: tuple(w for w in _MEASURE_WORDS if len(w) == n) for n in range(4, 40)
+}
+
+
+def _one_edit(a: str, b: str) -> bool:
+    """Two words of one length that differ by one letter, or by two neighbours swapped."""
+    diff = [i for i, (x, y) in enumerate(zip(a, b, strict=True)) if x != y]
+    if len(diff) == 1:
+        return True
+    return (
+        len(diff) == 2
+        and diff[1] == diff[0] + 1
+        and a[diff[0]] == b[diff[1]]
+        and a[diff[1]] == b[diff[0]]
+    )
+
+
+def names_all(words_: Sequence[str], text: str) -> bool:
+    """Whether ``text`` names each of ``words_`` (as ``says`` names a claim word)."""
+    return not words_ or _named(words_, text, "") == 1.0
+
+
 def claim_words(question: str) -> tuple[str, ...]:
     """The question's claim words (normalized, in order, each once)."""
     seen: dict[str, None] = {}

@@ -44,7 +44,15 @@ from .answer_type import (
     states_answer,
     value_of,
 )
-from .claim import OPEN_CLAIMS, REFORM_NAMES, claim_words, says, states_condition
+from .claim import (
+    OPEN_CLAIMS,
+    REFORM_NAMES,
+    claim_words,
+    names_all,
+    qualifiers,
+    says,
+    states_condition,
+)
 from .glossary import Glossary
 from .lexical import words
 from .places import ABROAD, places_in
@@ -81,6 +89,11 @@ class Asked:
     # figure a question quotes ("Early reports said turnout was 72.8% - is that the final
     # figure?") is what the answer corrects.
     years: frozenset[str] = frozenset()
+    # For a question about a vote's measure (the turnout, the share for or against), its
+    # words besides the measure's own (claim.qualifiers): the part of the voters asked
+    # about ("among students", "pensioners", "in rural areas"), which a sentence, or its
+    # title, answering it names too; the national figure answers none of them.
+    qualifiers: tuple[str, ...] = ()
 
     @property
     def specific(self) -> bool:
@@ -142,6 +155,7 @@ def asked(question: str, glossary: Glossary) -> Asked:
     Latin-typed Kazakh)."""
     qtype = question_type(question)
     years = frozenset(_YEARS.findall(question))
+    converted = False  # a yes/no question read as the value it names
     if qtype is not None and qtype.kind == "yesno" and not asks_may_or_must(question):
         # "Is the referendum in 2027?" asks about a date: checked, and ordered, as one.
         stated = [v for v in find_values(question) if v.kind != "count" or v.unit]
@@ -149,9 +163,19 @@ def asked(question: str, glossary: Glossary) -> Asked:
             kind = stated[0].kind
             of = (stated[0].unit.split()[0].casefold(),) if kind == "count" else ()
             qtype = QuestionType(kind, of or value_of(kind, question), vote=names_vote(question))
-            years = frozenset()
+            years, converted = frozenset(), True
     concepts = glossary.concept_ids(words(question))
     body = any(not names_only_titles(glossary.entries[i].english) for i in concepts)
+    claim = claim_words(question)
+    # Not for a question that quotes a share ("Early reports said turnout was 72.8% - is
+    # that the final figure?"): its other words describe the report it quotes.
+    measure = (
+        qtype is not None
+        and qtype.kind == "percentage"
+        and qtype.of in _VOTE_MEASURES
+        and not converted
+        and not any(v.kind == "percentage" for v in find_values(question))
+    )
     return Asked(
         qtype,
         concepts,
@@ -159,10 +183,18 @@ def asked(question: str, glossary: Glossary) -> Asked:
         body,
         places_in(question),
         names_core(question),
-        claim_words(question),
+        claim,
         states_condition(question),
         years,
+        # A place's name is checked by ``places`` (in any language), not word for word.
+        tuple(w for w in qualifiers(claim) if not places_in(w)) if measure else (),
     )
+
+
+# The shares of a vote (``answer_type._MEASURES``): the turnout, for, against. Not the
+# threshold, which is a rule's, not the voters', nor a share of anything else ("what share
+# of the Constitution changed").
+_VOTE_MEASURES = (("turnout",), ("yes",), ("no",))
 
 
 def translator(glossary: Glossary):
@@ -195,6 +227,8 @@ def check_hit(hit: Hit, question: Asked, glossary: Glossary) -> Check:
             continue  # the national turnout is not Almaty's
         if question.years and not question.years <= _years_in(sentence) | _years_in(title):
             continue  # the final draft's 95 articles are not the 1995 text's
+        if question.qualifiers and not names_all(question.qualifiers, f"{title}\n{sentence}"):
+            continue  # the national turnout is not the students'
         read = with_its_day(hit, sentence) if valued else sentence
         found = answer_values(question.qtype, read, translate) if valued else []
         if found or (not valued and states_answer(question.qtype, sentence, translate)):

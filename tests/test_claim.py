@@ -1,5 +1,6 @@
 """claim.py: does a sentence say what an open or yes/no question asks about?"""
 
+from dataclasses import replace
 from types import SimpleNamespace
 
 import pytest
@@ -237,3 +238,50 @@ def test_a_date_of_elections_answers_only_for_the_elections_asked():
         q = asked(question, GLOSSARY)
         assert q.places == names and q.typed
         assert not check_hit(hit, q, GLOSSARY).states
+
+
+@pytest.mark.parametrize(
+    "question, parts",
+    [
+        ("What was the turnout among students?", ("students",)),
+        ("What share of pensioners voted yes?", ("pensioners",)),
+        ("Какой была явка среди сельских жителей?", ("сельских",)),
+        ("Зейнеткерлер арасында қанша пайыз қолдады?", ("зейнеткерлер",)),
+        # The measure's own words, the whole electorate, the frame: no part.
+        ("What was the turnout among eligible voters?", ()),
+        ("Какова итоговая явка на референдуме?", ()),
+        ("Референдумға қатысқан сайлаушылардың үлесі қандай?", ()),
+        # A typo of a measure word is no part either.
+        ("how many precent voted yes", ()),
+        ("скока процентов прогалосовали за", ()),
+        # Not a vote's measure: a count of deputies, a share of the text, the threshold.
+        ("How many deputies will the Kurultai have among its members?", ()),
+        ("What share of the Constitution was changed?", ()),
+        # A share it quotes: its words describe the quoted report.
+        ("Early reports said turnout was 72.8% - is that the final figure?", ()),
+    ],
+)
+def test_a_question_about_a_votes_measure_names_the_part_it_asks_about(question, parts):
+    assert asked(question, GLOSSARY).qualifiers == parts
+
+
+def test_the_national_figure_does_not_answer_a_part_of_the_voters():
+    """ "Turnout among students" is stated by a sentence (or title) naming students; the
+    national turnout states the measure and nothing of them (`low`, never `high`)."""
+    national = _hit("p1", "Turnout was 73.12 percent: 9,127,192 people voted at home and abroad.")
+    students = _hit("p2", "Turnout among students was 81 percent, the university council said.")
+    part = asked("What was the turnout among students?", GLOSSARY)
+    whole = asked("What was the turnout?", GLOSSARY)
+    assert check_hit(national, part, GLOSSARY).states is False
+    assert check_hit(students, part, GLOSSARY).states is True
+    assert check_hit(national, whole, GLOSSARY).states is True
+    # Named in the title is named: an article about the students' vote.
+    titled = _hit("p3", "Turnout was 81 percent.")
+    titled = Hit(
+        1,
+        1.0,
+        titled.passage,
+        replace(titled.article, title="How students voted"),
+        titled.highlight,
+    )
+    assert check_hit(titled, part, GLOSSARY).states is True

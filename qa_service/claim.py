@@ -133,12 +133,17 @@ _MEASURE_WORDS = frozenset(
 )
 
 
-def qualifiers(claim: Sequence[str]) -> tuple[str, ...]:
+def qualifiers(claim: Sequence[str], cues: Sequence[re.Pattern] = ()) -> tuple[str, ...]:
     """The claim words of a question about a vote's measure that the measure's own words
-    (``_MEASURE_WORDS``) do not cover: the part of the voters it asks about."""
+    (``_MEASURE_WORDS``, and any of ``cues``: the answer type's cue words of the measures,
+    "жақтап", "одобрили") do not cover: the part of the voters it asks about."""
     from .glossary import fold  # glossary imports nothing from here
 
-    return tuple(w for w in claim if not _measure_word(fold(_fold(w))))
+    return tuple(
+        w
+        for w in claim
+        if not _measure_word(fold(_fold(w))) and not any(cue.search(w) for cue in cues)
+    )
 
 
 def _measure_word(word: str) -> bool:

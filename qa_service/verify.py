@@ -33,6 +33,7 @@ from dataclasses import dataclass, replace
 
 from .answer import Hit
 from .answer_type import (
+    MEASURE_CUES,
     QuestionType,
     answer_values,
     asks_may_or_must,
@@ -187,7 +188,7 @@ def asked(question: str, glossary: Glossary) -> Asked:
         states_condition(question),
         years,
         # A place's name is checked by ``places`` (in any language), not word for word.
-        tuple(w for w in qualifiers(claim) if not places_in(w)) if measure else (),
+        tuple(w for w in qualifiers(claim, MEASURE_CUES) if not places_in(w)) if measure else (),
     )
 
 

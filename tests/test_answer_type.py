@@ -769,3 +769,19 @@ def test_a_year_naming_a_document_is_no_date():
     assert [v.text for v in find_values("Конституция принята 30 августа 1995 года.")] == [
         "30 августа 1995 года"
     ]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "With ballots from about 90 percent of precincts counted overnight, a clear majority "
+        "backed the new Constitution.",
+        "К утру понедельника были подсчитаны бюллетени примерно 90 процентов участков.",
+        "Дүйсенбі таңына қарай учаскелердің шамамен 90 пайызының хаттамалары саналды.",
+    ],
+)
+def test_a_share_of_the_precincts_counted_is_no_share_of_the_voters(sentence):
+    """How far the count had got ("90 percent of precincts counted") answers neither the
+    yes share nor the turnout, though "backed" and "majority" stand in the sentence."""
+    for question in ("What percent of ballots were cast in favor?", "What was the turnout?"):
+        assert answer_values(question_type(question), sentence) == [], question

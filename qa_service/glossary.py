@@ -59,12 +59,22 @@ class Entry:
     # spellings English sources use for the term (the first is its English name).
     names: dict[str, str] = field(default_factory=dict, compare=False)
     spellings: tuple[str, ...] = ()
+    # Word beginnings a form's first word must not have ("!сайлауш": сайлаушы, a voter,
+    # begins as сайлау, an election, does; folded).
+    excluded: tuple[str, ...] = ()
 
     def named_in(self, folded: list[str]) -> bool:
         """Whether words (folded) name this concept, in Russian, Kazakh or English."""
-        return any(_contains(folded, f) for f in self.forms) or any(
+        return any(self._at(folded, f) is not None for f in self.forms) or any(
             _contains(folded, f) for f in self.english_forms
         )
+
+    def _at(self, folded: list[str], form: tuple[str, ...]) -> int | None:
+        """Where ``form`` begins in the folded words, its first word not excluded."""
+        at = _find(folded, form)
+        if at is not None and folded[at].startswith(self.excluded or "\0"):
+            return None
+        return at
 
 
 @dataclass(frozen=True)
@@ -100,9 +110,12 @@ class Glossary:
             names, spellings = _names(columns[3:], where)
             if not english:
                 raise GlossaryError(f"{where}: the English column is empty")
-            forms = []
+            forms, excluded = [], []
             for column in others:
                 for form in column.split(","):
+                    if form.strip().startswith("!"):
+                        excluded.append(fold(form.strip()[1:]))
+                        continue
                     words = tuple(fold(form).split())
                     if not words:
                         raise GlossaryError(
@@ -116,6 +129,7 @@ class Glossary:
                     _english_forms(english, forms),
                     names=names,
                     spellings=spellings,
+                    excluded=tuple(excluded),
                 )
             )
         return cls(tuple(entries))
@@ -138,7 +152,7 @@ class Glossary:
                     found.append((match.start(), Term(match.group(), entry.names)))
                 continue
             for form in entry.forms:
-                at = _find(folded, form)
+                at = entry._at(folded, form)
                 if at is not None:
                     text = " ".join(words[at : at + len(form)])
                     found.append((sentence.find(text), Term(text, entry.names)))
@@ -233,32 +247,37 @@ class Glossary:
         return {}
 
     @functools.cached_property
-    def _forms_by_head(self) -> dict[str, list[tuple[int, tuple[str, ...]]]]:
-        """The Russian and Kazakh forms by their first word's first letters."""
-        heads: dict[str, list[tuple[int, tuple[str, ...]]]] = {}
+    def _forms_by_head(self) -> _Heads:
+        """The Russian and Kazakh forms by their first word's first letters (with the
+        entry's excluded beginnings)."""
+        heads: _Heads = {}
         for i, e in enumerate(self.entries):
             for form in e.forms:
-                heads.setdefault(form[0][:MIN_PREFIX], []).append((i, form))
+                heads.setdefault(form[0][:MIN_PREFIX], []).append((i, form, e.excluded))
         return heads
 
     @functools.cached_property
-    def _by_head(self) -> dict[str, list[tuple[int, tuple[str, ...]]]]:
+    def _by_head(self) -> _Heads:
         """Every form (Russian, Kazakh, English) by its first word's first letters."""
-        heads: dict[str, list[tuple[int, tuple[str, ...]]]] = {}
+        heads: _Heads = {}
         for i, e in enumerate(self.entries):
-            for form in (*e.forms, *e.english_forms):
-                heads.setdefault(form[0][:MIN_PREFIX], []).append((i, form))
+            for form in e.forms:
+                heads.setdefault(form[0][:MIN_PREFIX], []).append((i, form, e.excluded))
+            for form in e.english_forms:
+                heads.setdefault(form[0][:MIN_PREFIX], []).append((i, form, ()))
         return heads
 
 
-_Heads = dict[str, list[tuple[int, tuple[str, ...]]]]
+_Heads = dict[str, list[tuple[int, tuple[str, ...], tuple[str, ...]]]]
 
 
 def _found(heads: _Heads, folded: list[str]) -> Iterator[tuple[int, int]]:
     """(word index, entry) of every form (``heads``: by their first letters) the folded
     words hold, in text order: each word looks up only the forms that begin as it does."""
     for i, word in enumerate(folded):
-        for entry, form in heads.get(word[:MIN_PREFIX], ()):
+        for entry, form, excluded in heads.get(word[:MIN_PREFIX], ()):
+            if excluded and word.startswith(excluded):
+                continue
             if _contains(folded[i : i + len(form)], form):
                 yield i, entry
 

@@ -69,3 +69,20 @@ def test_the_referendums_procedure_is_named_in_three_languages():
     assert not g.concept_ids(words("участвовать в голосовании")) & {
         i for i, e in enumerate(g.entries) if e.english.startswith("polling")
     }
+
+
+def test_an_excluded_beginning_is_not_the_entry(glossary, tmp_path):
+    """ "сайла" (elect, election) also begins "сайлаушы" (a voter): the line's "!сайлауш"
+    keeps voters out of the election entry, in questions and in sentences alike."""
+    election = next(i for i, e in enumerate(glossary.entries) if e.english.startswith("election"))
+    voters = next(i for i, e in enumerate(glossary.entries) if e.english.startswith("voters"))
+    assert glossary.concept_ids(words("Сайлаушылар келді")) == {voters}
+    assert election in glossary.concept_ids(words("Құрылтайға сайлау қашан өтеді?"))
+    assert election in glossary.concept_ids(words("Депутаттар қалай сайланады?"))
+    assert election not in glossary.matched(words("сайлаушылардың келуі"))
+    path = tmp_path / "g.tsv"
+    path.write_text("election\tвыбор\tсайла,!сайлауш\n", encoding="utf-8")
+    own = Glossary.load(path)
+    assert own.entries[0].excluded == ("сайлауш",)
+    assert own.terms_in("Сайлаушылар келді.", "kk") == []
+    assert own.entries[0].named_in(["сайлау"]) and not own.entries[0].named_in(["сайлаушы"])

@@ -23,6 +23,10 @@ languages the glossary's concepts were the only bridge, and they are loose ("П�
 Kurultai, elections, and not who elects whom); two right answers of the sets measured
 came across languages, and they stay `low` (hedge rather than endorse). Pure: strings in,
 a share out; each way of naming a word tried only where the cheaper one failed.
+
+The same naming checks a question about a vote's turnout or share for the part of the
+voters it names (``qualifiers``: its claim words besides the measure's own vocabulary,
+"among students", "зейнеткерлер арасында"): verify.py hedges the national figure for it.
 """
 
 from __future__ import annotations
@@ -118,7 +122,7 @@ _MEASURE_WORDS = frozenset(
     # Russian
     "явка явки явку явкой явке процент доля долю доли часть уровень число количеств результат итог "
     "проголос голос голосова за против поддерж высказа одобр принял приня "
-    "человек люд граждан избират населени жител участ пришл пришед "
+    "человек люди людей граждан избират населени жител участ пришл пришед "
     "референдум конституц бюллетен окончат официал всего общая общей общий общее "
     "сколько скока какой какая какое каков была было был были составил среди всех все "
     "данны данным данных сведени "
@@ -153,12 +157,12 @@ def _measure_word(word: str) -> bool:
     if word in _MEASURE_WORDS or any(word[:n] in _MEASURE_WORDS for n in range(4, len(word))):
         return True
     return len(word) >= 4 and any(
-        _one_edit(word[:n], form) for n in range(4, len(word) + 1) for form in _BY_LENGTH[n]
+        _one_edit(word[:n], form) for n in range(4, len(word) + 1) for form in _BY_LENGTH.get(n, ())
     )
 
 
 _BY_LENGTH: dict[int, tuple[str, ...]] = {
-    n: tuple(w for w in _MEASURE_WORDS if len(w) == n) for n in range(4, 40)
+    n: tuple(w for w in _MEASURE_WORDS if len(w) == n) for n in {len(w) for w in _MEASURE_WORDS}
 }
 
 

@@ -3,7 +3,7 @@
 Retrieval finds passages *about* the question's entities; the near misses of issue 18 are
 about them too ("145 deputies" for "how many years will deputies serve?", the Deputy
 Chairman of the Constitutional *Court* for "who heads the Constitutional Commission?").
-Two checks, both on the highlighted sentence(s), neither depending on the corpus's size or
+The checks, all on the highlighted sentence(s), none depending on the corpus's size or
 its languages' score scales:
 
 - ``states``: the sentence states a value of the asked type (answer_type.py): a count of
@@ -11,8 +11,10 @@ its languages' score scales:
 - a place the question names ("the turnout in Almaty"), or a part or version of a figure
   ("voters abroad", "the first draft"), must be named by the sentence or its article's
   title (places.py), and so must a year ("the 1995 Constitution") and a body a typed
-  question names ("the Majilis now" is not the Kurultai); a sentence dated by the one
-  before it ("On the same day ...") is read with that date;
+  question names ("the Majilis now" is not the Kurultai), and, for a question about a
+  vote's turnout or share, the part of the voters it names ("among students", "на дому":
+  claim.qualifiers); a sentence dated by the one before it ("On the same day ...") is
+  read with that date;
 - ``cover``: the share of the question's key concepts (the glossary's terms, named in any
   language) that the sentence, or its article's title, names (1.0 when it names none);
 - ``says``: the share of the question's claim words (its content words, claim.py) that the

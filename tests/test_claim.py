@@ -257,6 +257,8 @@ def test_a_date_of_elections_answers_only_for_the_elections_asked():
         # Not a vote's measure: a count of deputies, a share of the text, the threshold.
         ("How many deputies will the Kurultai have among its members?", ()),
         ("What share of the Constitution was changed?", ()),
+        # A word longer than any of the list's is read like any other.
+        ("What was the turnout among " + "x" * 60 + "?", ("x" * 60,)),
         # A share it quotes: its words describe the quoted report.
         ("Early reports said turnout was 72.8% - is that the final figure?", ()),
     ],

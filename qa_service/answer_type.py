@@ -620,9 +620,11 @@ _MEASURES: dict[str, re.Pattern] = {
         r"хаттама\w*",
     ),
 }
-# The cue words of a vote's own measures (verify.py: what a question about one may say
-# besides a part of the voters).
-MEASURE_CUES = tuple(_MEASURES[m] for m in ("turnout", "yes", "no"))
+# A vote's own measures, the shares of the voters: not a rule's threshold, nor the
+# precincts counted. A count of people can be one of them (``_vote_measure``), and their
+# cue words are what a question about one may say besides a part of the voters (verify.py).
+VOTER_MEASURES = ("turnout", "yes", "no")
+MEASURE_CUES = tuple(_MEASURES[m] for m in VOTER_MEASURES)
 # A duration that is an age, by the words next to it ("25 years old", "не моложе 25 лет").
 _AGES: dict[str, re.Pattern] = {
     "age": _rx(
@@ -726,14 +728,10 @@ _VOTED_ALL = _rx(
 )  # fmt: skip
 
 
-# The measures a count of people can be (not a rule's threshold, nor the precincts counted).
-_VOTER_MEASURES = ("turnout", "yes", "no")
-
-
 def _vote_measure(question: str, counted: tuple[str, ...]) -> tuple[str, ...]:
     """The vote's measure (yes, no, turnout) a count question asks about, when it counts
     no noun of its own: answered by the share, as "what percent voted yes" is."""
-    measure = tuple(m for m in _cue_class(_MEASURES, question) if m in _VOTER_MEASURES)
+    measure = tuple(m for m in _cue_class(_MEASURES, question) if m in VOTER_MEASURES)
     if not measure:
         return ()
     if not counted or _VOTED.fullmatch(counted[0]) or _MEASURES[measure[0]].search(counted[0]):

@@ -35,6 +35,7 @@ import functools
 import re
 from collections.abc import Sequence
 
+from .glossary import fold
 from .lexical import STOPWORDS, stem, words
 
 # Words that carry no part of the claim, by class, in the three languages: auxiliaries
@@ -109,30 +110,31 @@ _PREFIX = 5
 # the question's own frame ("what", "how many", "сколько", "қанша", "among"). Any other
 # word names a part ("among students", "pensioners", "first-time voters", "in rural
 # areas", "на дому", "әскери қызметшілердің"): the national figure answers nothing of it
-# (fourteenth session's probe, docs/quality.md).
+# (fourteenth session's probe, docs/quality.md). Stop and function words are not listed:
+# ``claim_words`` never gives them.
 _MEASURE_WORDS = frozenset(
     # English
     "turnout turn share percent proportion portion part rate level figure number count "
-    "vote voti voter voted yes no against support back approv favo endors adopt accept "
-    "said say people person citizen elector eligib regist population resident "
+    "vote voti voter voted yes against support back approv favo endors adopt accept "
+    "said people person citizen elector eligib regist population resident "
     "referend constitu draft ballot poll cast final overall total official result "
-    "many much what how was were did took take came come went show up participat "
+    "many much what were took take came come went show up participat "
     "actual real exact approx about around rough report data "
-    "kazakhstan nation country whole all among the of in at to for a an "
+    "kazakhstan nation country whole among "
     # Russian
     "явка явки явку явкой явке процент доля долю доли часть уровень число количеств результат итог "
-    "проголос голос голосова за против поддерж высказа одобр принял приня "
+    "проголос голос голосова против поддерж высказа одобр принял приня "
     "человек люди людей граждан избират населени жител участ пришл пришед "
     "референдум конституц бюллетен окончат официал всего общая общей общий общее "
-    "сколько скока какой какая какое каков была было был были составил среди всех все "
+    "сколько скока какой какая какое каков была было были составил среди всех все "
     "данны данным данных сведени "
-    "казахстан стран по на в из "
+    "казахстан стран "
     # Kazakh (folded)
     "катыс пайыз улес дауыс берд берге беру берил колда иа ия жок карсы "
     "адам азамат сайлауш халык тургын белсенд "
     "референдум конституц бюллетен корытынд ресми тупкил натиже "
     "канша неше кандай болды болган арасында барлык казакстан елде ел келд келге келу "
-    "деди деп деген дерек жана "
+    "деди деген дерек жана "
     "денгей саны".split()
 )
 
@@ -141,12 +143,8 @@ def qualifiers(claim: Sequence[str], cues: Sequence[re.Pattern] = ()) -> tuple[s
     """The claim words of a question about a vote's measure that the measure's own words
     (``_MEASURE_WORDS``, and any of ``cues``: the answer type's cue words of the measures,
     "жақтап", "одобрили") do not cover: the part of the voters it asks about."""
-    from .glossary import fold  # glossary imports nothing from here
-
     return tuple(
-        w
-        for w in claim
-        if not _measure_word(fold(_fold(w))) and not any(cue.search(w) for cue in cues)
+        w for w in claim if not _measure_word(fold(w)) and not any(cue.search(w) for cue in cues)
     )
 
 

@@ -36,6 +36,7 @@ from dataclasses import dataclass, replace
 from .answer import Hit
 from .answer_type import (
     MEASURE_CUES,
+    VOTER_MEASURES,
     QuestionType,
     answer_values,
     asks_may_or_must,
@@ -170,12 +171,14 @@ def asked(question: str, glossary: Glossary) -> Asked:
     concepts = glossary.concept_ids(words(question))
     body = any(not names_only_titles(glossary.entries[i].english) for i in concepts)
     claim = claim_words(question)
-    # Not for a question that quotes a share ("Early reports said turnout was 72.8% - is
-    # that the final figure?"): its other words describe the report it quotes.
+    # A share of the voters (not of the Constitution, not a threshold), and not for a
+    # question that quotes one ("Early reports said turnout was 72.8% - is that the final
+    # figure?"): its other words describe the report it quotes.
     measure = (
         qtype is not None
         and qtype.kind == "percentage"
-        and qtype.of in _VOTE_MEASURES
+        and len(qtype.of) == 1
+        and qtype.of[0] in VOTER_MEASURES
         and not converted
         and not any(v.kind == "percentage" for v in find_values(question))
     )
@@ -192,12 +195,6 @@ def asked(question: str, glossary: Glossary) -> Asked:
         # A place's name is checked by ``places`` (in any language), not word for word.
         tuple(w for w in qualifiers(claim, MEASURE_CUES) if not places_in(w)) if measure else (),
     )
-
-
-# The shares of a vote (``answer_type._MEASURES``): the turnout, for, against. Not the
-# threshold, which is a rule's, not the voters', nor a share of anything else ("what share
-# of the Constitution changed").
-_VOTE_MEASURES = (("turnout",), ("yes",), ("no",))
 
 
 def translator(glossary: Glossary):
@@ -292,9 +289,11 @@ def with_its_day(hit: Hit, sentence: str) -> str:
     anaphor = _SAME_DAY.match(sentence)
     if anaphor is None:
         return sentence
-    text = hit.passage.text
-    start = text.find(sentence)
-    before = [text[a:b] for a, b in hit.passage.sentences if b <= start]
+    passage = hit.passage
+    start = passage.text.find(sentence)
+    before = [
+        t for (_, b), t in zip(passage.sentences, passage.sentence_texts, strict=True) if b <= start
+    ]
     dates = [v for v in find_values(before[-1]) if v.kind == "date"] if before else []
     if not dates:
         return sentence

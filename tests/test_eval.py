@@ -239,19 +239,38 @@ def test_eval_cli_cv_needs_facts(runner, corpus_dir):
 def test_stage_costs_split_the_encoder_pass_from_the_rest(corpus_dir):
     """lab/costs.py --stages: every stage timed, the encoder pass apart, and the share
     beyond it computed per question (cold: first round; warm: the rounds after; no_pass:
-    the stages again with no encoder pass between questions)."""
+    the stages again with no encoder pass between questions; spin: a busy wait as long
+    as the pass in its place)."""
     from qa_service.lab.costs import stages
 
-    out = stages(corpus_dir, ["How many deputies?", "Сколько депутатов?"], rounds=2)
-    assert out["encoder_threads"] == 1
+    out = stages(
+        corpus_dir,
+        ["How many deputies?", "Сколько депутатов?"],
+        rounds=2,
+        warm_with=["When is the referendum?"],
+    )
+    assert out["encoder_threads"] == 1 and out["warmed_with"] == 1
     for run in ("cold", "warm"):
         ms = out[run]["stage_ms"]
         assert {"prepare", "embed", "terms", "dense", "highlight", "confidence"} <= set(ms)
         assert ms["embed"] > 0 and out[run]["beyond_ms"] > 0
         assert 0 < out[run]["beyond_share"] <= out[run]["beyond_share_p90"]
     # With each question's encoding remembered no encoder pass runs between questions.
-    assert out["no_pass"]["stage_ms"]["embed"] < out["warm"]["stage_ms"]["embed"] / 10
-    assert out["no_pass"]["beyond_ms"] > 0
+    for run in ("no_pass", "spin"):
+        assert out[run]["stage_ms"]["embed"] < out["warm"]["stage_ms"]["embed"] / 10
+        assert out[run]["beyond_ms"] > 0
+
+
+def test_busy_wait_waits_on_the_cpu():
+    """The ``spin`` control's wait: as long as asked, spent running (not asleep)."""
+    import time
+
+    from qa_service.lab.costs import _busy
+
+    wall, cpu = time.perf_counter(), time.process_time()
+    _busy(0.02)
+    wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+    assert wall >= 0.02 and cpu > 0.002  # a sleep of 20 ms spends ~0.05 ms
 
 
 @pytest.mark.slow

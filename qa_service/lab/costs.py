@@ -17,7 +17,18 @@ are the steady state of a serving process, whose per-sentence caches hold what q
 keep returning (``warm``). The encoder is never cached: each round encodes every question.
 ``no_pass``: the same stages once more with each question's encoding remembered, so no
 encoder pass runs between two questions: what the stages cost when the pass has not just
-emptied the CPU's caches (its share is against the warm rounds' pass).
+emptied the CPU's caches (its share is against the warm rounds' pass). ``spin``: the same,
+with a busy wait as long as the warm rounds' median pass in the pass's place, a loop that
+touches next to no memory: what the stages cost after that much time has gone by on this
+machine, whatever ran meanwhile (fifteenth session: on the shared 2-core VM, most of the
+gap between ``no_pass`` and ``warm``; the caches decay while the pass runs, not only
+through what it reads).
+
+``--warm-with SET``: those questions asked twice before the rounds, so the first round
+(``cold``) asks each measured question for the first time in a process that has answered
+others: a new question on a serving process (its question-keyed caches empty, its
+sentence caches holding what other questions returned), where the later rounds repeat
+questions already asked.
 
 ``--against CHECKOUT`` (with ``--stages``): this checkout and another (a ``git worktree``
 of an earlier commit, its ``qa_service/_build`` copied in) side by side, question by
@@ -90,12 +101,19 @@ def measure(questions: list[str], rounds: int = 3) -> dict:
     }
 
 
-def stages(corpus: Path, questions: list[str], rounds: int = 3, threads: int = 1) -> dict:
+def stages(
+    corpus: Path,
+    questions: list[str],
+    rounds: int = 3,
+    threads: int = 1,
+    warm_with: list[str] | None = None,
+) -> dict:
     """Median milliseconds per stage and median share beyond the encoder pass, for the
-    first round (``cold``) and the rounds after it (``warm``). ``threads``: the encoder's;
+    first round (``cold``) and the rounds after it (``warm``), then without a pass
+    (``no_pass``) and with a busy wait in its place (``spin``). ``threads``: the encoder's;
     1 is what a served worker runs (gunicorn_conf.py), and then the share is also one of
     CPU time, the throughput's currency (with 2, the pass's wall time halves, not its
-    CPU time)."""
+    CPU time). ``warm_with``: questions asked twice first (the module's docstring)."""
     from .. import faiss_index
     from ..search import served_params
     from .compositions import searcher
@@ -105,7 +123,10 @@ def stages(corpus: Path, questions: list[str], rounds: int = 3, threads: int = 1
     index = memory_index_for(corpus, embedder)
     faiss_index.set_search_threads(1)  # as a served worker (config.faiss_threads)
     search = searcher(index, embedder, served_params())
-    runs: dict[str, list[dict[str, float]]] = {"cold": [], "warm": [], "no_pass": []}
+    runs: dict[str, list[dict[str, float]]] = {"cold": [], "warm": [], "no_pass": [], "spin": []}
+    for _ in range(2 if warm_with else 0):
+        for q in warm_with:
+            search.ask(q)
     for round_ in range(max(rounds, 2)):
         for q in questions:
             runs["cold" if round_ == 0 else "warm"].append(search.ask(q).timings)
@@ -125,21 +146,27 @@ def stages(corpus: Path, questions: list[str], rounds: int = 3, threads: int = 1
         search.ask(q)
     for q in questions:
         runs["no_pass"].append(search.ask(q).timings)
+    pass_ms = statistics.median(t["embed"] for t in runs["warm"])
+    for q in questions:
+        _busy(pass_ms / 1000)
+        runs["spin"].append(search.ask(q).timings)
     search.encoder.encode = encode
     out = {
         "corpus": str(corpus),
         "questions": len(questions),
         "rounds": max(rounds, 2),
         "encoder_threads": threads,
+        "warmed_with": len(warm_with or ()),
     }
-    pass_ms = statistics.median(t["embed"] for t in runs["warm"])
     for name, timings in runs.items():
         stage_names = sorted({s for t in timings for s in t})
-        # ``no_pass`` has no pass of its own: its stages against the warm rounds' pass.
+        # ``no_pass`` and ``spin`` have no pass of their own: their stages against the
+        # warm rounds' pass.
+        own_pass = name in ("cold", "warm")
         beyond = [
-            (sum(t.values()) - t["embed"]) / (t["embed"] if name != "no_pass" else pass_ms)
+            (sum(t.values()) - t["embed"]) / (t["embed"] if own_pass else pass_ms)
             for t in timings
-            if t["embed"] or name == "no_pass"
+            if t["embed"] or not own_pass
         ]
         out[name] = {
             "stage_ms": {
@@ -150,6 +177,14 @@ def stages(corpus: Path, questions: list[str], rounds: int = 3, threads: int = 1
             "beyond_share_p90": round(statistics.quantiles(beyond, n=10)[-1], 4),
         }
     return out
+
+
+def _busy(seconds: float) -> None:
+    """Wait ``seconds`` on the CPU, not asleep (a sleeping core may idle down): a loop
+    over the clock, touching next to no memory."""
+    until = time.perf_counter() + seconds
+    while time.perf_counter() < until:
+        pass
 
 
 # A worker of ``paired``: the searcher of the checkout it runs in (its cwd first on the
@@ -248,10 +283,10 @@ def paired(corpus: Path, questions: list[str], other: Path, rounds: int = 2, see
 
 
 def main(argv: list[str]) -> None:
-    """``[--limit N] [--rounds R] [--stages CORPUS [--threads T]] SET...``: the first N
-    questions of the sets (all by default), R interleaved rounds; with ``--stages``, the
-    served search's stages on CORPUS (encoder threads T, 1 by default: a served worker's)
-    instead of the glossary's three ways."""
+    """``[--limit N] [--rounds R] [--stages CORPUS [--threads T] [--warm-with SET]]
+    SET...``: the first N questions of the sets (all by default), R interleaved rounds;
+    with ``--stages``, the served search's stages on CORPUS (encoder threads T, 1 by
+    default: a served worker's) instead of the glossary's three ways."""
     parser = argparse.ArgumentParser(
         prog="python -m qa_service.lab.costs",
         description="What a question costs beyond the encoder pass of its own text.",
@@ -264,6 +299,14 @@ def main(argv: list[str]) -> None:
     parser.add_argument(
         "--against", type=Path, metavar="CHECKOUT", help="with --stages: side by side with it"
     )
+    parser.add_argument(
+        "--warm-with",
+        type=Path,
+        action="append",
+        default=[],
+        metavar="SET",
+        help="with --stages: these questions asked twice first, so the first round's are new",
+    )
     args = parser.parse_args(argv)
     questions = [q.question for path in args.sets for q in load_questions(Path(path))]
     questions = questions[: args.limit]
@@ -271,7 +314,15 @@ def main(argv: list[str]) -> None:
         print(json.dumps(paired(args.stages, questions, args.against, args.rounds), indent=2))
         return
     if args.stages is not None:
-        print(json.dumps(stages(args.stages, questions, args.rounds, args.threads), indent=2))
+        asked = set(questions)
+        warm_with = [
+            q.question
+            for path in args.warm_with
+            for q in load_questions(path)
+            if q.question not in asked  # new to the process when measured
+        ]
+        out = stages(args.stages, questions, args.rounds, args.threads, warm_with)
+        print(json.dumps(out, indent=2))
         return
     print(json.dumps(measure(questions, args.rounds), indent=2))
 

@@ -88,6 +88,15 @@ PLACES: dict[str, tuple[str, ...]] = {
     "Young": ("young", "youth", "молод", "жастар"),  # not "жас" alone: an age ("неше жастан")
     "Women": ("women", "woman", "female", "женщин", "айел"),  # Kazakh әйел folds to айел
 }
+# The final version against those before it (fifteenth session's probe): "How many
+# comments did citizens send on the final draft?" is not answered by "more than 4,000
+# comments were received on the earlier draft". Unlike the parts above, a report of the
+# final version need not say "final" (most do not: "The Constitution has 95 articles"), so
+# the final version is not required of the answer; a sentence that names an earlier
+# version (these, "first", "preliminary") and not the final one is about that one.
+FINAL = ("final$", "окончательн", "тупкиликти")  # Kazakh түпкілікті, folded
+EARLIER = ("earlier", "previous", "прежн", "предыдущ", "бурынгы", "алдынгы")  # бұрынғы, алдыңғы
+_BEFORE_FINAL = frozenset({"First", "Preliminary"})
 # Capitalized abbreviations, read as written (never as word beginnings: "us" begins "use",
 # "акш" begins "ақша", money).
 ABBREVIATIONS = {"United States": re.compile(r"(?<![\w.])(?:U\.S\.(?:A\.)?|USA?|США|АҚШ)(?![\w])")}
@@ -121,3 +130,26 @@ def places_in(text: str) -> frozenset[str]:
     if "Abroad" in found and _HOME_AND_ABROAD.search(text):
         found.discard("Abroad")
     return frozenset(found)
+
+
+def names_final(text: str) -> bool:
+    """Whether ``text`` names the final version of something (``FINAL``)."""
+    return _names_any(text, FINAL)
+
+
+@functools.lru_cache(maxsize=65536)
+def names_earlier_only(sentence: str) -> bool:
+    """Whether ``sentence`` names an earlier version (``EARLIER``, the first, the
+    preliminary) and not the final one: what it states is not the final version's."""
+    earlier = bool(places_in(sentence) & _BEFORE_FINAL) or _names_any(sentence, EARLIER)
+    return earlier and not names_final(sentence)
+
+
+def _names_any(text: str, forms: tuple[str, ...]) -> bool:
+    """Whether a word of ``text`` (folded) begins with one of ``forms`` (one ending in
+    "$": is that whole word)."""
+    for word in _WORD.findall(fold(text)):
+        for form in forms:
+            if word == form[:-1] if form.endswith("$") else word.startswith(form):
+                return True
+    return False

@@ -55,7 +55,16 @@ from .retrieval.glossary_vectors import GlossaryVectors, mixed
 from .retrieval.latent import LatentRetriever
 from .timeline import WINDOW, Ordered, asks_outcome, order_reports
 from .topic import TopicNeighbours, TopicProbe, for_embedder, neighbours_for
-from .verify import Asked, Check, asked, check_hit, check_hits, claim_said, with_claim
+from .verify import (
+    Asked,
+    Check,
+    as_lead,
+    asked,
+    check_hit,
+    check_hits,
+    claim_said,
+    with_claim,
+)
 
 log = logging.getLogger(__name__)
 
@@ -258,7 +267,7 @@ class Searcher:
         reorders = self._reorders(question)
         checks = check_hits(hits[:WINDOW] if reorders else hits[:1], question, self.glossary)
         if not reorders:
-            check = with_claim(checks[0], hits[0], question, query.lang)
+            check = with_claim(as_lead(checks[0]), hits[0], question, query.lang)
             if self.params.order and check.says is not None and check.says <= LEAD_SAYS_AT_MOST:
                 return self._lead_by_claim(query, question, hits, check)
             return Ordered(hits), check
@@ -269,7 +278,7 @@ class Searcher:
         first = ordered.hits[0]
         check = by_id.get(first.passage.id)
         if check is not None:
-            check = with_claim(check, first, question, query.lang)
+            check = with_claim(as_lead(check), first, question, query.lang)
         return ordered, check
 
     def _reorders(self, question: Asked) -> bool:

@@ -178,27 +178,30 @@ def order_reports(
         return Ordered(list(hits))
     # A first hit that states no answer sets no bar: "answering" then needs half the
     # question's key concepts (the share ``high`` asks of a first hit, confidence.py).
-    floor = checks[0].cover if checks[0].states else min(checks[0].cover, COVER_FLOOR)
+    floor = checks[0].cover if checks[0].answers else min(checks[0].cover, COVER_FLOOR)
     answering = [i for i in range(n) if checks[i].states and checks[i].cover >= floor]
-    if not answering:
+    # An earlier version's report (``Check.earlier``) is compared, never put first.
+    leads = [i for i in answering if not checks[i].earlier]
+    if not leads:
         return Ordered(list(hits))
     # Reports of another vote answer another question (the first answering one sets it).
-    first_vote = vote_of(hits[answering[0]])
+    first_vote = vote_of(hits[leads[0]])
     answering = [i for i in answering if _compatible(vote_of(hits[i]), first_vote)]
-    lead = answering[0]
+    leads = [i for i in leads if i in answering]
+    lead = leads[0]
     if not compare:
         # Of the hits stating a duration, the one naming most of the question's terms: the
         # president's term, not the deputies' the first hit states.
-        lead = max(answering, key=lambda i: (checks[i].cover, -i))
+        lead = max(leads, key=lambda i: (checks[i].cover, -i))
         order = [lead] + [i for i in range(len(hits)) if i != lead]
         return Ordered([_ranked(hits[i], p) for p, i in enumerate(order, start=1)], (), lead != 0)
     recency = {i: _recency(hits[i]) for i in answering}  # each report's cues read once
-    newest = max(answering, key=lambda i: (*recency[i], -i))
+    newest = max(leads, key=lambda i: (*recency[i], -i))
     if outcome or any(disagree(checks[newest], checks[i]) for i in answering):
         lead = newest
     if hits[lead].article.lang != lang:
         best = hits[lead].score
-        for i in answering:
+        for i in leads:
             if (
                 hits[i].article.lang == lang
                 and not disagree(checks[i], checks[lead])

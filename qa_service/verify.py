@@ -59,7 +59,7 @@ from .claim import (
 )
 from .glossary import Glossary
 from .lexical import words
-from .places import ABROAD, places_in
+from .places import ABROAD, names_earlier_only, names_final, places_in
 from .values import VALUE_KINDS, Value, find_values
 
 
@@ -98,6 +98,9 @@ class Asked:
     # about ("among students", "pensioners", "in rural areas"), which a sentence, or its
     # title, answering it names too; the national figure answers none of them.
     qualifiers: tuple[str, ...] = ()
+    # It names the final version ("the final draft", "окончательный текст"): a sentence
+    # about an earlier one ("comments on the earlier draft") does not answer it.
+    final: bool = False
 
     @property
     def specific(self) -> bool:
@@ -141,6 +144,20 @@ class Check:
     # The share of the question's claim words the sentence names (claim.py); None where it
     # is not read (``with_claim``).
     says: float | None = None
+    # Its values are only an earlier version's, for a question about the final one
+    # (``Asked.final``): a report the time stage may note as superseded, never the answer.
+    earlier: bool = False
+
+    @property
+    def answers(self) -> bool:
+        """Whether the sentence states the asked answer (an earlier version's value does not)."""
+        return self.states and not self.earlier
+
+
+def as_lead(check: Check) -> Check:
+    """``check`` as the confidence stage reads the hit shown first: an earlier version's
+    value states nothing of the final one asked."""
+    return replace(check, states=False) if check.earlier else check
 
 
 # The reform's own names: the referendum, the Constitution, the Kurultai (a word beginning
@@ -194,6 +211,7 @@ def asked(question: str, glossary: Glossary) -> Asked:
         years,
         # A place's name is checked by ``places`` (in any language), not word for word.
         tuple(w for w in qualifiers(claim, MEASURE_CUES) if not places_in(w)) if measure else (),
+        names_final(question),
     )
 
 
@@ -214,7 +232,7 @@ def check_hit(hit: Hit, question: Asked, glossary: Glossary) -> Check:
     sentences = highlighted(hit)
     translate = translator(glossary)
     values: list[Value] = []
-    states = False
+    states = current = False
     valued = question.qtype is not None and question.qtype.kind in VALUE_KINDS
     title = hit.article.title or ""
     title_places = places_in(title) if question.places else frozenset()
@@ -233,6 +251,9 @@ def check_hit(hit: Hit, question: Asked, glossary: Glossary) -> Check:
         found = answer_values(question.qtype, read, translate) if valued else []
         if found or (not valued and states_answer(question.qtype, sentence, translate)):
             states = True
+            # The comments on the earlier draft are not on the final one; their values
+            # stay an earlier report's, for the time stage to note as superseded.
+            current = current or not (question.final and names_earlier_only(sentence))
             values += [_dated(v, hit.article.date) for v in found]
     cover = 1.0
     if question.concepts:
@@ -246,7 +267,7 @@ def check_hit(hit: Hit, question: Asked, glossary: Glossary) -> Check:
             # deputies will be elected" (to the Kurultai): a value of a body the question
             # names is stated where the sentence, or its title, names that body.
             states, values = False, []
-    return Check(states, cover, tuple(values))
+    return Check(states, cover, tuple(values), earlier=states and not current)
 
 
 def with_claim(check: Check, hit: Hit, question: Asked, lang: str) -> Check:

@@ -12,7 +12,7 @@ from qa_service.passages import Passage
 from qa_service.search import Searcher
 from qa_service.timeline import asks_outcome, disagree, order_reports
 from qa_service.values import find_values
-from qa_service.verify import Check, asked, check_hit, check_hits
+from qa_service.verify import Check, as_lead, asked, check_hit, check_hits
 
 GLOSSARY = Glossary.load()
 
@@ -378,6 +378,60 @@ def test_a_part_or_version_the_question_names_must_be_named_by_the_sentence():
     assert check_hit(
         seats, asked("How many seats will the Kurultai have?", GLOSSARY), GLOSSARY
     ).states
+
+
+def test_an_earlier_versions_report_never_answers_a_question_about_the_final_one():
+    """ "How many comments did citizens send on the final draft?" is not answered by
+    "comments were received on the earlier draft" (fifteenth session's probe: `high` in
+    English and Russian): a sentence naming an earlier version (earlier, previous, first,
+    preliminary; kk/ru/en) and not the final one is compared as a report, noted as
+    superseded where it disagrees, and never leads; the final version need not be named
+    by the answer."""
+    from qa_service.places import names_earlier_only, names_final
+
+    assert names_final("the final draft") and names_final("окончательный текст")
+    assert names_final("Түпкілікті жоба") and not names_final("Finally, the vote")
+    for sentence in (
+        "Comments were received on the earlier draft.",
+        "Замечания поступили к предыдущему проекту.",
+        "Бұрынғы жобаға ұсыныстар түсті.",
+        "This first draft runs to 98 articles.",
+        "On these preliminary figures turnout stood at about 72.8 percent.",
+    ):
+        assert names_earlier_only(sentence), sentence
+    assert not names_earlier_only("The final draft, unlike the earlier one, has 95 articles.")
+    assert not names_earlier_only("The Constitution has 95 articles.")
+
+    comments = _hit(
+        1,
+        "More than 4,000 comments from citizens were received on the earlier draft.",
+        "2026-02-12",
+    )
+    other = _hit(2, "The commission changed several wordings in response.", "2026-02-13")
+    for question in (
+        "How many comments did citizens send on the final draft?",
+        "Сколько замечаний граждан поступило к окончательному проекту?",
+    ):
+        q = asked(question, GLOSSARY)
+        assert q.final, question
+        check = check_hit(comments, q, GLOSSARY)
+        assert check.states and check.earlier and not check.answers, question
+        # Shown first, it states nothing for the confidence stage (no `high`).
+        assert not as_lead(check).states and as_lead(Check(True, 1.0)).states
+        # With no report of the final draft, it stays where it is.
+        ordered = _order(question, [comments, other])
+        assert ordered.hits[0].passage.id == comments.passage.id and not ordered.moved
+    # Asked without a version, it answers.
+    plain = check_hit(
+        comments, asked("How many comments did citizens send on the draft?", GLOSSARY), GLOSSARY
+    )
+    assert plain.answers and not plain.earlier
+    # The first draft's 98 articles: compared, superseded, never first, though first in rank.
+    first = _hit(1, "This first draft runs to 98 articles.", "2026-01-31")
+    final = _hit(2, "The Constitution has 95 articles.", "2026-02-12")
+    ordered = _order("How many articles does the final text have?", [first, final])
+    assert ordered.hits[0].passage.id == final.passage.id
+    assert [n.passage_id for n in ordered.superseded] == [first.passage.id]
 
 
 def test_a_year_the_question_names_must_be_named_by_the_sentence_or_title():

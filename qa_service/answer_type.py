@@ -333,14 +333,17 @@ def question_type(question: str) -> QuestionType | None:
     if _DURATION_Q.search(q):
         return QuestionType("duration", term=_TERM_Q.search(q) is not None)
     opening = _OPENING.search(q) is not None
-    if _CLOCK_Q.search(q) or (opening and _asks_opening_time(q)):
+    cue = _COUNT_Q.search(q)
+    # "Референдум күні қанша сайлау учаскесі жұмыс істеді?" names polling stations, a day
+    # and work, and counts the stations: a count, not their hours (fifteenth session).
+    counts = cue is not None and bool(_counted(q, cue))
+    if _CLOCK_Q.search(q) or (opening and _asks_opening_time(q) and not counts):
         # Opening hours asked: a clock time of opening or working answers, not "until 18:00
         # on 14 March, an absentee certificate" (a deadline's time).
         hours = opening or bool(_HOURS.search(q))
         return QuestionType("clock", ("open",) if hours else ())
     if _PRICE_Q.search(q):
         return None  # "how much does petrol cost?": a price, which no check here reads
-    cue = _COUNT_Q.search(q)
     if cue and cue.group(0).casefold() == "count" and _YESNO_EN.search(q):
         cue = None  # "Does my vote count?" asks yes or no
     if cue:
@@ -538,6 +541,22 @@ _EVENTS: dict[str, re.Pattern] = {
         r"қорытынды\w*",
         r"корытынды\w*",
     ),
+    # The first day of a period ("between 27 February and 14 March", "с 27 февраля", "27
+    # ақпаннан бастап"), read only for a question about one (``_START_Q``): its words
+    # ("from", "начиная") are too common to name an event for any other.
+    "start": _rx(
+        r"from(?= \d)",
+        r"between(?= \d)",
+        r"starting",
+        r"begin\w*",
+        r"start\w*",
+        r"(?<![\w-])с(?= \d)",
+        r"начина\w*",
+        r"начн\w*",
+        r"бастап",
+        r"басталад\w*",
+        r"басталды",
+    ),
     # A body's sitting ("the Kurultai's first session"): held too, but not the vote.
     "session": _rx(
         r"sessions?",
@@ -548,6 +567,8 @@ _EVENTS: dict[str, re.Pattern] = {
         r"отырыс\w*",
     ),
 }
+# The events a question names by its cue words (the start of a period only by ``_START_Q``).
+_QUESTION_EVENTS = {name: rx for name, rx in _EVENTS.items() if name != "start"}
 _MEASURES: dict[str, re.Pattern] = {
     "turnout": _rx(
         r"turnout",
@@ -625,6 +646,7 @@ _MEASURES: dict[str, re.Pattern] = {
 # cue words are what a question about one may say besides a part of the voters (verify.py).
 VOTER_MEASURES = ("turnout", "yes", "no")
 MEASURE_CUES = tuple(_MEASURES[m] for m in VOTER_MEASURES)
+THRESHOLD_CUE = _MEASURES["threshold"]
 # A duration that is an age, by the words next to it ("25 years old", "не моложе 25 лет").
 _AGES: dict[str, re.Pattern] = {
     "age": _rx(
@@ -680,11 +702,33 @@ def value_of(kind: str, question: str) -> tuple[str, ...]:
     return ()
 
 
+# A question about the first day of a period (fifteenth session's probe: "Сырттай дауыс
+# беру куәлігін қай күннен бастап алуға болады?" was answered by the deadline, "14 наурыз
+# сағат 18:00-ге дейін").
+_START_Q = _rx(
+    r"from (?:what|which) (?:date|day)",
+    r"from when",
+    r"start(?:ing)? (?:date|day)",
+    r"(?:period|window)(?: \w+){0,6} (?:start|begin|open)\w*",
+    r"с какого (?:числа|дня|момента)",
+    r"начиная с какого",
+    r"с каких пор",
+    r"[қк]ай к[үу]ннен",
+    r"[қк]ашаннан",
+    r"[қк]ай [уұ]а[қк]ыттан",
+)
+
+
 def _date_event(question: str) -> tuple[str, ...]:
     """The event a date question asks about: named by its cue words ("enter into force",
-    "опубликован", "өтеді"), else "held" when it names the vote itself ("Когда
+    "опубликован", "өтеді"; the start of a period by ``_START_Q``, where it names no other
+    event but a deadline's), else "held" when it names the vote itself ("Когда
     референдум?"), else () (unknown: any date answers)."""
-    named = _cue_class(_EVENTS, question)
+    named = _cue_class(_QUESTION_EVENTS, question)
+    # "From which day can I get an absentee certificate?" asks the period's first day, not
+    # its deadline; "from what date will the Constitution take effect?" still its entry.
+    if _START_Q.search(question) and named in ((), ("deadline",)):
+        return ("start",)
     if named:
         return named
     return ("held",) if names_vote(question) else ()
@@ -697,6 +741,8 @@ def _of_value(classes: dict[str, re.Pattern], asked: str, sentence: str, value: 
     near_from, near_to = max(0, value.start - CUE_WINDOW), value.end + CUE_WINDOW
     nearest: tuple[int, str] | None = None
     for name, rx in classes.items():
+        if name == "start" and asked != "start":
+            continue  # "from", "начиная": read for a period's first day only
         for m in rx.finditer(sentence, near_from, min(len(sentence), near_to)):
             gap = value.start - m.end() if m.end() <= value.start else m.start() - value.end
             if nearest is None or max(gap, 0) < nearest[0]:
@@ -744,6 +790,11 @@ def _vote_measure(question: str, counted: tuple[str, ...]) -> tuple[str, ...]:
 _KK_ADJECTIVE = re.compile(r"(?:[лдт][ыі][қк]|[ғг][ыі]|[дт]і|ылы|ілі|^жаңа|^жана)$", re.I)
 
 
+# A Russian adjective before the counted noun, in the genitive plural "сколько" asks for
+# ("избирательных участков", "новых статей").
+_RU_ADJECTIVE = re.compile(r"[а-яё]{3,}(?:ых|их)$", re.I)
+
+
 def _counted(question: str, cue: re.Match) -> tuple[str, ...]:
     """The noun a count question counts: after the cue (en/ru "how many deputies",
     "сколько депутатов", kk "неше депутат"), or before "саны"/"number" ("депутаттар
@@ -758,6 +809,8 @@ def _counted(question: str, cue: re.Match) -> tuple[str, ...]:
         word = after[0]
         if said in ("қанша", "канша", "неше") and len(after) > 1 and _KK_ADJECTIVE.search(word):
             word = after[1]  # "қанша халықаралық байқаушы": the observers, not "international"
+        elif said == "сколько" and len(after) > 1 and _RU_ADJECTIVE.search(word):
+            word = after[1]  # "сколько избирательных участков": the stations, not "electoral"
     else:
         # Kazakh puts what is asked about before "қанша": "жалақысы қанша болады?" (how
         # much is the salary) asks about the salary, not any count.

@@ -139,29 +139,67 @@ _MEASURE_WORDS = frozenset(
 )
 
 
-def qualifiers(claim: Sequence[str], cues: Sequence[re.Pattern] = ()) -> tuple[str, ...]:
+# What a threshold's question says besides the measure's words (fifteenth session): who
+# must pass it and what for, the rule's words. "What share of the vote does a party need
+# to form a government?" holds "form" and "government" besides: no sentence about the
+# share needed "to win seats" states it.
+_THRESHOLD_WORDS = frozenset(
+    # English
+    "party parti need requir minimum least threshold barrier enter get into pass clear win "
+    "won seat kurultai parliament majilis valid validity half majority more than must have "
+    "does do should elect order deem consider recogn "
+    # Russian
+    "парти нужн необходим минимал минимум порог барьер пройт проход попаст попад мест "
+    "курултай парламент мажилис действительн состоя половин большинств более больше "
+    "чтобы надо должн набрат получит выбор войт вход счита засчит призна "
+    # Kazakh (folded)
+    "партия партиял керек кажет шек кедерги оту отуи тусу ену орын курылтай парламент "
+    "мажилис жарамды жарты жартыс копшилик астам кеминде жинау жина алу сайла ушин таны "
+    "отти откен".split()
+)
+
+
+def qualifiers(
+    claim: Sequence[str], cues: Sequence[re.Pattern] = (), threshold: bool = False
+) -> tuple[str, ...]:
     """The claim words of a question about a vote's measure that the measure's own words
     (``_MEASURE_WORDS``, and any of ``cues``: the answer type's cue words of the measures,
-    "жақтап", "одобрили") do not cover: the part of the voters it asks about."""
+    "жақтап", "одобрили") do not cover: the part of the voters it asks about.
+    ``threshold``: a threshold's question, whose words of the rule (``_THRESHOLD_WORDS``)
+    count as the measure's too: what is left is what the threshold is for."""
     return tuple(
-        w for w in claim if not _measure_word(fold(w)) and not any(cue.search(w) for cue in cues)
+        w
+        for w in claim
+        if not _measure_word(fold(w), threshold) and not any(cue.search(w) for cue in cues)
     )
 
 
-def _measure_word(word: str) -> bool:
+def _measure_word(word: str, threshold: bool = False) -> bool:
     """The word itself, or a beginning of four letters or more, is a measure word, or is
     one but for a typo (a letter wrong, or two swapped: "precent", "прогалосовали",
     "явко"): a typo is no part of the voters."""
-    if word in _MEASURE_WORDS or any(word[:n] in _MEASURE_WORDS for n in range(4, len(word))):
+    if _listed(word, _MEASURE_WORDS) or (threshold and _listed(word, _THRESHOLD_WORDS)):
         return True
+    lengths = (_BY_LENGTH, _THRESHOLD_BY_LENGTH) if threshold else (_BY_LENGTH,)
     return len(word) >= 4 and any(
-        _one_edit(word[:n], form) for n in range(4, len(word) + 1) for form in _BY_LENGTH.get(n, ())
+        _one_edit(word[:n], form)
+        for n in range(4, len(word) + 1)
+        for by_length in lengths
+        for form in by_length.get(n, ())
     )
 
 
-_BY_LENGTH: dict[int, tuple[str, ...]] = {
-    n: tuple(w for w in _MEASURE_WORDS if len(w) == n) for n in {len(w) for w in _MEASURE_WORDS}
-}
+def _listed(word: str, listed: frozenset[str]) -> bool:
+    """The word, or a beginning of it of four letters or more, is in ``listed``."""
+    return word in listed or any(word[:n] in listed for n in range(4, len(word)))
+
+
+def _by_length(listed: frozenset[str]) -> dict[int, tuple[str, ...]]:
+    return {n: tuple(w for w in listed if len(w) == n) for n in {len(w) for w in listed}}
+
+
+_BY_LENGTH = _by_length(_MEASURE_WORDS)
+_THRESHOLD_BY_LENGTH = _by_length(_THRESHOLD_WORDS)
 
 
 def _one_edit(a: str, b: str) -> bool:

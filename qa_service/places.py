@@ -100,6 +100,22 @@ _BEFORE_FINAL = frozenset({"First", "Preliminary"})
 # Capitalized abbreviations, read as written (never as word beginnings: "us" begins "use",
 # "акш" begins "ақша", money).
 ABBREVIATIONS = {"United States": re.compile(r"(?<![\w.])(?:U\.S\.(?:A\.)?|USA?|США|АҚШ)(?![\w])")}
+# Parts named by a phrase, not a word (any case, as written): the election of a president is
+# not the Kurultai's (fifteenth session's probe: "When will the next presidential election be
+# held?", "Келесі президент сайлауы қашан өтеді?" were answered with the date of the Kurultai
+# elections, whose decree "the president has signed").
+PHRASES = {
+    "Presidential election": re.compile(
+        r"presidential\s+(?:election|vote|race|poll|ballot|campaign)"
+        r"|election\s+of\s+(?:a\s+|the\s+)?(?:new\s+)?president"
+        r"|президентск\w*\s+(?:выбор|кампани|гонк)|выбор\w*\s+(?:нового\s+)?президента"
+        r"|президент(?:тік)?\s+сайлау|президентті\s+сайла",  # not "президент сайлайды"
+        re.IGNORECASE,
+    )
+}
+# The offices whose own votes the news reports beside the referendum: a vote's turnout or
+# share in a sentence naming one is that vote's, unless the question names it too.
+OTHER_VOTES = frozenset({"Akim", "Maslikhat", "Presidential election"})
 # The places abroad among them: a question about another country's referendum or
 # constitution ("When did Kyrgyzstan hold its constitutional referendum?") is not about this one.
 ABROAD = frozenset(
@@ -123,6 +139,7 @@ for _name, _forms in PLACES.items():
 def places_in(text: str) -> frozenset[str]:
     """The places (``PLACES``' English names) ``text`` names."""
     found = {name for name, pattern in ABBREVIATIONS.items() if pattern.search(text)}
+    found |= {name for name, pattern in PHRASES.items() if pattern.search(text)}
     for word in _WORD.findall(fold(text)):
         for form, name in _BY_HEAD.get(word[:3], ()):
             if word == form[:-1] if form.endswith("$") else word.startswith(form):

@@ -36,6 +36,7 @@ from dataclasses import dataclass, replace
 from .answer import Hit
 from .answer_type import (
     MEASURE_CUES,
+    THRESHOLD_CUE,
     VOTER_MEASURES,
     QuestionType,
     answer_values,
@@ -59,7 +60,7 @@ from .claim import (
 )
 from .glossary import Glossary
 from .lexical import words
-from .places import ABROAD, names_earlier_only, names_final, places_in
+from .places import ABROAD, OTHER_VOTES, names_earlier_only, names_final, places_in
 from .values import VALUE_KINDS, Value, find_values
 
 
@@ -101,6 +102,10 @@ class Asked:
     # It names the final version ("the final draft", "окончательный текст"): a sentence
     # about an earlier one ("comments on the earlier draft") does not answer it.
     final: bool = False
+    # It asks a vote's measure (turnout, the share for or against): a sentence, or its
+    # title, about another vote (a maslikhat's by-election, an akim's, a president's) that
+    # the question does not name states another vote's (fifteenth session's probe).
+    of_the_vote: bool = False
 
     @property
     def specific(self) -> bool:
@@ -195,10 +200,14 @@ def asked(question: str, glossary: Glossary) -> Asked:
         qtype is not None
         and qtype.kind == "percentage"
         and len(qtype.of) == 1
-        and qtype.of[0] in VOTER_MEASURES
+        and qtype.of[0] in (*VOTER_MEASURES, "threshold")
         and not converted
         and not any(v.kind == "percentage" for v in find_values(question))
     )
+    # A threshold's question (fifteenth session): the rule's words count as its own, and
+    # its cue words too ("need", "нужно", "керек").
+    threshold = measure and qtype.of[0] == "threshold"
+    cues = (*MEASURE_CUES, THRESHOLD_CUE) if threshold else MEASURE_CUES
     return Asked(
         qtype,
         concepts,
@@ -210,8 +219,9 @@ def asked(question: str, glossary: Glossary) -> Asked:
         states_condition(question),
         years,
         # A place's name is checked by ``places`` (in any language), not word for word.
-        tuple(w for w in qualifiers(claim, MEASURE_CUES) if not places_in(w)) if measure else (),
+        tuple(w for w in qualifiers(claim, cues, threshold) if not places_in(w)) if measure else (),
         names_final(question),
+        measure and not threshold,
     )
 
 
@@ -247,6 +257,10 @@ def check_hit(hit: Hit, question: Asked, glossary: Glossary) -> Check:
             continue  # the final draft's 95 articles are not the 1995 text's
         if question.qualifiers and not names_all(question.qualifiers, f"{title}\n{sentence}"):
             continue  # the national turnout is not the students'
+        if question.of_the_vote and (places_in(sentence) | places_in(title)) & (
+            OTHER_VOTES - question.places
+        ):
+            continue  # the maslikhat by-election's turnout is not the referendum's
         read = with_its_day(hit, sentence) if valued else sentence
         found = answer_values(question.qtype, read, translate) if valued else []
         if found or (not valued and states_answer(question.qtype, sentence, translate)):

@@ -530,7 +530,10 @@ def test_places_a_question_names():
 
     assert places_in("Какая была явка в Алматы?") == {"Almaty"}
     assert places_in("Алматыда сайлаушылардың келуі қанша болды?") == {"Almaty"}
-    assert places_in("Ресейде келесі президент сайлауы қашан өтеді?") == {"Russia"}
+    assert places_in("Ресейде келесі президент сайлауы қашан өтеді?") == {
+        "Russia",
+        "Presidential election",
+    }
     assert places_in("Оскемен и Туркистан") == {"Oskemen", "Turkistan"}
     assert places_in("Turnout was 73.12 percent") == frozenset()
     assert places_in("многодетных семей, индивидуальный предприниматель") == frozenset()
@@ -785,3 +788,47 @@ def test_a_share_of_the_precincts_counted_is_no_share_of_the_voters(sentence):
     yes share nor the turnout, though "backed" and "majority" stand in the sentence."""
     for question in ("What percent of ballots were cast in favor?", "What was the turnout?"):
         assert answer_values(question_type(question), sentence) == [], question
+
+
+def test_a_count_of_polling_stations_is_neither_voters_nor_hours():
+    """Fifteenth session's probe: "Сколько избирательных участков работало ...?" counted
+    "избирательных" (electoral, read as voters) and was `high` with the 12,482,613 voters;
+    "қанша сайлау учаскесі жұмыс істеді?" was read as the stations' hours. A Russian
+    adjective before the noun is skipped as a Kazakh one is, and a count cue with a noun
+    is a count, not opening hours."""
+    stations = question_type("Сколько избирательных участков работало в день референдума?")
+    assert stations.kind == "count" and stations.of == ("участков",)
+    assert answer_values(stations, "Право голоса имели 12 482 613 граждан.") == []
+    kk = question_type("Референдум күні қанша сайлау учаскесі жұмыс істеді?")
+    assert kk.kind == "count"
+    assert question_type("Сколько статей в новой Конституции?").of == ("статей",)
+    # The hours asked as hours stay a time of day.
+    for question in ("Сайлау учаскелері сағат нешеде жабылады?", "Во сколько закрываются участки?"):
+        assert question_type(question).kind == "clock", question
+
+
+def test_the_first_day_of_a_period_is_not_its_deadline():
+    """Fifteenth session's probe: "Сырттай дауыс беру куәлігін қай күннен бастап алуға
+    болады?" (from which day) was `high` with the certificates' deadline. A question about
+    a period's first day asks "start": a date with a start's word next to it answers
+    ("between 27 February and ...", "С 27 февраля"), a deadline alone does not."""
+    between = (
+        "If you will be away from home, you can get an absentee certificate at your "
+        "precinct commission between 27 February and 6 p.m. on 14 March."
+    )
+    deadline_only = (
+        "Тұрғылықты жерінен басқа жерде болатын азаматтар 14 наурыз сағат 18:00-ге дейін "
+        "учаскелік комиссиядан сырттай дауыс беру куәлігін ала алады."
+    )
+    for question in (
+        "Сырттай дауыс беру куәлігін қай күннен бастап алуға болады?",
+        "When does the period for getting absentee certificates start?",
+        "С какого числа можно получить открепительное удостоверение?",
+    ):
+        qtype = question_type(question)
+        assert qtype.kind == "date" and qtype.of == ("start",), question
+        assert "27 February" in [v.text for v in answer_values(qtype, between)], question
+        assert answer_values(qtype, deadline_only) == [], question
+    # Until when: the deadline, as before; from what date it takes effect: its entry.
+    assert question_type("Until when can I get an absentee certificate?").of == ("deadline",)
+    assert question_type("С какого числа начнёт действовать новый Ата заң?").of == ("force",)

@@ -287,3 +287,79 @@ def test_the_national_figure_does_not_answer_a_part_of_the_voters():
         titled.highlight,
     )
     assert check_hit(titled, part, GLOSSARY).states is True
+
+
+@pytest.mark.parametrize(
+    "question, parts",
+    [
+        ("What share of the vote does a party need to form a government?", ("form", "government")),
+        ("Үкімет құру үшін партияға қанша пайыз дауыс керек?", ("үкімет", "құру")),
+        # The rule's own words: who must pass it, what for, what it takes.
+        ("What percentage does a party need to get into the Kurultai?", ()),
+        ("What turnout is needed for the referendum to be valid?", ()),
+        ("Какая явка нужна, чтобы референдум считался состоявшимся?", ()),
+        ("Какой проходной барьер для партий на выборах в Курултай?", ()),
+        ("Референдум өтті деп танылу үшін қанша адам қатысуы керек?", ()),
+    ],
+)
+def test_a_thresholds_question_names_what_the_threshold_is_for(question, parts):
+    """Fifteenth session's probe: "What share of the vote does a party need to form a
+    government?" was `high` with "A party needs at least 5 percent of the national vote to
+    win seats". A threshold's question, like a vote's measure, is read for the words
+    besides its own (the rule's words: party, need, enter, seats, valid, half, ...)."""
+    q = asked(question, GLOSSARY)
+    assert q.qualifiers == parts
+    seats = _hit("p1", "A party needs at least 5 percent of the national vote to win seats.")
+    kurultai = _hit(
+        "p2", "A party needs at least 5 percent of the national vote to win Kurultai seats."
+    )
+    if parts:  # what the threshold is for is not said: not stated
+        assert check_hit(seats, q, GLOSSARY).states is False
+    elif "party" in question:  # the party threshold itself: stated
+        assert check_hit(kurultai, q, GLOSSARY).states is True
+
+
+def test_the_presidential_election_is_not_the_kurultais():
+    """Fifteenth session's probe: "When will the next presidential election be held?" (and
+    in Russian and Kazakh) was `high` with the Kurultai elections' date, whose decree "the
+    president has signed". A presidential election is a part a question names (places.py)."""
+    kurultai = _hit(
+        "p1",
+        "The president has signed a decree calling the first elections to the Kurultai "
+        "for 30 August 2026.",
+    )
+    presidential = _hit("p2", "The next presidential election is due in 2029.")
+    for question in (
+        "When will the next presidential election be held?",
+        "Когда пройдут следующие президентские выборы?",
+        "Келесі президент сайлауы қашан өтеді?",
+    ):
+        q = asked(question, GLOSSARY)
+        assert q.places == {"Presidential election"}, question
+        assert not check_hit(kurultai, q, GLOSSARY).states, question
+        assert check_hit(presidential, q, GLOSSARY).states, question
+    # "Президент сайлайды" (the president elects) is no presidential election.
+    assert asked("Кімді президент сайлайды?", GLOSSARY).places == frozenset()
+
+
+def test_another_votes_turnout_is_not_the_referendums():
+    """Fifteenth session's probe: "Сколько человек проголосовало в Алматы?" and "Какая была
+    явка в Алматы?" were `high` with "Явка на довыборах составила 28 процентов" (a city
+    maslikhat's by-election, its title naming Almaty). A vote's measure in a sentence, or
+    under a title, naming another office's vote answers only a question naming it too."""
+    by_election = _hit("p1", "Явка на довыборах составила 28 процентов.")
+    by_election = Hit(
+        1,
+        1.0,
+        by_election.passage,
+        replace(by_election.article, title="В Алматы прошли довыборы в городской маслихат"),
+        by_election.highlight,
+    )
+    for question in ("Какая была явка в Алматы?", "Сколько человек проголосовало в Алматы?"):
+        q = asked(question, GLOSSARY)
+        assert q.of_the_vote and not check_hit(by_election, q, GLOSSARY).states, question
+    asked_it = asked("Какая была явка на довыборах в маслихат Алматы?", GLOSSARY)
+    assert check_hit(by_election, asked_it, GLOSSARY).states
+    # The referendum's own turnout still answers the plain question.
+    national = _hit("p2", "Явка составила 73,12 процента.")
+    assert check_hit(national, asked("Какая была явка?", GLOSSARY), GLOSSARY).states

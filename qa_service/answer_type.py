@@ -567,6 +567,42 @@ _EVENTS: dict[str, re.Pattern] = {
         r"отырыс\w*",
     ),
 }
+# Who does something to an office or a text ("Who appoints the vice president?", "Кто
+# подписал указ?", "Вице-президентті кім тағайындайды?"): answered by an office or body
+# doing it ("... is appointed by the president", "Президент ... тағайындайды"), not a
+# person's name (fifteenth session: every such Kazakh question was `low` with its answer).
+_AGENT_Q = _rx(
+    r"who (?:appoints?|appointed|elects?|elected|nominates?|nominated|signs?|signed|approves?"
+    r"|approved|dismiss\w*|confirms?|confirmed|calls?|called|chooses|chose)",
+    r"(?:appointed|elected|nominated|signed|approved|dismissed|confirmed|called) by whom",
+    r"кто (?:назнача\w*|назначи\w*|избира\w*|избер\w*|выбира\w*|подписа\w*|подписыва\w*"
+    r"|утвержда\w*|утверди\w*|освобожда\w*|созыва\w*|созов\w*|назнач\w*)",
+    r"кем (?:назнача\w*|избира\w*|утвержда\w*|подписа\w*)",
+    r"кім (?:та[ғг]айында\w*|сайла\w*|[қк]ол [қк]ой\w*|бекіт\w*|бекит\w*|босат\w*|ша[қк]ыр\w*)",
+)
+# The offices and bodies that appoint, elect, sign or approve (not inside "вице-президент").
+_AGENT = _rx(
+    r"president", r"head of state", r"kurultai", r"parliament", r"senate", r"majilis",
+    r"court", r"commission", r"people", r"citizens", r"government", r"voters",
+    r"президент\w*", r"глав\w* государства", r"курулта\w*", r"парламент\w*", r"сенат\w*",
+    r"мажилис\w*", r"суд\w*", r"комисси\w*", r"народ\w*", r"граждан\w*", r"правительств\w*",
+    r"мемлекет басшы\w*", r"[қк][ұу]рылта\w*", r"мәжіліс\w*", r"сот\w*",
+    r"комиссия\w*", r"халы[қк]\w*", r"азамат\w*", r"үкімет\w*", r"укимет\w*",
+)  # fmt: skip
+
+
+def asks_agent(question: str) -> bool:
+    """Whether a person question asks who appoints, elects, signs or approves."""
+    return _AGENT_Q.search(respell(question)) is not None
+
+
+def agents_in(text: str) -> int:
+    """How many times ``text`` names an office or body that appoints, elects, signs or
+    approves (``_AGENT``): a sentence answering "who appoints the vice president?" names
+    one more than the question does ("... is appointed by the president")."""
+    return len(_AGENT.findall(text))
+
+
 # The events a question names by its cue words (the start of a period only by ``_START_Q``).
 _QUESTION_EVENTS = {name: rx for name, rx in _EVENTS.items() if name != "start"}
 _MEASURES: dict[str, re.Pattern] = {

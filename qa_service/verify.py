@@ -39,7 +39,9 @@ from .answer_type import (
     THRESHOLD_CUE,
     VOTER_MEASURES,
     QuestionType,
+    agents_in,
     answer_values,
+    asks_agent,
     asks_may_or_must,
     names_only_titles,
     names_qualified_role,
@@ -106,6 +108,10 @@ class Asked:
     # title, about another vote (a maslikhat's by-election, an akim's, a president's) that
     # the question does not name states another vote's (fifteenth session's probe).
     of_the_vote: bool = False
+    # A person question asking who appoints, elects, signs or approves (answer_type.py):
+    # an office or body doing it answers, where the sentence names the rest of the claim.
+    agent: bool = False
+    agents: int = 0  # the offices and bodies it names itself (answer_type.agents_in)
 
     @property
     def specific(self) -> bool:
@@ -222,6 +228,8 @@ def asked(question: str, glossary: Glossary) -> Asked:
         tuple(w for w in qualifiers(claim, cues, threshold) if not places_in(w)) if measure else (),
         names_final(question),
         measure and not threshold,
+        qtype is not None and qtype.kind == "person" and asks_agent(question),
+        agents_in(question),
     )
 
 
@@ -263,7 +271,13 @@ def check_hit(hit: Hit, question: Asked, glossary: Glossary) -> Check:
             continue  # the maslikhat by-election's turnout is not the referendum's
         read = with_its_day(hit, sentence) if valued else sentence
         found = answer_values(question.qtype, read, translate) if valued else []
-        if found or (not valued and states_answer(question.qtype, sentence, translate)):
+        if found or (
+            not valued
+            and (
+                states_answer(question.qtype, sentence, translate)
+                or (question.agent and _states_agent(question, sentence))
+            )
+        ):
             states = True
             # The comments on the earlier draft are not on the final one; their values
             # stay an earlier report's, for the time stage to note as superseded.
@@ -282,6 +296,13 @@ def check_hit(hit: Hit, question: Asked, glossary: Glossary) -> Check:
             # names is stated where the sentence, or its title, names that body.
             states, values = False, []
     return Check(states, cover, tuple(values), earlier=states and not current)
+
+
+def _states_agent(question: Asked, sentence: str) -> bool:
+    """Who appoints the vice president: a sentence naming every claim word of the question
+    (the act and its object, word for word: the akims' appointer is not the vice
+    president's) and one more office or body than the question names (the one doing it)."""
+    return names_all(question.claim, sentence) and agents_in(sentence) > question.agents
 
 
 def with_claim(check: Check, hit: Hit, question: Asked, lang: str) -> Check:

@@ -363,3 +363,38 @@ def test_another_votes_turnout_is_not_the_referendums():
     # The referendum's own turnout still answers the plain question.
     national = _hit("p2", "Явка составила 73,12 процента.")
     assert check_hit(national, asked("Какая была явка?", GLOSSARY), GLOSSARY).states
+
+
+def test_who_appoints_is_answered_by_the_office_that_does():
+    """ "Вице-президентті кім тағайындайды?" (who appoints the vice president) was `low`
+    with "Вице-президентті Президент Құрылтайдың келісімімен тағайындайды": an office, not a
+    person's name, answers who appoints, elects or signs. A sentence naming the act and its
+    object word for word, and one more office or body than the question does, states it."""
+    cases = (
+        (
+            "Вице-президентті кім тағайындайды?",
+            "Вице-президентті Президент Құрылтайдың келісімімен тағайындайды.",
+        ),
+        (
+            "Кто назначает вице-президента?",
+            "Вице-президента назначает президент с согласия Курултая.",
+        ),
+        (
+            "Who signed the decree calling the Kurultai elections?",
+            "The president has signed a decree calling the first elections to the Kurultai.",
+        ),
+    )
+    for question, sentence in cases:
+        q = asked(question, GLOSSARY)
+        assert q.agent, question
+        assert check_hit(_hit("p1", sentence), q, GLOSSARY).states, question
+    # No office doing it: the appointment's timing is not who appoints.
+    vp = asked("Who appoints the vice president?", GLOSSARY)
+    later = _hit("p2", "The vice president will be appointed within a month.")
+    assert not check_hit(later, vp, GLOSSARY).states
+    # Another object: the vice president's appointer is not the akims'.
+    by_president = _hit("p3", "The vice president is appointed by the president.")
+    assert not check_hit(by_president, asked("Who appoints akims?", GLOSSARY), GLOSSARY).states
+    assert check_hit(by_president, vp, GLOSSARY).states
+    # Who heads a body is a person, not an appointer.
+    assert not asked("Who heads the Constitutional Commission?", GLOSSARY).agent

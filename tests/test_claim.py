@@ -1,6 +1,5 @@
 """claim.py: does a sentence say what an open or yes/no question asks about?"""
 
-from dataclasses import replace
 from types import SimpleNamespace
 
 import pytest
@@ -188,8 +187,8 @@ def test_one_sentence_must_name_the_whole_claim():
     assert says(claim, sentences) < 1.0
 
 
-def _hit(pid: str, text: str, lang: str = "en") -> Hit:
-    article = Article(pid, "Title", "2026-02-12", "Outlet", None, None, lang, text, "a.md", 1)
+def _hit(pid: str, text: str, lang: str = "en", title: str = "Title") -> Hit:
+    article = Article(pid, title, "2026-02-12", "Outlet", None, None, lang, text, "a.md", 1)
     passage = Passage(pid, pid, 0, text, 0, len(text), ((0, len(text)),))
     return Hit(1, 1.0, passage, article, ((0, len(text)),))
 
@@ -278,14 +277,7 @@ def test_the_national_figure_does_not_answer_a_part_of_the_voters():
     assert check_hit(students, part, GLOSSARY).states is True
     assert check_hit(national, whole, GLOSSARY).states is True
     # Named in the title is named: an article about the students' vote.
-    titled = _hit("p3", "Turnout was 81 percent.")
-    titled = Hit(
-        1,
-        1.0,
-        titled.passage,
-        replace(titled.article, title="How students voted"),
-        titled.highlight,
-    )
+    titled = _hit("p3", "Turnout was 81 percent.", title="How students voted")
     assert check_hit(titled, part, GLOSSARY).states is True
 
 
@@ -347,13 +339,10 @@ def test_another_votes_turnout_is_not_the_referendums():
     явка в Алматы?" were `high` with "Явка на довыборах составила 28 процентов" (a city
     maslikhat's by-election, its title naming Almaty). A vote's measure in a sentence, or
     under a title, naming another office's vote answers only a question naming it too."""
-    by_election = _hit("p1", "Явка на довыборах составила 28 процентов.")
-    by_election = Hit(
-        1,
-        1.0,
-        by_election.passage,
-        replace(by_election.article, title="В Алматы прошли довыборы в городской маслихат"),
-        by_election.highlight,
+    by_election = _hit(
+        "p1",
+        "Явка на довыборах составила 28 процентов.",
+        title="В Алматы прошли довыборы в городской маслихат",
     )
     for question in ("Какая была явка в Алматы?", "Сколько человек проголосовало в Алматы?"):
         q = asked(question, GLOSSARY)

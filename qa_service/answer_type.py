@@ -557,6 +557,30 @@ _EVENTS: dict[str, re.Pattern] = {
         r"басталад\w*",
         r"басталды",
     ),
+    # An end: a body abolished, powers ended ("the Senate ceased to exist", "упразднить
+    # Сенат", "Сенат жойылады"): a date of its own, not the vote's that decides it
+    # (fifteenth session's probe: "когда упразднили сенат" -> the 2027 of a proposed vote).
+    "end": _rx(
+        r"abolish\w*",
+        r"ceas\w*",
+        r"ended",
+        r"ends",
+        r"stands? down",
+        r"stood down",
+        r"dissolv\w*",
+        r"упраздн\w*",
+        r"прекращ\w*",
+        r"прекрати\w*",
+        r"перестал\w*",
+        r"перестан\w*",
+        r"ликвидир\w*",
+        r"распущ\w*",
+        r"жойыл\w*",
+        r"жою\w*",
+        r"тоқта\w*",
+        r"токта\w*",
+        r"таратыл\w*",
+    ),
     # A body's sitting ("the Kurultai's first session"): held too, but not the vote.
     "session": _rx(
         r"sessions?",
@@ -601,6 +625,61 @@ def agents_in(text: str) -> int:
     approves (``_AGENT``): a sentence answering "who appoints the vice president?" names
     one more than the question does ("... is appointed by the president")."""
     return len(_AGENT.findall(text))
+
+
+# What a threshold is of (fifteenth session's probe: "how many must take part for the
+# Kurultai elections to be valid?" was `high` with the 5% a party needs to win seats): the
+# voters who must take part, or the vote share a party needs.
+_THRESHOLD_OF: dict[str, re.Pattern] = {
+    "party": _rx(
+        r"part(?:y|ies)", r"seats?", r"mandates?", r"list", r"парти\w*", r"мест\w*",
+        r"мандат\w*", r"списк\w*", r"партия\w*", r"орын\w*", r"тізім\w*", r"тизим\w*",
+    ),
+    "turnout": _rx(
+        r"turnout", r"take part", r"took part", r"participat\w*", r"voters?", r"electorate",
+        r"явк\w*", r"участ\w*", r"избирател\w*", r"пришл\w*", r"прийти", r"қатыс\w*",
+        r"катыс\w*", r"сайлаушы\w*", r"келу\w*",
+    ),
+}  # fmt: skip
+
+
+def threshold_of(text: str) -> str | None:
+    """Whether a threshold in ``text`` is a party's ("party") or the voters' taking part
+    ("turnout"); a party named decides (its share is of the voters' votes), else None."""
+    for name in ("party", "turnout"):
+        if _THRESHOLD_OF[name].search(text):
+            return name
+    return None
+
+
+# What happened to the ballots a count question asks about (fifteenth session's probe: "how
+# many ballots were printed" was `high` with the 146,558 declared invalid): a count of
+# ballots answers only in a sentence naming the same.
+_BALLOTS = _rx(r"ballots?", r"бюллетен\w*", r"бюллетень\w*")
+_BALLOT_STATES: dict[str, re.Pattern] = {
+    "printed": _rx(
+        r"print\w*", r"напечата\w*", r"отпечата\w*", r"печат\w*", r"басыл\w*", r"басып\w*",
+    ),
+    "issued": _rx(
+        r"issued", r"handed out", r"выдан\w*", r"выдал\w*", r"берілді", r"берилди", r"таратыл\w*",
+    ),
+    "invalid": _rx(
+        r"invalid", r"spoil\w*", r"недействительн\w*", r"испорчен\w*", r"жарамсыз\w*",
+    ),
+}  # fmt: skip
+
+
+def ballot_state(question: str) -> str | None:
+    """For a question counting ballots, what happened to them (printed, issued, invalid),
+    where it says; else None."""
+    if not _BALLOTS.search(question):
+        return None
+    return next((name for name, rx in _BALLOT_STATES.items() if rx.search(question)), None)
+
+
+def names_ballot_state(state: str, sentence: str) -> bool:
+    """Whether ``sentence`` names the ballots' ``state`` (``ballot_state``)."""
+    return _BALLOT_STATES[state].search(sentence) is not None
 
 
 # The events a question names by its cue words (the start of a period only by ``_START_Q``).

@@ -43,12 +43,15 @@ from .answer_type import (
     answer_values,
     asks_agent,
     asks_may_or_must,
+    ballot_state,
+    names_ballot_state,
     names_only_titles,
     names_qualified_role,
     names_vote,
     question_type,
     role_positions,
     states_answer,
+    threshold_of,
     value_of,
 )
 from .claim import (
@@ -112,6 +115,12 @@ class Asked:
     # an office or body doing it answers, where the sentence names the rest of the claim.
     agent: bool = False
     agents: int = 0  # the offices and bodies it names itself (answer_type.agents_in)
+    # For a threshold's question: whether it is a party's or the voters' taking part
+    # (answer_type.threshold_of); a sentence stating the other does not answer it.
+    threshold_of: str | None = None
+    # For a count of ballots: what happened to them (answer_type.ballot_state); a sentence
+    # counting ballots that does not name it counts others.
+    ballots: str | None = None
 
     @property
     def specific(self) -> bool:
@@ -230,6 +239,8 @@ def asked(question: str, glossary: Glossary) -> Asked:
         measure and not threshold,
         qtype is not None and qtype.kind == "person" and asks_agent(question),
         agents_in(question),
+        threshold_of(question) if threshold else None,
+        ballot_state(question) if qtype is not None and qtype.kind == "count" else None,
     )
 
 
@@ -269,6 +280,10 @@ def check_hit(hit: Hit, question: Asked, glossary: Glossary) -> Check:
             OTHER_VOTES - question.places
         ):
             continue  # the maslikhat by-election's turnout is not the referendum's
+        if question.threshold_of and threshold_of(sentence) not in (None, question.threshold_of):
+            continue  # the 5% a party needs is not the turnout a vote needs
+        if question.ballots and not names_ballot_state(question.ballots, sentence):
+            continue  # the ballots declared invalid are not those printed
         read = with_its_day(hit, sentence) if valued else sentence
         found = answer_values(question.qtype, read, translate) if valued else []
         if found or (

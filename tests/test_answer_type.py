@@ -832,3 +832,39 @@ def test_the_first_day_of_a_period_is_not_its_deadline():
     # Until when: the deadline, as before; from what date it takes effect: its entry.
     assert question_type("Until when can I get an absentee certificate?").of == ("deadline",)
     assert question_type("С какого числа начнёт действовать новый Ата заң?").of == ("force",)
+
+
+def test_an_end_is_not_the_vote_that_decides_it():
+    """Fifteenth session's probe: "когда упразднили сенат" and "senate abolished when" were
+    `high` with "a nationwide vote on the change ... 2027" (a proposal's vote). An end (a
+    body abolished, powers ended) is an event of its own: a date beside its words answers."""
+    for question in ("senate abolished when", "когда упразднили сенат", "сенат қашан жойылды"):
+        assert question_type(question).of == ("end",), question
+    qtype = question_type("senate abolished when")
+    vote = "The earliest date mentioned for a nationwide vote on the change is 2027."
+    ended = "On 1 July 2026 the powers of the Parliament ended, and the Senate ceased to exist."
+    assert answer_values(qtype, vote) == []
+    assert [v.text for v in answer_values(qtype, ended)] == ["1 July 2026"]
+    # "When will the referendum be held?" is not read for an end.
+    assert question_type("When will the referendum be held?").of == ("held",)
+
+
+def test_what_a_threshold_is_of_and_what_happened_to_ballots():
+    """Fifteenth session's probe: "...Құрылтай сайлауы өтті деп танылу үшін қанша адам
+    қатысуы керек" (how many must take part) was `high` with the 5% a party needs, and "how
+    many ballots were printed" with the 146,558 declared invalid."""
+    from qa_service.answer_type import ballot_state, names_ballot_state, threshold_of
+
+    assert threshold_of("Құрылтай сайлауы өтті деп танылу үшін қанша адам қатысуы керек") == (
+        "turnout"
+    )
+    assert threshold_of("What percentage does a party need to get into the Kurultai?") == "party"
+    assert threshold_of("A party needs at least 5 percent of the national vote to win seats.") == (
+        "party"
+    )
+    for question in ("how many ballots were printed", "қанша бюллетень басылды"):
+        assert ballot_state(question) == "printed", question
+    assert ballot_state("How many ballots were declared invalid?") == "invalid"
+    assert ballot_state("How many deputies will the Kurultai have?") is None
+    invalid = "Another 898,099 voted against, and 146,558 ballots were declared invalid."
+    assert not names_ballot_state("printed", invalid) and names_ballot_state("invalid", invalid)

@@ -387,3 +387,18 @@ def test_who_appoints_is_answered_by_the_office_that_does():
     assert check_hit(by_president, vp, GLOSSARY).states
     # Who heads a body is a person, not an appointer.
     assert not asked("Who heads the Constitutional Commission?", GLOSSARY).agent
+
+
+def test_a_threshold_of_another_kind_or_another_ballot_count_is_not_stated():
+    """The check_hit side of answer_type.threshold_of and ballot_state."""
+    seats = _hit("p1", "A party needs at least 5 percent of the national vote to win seats.")
+    turnout = asked("Құрылтай сайлауы өтті деп танылу үшін қанша адам қатысуы керек", GLOSSARY)
+    assert turnout.threshold_of == "turnout"
+    assert not check_hit(seats, turnout, GLOSSARY).states
+    invalid = _hit(
+        "p2", "Another 898,099 voted against, and 146,558 ballots were declared invalid."
+    )
+    printed = asked("how many ballots were printed", GLOSSARY)
+    assert printed.ballots == "printed" and not check_hit(invalid, printed, GLOSSARY).states
+    asked_invalid = asked("How many ballots were declared invalid?", GLOSSARY)
+    assert check_hit(invalid, asked_invalid, GLOSSARY).states

@@ -142,7 +142,7 @@ def places_in(text: str) -> frozenset[str]:
     found |= {name for name, pattern in PHRASES.items() if pattern.search(text)}
     for word in _WORD.findall(fold(text)):
         for form, name in _BY_HEAD.get(word[:3], ()):
-            if word == form[:-1] if form.endswith("$") else word.startswith(form):
+            if _form_matches(word, form):
                 found.add(name)
     if "Abroad" in found and _HOME_AND_ABROAD.search(text):
         found.discard("Abroad")
@@ -163,10 +163,11 @@ def names_earlier_only(sentence: str) -> bool:
 
 
 def _names_any(text: str, forms: tuple[str, ...]) -> bool:
-    """Whether a word of ``text`` (folded) begins with one of ``forms`` (one ending in
-    "$": is that whole word)."""
-    for word in _WORD.findall(fold(text)):
-        for form in forms:
-            if word == form[:-1] if form.endswith("$") else word.startswith(form):
-                return True
-    return False
+    """Whether a word of ``text`` (folded) matches one of ``forms`` (``_form_matches``)."""
+    return any(_form_matches(w, f) for w in _WORD.findall(fold(text)) for f in forms)
+
+
+def _form_matches(word: str, form: str) -> bool:
+    """Whether a folded word is ``form``'s: begins with it, or, for a form ending in "$",
+    is that whole word."""
+    return word == form[:-1] if form.endswith("$") else word.startswith(form)

@@ -195,7 +195,7 @@ def asked(question: str, glossary: Glossary) -> Asked:
     """The answer type and key concepts of ``question`` (its reading: Cyrillic for
     Latin-typed Kazakh)."""
     qtype = question_type(question)
-    years = frozenset(_YEARS.findall(question))
+    years = _years_in(question)
     converted = False  # a yes/no question read as the value it names
     if qtype is not None and qtype.kind == "yesno" and not asks_may_or_must(question):
         # "Is the referendum in 2027?" asks about a date: checked, and ordered, as one.
@@ -223,6 +223,7 @@ def asked(question: str, glossary: Glossary) -> Asked:
     # its cue words too ("need", "нужно", "керек").
     threshold = measure and qtype.of[0] == "threshold"
     cues = (*MEASURE_CUES, THRESHOLD_CUE) if threshold else MEASURE_CUES
+    agent = qtype is not None and qtype.kind == "person" and asks_agent(question)
     return Asked(
         qtype,
         concepts,
@@ -237,8 +238,8 @@ def asked(question: str, glossary: Glossary) -> Asked:
         tuple(w for w in qualifiers(claim, cues, threshold) if not places_in(w)) if measure else (),
         names_final(question),
         measure and not threshold,
-        qtype is not None and qtype.kind == "person" and asks_agent(question),
-        agents_in(question),
+        agent,
+        agents_in(question) if agent else 0,
         threshold_of(question) if threshold else None,
         ballot_state(question) if qtype is not None and qtype.kind == "count" else None,
     )
@@ -264,7 +265,7 @@ def check_hit(hit: Hit, question: Asked, glossary: Glossary) -> Check:
     states = current = False
     valued = question.qtype is not None and question.qtype.kind in VALUE_KINDS
     title = hit.article.title or ""
-    title_places = places_in(title) if question.places else frozenset()
+    title_places = places_in(title) if question.places or question.of_the_vote else frozenset()
     for sentence in sentences:
         if question.qualified and not names_qualified_role(sentence):
             continue  # the head's term is not the vice president's
@@ -276,7 +277,7 @@ def check_hit(hit: Hit, question: Asked, glossary: Glossary) -> Check:
             continue  # the final draft's 95 articles are not the 1995 text's
         if question.qualifiers and not names_all(question.qualifiers, f"{title}\n{sentence}"):
             continue  # the national turnout is not the students'
-        if question.of_the_vote and (places_in(sentence) | places_in(title)) & (
+        if question.of_the_vote and (places_in(sentence) | title_places) & (
             OTHER_VOTES - question.places
         ):
             continue  # the maslikhat by-election's turnout is not the referendum's

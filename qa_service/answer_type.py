@@ -85,6 +85,18 @@ _DURATION_Q = _rx(
     r"неше күн\w*", r"канша кун\w*", r"term\s+length", r"length\s+of\s+(?:the\s+|their\s+)?terms?",
     r"term\s+limits?",
 )  # fmt: skip
+# A term word in a clause about its end ("жеке куәліктің мерзімі біткенде ... қалай
+# аламын?", "когда истекает срок полномочий"): the question asks what follows or when, not
+# how long (sixteenth session's held-out probe: an ID card's renewal was `high` with the
+# deputies' five-year term). Read without it for a duration.
+_TERM_ENDS = re.compile(
+    r"(?<![\w-])(?:мерзім|мерзим|срок)\w*\s+(?:\w+\s+)?"
+    r"(?:бітк|бітс|бітед|бітті|битк|битс|битед|өтк|өтс|отк|отс|аяқтал|аяктал|истек|истёк"
+    r"|истека|законч|заканчива|кончи|прош)\w*"
+    r"|(?<![\w-])(?:истек|истёк|истека|истечени|окончани|законч|заканчива)\w*\s+(?:\w+\s+)?"
+    r"срок\w*",
+    re.IGNORECASE,
+)
 # A price asked ("how much does it cost", "сколько стоит", "қанша тұрады", "курс доллара"):
 # not a count of anything.
 _PRICE_Q = _rx(
@@ -330,7 +342,7 @@ def question_type(question: str) -> QuestionType | None:
         return QuestionType("percentage", value_of("percentage", q))
     if _AGE_Q.search(q):
         return QuestionType("duration", ("age",))
-    if _DURATION_Q.search(q):
+    if _DURATION_Q.search(_TERM_ENDS.sub(" ", q)):
         return QuestionType("duration", term=_TERM_Q.search(q) is not None)
     opening = _OPENING.search(q) is not None
     cue = _COUNT_Q.search(q)
@@ -652,34 +664,61 @@ def threshold_of(text: str) -> str | None:
     return None
 
 
-# What happened to the ballots a count question asks about (fifteenth session's probe: "how
-# many ballots were printed" was `high` with the 146,558 declared invalid): a count of
-# ballots answers only in a sentence naming the same.
+# What happened to the things a count question counts, where the question says (fifteenth
+# session's probe: "how many ballots were printed" was `high` with the 146,558 declared
+# invalid; sixteenth session's held-out probe: "how many articles of the old Constitution
+# were rewritten" was `high` with the final text's 95 articles): such a count answers only
+# in a sentence naming the same state. Each state: (the counted noun, the state's words).
 _BALLOTS = _rx(r"ballots?", r"бюллетен\w*", r"бюллетень\w*")
-_BALLOT_STATES: dict[str, re.Pattern] = {
-    "printed": _rx(
+_ARTICLES = _rx(r"articles?", r"стат(?:ь\w*|ей)", r"ба[бп]\w*")
+_COUNT_STATES: dict[str, tuple[re.Pattern, re.Pattern]] = {
+    "printed": (_BALLOTS, _rx(
         r"print\w*", r"напечата\w*", r"отпечата\w*", r"печат\w*", r"басыл\w*", r"басып\w*",
-    ),
-    "issued": _rx(
+    )),
+    "issued": (_BALLOTS, _rx(
         r"issued", r"handed out", r"выдан\w*", r"выдал\w*", r"берілді", r"берилди", r"таратыл\w*",
-    ),
-    "invalid": _rx(
+    )),
+    "invalid": (_BALLOTS, _rx(
         r"invalid", r"spoil\w*", r"недействительн\w*", r"испорчен\w*", r"жарамсыз\w*",
-    ),
+    )),
+    # The articles changed ("77 of its 104 articles have been rewritten"), not those the
+    # text has ("contains 95 articles").
+    "changed": (_ARTICLES, _rx(
+        r"rewrit\w*", r"re-written", r"chang\w*", r"amend\w*", r"revis\w*", r"измен\w*",
+        r"перепис\w*", r"поправ\w*", r"обновл\w*", r"өзгер\w*", r"озгер\w*",
+        r"[қк]айта\s+жаз\w*", r"түзет\w*", r"тузет\w*",
+    )),
 }  # fmt: skip
 
 
-def ballot_state(question: str) -> str | None:
-    """For a question counting ballots, what happened to them (printed, issued, invalid),
-    where it says; else None."""
-    if not _BALLOTS.search(question):
-        return None
-    return next((name for name, rx in _BALLOT_STATES.items() if rx.search(question)), None)
+def count_state(question: str) -> str | None:
+    """For a count question, what happened to the things it counts (ballots printed,
+    issued or declared invalid; articles changed), where it says; else None."""
+    return next(
+        (
+            name
+            for name, (noun, state) in _COUNT_STATES.items()
+            if noun.search(question) and state.search(question)
+        ),
+        None,
+    )
 
 
-def names_ballot_state(state: str, sentence: str) -> bool:
-    """Whether ``sentence`` names the ballots' ``state`` (``ballot_state``)."""
-    return _BALLOT_STATES[state].search(sentence) is not None
+def names_count_state(state: str, sentence: str) -> bool:
+    """Whether ``sentence`` names the counted things' ``state`` (``count_state``)."""
+    return _COUNT_STATES[state][1].search(sentence) is not None
+
+
+def counts_voters(qtype: QuestionType | None) -> bool:
+    """Whether ``qtype`` counts the voters ("how many voters", "сколько избирателей",
+    "қанша сайлаушы"): a count that is a vote's measure too, whose other words name a part
+    of them ("used absentee certificates"; verify.asked)."""
+    return (
+        qtype is not None
+        and qtype.kind == "count"
+        and len(qtype.of) == 1
+        and _VOTERS.fullmatch(qtype.of[0]) is not None
+    )
 
 
 # The events a question names by its cue words (the start of a period only by ``_START_Q``).
@@ -1148,7 +1187,18 @@ def type_check(question: str) -> Callable[[str], bool] | None:
     kind_only = QuestionType(
         qtype.kind, qtype.of if keep else (), vote=qtype.vote, counts_too=qtype.counts_too
     )
+    state = count_state(question) if qtype.kind == "count" else None
+    if state is not None:
+        # "How many articles were rewritten?": the passage's "77 of its 104 articles have
+        # been rewritten", not its "contains 95 articles" beside it (verify.py checks the
+        # same of the sentence highlighted).
+        return functools.partial(_states_kind_in, kind_only, state)
     return functools.partial(_states_kind, kind_only)
+
+
+def _states_kind_in(qtype: QuestionType, state: str, sentence: str) -> bool:
+    """``_states_kind`` of a sentence that names the counted things' ``state`` too."""
+    return names_count_state(state, sentence) and _states_kind(qtype, sentence)
 
 
 @functools.lru_cache(maxsize=65536)

@@ -110,7 +110,9 @@ _PREFIX = 5
 # the question's own frame ("what", "how many", "сколько", "қанша", "among"). Any other
 # word names a part ("among students", "pensioners", "first-time voters", "in rural
 # areas", "на дому", "әскери қызметшілердің"): the national figure answers nothing of it
-# (fourteenth session's probe, docs/quality.md). Stop and function words are not listed:
+# (fourteenth session's probe, docs/quality.md). A count of the voters reads the same
+# (sixteenth session), with the words of the whole electorate ("on the lists", "имели
+# право", "құқығы бар"). Stop and function words are not listed:
 # ``claim_words`` never gives them.
 _MEASURE_WORDS = frozenset(
     # English
@@ -120,7 +122,7 @@ _MEASURE_WORDS = frozenset(
     "referend constitu draft ballot poll cast final overall total official result "
     "many much what were took take came come went show up participat "
     "actual real exact approx about around rough report data "
-    "kazakhstan nation country whole among "
+    "kazakhstan nation country whole among list right entitl "
     # Russian
     "явка явки явку явкой явке процент доля долю доли часть уровень число количеств результат итог "
     "проголос голос голосова против поддерж высказа одобр принял приня "
@@ -128,14 +130,14 @@ _MEASURE_WORDS = frozenset(
     "референдум конституц бюллетен окончат официал всего общая общей общий общее "
     "сколько скока какой какая какое каков была было были составил среди всех все "
     "данны данным данных сведени "
-    "казахстан стран "
+    "казахстан стран списк список право права правом имел имеют имеющ "
     # Kazakh (folded)
     "катыс пайыз улес дауыс берд берге беру берил колда иа ия жок карсы "
     "адам азамат сайлауш халык тургын белсенд "
     "референдум конституц бюллетен корытынд ресми тупкил натиже "
     "канша неше кандай болды болган арасында барлык казакстан елде ел келд келге келу "
     "деди деген дерек жана "
-    "денгей саны".split()
+    "денгей саны тизим кукы".split()
 )
 
 

@@ -43,8 +43,9 @@ from .answer_type import (
     answer_values,
     asks_agent,
     asks_may_or_must,
-    ballot_state,
-    names_ballot_state,
+    count_state,
+    counts_voters,
+    names_count_state,
     names_only_titles,
     names_qualified_role,
     names_vote,
@@ -118,9 +119,10 @@ class Asked:
     # For a threshold's question: whether it is a party's or the voters' taking part
     # (answer_type.threshold_of); a sentence stating the other does not answer it.
     threshold_of: str | None = None
-    # For a count of ballots: what happened to them (answer_type.ballot_state); a sentence
-    # counting ballots that does not name it counts others.
-    ballots: str | None = None
+    # For a count: what happened to the things counted (answer_type.count_state: ballots
+    # printed, articles changed); a sentence counting them that does not name it counts
+    # others.
+    count_state: str | None = None
 
     @property
     def specific(self) -> bool:
@@ -222,6 +224,10 @@ def asked(question: str, glossary: Glossary) -> Asked:
     # A threshold's question (fifteenth session): the rule's words count as its own, and
     # its cue words too ("need", "нужно", "керек").
     threshold = measure and qtype.of[0] == "threshold"
+    # A count of the voters is a vote's measure too (sixteenth session's held-out probe:
+    # "How many voters used absentee certificates?" was `high` with the 12,482,613 on the
+    # lists): its other words name a part of them.
+    vote_measure = (measure and not threshold) or counts_voters(qtype)
     cues = (*MEASURE_CUES, THRESHOLD_CUE) if threshold else MEASURE_CUES
     agent = qtype is not None and qtype.kind == "person" and asks_agent(question)
     return Asked(
@@ -234,14 +240,27 @@ def asked(question: str, glossary: Glossary) -> Asked:
         claim,
         states_condition(question),
         years,
-        # A place's name is checked by ``places`` (in any language), not word for word.
-        tuple(w for w in qualifiers(claim, cues, threshold) if not places_in(w)) if measure else (),
+        _qualifiers(question, claim, cues, threshold) if measure or vote_measure else (),
         names_final(question),
-        measure and not threshold,
+        vote_measure,
         agent,
         agents_in(question) if agent else 0,
         threshold_of(question) if threshold else None,
-        ballot_state(question) if qtype is not None and qtype.kind == "count" else None,
+        count_state(question) if qtype is not None and qtype.kind == "count" else None,
+    )
+
+
+def _qualifiers(
+    question: str, claim: Sequence[str], cues: Sequence[re.Pattern], threshold: bool
+) -> tuple[str, ...]:
+    """claim.qualifiers of a vote's measure, less a place's name (checked by ``places``, in
+    any language, not word for word) and the words of a date the question gives ("on 15
+    March": the vote's own day, not a part of the voters)."""
+    dated = {w.casefold() for v in find_values(question) if v.kind == "date" for w in words(v.text)}
+    return tuple(
+        w
+        for w in qualifiers(claim, cues, threshold)
+        if not places_in(w) and w.casefold() not in dated
     )
 
 
@@ -283,7 +302,7 @@ def check_hit(hit: Hit, question: Asked, glossary: Glossary) -> Check:
             continue  # the maslikhat by-election's turnout is not the referendum's
         if question.threshold_of and threshold_of(sentence) not in (None, question.threshold_of):
             continue  # the 5% a party needs is not the turnout a vote needs
-        if question.ballots and not names_ballot_state(question.ballots, sentence):
+        if question.count_state and not names_count_state(question.count_state, sentence):
             continue  # the ballots declared invalid are not those printed
         read = with_its_day(hit, sentence) if valued else sentence
         found = answer_values(question.qtype, read, translate) if valued else []

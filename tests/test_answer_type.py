@@ -853,7 +853,7 @@ def test_what_a_threshold_is_of_and_what_happened_to_ballots():
     """Fifteenth session's probe: "...Құрылтай сайлауы өтті деп танылу үшін қанша адам
     қатысуы керек" (how many must take part) was `high` with the 5% a party needs, and "how
     many ballots were printed" with the 146,558 declared invalid."""
-    from qa_service.answer_type import ballot_state, names_ballot_state, threshold_of
+    from qa_service.answer_type import count_state, names_count_state, threshold_of
 
     assert threshold_of("Құрылтай сайлауы өтті деп танылу үшін қанша адам қатысуы керек") == (
         "turnout"
@@ -863,8 +863,59 @@ def test_what_a_threshold_is_of_and_what_happened_to_ballots():
         "party"
     )
     for question in ("how many ballots were printed", "қанша бюллетень басылды"):
-        assert ballot_state(question) == "printed", question
-    assert ballot_state("How many ballots were declared invalid?") == "invalid"
-    assert ballot_state("How many deputies will the Kurultai have?") is None
+        assert count_state(question) == "printed", question
+    assert count_state("How many ballots were declared invalid?") == "invalid"
+    assert count_state("How many deputies will the Kurultai have?") is None
     invalid = "Another 898,099 voted against, and 146,558 ballots were declared invalid."
-    assert not names_ballot_state("printed", invalid) and names_ballot_state("invalid", invalid)
+    assert not names_count_state("printed", invalid) and names_count_state("invalid", invalid)
+
+
+def test_articles_changed_are_not_the_articles_the_text_has():
+    """Sixteenth session's held-out probe: "How many articles of the old Constitution were
+    rewritten in the new one?" was `high` with "contains 95 articles", the sentence before
+    "77 of its 104 articles have been rewritten" in the same passage."""
+    from qa_service.answer_type import count_state, names_count_state, type_check
+
+    for question in (
+        "How many articles of the old Constitution were rewritten in the new one?",
+        "Сколько статей старой Конституции изменено?",
+        "Конституцияның қанша бабы өзгерді?",
+        "1995 жылгы Конститутцияның канша бабы кайта жазылды?",
+    ):
+        assert count_state(question) == "changed", question
+    for question in (
+        "How many articles are in the new Constitution?",
+        "Сколько статей в новой Конституции?",
+        "Жаңа Конституцияда неше бап бар?",
+        "How many deputies were changed?",  # not articles: no state of theirs
+    ):
+        assert count_state(question) is None, question
+    has = "The final draft of the new Constitution, published on 12 February, contains 95 articles."
+    rewritten = "Compared with the 1995 text, 77 of its 104 articles have been rewritten."
+    assert names_count_state("changed", rewritten) and not names_count_state("changed", has)
+    # Highlighting's bonus goes to the sentence naming the change, not to any count.
+    check = type_check("How many articles were rewritten?")
+    assert check(rewritten) and not check(has)
+    assert type_check("How many articles are there?")(has)
+
+
+def test_a_term_word_in_a_clause_about_its_end_is_no_duration():
+    """Sixteenth session's held-out probe: "Жеке куәліктің мерзімі біткенде жаңасын қалай
+    аламын?" (how do I get a new ID card when it expires) was `high` with the deputies'
+    five-year term: "мерзімі біткенде" says when, the question asks how."""
+    for question in (
+        "Жеке куәліктің мерзімі біткенде жаңасын қалай аламын?",
+        "Что делать, если истёк срок удостоверения?",
+    ):
+        assert question_type(question) is None, question
+    for question in (
+        "Құрылтай депутаттарының өкілеттік мерзімі қашан бітеді?",
+        "Когда истекает срок полномочий Мажилиса?",
+    ):
+        assert question_type(question).kind == "date", question
+    for question in (
+        "Құрылтай депутаттарының өкілеттік мерзімі қанша?",
+        "Какой срок полномочий депутатов Курултая?",
+        "срок полномочий президента",
+    ):
+        assert question_type(question).kind == "duration", question

@@ -390,7 +390,7 @@ def test_who_appoints_is_answered_by_the_office_that_does():
 
 
 def test_a_threshold_of_another_kind_or_another_ballot_count_is_not_stated():
-    """The check_hit side of answer_type.threshold_of and ballot_state."""
+    """The check_hit side of answer_type.threshold_of and count_state."""
     seats = _hit("p1", "A party needs at least 5 percent of the national vote to win seats.")
     turnout = asked("Құрылтай сайлауы өтті деп танылу үшін қанша адам қатысуы керек", GLOSSARY)
     assert turnout.threshold_of == "turnout"
@@ -399,6 +399,27 @@ def test_a_threshold_of_another_kind_or_another_ballot_count_is_not_stated():
         "p2", "Another 898,099 voted against, and 146,558 ballots were declared invalid."
     )
     printed = asked("how many ballots were printed", GLOSSARY)
-    assert printed.ballots == "printed" and not check_hit(invalid, printed, GLOSSARY).states
+    assert printed.count_state == "printed" and not check_hit(invalid, printed, GLOSSARY).states
     asked_invalid = asked("How many ballots were declared invalid?", GLOSSARY)
     assert check_hit(invalid, asked_invalid, GLOSSARY).states
+
+
+def test_a_count_of_voters_names_the_part_of_them_it_asks_about():
+    """Sixteenth session's held-out probe: "How many voters used absentee certificates in
+    the referendum?" was `high` with the 12,482,613 on the voter lists. A count of the
+    voters reads its other words as a turnout question does: a part of the voters, which
+    the sentence names too; the words of the whole electorate (on the lists, the right to
+    vote) and the vote's own date are no part."""
+    lists = _hit("p1", "A total of 12,482,613 citizens were on the voter lists.")
+    absentee = asked("How many voters used absentee certificates in the referendum?", GLOSSARY)
+    assert absentee.qualifiers == ("used", "absentee", "certificates")
+    assert not check_hit(lists, absentee, GLOSSARY).states
+    for question in (
+        "How many voters were on the lists?",
+        "Сколько граждан имели право голоса на референдуме 15 марта?",
+        "тізімдегі сайлаушылар саны",
+        "Референдумда дауыс беруге құқығы бар азаматтар саны қанша?",
+    ):
+        whole = asked(question, GLOSSARY)
+        assert whole.qualifiers == () and whole.of_the_vote, question
+    assert check_hit(lists, asked("How many voters were on the lists?", GLOSSARY), GLOSSARY).states

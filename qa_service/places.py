@@ -97,6 +97,12 @@ PLACES: dict[str, tuple[str, ...]] = {
 FINAL = ("final$", "окончательн", "тупкиликти")  # Kazakh түпкілікті, folded
 EARLIER = ("earlier", "previous", "прежн", "предыдущ", "бурынгы", "алдынгы")  # бұрынғы, алдыңғы
 _BEFORE_FINAL = frozenset({"First", "Preliminary"})
+# The Constitution as adopted against its drafts (sixteenth session's third held-out probe:
+# "On what date was the adopted Constitution officially published?" was `high` with the
+# date its draft was published): a question naming the adopted text and no draft is not
+# answered by a sentence about a draft that names neither the adopted nor the final one.
+ADOPTED = ("adopted", "принят", "кабылданган")  # Kazakh қабылданған, folded
+DRAFTS = ("draft", "проект", "жоба", "жобас")
 # Capitalized abbreviations, read as written (never as word beginnings: "us" begins "use",
 # "акш" begins "ақша", money).
 ABBREVIATIONS = {"United States": re.compile(r"(?<![\w.])(?:U\.S\.(?:A\.)?|USA?|США|АҚШ)(?![\w])")}
@@ -198,6 +204,22 @@ def names_before(text: str) -> bool:
     """Whether ``text`` (a sentence, or its article's title) places what it says before
     the reform (``_BEFORE_Q``, ``_BEFORE_STATED``)."""
     return _BEFORE_Q.search(text) is not None or _BEFORE_STATED.search(text) is not None
+
+
+def asks_adopted(question: str) -> bool:
+    """Whether ``question`` names the adopted text (``ADOPTED``) and no draft."""
+    return _names_any(question, ADOPTED) and not _names_any(question, DRAFTS)
+
+
+@functools.lru_cache(maxsize=65536)
+def names_draft_only(sentence: str) -> bool:
+    """Whether ``sentence`` is about a draft (``DRAFTS``) and names neither the adopted
+    text nor the final version: what it states is not the adopted Constitution's."""
+    return (
+        _names_any(sentence, DRAFTS)
+        and not _names_any(sentence, ADOPTED)
+        and not names_final(sentence)
+    )
 
 
 def _names_any(text: str, forms: tuple[str, ...]) -> bool:

@@ -44,6 +44,7 @@ from .answer_type import (
     asks_agent,
     asks_may_or_must,
     count_state,
+    counts_needed,
     counts_voters,
     names_count_state,
     names_only_titles,
@@ -69,8 +70,10 @@ from .lexical import words
 from .places import (
     ABROAD,
     OTHER_VOTES,
+    asks_adopted,
     asks_before,
     names_before,
+    names_draft_only,
     names_earlier_only,
     names_final,
     places_in,
@@ -135,6 +138,10 @@ class Asked:
     # sentence answering it places its figure then itself (places.names_before); the new
     # Constitution's figure answers nothing of it.
     before: bool = False
+    # It names the adopted Constitution and no draft (places.asks_adopted): a sentence
+    # about a draft only ("whose draft was published on 12 February") is an earlier
+    # version's, as for ``final``.
+    adopted: bool = False
 
     @property
     def specific(self) -> bool:
@@ -242,6 +249,11 @@ def asked(question: str, glossary: Glossary) -> Asked:
     # "How many voters used absentee certificates?" was `high` with the 12,482,613 on the
     # lists): its other words name a part of them.
     vote_measure = (measure and not threshold) or counts_voters(qtype)
+    # A count of what something needs (sixteenth session's third probe: "Сколько депутатов
+    # нужно для кворума?" was `high` with the 145 elected): read as a threshold is, its
+    # other words what it is needed for, less the counted noun.
+    needed = counts_needed(question, qtype)
+    threshold = threshold or needed
     cues = (*MEASURE_CUES, THRESHOLD_CUE) if threshold else MEASURE_CUES
     agent = qtype is not None and qtype.kind == "person" and asks_agent(question)
     return Asked(
@@ -254,7 +266,9 @@ def asked(question: str, glossary: Glossary) -> Asked:
         claim,
         states_condition(question),
         years,
-        _qualifiers(question, claim, cues, threshold) if measure or vote_measure else (),
+        _qualifiers(question, claim, cues, threshold, qtype.of if needed else ())
+        if measure or vote_measure or needed
+        else (),
         names_final(question),
         vote_measure,
         agent,
@@ -262,20 +276,28 @@ def asked(question: str, glossary: Glossary) -> Asked:
         threshold_of(question) if threshold else None,
         count_state(question) if qtype is not None and qtype.kind == "count" else None,
         asks_before(question),
+        asks_adopted(question),
     )
 
 
 def _qualifiers(
-    question: str, claim: Sequence[str], cues: Sequence[re.Pattern], threshold: bool
+    question: str,
+    claim: Sequence[str],
+    cues: Sequence[re.Pattern],
+    threshold: bool,
+    counted: Sequence[str] = (),
 ) -> tuple[str, ...]:
-    """claim.qualifiers of a vote's measure, less a place's name (checked by ``places``, in
-    any language, not word for word) and the words of a date the question gives ("on 15
-    March": the vote's own day, not a part of the voters)."""
+    """claim.qualifiers of a vote's measure or of what a count needs, less a place's name
+    (checked by ``places``, in any language, not word for word), the words of a date the
+    question gives ("on 15 March": the vote's own day, not a part of the voters) and the
+    counted noun (``counted``: "депутатов" of "сколько депутатов нужно ...")."""
     dated = {w.casefold() for v in find_values(question) if v.kind == "date" for w in words(v.text)}
     return tuple(
         w
         for w in qualifiers(claim, cues, threshold)
-        if not places_in(w) and w.casefold() not in dated
+        if not places_in(w)
+        and w.casefold() not in dated
+        and not any(names_all((n,), w) for n in counted)
     )
 
 
@@ -339,7 +361,9 @@ def check_hit(hit: Hit, question: Asked, glossary: Glossary) -> Check:
             # no answer; their values stay a report's for the time stage to compare and
             # note as superseded.
             current = current or not (
-                (question.final and names_earlier_only(sentence)) or forecasts(sentence)
+                (question.final and names_earlier_only(sentence))
+                or (question.adopted and names_draft_only(sentence))
+                or forecasts(sentence)
             )
             values += [_dated(v, hit.article.date) for v in found]
     cover = 1.0

@@ -938,3 +938,23 @@ def test_the_time_of_the_count_is_not_the_stations_hours():
     assert answer_values(qtype, hours) == []
     assert answer_values(qtype, "Подсчёт голосов начнётся в 20:00, сразу после закрытия.")
     assert question_type("What time do polling stations open?").of == ("open",)
+
+
+def test_a_yes_no_question_naming_a_term_asks_no_length():
+    """Sixteenth session's third held-out probe: "Жаңа Конституцияда латын әліпбиіне көшу
+    мерзімі көрсетілген бе?" (is a deadline for the Latin script set?) was `high` with the
+    president's seven-year term; the bank's "мерзиминен бурын дауыс беруге бола ма" (can one
+    vote early?) with the Kurultai's five-year term on the grown corpus."""
+    for question in (
+        "Жаңа Конституцияда латын әліпбиіне көшу мерзімі көрсетілген бе?",
+        "Указан ли в Конституции срок перехода на латиницу?",
+        "мерзиминен бурын дауыс беруге бола ма",
+        "Does the new Constitution set a term limit for the president?",
+    ):
+        assert question_type(question).kind == "yesno", question
+    for question in (
+        "Құрылтай депутаттары қанша жылға сайланады?",
+        "Какой срок полномочий депутатов?",
+        "срок полномочий президента",
+    ):
+        assert question_type(question).kind == "duration", question

@@ -481,3 +481,34 @@ def test_a_question_about_the_time_before_the_reform_is_answered_by_a_figure_of_
         "Сколько депутатов в нынешнем Курултае?",  # the reader's present: after the reform
     ):
         assert not asked(question, GLOSSARY).before, question
+
+
+def test_a_count_of_what_is_needed_names_what_for():
+    """Sixteenth session's third held-out probe: "Сколько депутатов нужно для кворума на
+    заседании Курултая?" was `high` with "В Курултай будут избирать 145 депутатов": a count
+    of what something needs is read as a threshold is, its other words what for."""
+    quorum = asked("Сколько депутатов нужно для кворума на заседании Курултая?", GLOSSARY)
+    assert quorum.qualifiers == ("кворума", "заседании")
+    elected = _hit("p1", "В Курултай будут избирать 145 депутатов.", "ru")
+    assert not check_hit(elected, quorum, GLOSSARY).states
+    there = asked("Сколько депутатов будет в Курултае?", GLOSSARY)
+    assert there.qualifiers == () and check_hit(elected, there, GLOSSARY).states
+
+
+def test_the_adopted_constitution_is_not_its_draft():
+    """Sixteenth session's third held-out probe: "On what date was the adopted Constitution
+    officially published after the referendum?" was `high` with "... whose draft was
+    published in the media on 12 February 2026". A sentence about a draft only is an
+    earlier version's report for a question naming the adopted text (never the answer); the
+    final draft is the text adopted."""
+    from qa_service.verify import as_lead
+
+    adopted = asked("On what date was the adopted Constitution officially published?", GLOSSARY)
+    assert adopted.adopted
+    draft = _hit("p1", "The draft of the new Constitution was published on 12 February 2026.")
+    check = check_hit(draft, adopted, GLOSSARY)
+    assert check.earlier and not as_lead(check).states
+    articles = asked("How many articles does the adopted Constitution have?", GLOSSARY)
+    final = _hit("p2", "The final draft of the new Constitution contains 95 articles.")
+    assert check_hit(final, articles, GLOSSARY).answers
+    assert not asked("When was the draft adopted?", GLOSSARY).adopted

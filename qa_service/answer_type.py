@@ -173,6 +173,7 @@ def _asks_opening_time(q: str) -> bool:
 # избирается", "қанша жылға сайланады").
 _TERM_Q = _rx(
     r"terms?", r"serve\w*", r"elected for", r"convocation", r"полномочи\w*", r"созыв\w*",
+    r"for how many years", r"на сколько лет", r"[қк]анша жыл[ғг]а", r"неше жыл[ғг]а",
     r"избира\w*", r"выбира\w*", r"өкілеттік мерзім\w*", r"окилеттик мерзим\w*",
     r"сайлан\w*", r"отырады",
 )  # fmt: skip
@@ -210,6 +211,7 @@ _COUNT_Q = _rx(
 )
 _DATE_Q = _rx(
     r"when", r"what year", r"which year", r"what date", r"what day", r"date", r"когда",
+    r"since(?=\s*\??\s*$)", r"с какого времени",
     r"в каком году", r"какого числа", r"на какое число", r"в какой день", r"дата", r"дату",
     r"даты", r"қашан", r"кашан", r"қай жылы", r"кай жылы", r"қай күні", r"кай куни",
     r"қай кезде", r"кай кезде", r"қай уақытта", r"күні", r"куни", r"куні", r"қай күннен",
@@ -728,6 +730,12 @@ _COUNT_STATES: dict[str, tuple[re.Pattern, re.Pattern]] = {
     )),
     "invalid": (_BALLOTS, _rx(
         r"invalid", r"spoil\w*", r"недействительн\w*", r"испорчен\w*", r"жарамсыз\w*",
+    )),
+    # The deputies appointed, not those elected (the fifth probe of the sixteenth session:
+    # "Президент Құрылтайға неше депутатты өзі тағайындайды?" -> "the number of deputies will
+    # be 145").
+    "appointed": (_rx(r"deput\w*", r"депутат\w*", r"seats?", r"мест\w*", r"орын\w*"), _rx(
+        r"appoint\w*", r"назнача\w*", r"назначен\w*", r"назначит\w*", r"та[ғг]айында\w*",
     )),
     # The articles changed ("77 of its 104 articles have been rewritten"), not those the
     # text has ("contains 95 articles").

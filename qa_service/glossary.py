@@ -215,6 +215,15 @@ class Glossary:
         return frozenset(i for i, e in enumerate(self.entries) if body.search(e.english))
 
     @functools.cached_property
+    def holders(self) -> frozenset[int]:
+        """The bodies and the offices that hold a term (the president, the vice president,
+        deputies): whose term a question asks, which the sentence stating one names too."""
+        office = re.compile(r"\b(?:President|deput\w*|senator)\b", re.IGNORECASE)
+        return self.bodies | frozenset(
+            i for i, e in enumerate(self.entries) if office.search(e.english)
+        )
+
+    @functools.cached_property
     def english_words(self) -> frozenset[str]:
         """The words of five letters or more the entries' English sides are written with,
         lower case: what a mistyped English word is read as (typos.py)."""

@@ -341,6 +341,8 @@ def check_hit(hit: Hit, question: Asked, glossary: Glossary) -> Check:
             continue  # the 5% a party needs is not the turnout a vote needs
         if question.count_state and not names_count_state(question.count_state, sentence):
             continue  # the ballots declared invalid are not those printed
+        if not _names_the_holder(question, sentence, glossary):
+            continue  # the president's seven-year term is not the deputies'
         if question.before and not names_before(sentence):
             # The Kurultai's 145 deputies are not the old Parliament's. The sentence itself:
             # "New Constitution takes effect; the old Parliament stands down" is the title
@@ -402,6 +404,19 @@ def forecasts(sentence: str) -> bool:
     """Whether ``sentence`` only expects, estimates or floats what it states
     (``_FORECAST``)."""
     return _FORECAST.search(sentence) is not None
+
+
+def _names_the_holder(question: Asked, sentence: str, glossary: Glossary) -> bool:
+    """For a question about a term of office naming whose (a body or an office:
+    ``Glossary.holders``), whether ``sentence`` names one of them too (fifth probe of the
+    sixteenth session: "How long will members of the new parliament serve?" was `high` with
+    "The president is elected for a single seven-year term", the sentence after the one
+    naming the Kurultai)."""
+    t = question.qtype
+    if t is None or t.kind != "duration" or not t.term:
+        return True
+    asked = question.concepts & glossary.holders
+    return not asked or bool(glossary.concepts_in(sentence) & asked)
 
 
 def _states_agent(question: Asked, sentence: str) -> bool:

@@ -974,3 +974,12 @@ def test_printing_is_an_event_and_a_persons_years_an_age():
     for question in ("Сколько лет Нурлану Абдирову?", "Сколько ему лет?"):
         assert question_type(question).of == ("age",), question
     assert question_type("Сколько лет депутаты Курултая будут работать?").of == ()
+
+
+def test_for_how_many_years_asks_a_term_and_since_asks_a_date():
+    """Sixteenth session's fifth held-out probe: "... стать президентом ... и на сколько лет?"
+    was `high` with "в течение месяца" (a period to act within answers no term); "new
+    constitution valid since" with the validity of the vote (no date)."""
+    qtype = question_type("Сколько раз можно стать президентом и на сколько лет?")
+    assert qtype.kind == "duration" and qtype.term
+    assert question_type("new constitution valid since").kind == "date"

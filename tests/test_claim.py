@@ -417,7 +417,8 @@ def test_a_count_of_voters_names_the_part_of_them_it_asks_about():
     vote) and the vote's own date are no part."""
     lists = _hit("p1", "A total of 12,482,613 citizens were on the voter lists.")
     absentee = asked("How many voters used absentee certificates in the referendum?", GLOSSARY)
-    assert absentee.qualifiers == ("used", "absentee", "certificates")
+    # "absentee" is a part places.py reads in any language (sixth probe); the rest here.
+    assert absentee.qualifiers == ("used", "certificates") and "Absentee" in absentee.places
     assert not check_hit(lists, absentee, GLOSSARY).states
     for question in (
         "How many voters were on the lists?",
@@ -533,3 +534,24 @@ def test_a_term_is_stated_of_the_holder_the_question_names():
     assert appointed.count_state == "appointed"
     elected = _hit("p3", "Now the number of deputies will be 145.")
     assert not check_hit(elected, appointed, GLOSSARY).states
+
+
+def test_an_absentee_certificate_or_a_complaint_is_a_part_the_answer_names():
+    """Sixteenth session's sixth held-out probe: "до какого числа можно взять открепительное
+    удостоверение на выборы в курултай" was `high` with "Выборы в Курултай президент должен
+    назначить в течение месяца", "... шағымды ... неше күн ішінде беруге болады" (a complaint
+    about the results) with the seven days the results take; "Жаңа Конституцияның неше бабы
+    Құрылтайға арналған?" with the 95 articles of the whole text."""
+    absentee = asked("до какого числа можно взять открепительное на выборы в курултай", GLOSSARY)
+    call = _hit("p1", "Выборы в Курултай президент должен назначить в течение месяца.", "ru")
+    assert "Absentee" in absentee.places and not check_hit(call, absentee, GLOSSARY).states
+    certificate = _hit(
+        "p2", "С 27 февраля до 18:00 14 марта избиратели могут получить открепительное.", "ru"
+    )
+    assert check_hit(certificate, absentee, GLOSSARY).states
+    complaint = asked("референдум нәтижесіне шағымды неше күн ішінде беруге болады", GLOSSARY)
+    results = _hit("p3", "Официальные итоги комиссия обязана объявить в течение семи дней.", "ru")
+    assert not check_hit(results, complaint, GLOSSARY).states
+    devoted = asked("Жаңа Конституцияның неше бабы Құрылтайға арналған?", GLOSSARY)
+    whole = _hit("p4", "The final draft of the new Constitution contains 95 articles.")
+    assert devoted.count_state == "devoted" and not check_hit(whole, devoted, GLOSSARY).states

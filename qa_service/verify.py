@@ -12,9 +12,12 @@ its languages' score scales:
   ("voters abroad", "the first draft"), must be named by the sentence or its article's
   title (places.py), and so must a year ("the 1995 Constitution") and a body a typed
   question names ("the Majilis now" is not the Kurultai), and, for a question about a
-  vote's turnout or share, the part of the voters it names ("among students", "на дому":
-  claim.qualifiers); a sentence dated by the one before it ("On the same day ...") is
-  read with that date;
+  vote's turnout or share or a count of the voters, the part of the voters it names
+  ("among students", "на дому": claim.qualifiers); a term's holder ("the president's
+  term" is not the deputies'); the time before the reform ("до реформы": a figure of
+  then); a sentence dated by the one before it ("On the same day ...") is read with that
+  date; a value a sentence only forecasts ("could be held in 2027") is compared, never
+  the answer;
 - ``cover``: the share of the question's key concepts (the glossary's terms, named in any
   language) that the sentence, or its article's title, names (1.0 when it names none);
 - ``says``: the share of the question's claim words (its content words, claim.py) that the
@@ -245,11 +248,11 @@ def asked(question: str, glossary: Glossary) -> Asked:
     # A threshold's question (fifteenth session): the rule's words count as its own, and
     # its cue words too ("need", "нужно", "керек").
     threshold = measure and qtype.of[0] == "threshold"
-    # A count of the voters is a vote's measure too (sixteenth session's held-out probe:
+    # A count of the voters is a vote's measure too (sixteenth session's fourth probe:
     # "How many voters used absentee certificates?" was `high` with the 12,482,613 on the
     # lists): its other words name a part of them.
     vote_measure = (measure and not threshold) or counts_voters(qtype)
-    # A count of what something needs (sixteenth session's third probe: "Сколько депутатов
+    # A count of what something needs (sixteenth session's sixth probe: "Сколько депутатов
     # нужно для кворума?" was `high` with the 145 elected): read as a threshold is, its
     # other words what it is needed for, less the counted noun.
     needed = counts_needed(question, qtype)
@@ -383,8 +386,8 @@ def check_hit(hit: Hit, question: Asked, glossary: Glossary) -> Check:
     return Check(states, cover, tuple(values), earlier=states and not current)
 
 
-# A value a report only expects, estimates or floats (sixteenth session's second held-out
-# probe: "When is the referendum on the new constitution held?" was `high` with "the
+# A value a report only expects, estimates or floats (sixteenth session's fifth probe:
+# "When is the referendum on the new constitution held?" was `high` with "the
 # referendum could be held in 2027", the September 2025 report, when no report of the 15
 # March date was among the hits read): the speaker's hedge, in the three languages. Not
 # "may" or "могут" alone: those give leave ("voters may get an absentee certificate").
@@ -408,7 +411,7 @@ def forecasts(sentence: str) -> bool:
 
 def _names_the_holder(question: Asked, sentence: str, glossary: Glossary) -> bool:
     """For a question about a term of office naming whose (a body or an office:
-    ``Glossary.holders``), whether ``sentence`` names one of them too (fifth probe of the
+    ``Glossary.holders``), whether ``sentence`` names one of them too (eighth probe of the
     sixteenth session: "How long will members of the new parliament serve?" was `high` with
     "The president is elected for a single seven-year term", the sentence after the one
     naming the Kurultai)."""

@@ -871,7 +871,7 @@ def test_what_a_threshold_is_of_and_what_happened_to_ballots():
 
 
 def test_articles_changed_are_not_the_articles_the_text_has():
-    """Sixteenth session's held-out probe: "How many articles of the old Constitution were
+    """Sixteenth session's fourth probe: "How many articles of the old Constitution were
     rewritten in the new one?" was `high` with "contains 95 articles", the sentence before
     "77 of its 104 articles have been rewritten" in the same passage."""
     from qa_service.answer_type import count_state, names_count_state, type_check
@@ -900,7 +900,7 @@ def test_articles_changed_are_not_the_articles_the_text_has():
 
 
 def test_a_term_word_in_a_clause_about_its_end_is_no_duration():
-    """Sixteenth session's held-out probe: "Жеке куәліктің мерзімі біткенде жаңасын қалай
+    """Sixteenth session's fourth probe: "Жеке куәліктің мерзімі біткенде жаңасын қалай
     аламын?" (how do I get a new ID card when it expires) was `high` with the deputies'
     five-year term: "мерзімі біткенде" says when, the question asks how."""
     for question in (
@@ -922,7 +922,7 @@ def test_a_term_word_in_a_clause_about_its_end_is_no_duration():
 
 
 def test_the_time_of_the_count_is_not_the_stations_hours():
-    """Sixteenth session's second held-out probe: "Во сколько начинается подсчёт голосов
+    """Sixteenth session's fifth probe: "Во сколько начинается подсчёт голосов
     после закрытия участков?" was `high` with the stations' hours, 7:00 to 20:00."""
     from qa_service.answer_type import answer_values
 
@@ -941,7 +941,7 @@ def test_the_time_of_the_count_is_not_the_stations_hours():
 
 
 def test_a_yes_no_question_naming_a_term_asks_no_length():
-    """Sixteenth session's third held-out probe: "Жаңа Конституцияда латын әліпбиіне көшу
+    """Sixteenth session's sixth probe: "Жаңа Конституцияда латын әліпбиіне көшу
     мерзімі көрсетілген бе?" (is a deadline for the Latin script set?) was `high` with the
     president's seven-year term; the bank's "мерзиминен бурын дауыс беруге бола ма" (can one
     vote early?) with the Kurultai's five-year term on the grown corpus."""
@@ -961,7 +961,7 @@ def test_a_yes_no_question_naming_a_term_asks_no_length():
 
 
 def test_printing_is_an_event_and_a_persons_years_an_age():
-    """Sixteenth session's fourth held-out probe: "Когда напечатали бюллетени для
+    """Sixteenth session's seventh probe: "Когда напечатали бюллетени для
     референдума?" was `high` with the vote's 15 March, "Сколько лет Нурлану Абдирову?" with
     the deputies' five-year term."""
     from qa_service.answer_type import answer_values
@@ -977,7 +977,7 @@ def test_printing_is_an_event_and_a_persons_years_an_age():
 
 
 def test_for_how_many_years_asks_a_term_and_since_asks_a_date():
-    """Sixteenth session's fifth held-out probe: "... стать президентом ... и на сколько лет?"
+    """Sixteenth session's eighth probe: "... стать президентом ... и на сколько лет?"
     was `high` with "в течение месяца" (a period to act within answers no term); "new
     constitution valid since" with the validity of the vote (no date)."""
     qtype = question_type("Сколько раз можно стать президентом и на сколько лет?")

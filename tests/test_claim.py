@@ -410,7 +410,7 @@ def test_a_threshold_of_another_kind_or_another_ballot_count_is_not_stated():
 
 
 def test_a_count_of_voters_names_the_part_of_them_it_asks_about():
-    """Sixteenth session's held-out probe: "How many voters used absentee certificates in
+    """Sixteenth session's fourth probe: "How many voters used absentee certificates in
     the referendum?" was `high` with the 12,482,613 on the voter lists. A count of the
     voters reads its other words as a turnout question does: a part of the voters, which
     the sentence names too; the words of the whole electorate (on the lists, the right to
@@ -432,7 +432,7 @@ def test_a_count_of_voters_names_the_part_of_them_it_asks_about():
 
 
 def test_a_forecast_value_is_compared_never_the_answer():
-    """Sixteenth session's second held-out probe: "When is the referendum on the new
+    """Sixteenth session's fifth probe: "When is the referendum on the new
     constitution held?" was `high` with the September 2025 "the referendum could be held in
     2027", the one date among the hits read. A value a report only expects or floats is a
     report the time stage compares (and may note as superseded), never the answer shown
@@ -458,7 +458,7 @@ def test_a_forecast_value_is_compared_never_the_answer():
 
 
 def test_a_question_about_the_time_before_the_reform_is_answered_by_a_figure_of_then():
-    """Sixteenth session's second held-out probe: "Сколько депутатов было в парламенте до
+    """Sixteenth session's fifth probe: "Сколько депутатов было в парламенте до
     реформы?" was `high` with the Kurultai's 145 deputies, and "а какой срок был у
     президента до реформы?" with the new single seven-year term. A question naming the time
     before the reform (or the old Constitution or Parliament) is answered by a sentence that
@@ -487,7 +487,7 @@ def test_a_question_about_the_time_before_the_reform_is_answered_by_a_figure_of_
 
 
 def test_a_count_of_what_is_needed_names_what_for():
-    """Sixteenth session's third held-out probe: "Сколько депутатов нужно для кворума на
+    """Sixteenth session's sixth probe: "Сколько депутатов нужно для кворума на
     заседании Курултая?" was `high` with "В Курултай будут избирать 145 депутатов": a count
     of what something needs is read as a threshold is, its other words what for."""
     quorum = asked("Сколько депутатов нужно для кворума на заседании Курултая?", GLOSSARY)
@@ -499,7 +499,7 @@ def test_a_count_of_what_is_needed_names_what_for():
 
 
 def test_the_adopted_constitution_is_not_its_draft():
-    """Sixteenth session's third held-out probe: "On what date was the adopted Constitution
+    """Sixteenth session's sixth probe: "On what date was the adopted Constitution
     officially published after the referendum?" was `high` with "... whose draft was
     published in the media on 12 February 2026". A sentence about a draft only is an
     earlier version's report for a question naming the adopted text (never the answer); the
@@ -518,7 +518,7 @@ def test_the_adopted_constitution_is_not_its_draft():
 
 
 def test_a_term_is_stated_of_the_holder_the_question_names():
-    """Sixteenth session's fifth held-out probe: "How long will members of the new parliament
+    """Sixteenth session's eighth probe: "How long will members of the new parliament
     serve once they're elected?" was `high` with "The president is elected for a single
     seven-year term" (highlighted after the sentence naming the Kurultai), "Президент
     Құрылтайға неше депутатты өзі тағайындайды?" with "the number of deputies will be 145"."""
@@ -537,7 +537,7 @@ def test_a_term_is_stated_of_the_holder_the_question_names():
 
 
 def test_an_absentee_certificate_or_a_complaint_is_a_part_the_answer_names():
-    """Sixteenth session's sixth held-out probe: "до какого числа можно взять открепительное
+    """Sixteenth session's ninth probe: "до какого числа можно взять открепительное
     удостоверение на выборы в курултай" was `high` with "Выборы в Курултай президент должен
     назначить в течение месяца", "... шағымды ... неше күн ішінде беруге болады" (a complaint
     about the results) with the seven days the results take; "Жаңа Конституцияның неше бабы

@@ -903,22 +903,29 @@ def test_a_term_word_in_a_clause_about_its_end_is_no_duration():
     """Sixteenth session's fourth probe: "Жеке куәліктің мерзімі біткенде жаңасын қалай
     аламын?" (how do I get a new ID card when it expires) was `high` with the deputies'
     five-year term: "мерзімі біткенде" says when, the question asks how."""
-    for question in (
+    _read_as(
+        None,
         "Жеке куәліктің мерзімі біткенде жаңасын қалай аламын?",
         "Что делать, если истёк срок удостоверения?",
-    ):
-        assert question_type(question) is None, question
-    for question in (
+    )
+    _read_as(
+        "date",
         "Құрылтай депутаттарының өкілеттік мерзімі қашан бітеді?",
         "Когда истекает срок полномочий Мажилиса?",
-    ):
-        assert question_type(question).kind == "date", question
-    for question in (
+    )
+    _read_as(
+        "duration",
         "Құрылтай депутаттарының өкілеттік мерзімі қанша?",
         "Какой срок полномочий депутатов Курултая?",
         "срок полномочий президента",
-    ):
-        assert question_type(question).kind == "duration", question
+    )
+
+
+def _read_as(kind: str | None, *questions: str) -> None:
+    """Each of ``questions`` has an answer type of ``kind`` (None: none)."""
+    for question in questions:
+        qtype = question_type(question)
+        assert (qtype.kind if qtype else None) == kind, question
 
 
 def test_the_time_of_the_count_is_not_the_stations_hours():
@@ -945,19 +952,19 @@ def test_a_yes_no_question_naming_a_term_asks_no_length():
     мерзімі көрсетілген бе?" (is a deadline for the Latin script set?) was `high` with the
     president's seven-year term; the bank's "мерзиминен бурын дауыс беруге бола ма" (can one
     vote early?) with the Kurultai's five-year term on the grown corpus."""
-    for question in (
+    _read_as(
+        "yesno",
         "Жаңа Конституцияда латын әліпбиіне көшу мерзімі көрсетілген бе?",
         "Указан ли в Конституции срок перехода на латиницу?",
         "мерзиминен бурын дауыс беруге бола ма",
         "Does the new Constitution set a term limit for the president?",
-    ):
-        assert question_type(question).kind == "yesno", question
-    for question in (
+    )
+    _read_as(
+        "duration",
         "Құрылтай депутаттары қанша жылға сайланады?",
         "Какой срок полномочий депутатов?",
         "срок полномочий президента",
-    ):
-        assert question_type(question).kind == "duration", question
+    )
 
 
 def test_printing_is_an_event_and_a_persons_years_an_age():

@@ -659,10 +659,14 @@ _AGENT_Q = _rx(
     r"who (?:appoints?|appointed|elects?|elected|nominates?|nominated|signs?|signed|approves?"
     r"|approved|dismiss\w*|confirms?|confirmed|calls?|called|chooses|chose)",
     r"(?:appointed|elected|nominated|signed|approved|dismissed|confirmed|called) by whom",
-    r"кто (?:назнач\w*|избира\w*|избер\w*|выбира\w*|подписа\w*|подписыва\w*"
-    r"|утвержда\w*|утверди\w*|освобожда\w*|созыва\w*|созов\w*)",
+    # Active forms only: "кто назначен", "кім тағайындалды" (who was appointed) ask for the
+    # one appointed, a person in a role ("... төрағасының орынбасары болып кім
+    # тағайындалды?": Erlan Karin).
+    r"кто (?:назнача\w*|назначил\w*|назначит\w*|избира\w*|избер\w*|выбира\w*|подписа\w*"
+    r"|подписыва\w*|утвержда\w*|утверди\w*|освобожда\w*|созыва\w*|созов\w*)",
     r"кем (?:назнача\w*|избира\w*|утвержда\w*|подписа\w*)",
-    r"кім (?:та[ғг]айында\w*|сайла\w*|[қк]ол [қк]ой\w*|бекіт\w*|бекит\w*|босат\w*|ша[қк]ыр\w*)",
+    r"кім (?:та[ғг]айында(?!л)\w*|сайла(?!н)\w*|[қк]ол [қк]ой\w*|бекіт(?!іл)\w*|бекит(?!ил)\w*"
+    r"|босат(?!ыл)\w*|ша[қк]ыр(?!ыл)\w*)",
 )
 # The offices and bodies that appoint, elect, sign or approve (not inside "вице-президент").
 # Kazakh "сот" (a court) by its own endings: Russian "сотрудник", "сотовый" begin alike.
@@ -852,9 +856,14 @@ _MEASURES: dict[str, re.Pattern] = {
         r"жартысынан",
         r"кемінде",
         r"жарамды",
-        # What a rule requires ("what turnout is needed", "сколько нужно", "қатысуы керек")
+        # What a rule requires ("what turnout is needed", "сколько нужно", "қатысуы керек";
+        # the tenth probe of the sixteenth session: "What share of the votes cast had to be
+        # 'yes' for the new Constitution to count as adopted?" -> the 87.15% who said yes)
         r"need(?:s|ed)?",
         r"required",
+        r"ha(?:d|s|ve) to be",
+        r"count as",
+        r"должн\w*",
         r"нужн\w*",
         r"необходим\w*",
         r"керек",

@@ -91,7 +91,7 @@ PLACES: dict[str, tuple[str, ...]] = {
     # ninth probe): an absentee certificate's deadline for the Kurultai elections is not
     # "within a month" of calling them, nor a complaint's the seven days the results take.
     "Absentee": ("absentee", "открепит", "сырттай"),
-    "Complaint": ("complain", "appeal", "жалоб", "обжал", "оспор", "шагым"),  # шағым, folded
+    "Complaint": ("complain", "appeal", "жалоб", "жалов", "обжал", "оспор", "шагым"),  # шағым
 }
 # The final version against those before it (fifteenth session's probe): "How many
 # comments did citizens send on the final draft?" is not answered by "more than 4,000
@@ -116,13 +116,22 @@ ABBREVIATIONS = {"United States": re.compile(r"(?<![\w.])(?:U\.S\.(?:A\.)?|USA?|
 # held?", "Келесі президент сайлауы қашан өтеді?" were answered with the date of the Kurultai
 # elections, whose decree "the president has signed").
 PHRASES = {
+    # A vote held again (the tenth probe of the sixteenth session: "... референдум қайта
+    # өткізіле ме және қашан?" was `high` with the vote's own 15 March). Not "қайта жазылды"
+    # (rewritten) nor "снова" alone.
+    "Repeat vote": re.compile(
+        r"(?:held|hold|vote[sd]?|voting) again|repeat(?:ed)? (?:vote|referendum|election)"
+        r"|re-?run|повторн\w*|провед\w* (?:снова|заново|ещё раз)|(?:снова|заново) провед\w*"
+        r"|[қк]айта [өо]тк\w*|[қк]айта [өо]ткіз\w*|[қк]айта [өо]ткиз\w*|[қк]айта сайла\w*",
+        re.IGNORECASE,
+    ),
     "Presidential election": re.compile(
         r"presidential\s+(?:election|vote|race|poll|ballot|campaign)"
         r"|election\s+of\s+(?:a\s+|the\s+)?(?:new\s+)?president"
         r"|президентск\w*\s+(?:выбор|кампани|гонк)|выбор\w*\s+(?:нового\s+)?президента"
         r"|президент(?:тік)?\s+сайлау|президентті\s+сайла",  # not "президент сайлайды"
         re.IGNORECASE,
-    )
+    ),
 }
 # The offices whose own votes the news reports beside the referendum: a vote's turnout or
 # share in a sentence naming one is that vote's, unless the question names it too.

@@ -145,6 +145,11 @@ class Asked:
     # about a draft only ("whose draft was published on 12 February") is an earlier
     # version's, as for ``final``.
     adopted: bool = False
+    # It names calling or appointing (``_CALLS``): a date or a period that a sentence gives
+    # for calling the elections ("must call elections ... within one month") answers no
+    # question that does not (tenth probe: when parties submit their lists, how soon the
+    # Kurultai's results are announced).
+    calls: bool = False
 
     @property
     def specific(self) -> bool:
@@ -280,6 +285,7 @@ def asked(question: str, glossary: Glossary) -> Asked:
         count_state(question) if qtype is not None and qtype.kind == "count" else None,
         asks_before(question),
         asks_adopted(question),
+        _CALLS.search(question) is not None,
     )
 
 
@@ -346,6 +352,8 @@ def check_hit(hit: Hit, question: Asked, glossary: Glossary) -> Check:
             continue  # the ballots declared invalid are not those printed
         if not _names_the_holder(question, sentence, glossary):
             continue  # the president's seven-year term is not the deputies'
+        if _calls_another(question, sentence):
+            continue  # calling the elections within a month is not announcing their results
         if question.before and not names_before(sentence):
             # The Kurultai's 145 deputies are not the old Parliament's. The sentence itself:
             # "New Constitution takes effect; the old Parliament stands down" is the title
@@ -356,8 +364,12 @@ def check_hit(hit: Hit, question: Asked, glossary: Glossary) -> Check:
         if found or (
             not valued
             and (
-                states_answer(question.qtype, sentence, translate)
-                or (question.agent and _states_agent(question, sentence))
+                # Who appoints a chair is not who chairs (tenth probe: "Who appoints the
+                # chair of the Central Referendum Commission?" -> "Nurlan Abdirov, who
+                # chairs ..."): an agent's question is answered by the office doing it.
+                _states_agent(question, sentence)
+                if question.agent
+                else states_answer(question.qtype, sentence, translate)
             )
         ):
             states = True
@@ -407,6 +419,33 @@ def forecasts(sentence: str) -> bool:
     """Whether ``sentence`` only expects, estimates or floats what it states
     (``_FORECAST``)."""
     return _FORECAST.search(sentence) is not None
+
+
+# Calling or appointing, in the three languages (``Asked.calls``).
+_CALLS = re.compile(
+    r"(?<![\w-])(?:call\w*|назнач\w*|созыв\w*|созва\w*|ша[қк]ыр\w*|та[ғг]айында\w*)",
+    re.IGNORECASE,
+)
+
+
+def _calls_another(question: Asked, sentence: str) -> bool:
+    """Whether ``sentence`` gives a period for calling or appointing ("must call elections
+    ... within one month") that a deadline or period question (not a term of office) does
+    not ask about."""
+    t = question.qtype
+    return (
+        t is not None
+        and ((t.kind == "date" and t.of == ("deadline",)) or (t.kind == "duration" and not t.term))
+        and not question.calls
+        and _CALLS.search(sentence) is not None
+        and _WITHIN.search(sentence) is not None
+    )
+
+
+# A period to act within ("within one month", "в течение месяца", "бір ай ішінде"): what a
+# sentence gives for calling the elections; their date ("calling ... for 30 August") is
+# the elections' own.
+_WITHIN = re.compile(r"within|в течение|ішінде|ишинде", re.IGNORECASE)
 
 
 def _names_the_holder(question: Asked, sentence: str, glossary: Glossary) -> bool:

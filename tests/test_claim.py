@@ -558,3 +558,41 @@ def test_an_absentee_certificate_or_a_complaint_is_a_part_the_answer_names():
     devoted = asked("Жаңа Конституцияның неше бабы Құрылтайға арналған?", GLOSSARY)
     whole = _hit("p4", "The final draft of the new Constitution contains 95 articles.")
     assert devoted.count_state == "devoted" and not check_hit(whole, devoted, GLOSSARY).states
+
+
+def test_rules_and_procedures_of_the_tenth_probe():
+    """Sixteenth session's tenth probe (rules and procedures): who appoints a chair is not
+    who chairs; "who was appointed" asks for the appointee; a vote held again is a part the
+    answer names; a complaint by its Russian verb; what share "had to be" yes is a
+    threshold; a period for calling the elections answers no other deadline."""
+    appoints = asked("Who appoints the chair of the Central Referendum Commission?", GLOSSARY)
+    chairs = _hit("p1", "Nurlan Abdirov, who chairs the Central Referendum Commission, spoke.")
+    assert appoints.agent and not check_hit(chairs, appoints, GLOSSARY).states
+    karin = asked(
+        "Конституциялық комиссия төрағасының орынбасары болып кім тағайындалды?", GLOSSARY
+    )
+    assert not karin.agent
+    again = asked("Егер сайлаушылардың жартысы келмесе, референдум қайта өткізіле ме?", GLOSSARY)
+    assert "Repeat vote" in again.places
+    assert not asked("1995 жылгы Конституцияның канша бабы кайта жазылды?", GLOSSARY).places
+    complain = asked("куда жаловаться и до какого числа можно?", GLOSSARY)
+    assert "Complaint" in complain.places
+    share = asked(
+        "What share of the votes cast had to be 'yes' for it to count as adopted?", GLOSSARY
+    )
+    assert share.qtype.of == ("threshold",)
+    results = asked(
+        "How soon after the vote must the official results of the Kurultai elections be announced?",
+        GLOSSARY,
+    )
+    call = _hit("p2", "The president must call elections to the Kurultai within one month.")
+    assert not check_hit(call, results, GLOSSARY).states
+    called = asked("How soon must the president call the Kurultai elections?", GLOSSARY)
+    assert check_hit(call, called, GLOSSARY).states
+    date = asked("When are the Kurultai elections?", GLOSSARY)
+    decree = _hit(
+        "p3",
+        "The president has signed a decree calling the first elections to the Kurultai for "
+        "30 August 2026.",
+    )
+    assert check_hit(decree, date, GLOSSARY).states

@@ -92,6 +92,9 @@ PLACES: dict[str, tuple[str, ...]] = {
     # "within a month" of calling them, nor a complaint's the seven days the results take.
     "Absentee": ("absentee", "открепит", "сырттай"),
     "Complaint": ("complain", "appeal", "жалоб", "жалов", "обжал", "оспор", "шагым"),  # шағым
+    # A portal named (the eleventh probe: "how many comments came through e-Otinish
+    # specifically" -> the 4,000 comments in all).
+    "Portal": ("egov", "e-gov", "otinish", "e-otinish", "отиниш", "е-отиниш"),
 }
 # The final version against those before it (fifteenth session's probe): "How many
 # comments did citizens send on the final draft?" is not answered by "more than 4,000
@@ -193,6 +196,7 @@ _BEFORE_Q = re.compile(
     r"|(?<![\w-])(?:раньше|прежде|по старой|в старой|при старой)(?![\w-])"
     r"|(?:реформа|референдум|өзгеріс|құрылтай)\w*\s+дейін|(?<![\w-])бұрын(?![\w-])"
     r"|(?<![\w-])(?:ескі|бұрынғы|бурынгы|old|former|previous|прежн\w*|бывш\w*|стар\w*)\s+"
+    r"(?:[\w-]+\s+){0,2}"  # "the old two-chamber parliament" (eleventh probe)
     r"(?:constitution|basic law|parliament|majilis|senate|конституц|основн\w* закон|парламент"
     r"|мажилис|сенат|ата\s+заң|мәжіліс)\w*",
     re.IGNORECASE,

@@ -596,3 +596,15 @@ def test_rules_and_procedures_of_the_tenth_probe():
         "30 August 2026.",
     )
     assert check_hit(decree, date, GLOSSARY).states
+
+
+def test_the_old_parliament_with_words_between_and_a_portal_named():
+    """Sixteenth session's eleventh probe: "how many seats did the old two-chamber parliament
+    have in total?" was `high` with the Kurultai's 145 seats, "how many comments came
+    through e-Otinish specifically" with the 4,000 comments in all."""
+    old = asked("how many seats did the old two-chamber parliament have in total?", GLOSSARY)
+    seats = _hit("p1", "All 145 seats are filled from party lists.")
+    assert old.before and not check_hit(seats, old, GLOSSARY).states
+    portal = asked("how many comments came through e-Otinish specifically", GLOSSARY)
+    total = _hit("p2", "More than 4,000 comments from citizens were received on the draft.")
+    assert "Portal" in portal.places and not check_hit(total, portal, GLOSSARY).states

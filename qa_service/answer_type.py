@@ -794,10 +794,7 @@ def counts_voters(qtype: QuestionType | None) -> bool:
     "қанша сайлаушы"): a count that is a vote's measure too, whose other words name a part
     of them ("used absentee certificates"; verify.asked)."""
     return (
-        qtype is not None
-        and qtype.kind == "count"
-        and len(qtype.of) == 1
-        and _VOTERS.fullmatch(qtype.of[0]) is not None
+        qtype is not None and qtype.kind == "count" and len(qtype.of) == 1 and _asks_voters(qtype)
     )
 
 

@@ -110,7 +110,7 @@ _BEFORE_FINAL = frozenset({"First", "Preliminary"})
 # date its draft was published): a question naming the adopted text and no draft is not
 # answered by a sentence about a draft that names neither the adopted nor the final one.
 ADOPTED = ("adopted", "принят", "кабылданган")  # Kazakh қабылданған, folded
-DRAFTS = ("draft", "проект", "жоба", "жобас")
+DRAFTS = ("draft", "проект", "жоба")
 # Capitalized abbreviations, read as written (never as word beginnings: "us" begins "use",
 # "акш" begins "ақша", money).
 ABBREVIATIONS = {"United States": re.compile(r"(?<![\w.])(?:U\.S\.(?:A\.)?|USA?|США|АҚШ)(?![\w])")}
@@ -219,8 +219,8 @@ def asks_before(question: str) -> bool:
 
 @functools.lru_cache(maxsize=65536)
 def names_before(text: str) -> bool:
-    """Whether ``text`` (a sentence, or its article's title) places what it says before
-    the reform (``_BEFORE_Q``, ``_BEFORE_STATED``)."""
+    """Whether ``text`` (a sentence: its article's title is not read, verify.check_hit)
+    places what it says before the reform (``_BEFORE_Q``, ``_BEFORE_STATED``)."""
     return _BEFORE_Q.search(text) is not None or _BEFORE_STATED.search(text) is not None
 
 

@@ -52,6 +52,14 @@ class QuestionType:
     # полномочий", "қанша жылға сайланады"): a period to act within ("within one month",
     # "в течение месяца") does not answer it.
     term: bool = False
+    # A duration question about a time after or before an event ("how soon after the
+    # vote", "через сколько дней"): a duration stated as such an offset answers it; any
+    # other reads "two days after the president's address" as dating another event.
+    offset: bool = False
+    # The unit a duration question names ("how many days", "неше күн", "сколько месяцев"):
+    # a length in another unit does not answer it ("жеті жылдық мерзім" for "неше күн
+    # демаламыз?", seventeenth session's fifteenth probe).
+    unit: str = ""
 
 
 _Q = re.IGNORECASE
@@ -61,6 +69,13 @@ def _rx(*alternatives: str) -> re.Pattern:
     return re.compile(rf"(?<![\w-])(?:{'|'.join(alternatives)})(?![\w-])", _Q)
 
 
+# Which parties (did something): asked for by name, no typed value; the threshold a
+# question names is its premise ("Which parties cleared the 5 percent threshold?" was
+# `high` with the threshold's rule: seventeenth session's thirteenth probe).
+_PARTIES_Q = _rx(
+    r"(?:which|what) part(?:y|ies)", r"(?:какие|какая|каких|какой) парти\w*",
+    r"(?:[қк]ай|[қк]андай) партия\w*",
+)  # fmt: skip
 _PERCENT_Q = _rx(
     r"what percent\w*", r"prec?ent\w*", r"what share", r"what proportion", r"percent\w*",
     r"share of", r"turnout", r"threshold", r"barrier", r"барьер\w*", r"какой процент",
@@ -190,6 +205,45 @@ def _within(sentence: str, value: Value) -> bool:
         _WITHIN.match(value.text)
         or _WITHIN_BEFORE.search(sentence[: value.start])
         or _WITHIN_AFTER.match(sentence, value.end)
+    )
+
+
+# "How many days", "сколько месяцев", "қанша жылға", "неше күн": the unit asked.
+_UNIT_ASKED = {
+    unit: _rx(rf"(?:how many|сколько|[қк]анша|неше) (?:{forms})")
+    for unit, forms in (
+        ("year", r"years?|лет|года?|жыл\w*"),
+        ("month", r"months?|месяц\w*|ай\w*"),
+        ("week", r"weeks?|недел\w*|апта\w*"),
+        ("day", r"days?|дн[яей]\w*|күн\w*|кун\w*"),
+    )
+}
+
+
+def duration_unit_asked(question: str) -> str:
+    """The time unit ``question`` asks a length in (``_UNIT_ASKED``), or ""."""
+    return next((unit for unit, rx in _UNIT_ASKED.items() if rx.search(question)), "")
+
+
+# A duration as an offset from an event: "two days after the address", "через два дня",
+# "екі күннен кейін", "a year before the vote" (seventeenth session's twelfth probe: "How
+# long did Tokayev say the debate would need?" was `high` with "Two days after the
+# president's address, lawyers ... were still weighing the proposal").
+_OFFSET_Q = _rx(
+    r"after", r"later", r"soon", r"ago", r"через", r"после", r"спустя", r"назад",
+    r"кейін\w*", r"соң\w*", r"бұрын",
+)  # fmt: skip
+_OFFSET_AFTER = re.compile(
+    r"\w*\s+(?:after|later|ago|before|после|назад|спустя|кейін|соң|бұрын)(?![\w-])", re.I
+)
+_OFFSET_BEFORE = re.compile(r"(?:через|спустя)\s+$", re.IGNORECASE)
+
+
+def _offset(sentence: str, value: Value) -> bool:
+    """Whether a duration of ``sentence`` is an offset from an event (``_OFFSET_AFTER``,
+    ``_OFFSET_BEFORE``), which dates it rather than measures a length."""
+    return bool(
+        _OFFSET_AFTER.match(sentence, value.end) or _OFFSET_BEFORE.search(sentence[: value.start])
     )
 
 
@@ -371,12 +425,19 @@ def question_type(question: str) -> QuestionType | None:
     ("what time", "во сколько"), a count (of the noun after "how many" / "сколько" /
     "қанша", or before "саны"), a date, a person (with the role asked), a place, yes/no."""
     q = respell(question.strip())
+    if _PARTIES_Q.search(q):
+        return None
     if _PERCENT_Q.search(q):
         return QuestionType("percentage", value_of("percentage", q))
     if _AGE_Q.search(q):
         return QuestionType("duration", ("age",))
     if _DURATION_Q.search(_read_for_duration(q)):
-        return QuestionType("duration", term=_TERM_Q.search(q) is not None)
+        return QuestionType(
+            "duration",
+            term=_TERM_Q.search(q) is not None,
+            offset=_OFFSET_Q.search(q) is not None,
+            unit=duration_unit_asked(q),
+        )
     opening = _OPENING.search(q) is not None
     cue = _COUNT_Q.search(q)
     # "Референдум күні қанша сайлау учаскесі жұмыс істеді?" names polling stations, a day
@@ -754,6 +815,17 @@ _COUNT_STATES: dict[str, tuple[re.Pattern, re.Pattern]] = {
         r"перепис\w*", r"поправ\w*", r"обновл\w*", r"өзгер\w*", r"озгер\w*",
         r"[қк]айта\s+жаз\w*", r"түзет\w*", r"тузет\w*",
     )),
+    # The proposals taken into account, not those sent (seventeenth session's fifteenth
+    # probe: "Сколько предложений граждан было учтено в окончательном тексте?" was `high`
+    # with the more than 4,000 sent).
+    "accepted": (_rx(
+        r"proposals?", r"suggestions?", r"comments?", r"предложени\w*", r"замечани\w*",
+        r"ұсыныс\w*", r"усыныс\w*", r"пікір\w*",
+    ), _rx(
+        r"taken into account", r"incorporated", r"accepted", r"adopted", r"reflected",
+        r"учтен\w*", r"учтён\w*", r"учли", r"учтено", r"принят\w*", r"вошл\w*", r"отражен\w*",
+        r"ескеріл\w*", r"ескерил\w*", r"қабылдан\w*", r"енгізіл\w*",
+    )),
 }  # fmt: skip
 
 
@@ -836,7 +908,16 @@ _MEASURES: dict[str, re.Pattern] = {
         r"колда\w*",
         r"жақта\w*",
     ),
-    "no": _rx(r"against", r"против", r"қарсы", r"карсы"),
+    # "voted no", "said no" (seventeenth session's fifteenth probe: "how many people
+    # actually voted no?" was read as the turnout, `high` with 9,127,192 who voted).
+    "no": _rx(
+        r"against",
+        r"против",
+        r"қарсы",
+        r"карсы",
+        r"(?:voted|vote|votes|said|answered) [\"'“‘]?no",
+        r"the no side",
+    ),  # fmt: skip
     "threshold": _rx(
         r"more than half",
         r"at least",
@@ -1101,6 +1182,10 @@ def answer_values(
             # "when did Kazakhstan vote?": "Almaty, 14 February – the Minister held a
             # meeting" holds a date next to "held", of another event.
             values = []
+    if qtype.kind == "duration" and not qtype.offset and qtype.of != ("age",):
+        values = [v for v in values if not _offset(sentence, v)]
+    if qtype.kind == "duration" and qtype.unit:
+        values = [v for v in values if v.unit == qtype.unit]
     if qtype.kind == "date" and qtype.of == ("deadline",):
         # "By when must the president call elections?": "within one month" answers too.
         periods = [
@@ -1268,7 +1353,12 @@ def type_check(question: str) -> Callable[[str], bool] | None:
     keep = qtype.kind in _OF_CLASSES or (qtype.kind == "count" and _asks_voters(qtype))
     # "How many voted against" is answered by a head count too ("898,099 voted against").
     kind_only = QuestionType(
-        qtype.kind, qtype.of if keep else (), vote=qtype.vote, counts_too=qtype.counts_too
+        qtype.kind,
+        qtype.of if keep else (),
+        vote=qtype.vote,
+        counts_too=qtype.counts_too,
+        offset=qtype.offset,
+        unit=qtype.unit,
     )
     state = count_state(question) if qtype.kind == "count" else None
     if state is not None:

@@ -150,6 +150,11 @@ class Asked:
     # question that does not (tenth probe: when parties submit their lists, how soon the
     # Kurultai's results are announced).
     calls: bool = False
+    # It asks whether a rule applies to a case ("Does the term limit apply to President
+    # Tokayev's current term?", "распространяется ли ... на"): the case's words (those after
+    # the cue that the rule's do not name, ``applies_to``), which a sentence answering it
+    # names; the rule stated alone does not say (seventeenth session's fifteenth probe).
+    case: tuple[str, ...] = ()
 
     @property
     def specific(self) -> bool:
@@ -286,7 +291,27 @@ def asked(question: str, glossary: Glossary) -> Asked:
         asks_before(question),
         asks_adopted(question),
         _CALLS.search(question) is not None,
+        applies_to(question, claim),
     )
+
+
+# A rule applied to a case: "apply to", "распространяется на", "относится к", "касается".
+_APPLIES = re.compile(
+    r"(?<![\w-])(?:appl(?:y|ies|ied) to|распространя\w* на|относ(?:ится|ятся) к"
+    r"|каса(?:ется|ются|лось))(?![\w-])",
+    re.IGNORECASE,
+)
+
+
+def applies_to(question: str, claim: Sequence[str]) -> tuple[str, ...]:
+    """The claim words of the case a question asks a rule to apply to (``_APPLIES``): the
+    words after the cue that those before it do not name; () when it asks no such thing."""
+    cue = _APPLIES.search(question)
+    if cue is None:
+        return ()
+    rule = question[: cue.start()]
+    after = set(claim_words(question[cue.end() :]))
+    return tuple(w for w in claim if w in after and not names_all((w,), rule))
 
 
 def _qualifiers(
@@ -354,6 +379,8 @@ def check_hit(hit: Hit, question: Asked, glossary: Glossary) -> Check:
             continue  # the president's seven-year term is not the deputies'
         if _calls_another(question, sentence):
             continue  # calling the elections within a month is not announcing their results
+        if question.case and not names_all(question.case, sentence):
+            continue  # the single term, stated alone, says nothing of the current one
         if question.before and not names_before(sentence):
             # The Kurultai's 145 deputies are not the old Parliament's. The sentence itself:
             # "New Constitution takes effect; the old Parliament stands down" is the title
@@ -406,10 +433,13 @@ def check_hit(hit: Hit, question: Asked, glossary: Glossary) -> Check:
 _FORECAST = re.compile(
     r"(?<![\w-])(?:could(?! not| n't)|might|would(?! not| n't)|may be|possibly|perhaps|likely"
     r"|(?:is|are) expected|by (?:his|her|their|its|one) estimate|estimated at"
+    # "the earliest date mentioned for a nationwide vote ... is 2027" (seventeenth session)
+    r"|(?:the )?earliest (?:possible )?(?:date|time)|tentative\w*"
     r"|может (?:быть|пройти|состояться|составить)|могут (?:быть|пройти|состояться)"
     r"|мог(?:ла|ли|ло)? бы|возможно|вероятно|предположительно|ориентировочно"
-    r"|по (?:его |её |их )?(?:оценк|прогноз)\w*|ожида(?:ется|ются)"
-    r"|мүмкін|ықтимал\w*|болжам\w*|күтіл(?:еді|уде))(?![\w-])",
+    r"|по (?:его |её |их )?(?:оценк|прогноз)\w*|ожида(?:ется|ются)|предполагаем\w*"
+    r"|(?:самая |самую )?ранн(?:яя|юю) дат\w*"
+    r"|мүмкін|ықтимал\w*|болжам\w*|күтіл(?:еді|уде)|ең ерте)(?![\w-])",
     re.IGNORECASE,
 )
 

@@ -6,6 +6,8 @@ import pytest
 from qa_service.answer_type import (
     QuestionType,
     answer_values,
+    count_state,
+    names_count_state,
     names_person,
     question_type,
     respell,
@@ -990,3 +992,72 @@ def test_for_how_many_years_asks_a_term_and_since_asks_a_date():
     qtype = question_type("Сколько раз можно стать президентом и на сколько лет?")
     assert qtype.kind == "duration" and qtype.term
     assert question_type("new constitution valid since").kind == "date"
+
+
+def test_a_duration_as_an_offset_from_an_event_answers_only_a_question_about_one():
+    """Seventeenth session's twelfth probe: "How long did Tokayev say the public debate on
+    a single-chamber parliament would need?" was `high` with "Two days after the
+    president's address, lawyers ... were still weighing the proposal": a duration stated
+    as an offset from an event dates it. A question about such a time ("how soon after",
+    "через сколько дней") is answered by one."""
+    length = question_type("How long would the public debate need?")
+    assert length.kind == "duration" and not length.offset
+    for sentence in (
+        "Two days after the president's address, lawyers were still weighing the proposal.",
+        "Спустя два дня юристы всё ещё обсуждали предложение.",
+        "Жолдаудан екі күннен кейін заңгерлер ұсынысты талқылап жатты.",
+    ):
+        assert answer_values(length, sentence) == [], sentence
+    years = "The president said the debate would need two years."
+    assert [v.text for v in answer_values(length, years)] == ["two years"]
+    soon = question_type("How soon after the vote are the results announced?")
+    assert soon.kind == "duration" and soon.offset
+    assert answer_values(soon, "The results are announced ten days after the vote.")
+
+
+def test_which_parties_asks_names_not_the_threshold_it_names():
+    """Seventeenth session's thirteenth probe: "Which parties cleared the 5 percent
+    threshold in the 30 August Kurultai elections?" was `high` with the rule "A party needs
+    at least 5 percent of the national vote": the percentage is the question's premise."""
+    for question in (
+        "Which parties cleared the 5 percent threshold in the Kurultai elections?",
+        "Какие партии преодолели пятипроцентный барьер?",
+        "Қай партиялар 5 пайыздық шектен өтті?",
+    ):
+        assert question_type(question) is None, question
+    assert question_type("What is the threshold for parties?").kind == "percentage"
+
+
+def test_a_duration_question_naming_its_unit_is_answered_in_that_unit():
+    """Seventeenth session's fifteenth probe: "15 наурыздағы Конституция күні демалыс бола
+    ма, неше күн демаламыз?" (how many days off) was `high` with "Президент бір рет қана
+    жеті жылдық мерзімге сайланады": a length in years answers no question in days."""
+    days = question_type("15 наурыздағы Конституция күні демалыс бола ма, неше күн демаламыз?")
+    assert days.kind == "duration" and days.unit == "day"
+    assert answer_values(days, "Президент бір рет қана жеті жылдық мерзімге сайланады.") == []
+    assert answer_values(days, "Жұрт үш күн демалады.")
+    assert question_type("Сколько месяцев длилось обсуждение?").unit == "month"
+    assert question_type("How long is the term?").unit == ""
+
+
+def test_voted_no_asks_the_votes_against():
+    """Seventeenth session's fifteenth probe: "how many people actually voted no?" was read
+    as the turnout, `high` with the 9,127,192 who voted."""
+    for question in ("how many people actually voted no?", "How many said no?"):
+        qtype = question_type(question)
+        assert qtype.kind == "percentage" and qtype.of == ("no",), question
+    assert question_type("how many people voted?").of == ("turnout",)
+
+
+def test_proposals_taken_into_account_are_not_those_sent():
+    """Seventeenth session's fifteenth probe: "Сколько предложений граждан было учтено в
+    окончательном тексте Конституции?" was `high` with the more than 4,000 sent."""
+    for question in (
+        "Сколько предложений граждан было учтено в окончательном тексте Конституции?",
+        "How many of the citizens' proposals were taken into account?",
+        "Азаматтардың неше ұсынысы ескерілді?",
+    ):
+        assert count_state(question) == "accepted", question
+    sent = "За время обсуждения граждане направили в комиссию более 4 000 предложений."
+    assert not names_count_state("accepted", sent)
+    assert names_count_state("accepted", "В окончательный текст вошли 120 предложений.")

@@ -449,6 +449,13 @@ def test_a_forecast_value_is_compared_never_the_answer():
         assert check.states and check.earlier and not as_lead(check).states, sentence
     held = check_hit(_hit("p2", "The referendum will be held on 15 March 2026."), when, GLOSSARY)
     assert held.answers and not held.earlier
+    # Seventeenth session's thirteenth probe: "so the vote didn't happen in 2027 after
+    # all? when was it actually held" was `high` with the earliest date a report mentions.
+    for sentence in (
+        "The earliest date mentioned for a nationwide vote on the change is 2027.",
+        "Самая ранняя дата голосования, которую называют, 2027 год.",
+    ):
+        assert forecasts(sentence), sentence
     for sentence in (
         "Voters may get an absentee certificate from 27 February.",
         "С 27 февраля избиратели могут получить открепительное удостоверение.",
@@ -473,6 +480,19 @@ def test_a_question_about_the_time_before_the_reform_is_answered_by_a_figure_of_
     term = asked("а какой срок был у президента до реформы?", GLOSSARY)
     seven = _hit("p3", "The president is elected for a single seven-year term.")
     assert term.before and not check_hit(seven, term, GLOSSARY).states
+    # Seventeenth session's twelfth and thirteenth probes: the two-chamber Parliament is
+    # the one before the reform, in any of the three languages.
+    for question in (
+        "Құрылтайда 145 депутат болады екен, ал қазіргі екі палаталы парламентте неше депутат бар?",
+        "Сколько депутатов в нынешнем двухпалатном парламенте?",
+        "How many deputies sit in the two-chamber parliament?",
+    ):
+        two = asked(question, GLOSSARY)
+        assert two.before, question
+        new = _hit("p4", "Now the number of deputies will be 145.")
+        assert not check_hit(new, two, GLOSSARY).states, question
+        today = _hit("p5", "The Kurultai will have 145 deputies in place of today's 148.")
+        assert check_hit(today, two, GLOSSARY).states, question
     abolished = asked("Вице-президент лауазымы бұрын қай жылы жойылған еді?", GLOSSARY)
     in_1996 = _hit("p4", "Проект возвращает должность вице-президента, упразднённую в 1996 году.")
     assert abolished.before and check_hit(in_1996, abolished, GLOSSARY).states
@@ -608,3 +628,19 @@ def test_the_old_parliament_with_words_between_and_a_portal_named():
     portal = asked("how many comments came through e-Otinish specifically", GLOSSARY)
     total = _hit("p2", "More than 4,000 comments from citizens were received on the draft.")
     assert "Portal" in portal.places and not check_hit(total, portal, GLOSSARY).states
+
+
+def test_a_rule_asked_of_a_case_is_answered_only_by_a_sentence_naming_the_case():
+    """Seventeenth session's fifteenth probe: "Does the single seven-year term limit apply
+    to President Tokayev's current term?" was `high` with the rule alone ("The president is
+    elected for a single seven-year term")."""
+    question = asked(
+        "Does the single seven-year term limit apply to President Tokayev's current term?",
+        GLOSSARY,
+    )
+    assert {"president", "tokayev's"} <= set(question.case)
+    rule = _hit("p1", "The president is elected for a single seven-year term.")
+    assert not check_hit(rule, question, GLOSSARY).states
+    case = _hit("p2", "The seven-year term does not apply to President Tokayev's current term.")
+    assert check_hit(case, question, GLOSSARY).states
+    assert asked("How long is the president's term?", GLOSSARY).case == ()

@@ -60,6 +60,10 @@ class QuestionType:
     # a length in another unit does not answer it ("жеті жылдық мерзім" for "неше күн
     # демаламыз?", seventeenth session's fifteenth probe).
     unit: str = ""
+    # A vote's measure asked as a number of people ("неше адам «иә» деп дауыс берді?", "how
+    # many people voted"): only a head count answers; a share of the voters is no number
+    # of people (seventeenth session's sixteenth probe: the preliminary 86.9% was `high`).
+    heads: bool = False
 
 
 _Q = re.IGNORECASE
@@ -153,19 +157,20 @@ _CLOCK_Q = _rx(
     r"hours of (?:voting|polling|work)", r"во сколько", r"до скольки", r"со скольки",
     r"в котором часу", r"(?:часы|время|режим) работы", r"до какого времени", r"до которого часа",
     r"са[ғг]ат\s+(?:неше|[қк]анша)\w*", r"[қк]ай са[ғг]атта", r"ж[ұу]мыс [уұ]а[қк]ыты\w*",
+    r"нешеге\s+дейін",  # "учаске нешеге дейін ашық?" (seventeenth session's 17th probe)
 )  # fmt: skip
 # "When" as often as "at what time" ("Референдум қай уақытта өтеді?"): a time of day only
 # with opening, closing or working named.
 _CLOCK_OR_DATE_Q = _rx(r"[қк]ай [уұ]а[қк]ытта", r"в какое время")
 _OPENING = _rx(
     r"open\w*", r"clos\w*", r"открыва\w*", r"открыт\w*", r"закрыва\w*", r"работа\w*",
-    r"ашыл\w*", r"ашыла\w*", r"жабыл\w*", r"ж[ұу]мыс",
+    r"ашыл\w*", r"ашыла\w*", r"ашық", r"жабыл\w*", r"ж[ұу]мыс",
 )  # fmt: skip
 # A sentence stating opening hours says so ("will be open from 7 a.m.", "открыты с 7:00",
 # "07:00-ден ... жұмыс істейді").
 _OPENING_STATED = re.compile(
     r"\bopen|\bclos|открыт|открыва|закрыт|закрыва|работ|ашыл|ашық|жабыл|ж[ұу]мыс|"
-    r"\bvoting\b|голосовани|дауыс беру",
+    r"\bvoting\b|голосовани|дауыс беру(?!\s+ку[әа]лі)",  # not the absentee certificate
     re.IGNORECASE,
 )
 # The counting of the votes, whose time a question may ask beside the stations' hours.
@@ -175,6 +180,7 @@ _COUNTING = _rx(
 )  # fmt: skip
 # Opening hours by another name: polling hours, until when one can vote.
 _HOURS = re.compile(r"hours|час|уақыт|уакыт|vot(?:e|ing)|голосова|голосуют|дауыс бер", re.I)
+_ABSENTEE = _rx(r"absentee", r"открепит\w*", r"сырттай", r"сырттай\w*")
 _POLLS = _rx(r"polling", r"polls", r"precincts?", r"участк\w*", r"учаске\w*")
 
 
@@ -208,6 +214,12 @@ def _within(sentence: str, value: Value) -> bool:
     )
 
 
+# A number of people asked ("how many people", "сколько всего людей", "неше адам").
+_HEADS_Q = _rx(
+    r"(?:how many|сколько|скока|неше|[қк]анша)\s+(?:[\w-]+\s+)?"
+    r"(?:people|persons|citizens|voters|человек\w*|люд\w*|граждан\w*|избирател\w*|адам\w*"
+    r"|азамат\w*|сайлаушы\w*)"
+)
 # "How many days", "сколько месяцев", "қанша жылға", "неше күн": the unit asked.
 _UNIT_ASKED = {
     unit: _rx(rf"(?:how many|сколько|[қк]анша|неше) (?:{forms})")
@@ -450,7 +462,9 @@ def question_type(question: str) -> QuestionType | None:
             # "Во сколько начинается подсчёт голосов после закрытия участков?": the count's
             # time, not the stations' hours (sixteenth session's fifth probe).
             return QuestionType("clock", ("count",))
-        hours = opening or bool(_HOURS.search(q))
+        # (an absentee certificate's time is its own, however "voters" reads: seventeenth
+        # session, "Until what time ... could voters pick up an absentee certificate?")
+        hours = opening or (bool(_HOURS.search(q)) and not _ABSENTEE.search(q))
         return QuestionType("clock", ("open",) if hours else ())
     if _PRICE_Q.search(q):
         return None  # "how much does petrol cost?": a price, which no check here reads
@@ -459,12 +473,13 @@ def question_type(question: str) -> QuestionType | None:
     if cue:
         counted = _counted(q, cue)
         measure = _vote_measure(q, counted)
+        heads = _HEADS_Q.search(q) is not None
         if measure:  # "how many said yes", "сколько было за": the yes share (or count)
-            return QuestionType("percentage", measure, counts_too=True)
+            return QuestionType("percentage", measure, counts_too=True, heads=heads)
         if not counted and _VOTED_ALL.search(q):
             # "how many people voted", "қанша адам дауыс берді": no yes or no named, every
             # voter counted: the turnout (its share, or its head count).
-            return QuestionType("percentage", ("turnout",), counts_too=True)
+            return QuestionType("percentage", ("turnout",), counts_too=True, heads=heads)
         return QuestionType("count", counted)
     date = _DATE_Q.search(q)
     if date and not (date.group(0).casefold() in ("күні", "куни", "куні") and _YESNO_KK.search(q)):
@@ -1159,6 +1174,8 @@ def answer_values(
         for v in find_values(sentence)
         if v.kind == qtype.kind or (qtype.counts_too and v.kind == "count" and _of_people(v))
     ]
+    if qtype.heads:
+        values = [v for v in values if v.kind == "count"]
     if qtype.kind == "count":
         values = [v for v in values if v.unit and not _reference_unit(v.unit)]
         if qtype.of:
@@ -1359,6 +1376,7 @@ def type_check(question: str) -> Callable[[str], bool] | None:
         counts_too=qtype.counts_too,
         offset=qtype.offset,
         unit=qtype.unit,
+        heads=qtype.heads,
     )
     state = count_state(question) if qtype.kind == "count" else None
     if state is not None:

@@ -190,7 +190,9 @@ def names_earlier_only(sentence: str) -> bool:
 # Kurultai's 145): said in so many words or by the old Constitution or Parliament named,
 # not by "previous" or "бұрынғы" alone (an earlier draft is ``EARLIER``'s).
 _BEFORE_Q = re.compile(
-    r"(?<![\w-])(?:before|prior to) the (?:reform|referendum|new constitution|changes|kurultai)"
+    # (up to two words between: "before the whole kurultai thing", seventeenth session)
+    r"(?<![\w-])(?:before|prior to) the (?:[\w-]+\s+){0,2}?"
+    r"(?:reform|referendum|new constitution|changes|kurultai)"
     r"|(?<![\w-])(?:previously|formerly|used to|under the old|in the old)(?![\w-])"
     r"|(?<![\w-])до (?:реформ|референдум|изменени|принятия|курултая|новой конституции)\w*"
     r"|(?<![\w-])(?:раньше|прежде|по старой|в старой|при старой)(?![\w-])"

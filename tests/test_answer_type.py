@@ -342,6 +342,9 @@ def test_how_many_of_a_votes_measure_asks_for_its_share_or_head_count(question, 
                     {"73.12 percent", "9,127,192 people"}),
     }  # fmt: skip
     sentence, stated = answers[measure]
+    if qtype.heads:  # "қанша адам", "сколько человек": people, not a share (17th session)
+        stated = {s for s in stated if "percent" not in s}
+    assert qtype.heads == ("адам" in question or "человек" in question)
     assert {v.text for v in answer_values(qtype, sentence)} == stated
     # Counts of a noun stay counts; a head count of another measure does not answer.
     assert question_type("how many voters are there").kind == "count"
@@ -1061,3 +1064,32 @@ def test_proposals_taken_into_account_are_not_those_sent():
     sent = "За время обсуждения граждане направили в комиссию более 4 000 предложений."
     assert not names_count_state("accepted", sent)
     assert names_count_state("accepted", "В окончательный текст вошли 120 предложений.")
+
+
+def test_a_vote_measure_asked_as_a_number_of_people_is_answered_by_a_head_count():
+    """Seventeenth session's sixteenth probe: "Алдын ала деректер бойынша неше адам «иә»
+    деп дауыс берді?" was `high` with the preliminary "about 86.9 percent": a share of the
+    voters is no number of people. "How many voted yes" (no people named) keeps the share."""
+    heads = question_type("Алдын ала деректер бойынша неше адам «иә» деп дауыс берді?")
+    assert heads.kind == "percentage" and heads.of == ("yes",) and heads.heads
+    share = "Дауыс бергендердің шамамен 86,9 пайызы «иә» деп жауап берді."
+    assert answer_values(heads, share) == []
+    both = "Дауыс бергендердің 87,15 пайызы, яғни 7 954 667 адам жаңа Конституцияны қолдады."
+    assert [v.kind for v in answer_values(heads, both)] == ["count"]
+    assert question_type("скока всего людей проголосовало на референдуме").heads
+    loose = question_type("How many voted yes?")
+    assert not loose.heads and answer_values(loose, "About 86.9 percent voted yes.")
+
+
+def test_until_what_hour_a_station_is_open_asks_a_time_of_day():
+    """Seventeenth session's seventeenth probe: "... учаске нешеге дейін ашық болады?" was
+    read as a deadline, `high` with the absentee certificates' "14 наурыз сағат 18:00-ге
+    дейін"."""
+    qtype = question_type("референдум күні учаске нешеге дейін ашық болады?")
+    assert qtype.kind == "clock" and qtype.of == ("open",)
+    absentee = "Азаматтар 14 наурыз сағат 18:00-ге дейін сырттай дауыс беру куәлігін ала алады."
+    assert answer_values(qtype, absentee) == []
+    # An absentee certificate's time is not the stations' hours, though "voters" is named.
+    certificate = question_type("Until what time could voters pick up an absentee certificate?")
+    assert certificate.kind == "clock" and certificate.of == ()
+    assert answer_values(certificate, "You can get one until 6 p.m. on 14 March.")

@@ -493,6 +493,13 @@ def test_a_question_about_the_time_before_the_reform_is_answered_by_a_figure_of_
         assert not check_hit(new, two, GLOSSARY).states, question
         today = _hit("p5", "The Kurultai will have 145 deputies in place of today's 148.")
         assert check_hit(today, two, GLOSSARY).states, question
+    # Words between "before the" and the Kurultai (seventeenth session's sixteenth probe).
+    whole = asked("how many seats did parliament have before the whole kurultai thing", GLOSSARY)
+    assert whole.before
+    seats = _hit(
+        "p6", "Only registered parties can run, since all 145 seats are filled from lists."
+    )
+    assert not check_hit(seats, whole, GLOSSARY).states
     abolished = asked("Вице-президент лауазымы бұрын қай жылы жойылған еді?", GLOSSARY)
     in_1996 = _hit("p4", "Проект возвращает должность вице-президента, упразднённую в 1996 году.")
     assert abolished.before and check_hit(in_1996, abolished, GLOSSARY).states

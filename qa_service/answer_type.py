@@ -838,8 +838,15 @@ _COUNT_STATES: dict[str, tuple[re.Pattern, re.Pattern]] = {
         r"ұсыныс\w*", r"усыныс\w*", r"пікір\w*",
     ), _rx(
         r"taken into account", r"incorporated", r"accepted", r"adopted", r"reflected",
-        r"учтен\w*", r"учтён\w*", r"учли", r"учтено", r"принят\w*", r"вошл\w*", r"отражен\w*",
+        r"учт[её]н\w*", r"учл[аио]", r"уч[её]л", r"принят\w*", r"вошл\w*", r"отражен\w*",
         r"ескеріл\w*", r"ескерил\w*", r"қабылдан\w*", r"енгізіл\w*",
+    )),
+    # The seats a party won, not all the seats there are (seventeenth session's
+    # nineteenth probe: "how many seats did amanat win in kurultai" was `high` with "all
+    # 145 seats are filled from party lists").
+    "won": (_rx(r"seats?", r"mandates?", r"мест\w*", r"мандат\w*", r"орын\w*"), _rx(
+        r"w[io]n", r"winning", r"gain\w*", r"secur\w*", r"получ\w*", r"завоева\w*",
+        r"набра\w*", r"жеңіп", r"женип", r"иеленді", r"алды",
     )),
 }  # fmt: skip
 

@@ -155,6 +155,10 @@ class Asked:
     # the cue that the rule's do not name, ``applies_to``), which a sentence answering it
     # names; the rule stated alone does not say (seventeenth session's fifteenth probe).
     case: tuple[str, ...] = ()
+    # It asks which article of a text states something ("В какой статье ... закреплён срок
+    # полномочий президента?", "which article", "қай бапта"): a sentence answering it names
+    # an article by its number; the term alone does not (seventeenth session).
+    article: bool = False
 
     @property
     def specific(self) -> bool:
@@ -292,7 +296,20 @@ def asked(question: str, glossary: Glossary) -> Asked:
         asks_adopted(question),
         _CALLS.search(question) is not None,
         applies_to(question, claim),
+        _WHICH_ARTICLE.search(question) is not None,
     )
+
+
+# Which article (``Asked.article``), and an article named by its number.
+_WHICH_ARTICLE = re.compile(
+    r"(?<![\w-])(?:(?:which|what) article|(?:в )?как(?:ой|ая|ую|ом) стать\w*|какая статья"
+    r"|[қк]ай ба[бп]\w*|[қк]андай ба[бп]\w*|нешінші ба[бп]\w*)(?![\w-])",
+    re.IGNORECASE,
+)
+_ARTICLE_NAMED = re.compile(
+    r"(?<![\w-])(?:articles?|стать[яиюей]|ба[бп]\w*)\s+\d+|\d+[-\s]*(?:ба[бп]\w*|стать\w*)",
+    re.IGNORECASE,
+)
 
 
 # A rule applied to a case: "apply to", "распространяется на", "относится к", "касается".
@@ -379,6 +396,8 @@ def check_hit(hit: Hit, question: Asked, glossary: Glossary) -> Check:
             continue  # the president's seven-year term is not the deputies'
         if _calls_another(question, sentence):
             continue  # calling the elections within a month is not announcing their results
+        if question.article and not _ARTICLE_NAMED.search(sentence):
+            continue  # the president's term, stated without its article, says not which
         if question.case and not names_all(question.case, sentence):
             continue  # the single term, stated alone, says nothing of the current one
         if question.before and not names_before(sentence):

@@ -1093,3 +1093,15 @@ def test_until_what_hour_a_station_is_open_asks_a_time_of_day():
     certificate = question_type("Until what time could voters pick up an absentee certificate?")
     assert certificate.kind == "clock" and certificate.of == ()
     assert answer_values(certificate, "You can get one until 6 p.m. on 14 March.")
+
+
+def test_seats_a_party_won_are_not_all_the_seats():
+    """Seventeenth session's nineteenth probe: "how many seats did amanat win in kurultai"
+    was `high` with "all 145 seats are filled from party lists"; and "комиссия учла" (the
+    eighteenth) is a proposal taken into account, as "учтено" is."""
+    assert count_state("how many seats did amanat win in kurultai") == "won"
+    assert not names_count_state("won", "All 145 seats are filled from party lists.")
+    assert names_count_state("won", "The party won 62 seats.")
+    assert count_state("How many seats will the Kurultai have?") is None
+    question = "сколько предложений граждан комиссия учла в окончательом тексте"
+    assert count_state(question) == "accepted"

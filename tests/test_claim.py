@@ -651,3 +651,18 @@ def test_a_rule_asked_of_a_case_is_answered_only_by_a_sentence_naming_the_case()
     case = _hit("p2", "The seven-year term does not apply to President Tokayev's current term.")
     assert check_hit(case, question, GLOSSARY).states
     assert asked("How long is the president's term?", GLOSSARY).case == ()
+
+
+def test_which_article_is_answered_only_by_a_sentence_naming_an_article():
+    """Seventeenth session's eighteenth probe: "В какой статье новой Конституции закреплён
+    срок полномочий президента?" was `high` with the term itself."""
+    question = asked(
+        "В какой статье новой Конституции закреплён срок полномочий президента?", GLOSSARY
+    )
+    assert question.article
+    term = _hit("p1", "The president is elected for a single seven-year term.")
+    assert not check_hit(term, question, GLOSSARY).states
+    for which in ("Which article of the Constitution is about Russian?", "Орыс тілі қай бапта?"):
+        assert asked(which, GLOSSARY).article, which
+    for count in ("Сколько статей в новой Конституции?", "Алғашқы жобада неше бап болды?"):
+        assert not asked(count, GLOSSARY).article, count

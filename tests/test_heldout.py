@@ -59,5 +59,7 @@ def test_report_pools_new_questions_and_counts_wrong_highs():
         run(2, "high", True, kind="unanswerable"),  # labelled as answering: still wrong
     ]
     assert precision(runs).startswith("high    4  wrong   2")
-    lines = report(runs)
+    lines = report(runs, since=[2])
     assert any(line.startswith("pooled, new") and "high    3  wrong   2" in line for line in lines)
+    # from the second probe on: its one new `high`, wrong (the repeat is left out)
+    assert any(line.startswith("probes 2- ") and "high    1  wrong   1" in line for line in lines)

@@ -11,7 +11,8 @@ asked before: the grown, fresh or an earlier probe's; its answer is not held out
 fourth probe's first run was kept as a count only, not question by question.
 
 ``python -m qa_service.lab.heldout`` prints, per probe, per language and pooled (new
-questions only, and all), the precision of `high` with a Wilson 95% interval: the figure
+questions only, and all; ``--since 12,16``: from those probes on too), the precision of
+`high` with a Wilson 95% interval: the figure
 for questions nobody has seen, which the cross-validated one (lab/carry.py, on questions
 the checks were written from) is not.
 
@@ -97,8 +98,9 @@ def precision_line(label: str, runs: Sequence[FirstRun]) -> str:
     return f"{label:<14} {precision(runs)}"
 
 
-def report(runs: Sequence[FirstRun]) -> list[str]:
-    """Per probe (new questions, then all), per language and pooled."""
+def report(runs: Sequence[FirstRun], since: Sequence[int] = ()) -> list[str]:
+    """Per probe (new questions, then all), per language and pooled; and pooled from each
+    probe of ``since`` on (new questions)."""
     lines = ["precision of `high` on each probe's first run: new questions | all"]
     for probe in sorted({r.probe for r in runs}):
         mine = [r for r in runs if r.probe == probe]
@@ -109,6 +111,12 @@ def report(runs: Sequence[FirstRun]) -> list[str]:
         lines.append(precision_line(f"pooled, {lang}", [r for r in new if r.lang == lang]))
     lines.append(precision_line("pooled, new", new))
     lines.append(precision_line("pooled, all", runs))
+    for first in since:
+        later = [r for r in new if r.probe >= first]
+        lines.append(precision_line(f"probes {first}-", later))
+        for lang in ("kk", "ru", "en"):
+            mine = [r for r in later if r.lang == lang]
+            lines.append(precision_line(f"probes {first}-, {lang}", mine))
     return lines
 
 
@@ -184,11 +192,17 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--records", type=Path, default=RECORDS)
     parser.add_argument("--familiar", action="store_true", help="the nearness analysis too")
     parser.add_argument(
+        "--since",
+        type=lambda s: [int(x) for x in s.split(",")],
+        default=[],
+        help="comma-separated probe numbers: pooled from each on too",
+    )
+    parser.add_argument(
         "--cuts", type=lambda s: [float(x) for x in s.split(",")], default=[0.92, 0.94, 0.96]
     )
     args = parser.parse_args(argv)
     runs = load_runs(args.records)
-    print("\n".join(report(runs)))
+    print("\n".join(report(runs, args.since)))
     if args.familiar:
         print("\n".join(familiar(runs, args.cuts)))
 

@@ -197,6 +197,7 @@ _TERM_Q = _rx(
     r"for how many years", r"на сколько лет", r"[қк]анша жыл[ғг]а", r"неше жыл[ғг]а",
     r"избира\w*", r"выбира\w*", r"өкілеттік мерзім\w*", r"окилеттик мерзим\w*",
     r"сайлан\w*", r"отырады",
+    r"in for", r"in office", r"sit", r"sits",  # "how long are they in for?" (17th session)
 )  # fmt: skip
 # A period to act within: "within one month", "в течение месяца", "бір ай ішінде".
 _WITHIN = re.compile(r"within|in|в течени[ея]|через|ішінде|ишинде", re.IGNORECASE)
@@ -220,6 +221,20 @@ _HEADS_Q = _rx(
     r"(?:people|persons|citizens|voters|человек\w*|люд\w*|граждан\w*|избирател\w*|адам\w*"
     r"|азамат\w*|сайлаушы\w*)"
 )
+
+
+def _counts_beside_a_share(q: str) -> bool:
+    """A question that gives a share itself and counts something else ("how many partys
+    made it past the 5% barrier", "Сколько партий преодолели 5-процентный барьер?"):
+    the count is asked, the share is its premise (seventeenth session's twentieth probe:
+    `high` with the threshold's rule)."""
+    cue = _COUNT_Q.search(q)
+    if cue is None or not any(v.kind == "percentage" for v in find_values(q)):
+        return False
+    counted = _counted(q, cue)
+    return bool(counted) and _PERCENT_Q.search(" ".join(counted)) is None
+
+
 # "How many days", "сколько месяцев", "қанша жылға", "неше күн": the unit asked.
 _UNIT_ASKED = {
     unit: _rx(rf"(?:how many|сколько|[қк]анша|неше) (?:{forms})")
@@ -362,8 +377,8 @@ def names_only_titles(text: str) -> bool:
 # name), a sentence about the head of that role does not answer. English "deputy" alone
 # is also a member of parliament, so there only "vice" or "deputy" before a head's title.
 _QUALIFIED_ROLE = _rx(
-    r"vice[- ]?(?:president|chair\w*|premier|speaker|minister)",
-    r"deputy (?:chair\w*|head|president|speaker|prime minister|minister)",
+    r"vice[- ]?(?:presidents?|chair\w*|premier|speaker|minister)",  # "vice presidents term"
+    r"deputy (?:chair\w*|head|presidents?|speaker|prime minister|minister)",
     r"вице-?\s?\w+",
     r"віце-?\s?\w+",  # "vitse-" typed in Latin letters, read in Cyrillic
     r"заместител\w*",
@@ -439,7 +454,7 @@ def question_type(question: str) -> QuestionType | None:
     q = respell(question.strip())
     if _PARTIES_Q.search(q):
         return None
-    if _PERCENT_Q.search(q):
+    if _PERCENT_Q.search(q) and not _counts_beside_a_share(q):
         return QuestionType("percentage", value_of("percentage", q))
     if _AGE_Q.search(q):
         return QuestionType("duration", ("age",))

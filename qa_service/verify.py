@@ -246,6 +246,8 @@ def asked(question: str, glossary: Glossary) -> Asked:
             qtype = QuestionType(kind, of or value_of(kind, question), vote=names_vote(question))
             years, converted = frozenset(), True
     concepts = glossary.concept_ids(words(question))
+    if _MPS.search(question):  # "the MPs we elected": the deputies (17th session's probe)
+        concepts |= glossary.concept_ids(["deputies"])
     body = any(not names_only_titles(glossary.entries[i].english) for i in concepts)
     claim = claim_words(question)
     # A share of the voters (not of the Constitution, not a threshold), and not for a
@@ -308,6 +310,13 @@ _WHICH_ARTICLE = re.compile(
 )
 _ARTICLE_NAMED = re.compile(
     r"(?<![\w-])(?:articles?|стать[яиюей]|ба[бп]\w*)\s+\d+|\d+[-\s]*(?:ба[бп]\w*|стать\w*)",
+    re.IGNORECASE,
+)
+
+
+# Members of parliament by the English names the glossary's "deputies" does not read.
+_MPS = re.compile(
+    r"(?<![\w-])(?:MPs?|members of (?:the )?parliament|parliamentarians?|lawmakers?)(?![\w-])",
     re.IGNORECASE,
 )
 

@@ -1105,3 +1105,29 @@ def test_seats_a_party_won_are_not_all_the_seats():
     assert count_state("How many seats will the Kurultai have?") is None
     question = "сколько предложений граждан комиссия учла в окончательом тексте"
     assert count_state(question) == "accepted"
+
+
+def test_a_count_beside_a_share_the_question_gives_asks_the_count():
+    """Seventeenth session's twentieth probe: "how many partys made it past the 5% barrier
+    in the kurultai vote" was `high` with the threshold's rule: the share is the premise."""
+    for question in (
+        "how many partys made it past the 5% barrier in the kurultai vote",
+        "Сколько партий преодолели барьер в 5 процентов?",
+    ):
+        qtype = question_type(question)
+        assert qtype.kind == "count", question
+        assert answer_values(qtype, "A party needs at least 5 percent of the vote.") == []
+    assert question_type("How many percent voted yes?").kind == "percentage"
+    assert question_type("What is the 5% threshold for?").kind == "percentage"
+
+
+def test_a_vice_presidents_term_and_how_long_they_are_in_for():
+    """Seventeenth session's twentieth and twenty-first probes: "how long is the vice
+    presidents term" (no apostrophe) was `high` with the president's seven years; "how
+    long are they in for?" asks a term, which a period to act within does not answer."""
+    from qa_service.answer_type import names_qualified_role
+
+    assert names_qualified_role("how long is the vice presidents term")
+    qtype = question_type("so the MPs we elected this summer, how long are they in for?")
+    assert qtype.kind == "duration" and qtype.term
+    assert answer_values(qtype, "The president must call elections within one month.") == []

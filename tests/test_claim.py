@@ -666,3 +666,14 @@ def test_which_article_is_answered_only_by_a_sentence_naming_an_article():
         assert asked(which, GLOSSARY).article, which
     for count in ("Сколько статей в новой Конституции?", "Алғашқы жобада неше бап болды?"):
         assert not asked(count, GLOSSARY).article, count
+
+
+def test_mps_are_the_deputies_whose_term_is_asked():
+    """Seventeenth session's twentieth probe: "so the MPs we elected this summer, how long
+    are they in for?" was `high` with the president's single seven-year term."""
+    question = asked("so the MPs we elected this summer, how long are they in for?", GLOSSARY)
+    assert GLOSSARY.concept_ids(["deputies"]) <= question.concepts
+    president = _hit("p1", "The president is elected for a single seven-year term.")
+    assert not check_hit(president, question, GLOSSARY).states
+    deputies = _hit("p2", "Срок полномочий депутатов Курултая составит пять лет.", "ru")
+    assert check_hit(deputies, question, GLOSSARY).states

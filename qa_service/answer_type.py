@@ -235,6 +235,11 @@ def _counts_beside_a_share(q: str) -> bool:
     return bool(counted) and _PERCENT_Q.search(" ".join(counted)) is None
 
 
+# How many terms ("Сколько сроков подряд может избираться депутат?"): a count of terms,
+# not a term's length (seventeenth session's twenty-third probe: `high` with "Срок
+# полномочий ... составит пять лет").
+_TERMS_COUNTED = _rx(r"сколько (?:[\w-]+ )?сроков", r"how many (?:[\w-]+ )?terms")
+
 # "How many days", "сколько месяцев", "қанша жылға", "неше күн": the unit asked.
 _UNIT_ASKED = {
     unit: _rx(rf"(?:how many|сколько|[қк]анша|неше) (?:{forms})")
@@ -458,7 +463,7 @@ def question_type(question: str) -> QuestionType | None:
         return QuestionType("percentage", value_of("percentage", q))
     if _AGE_Q.search(q):
         return QuestionType("duration", ("age",))
-    if _DURATION_Q.search(_read_for_duration(q)):
+    if _DURATION_Q.search(_read_for_duration(q)) and not _TERMS_COUNTED.search(q):
         return QuestionType(
             "duration",
             term=_TERM_Q.search(q) is not None,
@@ -976,8 +981,9 @@ _MEASURES: dict[str, re.Pattern] = {
         # 'yes' for the new Constitution to count as adopted?" -> the 87.15% who said yes)
         r"need(?:s|ed)?",
         r"required",
-        r"ha(?:d|s|ve) to be",
+        r"ha(?:d|s|ve) to(?: be)?",  # "had to vote yes" (seventeenth session)
         r"count as",
+        r"to be adopted",
         r"должн\w*",
         r"нужн\w*",
         r"необходим\w*",

@@ -128,6 +128,13 @@ PHRASES = {
         r"|[қк]айта [өо]тк\w*|[қк]айта [өо]ткіз\w*|[қк]айта [өо]ткиз\w*|[қк]айта сайла\w*",
         re.IGNORECASE,
     ),
+    # A day off (seventeenth session's twenty-second probe: "Is the new Constitution Day
+    # on 15 March going to be a day off work?" was `high` with the day's new date). Not
+    # "отдыхать" (how people will rest is "for the government to decide").
+    "Day off": re.compile(
+        r"days? off|day-off|non-working|public holiday|выходн\w*|нерабоч\w*|демалыс\w*",
+        re.IGNORECASE,
+    ),
     "Presidential election": re.compile(
         r"presidential\s+(?:election|vote|race|poll|ballot|campaign)"
         r"|election\s+of\s+(?:a\s+|the\s+)?(?:new\s+)?president"
@@ -194,6 +201,9 @@ _BEFORE_Q = re.compile(
     r"(?<![\w-])(?:before|prior to) the (?:[\w-]+\s+){0,2}?"
     r"(?:reform|referendum|new constitution|changes|kurultai)"
     r"|(?<![\w-])(?:previously|formerly|used to|under the old|in the old)(?![\w-])"
+    # "before it was moved", "до переноса" (seventeenth session's twenty-third probe)
+    r"|(?<![\w-])before (?:it|they) (?:was|were) (?:moved|changed|replaced)"
+    r"|(?<![\w-])до (?:переноса|замены)"
     r"|(?<![\w-])до (?:реформ|референдум|изменени|принятия|курултая|новой конституции)\w*"
     r"|(?<![\w-])(?:раньше|прежде|по старой|в старой|при старой)(?![\w-])"
     r"|(?:реформа|референдум|өзгеріс|құрылтай)\w*\s+дейін|(?<![\w-])бұрын(?![\w-])"

@@ -1131,3 +1131,19 @@ def test_a_vice_presidents_term_and_how_long_they_are_in_for():
     qtype = question_type("so the MPs we elected this summer, how long are they in for?")
     assert qtype.kind == "duration" and qtype.term
     assert answer_values(qtype, "The president must call elections within one month.") == []
+
+
+def test_how_many_terms_counts_terms_and_had_to_vote_asks_a_rule():
+    """Seventeenth session's twenty-second and twenty-third probes: "Сколько сроков подряд
+    может избираться депутат Курултая?" was `high` with the five-year term; "What share of
+    those casting ballots had to vote yes for the new Constitution to be adopted?" with the
+    87.15% who did (a requirement asks the rule's threshold)."""
+    terms = question_type("Сколько сроков подряд может избираться депутат Курултая?")
+    assert terms.kind == "count"
+    assert question_type("How many terms can a deputy serve?").kind == "count"
+    assert question_type("На сколько лет избирается депутат?").kind == "duration"
+    rule = question_type(
+        "What share of those casting ballots had to vote yes for the new Constitution to be "
+        "adopted?"
+    )
+    assert rule.kind == "percentage" and rule.of == ("threshold",)

@@ -677,3 +677,20 @@ def test_mps_are_the_deputies_whose_term_is_asked():
     assert not check_hit(president, question, GLOSSARY).states
     deputies = _hit("p2", "Срок полномочий депутатов Курултая составит пять лет.", "ru")
     assert check_hit(deputies, question, GLOSSARY).states
+
+
+def test_a_day_off_and_the_time_before_a_move_are_parts_the_answer_names():
+    """Seventeenth session's twenty-second and twenty-third probes: "Is the new
+    Constitution Day on 15 March going to be a day off work?" was `high` with the day's new
+    date; "On what date was Constitution Day celebrated before it was moved?" with the new
+    date (the time before the move is the old one's)."""
+    off = asked("Is the new Constitution Day on 15 March going to be a day off work?", GLOSSARY)
+    moved = _hit("p1", "Теперь День Конституции будут отмечать 15 марта.", "ru")
+    assert "Day off" in off.places and not check_hit(moved, off, GLOSSARY).states
+    before = asked("On what date was Constitution Day celebrated before it was moved?", GLOSSARY)
+    assert before.before
+    assert not check_hit(
+        _hit("p2", "Constitution Day is now marked on 15 March."), before, GLOSSARY
+    ).states
+    old = _hit("p3", "Constitution Day was previously celebrated on 30 August.")
+    assert check_hit(old, before, GLOSSARY).states

@@ -80,6 +80,9 @@ _PARTIES_Q = _rx(
     r"(?:which|what) part(?:y|ies)", r"(?:какие|какая|каких|какой) парти\w*",
     r"(?:[қк]ай|[қк]андай) партия\w*",
 )  # fmt: skip
+# Why: a reason is asked, which no typed value answers ("why was turnout only around
+# 60%?" was `high` with the preliminary 72.8%: seventeenth session's 24th probe).
+_WHY_Q = _rx(r"why", r"how come", r"почему", r"отчего", r"зачем", r"неге", r"неліктен", r"нелiктен")
 _PERCENT_Q = _rx(
     r"what percent\w*", r"prec?ent\w*", r"what share", r"what proportion", r"percent\w*",
     r"share of", r"turnout", r"threshold", r"barrier", r"барьер\w*", r"какой процент",
@@ -218,7 +221,7 @@ def _within(sentence: str, value: Value) -> bool:
 # A number of people asked ("how many people", "сколько всего людей", "неше адам").
 _HEADS_Q = _rx(
     r"(?:how many|сколько|скока|неше|[қк]анша)\s+(?:[\w-]+\s+)?"
-    r"(?:people|persons|citizens|voters|человек\w*|люд\w*|граждан\w*|избирател\w*|адам\w*"
+    r"(?:people|ppl|persons|citizens|voters|человек\w*|люд\w*|граждан\w*|избирател\w*|адам\w*"
     r"|азамат\w*|сайлаушы\w*)"
 )
 
@@ -397,7 +400,7 @@ def names_qualified_role(text: str) -> bool:
 
 
 _GENERIC_COUNTED = frozenset(
-    "people persons person citizens residents человек людей граждан жителей адам кісі "
+    "people ppl persons person citizens residents человек людей граждан жителей адам кісі "
     "азамат азаматтар азаматтардың times раз рет".split()
 )
 # The electorate: people described by their right to vote ("citizens eligible to vote",
@@ -457,7 +460,7 @@ def question_type(question: str) -> QuestionType | None:
     ("what time", "во сколько"), a count (of the noun after "how many" / "сколько" /
     "қанша", or before "саны"), a date, a person (with the role asked), a place, yes/no."""
     q = respell(question.strip())
-    if _PARTIES_Q.search(q):
+    if _PARTIES_Q.search(q) or _WHY_Q.search(q):
         return None
     if _PERCENT_Q.search(q) and not _counts_beside_a_share(q):
         return QuestionType("percentage", value_of("percentage", q))

@@ -118,7 +118,7 @@ _MEASURE_WORDS = frozenset(
     # English
     "turnout turn share percent proportion portion part rate level figure number count "
     "vote voti voter voted yes against support back approv favo endors adopt accept "
-    "said people person citizen elector eligib regist population resident "
+    "said people ppl person citizen elector eligib regist population resident end "
     "referend constitu draft ballot poll cast final overall total official result "
     "many much what were took take came come went show up participat "
     "actual real exact approx about around rough report data "

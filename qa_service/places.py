@@ -202,7 +202,8 @@ _BEFORE_Q = re.compile(
     r"(?:reform|referendum|new constitution|changes|kurultai)"
     r"|(?<![\w-])(?:previously|formerly|used to|under the old|in the old)(?![\w-])"
     # "before it was moved", "до переноса" (seventeenth session's twenty-third probe)
-    r"|(?<![\w-])before (?:it|they) (?:was|were) (?:moved|changed|replaced)"
+    r"|(?<![\w-])before (?:it|they|we) (?:(?:was|were|had|have|got) )?"
+    r"(?:moved|changed|replaced|switched|abolished|merged|reformed)"
     r"|(?<![\w-])до (?:переноса|замены)"
     r"|(?<![\w-])до (?:реформ|референдум|изменени|принятия|курултая|новой конституции)\w*"
     r"|(?<![\w-])(?:раньше|прежде|по старой|в старой|при старой)(?![\w-])"

@@ -81,7 +81,7 @@ from .places import (
     names_final,
     places_in,
 )
-from .values import VALUE_KINDS, Value, find_values
+from .values import VALUE_KINDS, Value, _month_of, find_values
 
 
 @dataclass(frozen=True)
@@ -357,6 +357,7 @@ def _qualifiers(
         for w in qualifiers(claim, cues, threshold)
         if not places_in(w)
         and w.casefold() not in dated
+        and _month_of(w) is None  # "the March referendum": its time (17th session)
         and not any(names_all((n,), w) for n in counted)
     )
 

@@ -1147,3 +1147,15 @@ def test_how_many_terms_counts_terms_and_had_to_vote_asks_a_rule():
         "adopted?"
     )
     assert rule.kind == "percentage" and rule.of == ("threshold",)
+
+
+def test_why_asks_a_reason_no_typed_value_answers():
+    """Seventeenth session's twenty-fourth probe: "why was turnout only around 60% in the
+    constitutional referendum?" was `high` with the preliminary 72.8%."""
+    for question in (
+        "why was turnout only around 60% in the constitutional referendum?",
+        "Почему явка была такой низкой?",
+        "Неге Конституция күні ауыстырылды?",
+    ):
+        assert question_type(question) is None, question
+    assert question_type("what was the turnout?").kind == "percentage"

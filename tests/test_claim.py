@@ -694,3 +694,18 @@ def test_a_day_off_and_the_time_before_a_move_are_parts_the_answer_names():
     ).states
     old = _hit("p3", "Constitution Day was previously celebrated on 30 August.")
     assert check_hit(old, before, GLOSSARY).states
+
+
+def test_the_vote_s_month_ppl_and_in_the_end_are_no_part_of_the_voters():
+    """Seventeenth session: on the probe set, "What was the final official turnout in the
+    March constitutional referendum?" led with the preliminary count (its "March" read as a
+    part of the voters, which the final report does not name), and "so how many ppl
+    actually voted yes in the end" too; "before they switched to one chamber" (the
+    twenty-fourth probe) asks the time before the reform."""
+    march = asked("What was the final official turnout in the March referendum?", GLOSSARY)
+    assert march.qualifiers == ()
+    final = _hit("p1", "Turnout was 73.12 percent: 9,127,192 people voted.")
+    assert check_hit(final, march, GLOSSARY).states
+    assert asked("so how many ppl actually voted yes in the end", GLOSSARY).qualifiers == ()
+    switched = "how many deputies did parliament have before they switched to one chamber"
+    assert asked(switched, GLOSSARY).before

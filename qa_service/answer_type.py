@@ -260,6 +260,10 @@ def duration_unit_asked(question: str) -> str:
     return next((unit for unit, rx in _UNIT_ASKED.items() if rx.search(question)), "")
 
 
+# "How" in Kazakh: "Дауыс беру күні басқа қалада болсам, ... қалай дауыс беремін?" names
+# voting day and asks how (seventeenth session's twenty-seventh probe: read as a date).
+_HOW_KK = _rx(r"[қк]алай")
+
 # A duration as an offset from an event: "two days after the address", "через два дня",
 # "екі күннен кейін", "a year before the vote" (seventeenth session's twelfth probe: "How
 # long did Tokayev say the debate would need?" was `high` with "Two days after the
@@ -366,6 +370,9 @@ _ROLES = {
     "speaker": (r"speaker", r"спикер\w*"),
     "minister": (r"minister\w*", r"министр\w*"),
     "president": (r"president\w*", r"президент\w*", r"presiden\w*"),
+    # A coach is no head of a body ("who is the head coach of the national football team"
+    # was `high` with the head of the foreign ministry: seventeenth session).
+    "coach": (r"coach\w*", r"тренер\w*", r"бапкер\w*"),
 }  # fmt: skip
 _DEPUTY = _rx(r"deputy", r"vice", r"заместител\w*", r"зам\w*", r"орынбасар\w*")
 _ANY_ROLE = re.compile(
@@ -505,7 +512,8 @@ def question_type(question: str) -> QuestionType | None:
             return QuestionType("percentage", ("turnout",), counts_too=True, heads=heads)
         return QuestionType("count", counted)
     date = _DATE_Q.search(q)
-    if date and not (date.group(0).casefold() in ("күні", "куни", "куні") and _YESNO_KK.search(q)):
+    bare_day = date is not None and date.group(0).casefold() in ("күні", "куни", "куні")
+    if date and not (bare_day and (_YESNO_KK.search(q) or _HOW_KK.search(q))):
         # (not "Референдум күні демалыс бола ма?": is voting day a day off, yes or no)
         return QuestionType("date", value_of("date", q), vote=names_vote(q))
     if _PERSON_Q.search(q):

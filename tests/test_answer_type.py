@@ -1159,3 +1159,17 @@ def test_why_asks_a_reason_no_typed_value_answers():
     ):
         assert question_type(question) is None, question
     assert question_type("what was the turnout?").kind == "percentage"
+
+
+def test_a_head_coach_is_no_head_of_a_body_and_voting_day_with_how_asks_no_date():
+    """Seventeenth session's twenty-sixth and twenty-seventh probes: "who is the head coach
+    of kazakhstan natoinal football team" was `high` with the head of the foreign ministry;
+    "Дауыс беру күні басқа қалада болсам, референдумда қалай дауыс беремін?" was read as
+    asking the vote's date."""
+    coach = question_type("who is the head coach of the national football team")
+    assert coach.kind == "person" and "coach" in coach.of
+    ministry = "In his remarks, Murat Nurtleu, the head of the foreign ministry, spoke."
+    assert not states_answer(coach, ministry)
+    how = "Дауыс беру күні басқа қалада болсам, референдумда қалай дауыс беремін?"
+    assert question_type(how) is None or question_type(how).kind != "date"
+    assert question_type("референдум күні").kind == "date"

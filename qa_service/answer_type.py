@@ -81,7 +81,7 @@ _PARTIES_Q = _rx(
     r"(?:[қк]ай|[қк]андай) партия\w*",
 )  # fmt: skip
 # Why: a reason is asked, which no typed value answers ("why was turnout only around
-# 60%?" was `high` with the preliminary 72.8%: seventeenth session's 24th probe).
+# 60%?" was `high` with the preliminary 72.8%: seventeenth session's twenty-fourth probe).
 _WHY_Q = _rx(r"why", r"how come", r"почему", r"отчего", r"зачем", r"неге", r"неліктен", r"нелiктен")
 _PERCENT_Q = _rx(
     r"what percent\w*", r"prec?ent\w*", r"what share", r"what proportion", r"percent\w*",
@@ -160,7 +160,7 @@ _CLOCK_Q = _rx(
     r"hours of (?:voting|polling|work)", r"во сколько", r"до скольки", r"со скольки",
     r"в котором часу", r"(?:часы|время|режим) работы", r"до какого времени", r"до которого часа",
     r"са[ғг]ат\s+(?:неше|[қк]анша)\w*", r"[қк]ай са[ғг]атта", r"ж[ұу]мыс [уұ]а[қк]ыты\w*",
-    r"нешеге\s+дейін",  # "учаске нешеге дейін ашық?" (seventeenth session's 17th probe)
+    r"нешеге\s+дейін",  # "учаске нешеге дейін ашық?" (the seventeenth probe)
 )  # fmt: skip
 # "When" as often as "at what time" ("Референдум қай уақытта өтеді?"): a time of day only
 # with opening, closing or working named.
@@ -200,7 +200,7 @@ _TERM_Q = _rx(
     r"for how many years", r"на сколько лет", r"[қк]анша жыл[ғг]а", r"неше жыл[ғг]а",
     r"избира\w*", r"выбира\w*", r"өкілеттік мерзім\w*", r"окилеттик мерзим\w*",
     r"сайлан\w*", r"отырады",
-    r"in for", r"in office", r"sit", r"sits",  # "how long are they in for?" (17th session)
+    r"in for", r"in office", r"sit", r"sits",  # "how long are they in for?" (seventeenth session)
 )  # fmt: skip
 # A period to act within: "within one month", "в течение месяца", "бір ай ішінде".
 _WITHIN = re.compile(r"within|in|в течени[ея]|через|ішінде|ишинде", re.IGNORECASE)
@@ -228,7 +228,7 @@ _HEADS_Q = _rx(
 
 def _counts_beside_a_share(q: str) -> bool:
     """A question that gives a share itself and counts something else ("how many partys
-    made it past the 5% barrier", "Сколько партий преодолели 5-процентный барьер?"):
+    made it past the 5% barrier", "Сколько партий преодолели барьер в 5 процентов?"):
     the count is asked, the share is its premise (seventeenth session's twentieth probe:
     `high` with the threshold's rule)."""
     cue = _COUNT_Q.search(q)

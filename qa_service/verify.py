@@ -246,7 +246,7 @@ def asked(question: str, glossary: Glossary) -> Asked:
             qtype = QuestionType(kind, of or value_of(kind, question), vote=names_vote(question))
             years, converted = frozenset(), True
     concepts = glossary.concept_ids(words(question))
-    if _MPS.search(question):  # "the MPs we elected": the deputies (17th session's probe)
+    if _MPS.search(question):  # "the MPs we elected": the deputies (seventeenth session)
         concepts |= glossary.concept_ids(["deputies"])
     body = any(not names_only_titles(glossary.entries[i].english) for i in concepts)
     claim = claim_words(question)
@@ -357,7 +357,7 @@ def _qualifiers(
         for w in qualifiers(claim, cues, threshold)
         if not places_in(w)
         and w.casefold() not in dated
-        and _month_of(w) is None  # "the March referendum": its time (17th session)
+        and _month_of(w) is None  # "the March referendum": its time (seventeenth session)
         and not any(names_all((n,), w) for n in counted)
     )
 

@@ -27,7 +27,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .values import _WORD, VALUE_KINDS, Value, _month_of, _same_word, find_values
 
@@ -1229,8 +1229,6 @@ def answer_values(
     if qtype.kind == "clock" and qtype.of:
         stated = _COUNTING if qtype.of == ("count",) else _OPENING_STATED
         values = values if stated.search(sentence) else []
-    elif qtype.kind == "duration" and qtype.term:
-        values = [v for v in values if not _within(sentence, v)]
     elif qtype.of and qtype.kind in _OF_CLASSES:
         classes = _OF_CLASSES[qtype.kind]
         values = [v for v in values if _of_value(classes, qtype.of[0], sentence, v)]
@@ -1238,10 +1236,8 @@ def answer_values(
             # "when did Kazakhstan vote?": "Almaty, 14 February – the Minister held a
             # meeting" holds a date next to "held", of another event.
             values = []
-    if qtype.kind == "duration" and not qtype.offset and qtype.of != ("age",):
-        values = [v for v in values if not _offset(sentence, v)]
-    if qtype.kind == "duration" and qtype.unit:
-        values = [v for v in values if v.unit == qtype.unit]
+    if qtype.kind == "duration":
+        values = [v for v in values if _the_length_asked(qtype, sentence, v)]
     if qtype.kind == "date" and qtype.of == ("deadline",):
         # "By when must the president call elections?": "within one month" answers too.
         periods = [
@@ -1252,6 +1248,18 @@ def answer_values(
 
 
 _OF_CLASSES = {"date": _EVENTS, "percentage": _MEASURES, "duration": _AGES}
+
+
+def _the_length_asked(qtype: QuestionType, sentence: str, value: Value) -> bool:
+    """Whether a duration of ``sentence`` is the kind of length a duration question asks:
+    not a period to act within for a term of office (``_within``), not an offset from an
+    event unless the question asks one (``_offset``; an age is neither), and in the unit
+    the question names, if it names one."""
+    if qtype.term and _within(sentence, value):
+        return False
+    if not qtype.offset and qtype.of != ("age",) and _offset(sentence, value):
+        return False
+    return not qtype.unit or value.unit == qtype.unit
 
 
 def _reference_unit(unit: str) -> bool:
@@ -1408,15 +1416,8 @@ def type_check(question: str) -> Callable[[str], bool] | None:
     # kept: their cue words are read in all three.
     keep = qtype.kind in _OF_CLASSES or (qtype.kind == "count" and _asks_voters(qtype))
     # "How many voted against" is answered by a head count too ("898,099 voted against").
-    kind_only = QuestionType(
-        qtype.kind,
-        qtype.of if keep else (),
-        vote=qtype.vote,
-        counts_too=qtype.counts_too,
-        offset=qtype.offset,
-        unit=qtype.unit,
-        heads=qtype.heads,
-    )
+    # Neither a term's nor a deputy role's narrowing: any length, any holder of the role.
+    kind_only = replace(qtype, of=qtype.of if keep else (), role_deputy=False, term=False)
     state = count_state(question) if qtype.kind == "count" else None
     if state is not None:
         # "How many articles were rewritten?": the passage's "77 of its 104 articles have

@@ -83,6 +83,20 @@ _PARTIES_Q = _rx(
 # Why: a reason is asked, which no typed value answers ("why was turnout only around
 # 60%?" was `high` with the preliminary 72.8%: seventeenth session's twenty-fourth probe).
 _WHY_Q = _rx(r"why", r"how come", r"почему", r"отчего", r"зачем", r"неге", r"неліктен", r"нелiктен")
+# A comparison: two values are asked, and a sentence stating one of them answers nothing
+# ("Is the new seven-year presidential term longer than the president's term under the 1995
+# Constitution?" was `high` with the seven years: eighteenth session's thirty-first probe).
+# Not "more than half" nor "more than 5%": a threshold, one value.
+_COMPARED_Q = re.compile(
+    r"(?<![\w-])(?:longer|shorter|higher|lower|bigger|smaller|larger|fewer|less|more|greater"
+    r"|older|newer|earlier|later)(?: [\w'’-]+){0,2}? than (?!half|(?:a |one )?(?:third|quarter)|\d)"
+    r"|(?<![\w-])(?:дольше|длиннее|короче|больше|меньше|выше|ниже|раньше|позже)"
+    r"(?:\s+[\w-]+){0,2}?\s*,?\s*чем"
+    r"(?!\s+(?:половин|\d))"
+    r"|(?<![\w-])(?<!\d )(?!жарты)[^\W\d]+(?:дан|ден|тан|тен|нан|нен)\s+"
+    r"(?:ұзақ|узак|көп|коп|аз|жоғары|жогары|төмен|томен|қысқа|кыска)\w*",
+    re.IGNORECASE,
+)
 _PERCENT_Q = _rx(
     r"what percent\w*", r"prec?ent\w*", r"what share", r"what proportion", r"percent\w*",
     r"share of", r"turnout", r"threshold", r"barrier", r"барьер\w*", r"какой процент",
@@ -467,7 +481,7 @@ def question_type(question: str) -> QuestionType | None:
     ("what time", "во сколько"), a count (of the noun after "how many" / "сколько" /
     "қанша", or before "саны"), a date, a person (with the role asked), a place, yes/no."""
     q = respell(question.strip())
-    if _PARTIES_Q.search(q) or _WHY_Q.search(q):
+    if _PARTIES_Q.search(q) or _WHY_Q.search(q) or _COMPARED_Q.search(q):
         return None
     if _PERCENT_Q.search(q) and not _counts_beside_a_share(q):
         return QuestionType("percentage", value_of("percentage", q))
@@ -718,6 +732,8 @@ _EVENTS: dict[str, re.Pattern] = {
     # (fifteenth session's probe: "когда упразднили сенат" -> the 2027 of a proposed vote).
     "end": _rx(
         r"abolish\w*",
+        r"disappear\w*",  # "the post of vice president, which disappeared in 1996"
+        r"scrapp\w*",
         r"ceas\w*",
         r"ended",
         r"ends",

@@ -50,6 +50,7 @@ from __future__ import annotations
 import importlib.resources
 import json
 import math
+import re
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -61,6 +62,7 @@ from .answer_type import type_satisfied
 from .claim import OPEN_CLAIMS
 from .composition import SearchParams
 from .lexical import LexicalQuery
+from .places import ABROAD, places_in
 from .retrieval.base import Query, Ranking
 from .retrieval.bm25 import BM25Retriever
 from .text import detect_lang
@@ -207,6 +209,8 @@ class ConfidenceStage:
         # Whether it names the reform itself (the referendum, the Constitution, the
         # Kurultai; ``ConfidenceRule.core_not_none``).
         signals["core"] = float(evidence.asked is not None and evidence.asked.core)
+        # Whether it asks about a country abroad that none of the top hits names.
+        signals["elsewhere"] = float(elsewhere(evidence))
         # How near the question is to the reform's terms at all (the nearest glossary
         # entry's cosine): read off the question and the fixed glossary, never the corpus,
         # so a corpus grown with local news does not make a football question look closer.
@@ -221,6 +225,28 @@ class ConfidenceStage:
         if query.near is not None:
             signals["near"] = float(query.near)
         return signals
+
+
+# The Russian language, which a Kazakh reform's sources discuss (Article 9), not Russia.
+_RUSSIAN = re.compile(r"(?<![\w-])(?:russian|русск\w*)(?![\w-])", re.IGNORECASE)
+
+
+def elsewhere(evidence: Evidence) -> bool:
+    """Whether the question names a country abroad (``places.ABROAD``: "Uzbekistan's
+    constitutional referendum", "председатель ЦИК России") and none of the top hits, nor
+    their articles' titles, names it: the sources are about Kazakhstan's reform and say
+    nothing of that country's, so `none` (eighteenth session's thirty-third probe: such
+    questions were `low` above Kazakhstan's turnout or chair, a hedge that still shows
+    another vote's figure as if it might be the one asked)."""
+    asked = evidence.asked.places & ABROAD if evidence.asked is not None else frozenset()
+    if "Russia" in asked and not places_in(_RUSSIAN.sub(" ", evidence.query.reading)) & ABROAD:
+        return False  # the Russian language, not the country
+    if not asked:
+        return False
+    for hit in evidence.hits[:HITS_READ]:
+        if asked & (places_in(hit.passage.text) | places_in(hit.article.title or "")):
+            return False
+    return True
 
 
 def ranking_signals(
@@ -361,6 +387,9 @@ class ConfidenceRule:
         # A question in the sources' language none of whose words they use is about
         # something else: a rule of evidence, not a fitted threshold.
         if signals.get("off_vocabulary") == 1.0:
+            return NONE
+        # So is a question about a country abroad that no top hit names (``elsewhere``).
+        if signals.get("elsewhere") == 1.0:
             return NONE
         x = features_of(signals, lang)
         if self.none is not None and self.none.probability(x) >= self.none_at:

@@ -246,8 +246,9 @@ def asked(question: str, glossary: Glossary) -> Asked:
             qtype = QuestionType(kind, of or value_of(kind, question), vote=names_vote(question))
             years, converted = frozenset(), True
     concepts = glossary.concept_ids(words(question))
-    if _MPS.search(question):  # "the MPs we elected": the deputies (seventeenth session)
-        concepts |= glossary.concept_ids(["deputies"])
+    for pattern, named in _ENGLISH_NAMES:  # "the MPs we elected": the deputies
+        if pattern.search(question):
+            concepts |= glossary.concept_ids(named)
     body = any(not names_only_titles(glossary.entries[i].english) for i in concepts)
     claim = claim_words(question)
     # A share of the voters (not of the Constitution, not a threshold), and not for a
@@ -314,11 +315,21 @@ _ARTICLE_NAMED = re.compile(
 )
 
 
-# Members of parliament by the English names the glossary's "deputies" does not read.
-_MPS = re.compile(
-    r"(?<![\w-])(?:MPs?|members of (?:the )?parliament|parliamentarians?|lawmakers?)(?![\w-])",
-    re.IGNORECASE,
-)
+# English names of the deputies and the bodies that the glossary's words do not read, and
+# the glossary words they stand for: whose term a question asks is checked by these too
+# (seventeenth session: "the MPs we elected"; eighteenth's twenty-ninth probe: "For how
+# many years is each newly elected legislature given its mandate?" was `high` with the
+# president's seven years).
+_ENGLISH_NAMES = (
+    (re.compile(
+        r"(?<![\w-])(?:MPs?|members of (?:the )?parliament|parliamentarians?|lawmakers?)(?![\w-])",
+        re.IGNORECASE,
+    ), ["deputies"]),
+    (re.compile(r"(?<![\w-])(?:legislatures?|legislators?|legislative)(?![\w-])", re.IGNORECASE),
+     ["parliament"]),
+    (re.compile(r"(?<![\w-])upper (?:house|chamber)(?![\w-])", re.IGNORECASE), ["Senate"]),
+    (re.compile(r"(?<![\w-])lower (?:house|chamber)(?![\w-])", re.IGNORECASE), ["Majilis"]),
+)  # fmt: skip
 
 
 # A rule applied to a case: "apply to", "распространяется на", "относится к", "касается".
@@ -403,7 +414,8 @@ def check_hit(hit: Hit, question: Asked, glossary: Glossary) -> Check:
         if question.count_state and not names_count_state(question.count_state, sentence):
             continue  # the ballots declared invalid are not those printed
         if not _names_the_holder(question, sentence, glossary):
-            continue  # the president's seven-year term is not the deputies'
+            continue  # the president's seven-year term is not the deputies', nor the
+            # Senate's end the vice president's
         if _calls_another(question, sentence):
             continue  # calling the elections within a month is not announcing their results
         if question.article and not _ARTICLE_NAMED.search(sentence):
@@ -512,9 +524,12 @@ def _names_the_holder(question: Asked, sentence: str, glossary: Glossary) -> boo
     ``Glossary.holders``), whether ``sentence`` names one of them too (eighth probe of the
     sixteenth session: "How long will members of the new parliament serve?" was `high` with
     "The president is elected for a single seven-year term", the sentence after the one
-    naming the Kurultai)."""
+    naming the Kurultai). The same for the date a body or an office ended (eighteenth
+    session's thirty-first probe: "In what year was the vice-presidency abolished ...?" was
+    `high` with the day the Senate ceased to exist)."""
     t = question.qtype
-    if t is None or t.kind != "duration" or not t.term:
+    term = t is not None and t.kind == "duration" and t.term
+    if not term and (t is None or t.kind != "date" or "end" not in t.of):
         return True
     asked = question.concepts & glossary.holders
     return not asked or bool(glossary.concepts_in(sentence) & asked)

@@ -1150,12 +1150,22 @@ def test_how_many_terms_counts_terms_and_had_to_vote_asks_a_rule():
         "why was turnout only around 60% in the constitutional referendum?",
         "Почему явка была такой низкой?",
         "Неге Конституция күні ауыстырылды?",
+        # A comparison asks two values (thirty-first probe of the eighteenth session: "Is
+        # the new seven-year presidential term longer than the president's term under the
+        # 1995 Constitution?" was `high` with the seven years alone).
+        "Is the new seven-year presidential term longer than the president's term before it?",
+        "Будет ли в Курултае больше депутатов, чем в старом парламенте?",
+        "Жаңа мерзім бұрынғыдан ұзақ па?",
     ],
 )
-def test_which_parties_and_why_ask_no_typed_value(question):
+def test_which_parties_why_and_comparisons_ask_no_typed_value(question):
     assert question_type(question) is None
     assert question_type("What is the threshold for parties?").kind == "percentage"
     assert question_type("what was the turnout?").kind == "percentage"
+    # A threshold is one value, not a comparison.
+    assert question_type("Did more than half of the voters take part?") is not None
+    assert question_type("Сколько нужно, больше чем половина?") is not None
+    assert question_type("Жартысынан көп қатысты ма, неше пайыз?").kind == "percentage"
 
 
 def test_a_head_coach_is_no_head_of_a_body_and_voting_day_with_how_asks_no_date():

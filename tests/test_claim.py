@@ -679,6 +679,37 @@ def test_mps_are_the_deputies_whose_term_is_asked():
     assert check_hit(deputies, question, GLOSSARY).states
 
 
+def test_english_names_of_bodies_and_an_end_are_checked_for_their_holder():
+    """Eighteenth session's twenty-ninth and thirty-first probes: "For how many years is each
+    newly elected legislature given its mandate under the new charter?" was `high` with the
+    president's seven years; "In what year was the vice-presidency abolished before the
+    draft brought it back?" with the day the Senate ceased to exist."""
+    legislature = asked("For how many years is each newly elected legislature given it?", GLOSSARY)
+    president = _hit("p1", "The president is elected for a single seven-year term.")
+    kurultai = _hit("p2", "Each Kurultai convocation will serve a five-year term.")
+    assert not check_hit(president, legislature, GLOSSARY).states
+    assert check_hit(kurultai, legislature, GLOSSARY).states
+    upper = asked("How many members did the upper house have?", GLOSSARY)
+    assert GLOSSARY.concept_ids(["Senate"]) <= upper.concepts
+    ended = asked("In what year was the vice-presidency abolished?", GLOSSARY)
+    senate = _hit("p3", "On 1 July 2026 the Parliament's powers ended; the Senate ceased to exist.")
+    post = _hit("p4", "The draft brings back the vice presidency, which disappeared in 1996.")
+    assert not check_hit(senate, ended, GLOSSARY).states
+    assert check_hit(post, ended, GLOSSARY).states
+    senate_end = asked("When did the Senate cease to exist?", GLOSSARY)
+    assert check_hit(senate, senate_end, GLOSSARY).states
+
+
+def test_kazakh_court_in_its_cases_is_the_court():
+    """Eighteenth session's thirtieth probe: "Конституциялық соттың төрағасының орынбасары
+    кім ол" (the Court's deputy chair) was `high` with the Commission's: "соттың" was not
+    read as the Court, only "сот"."""
+    court = {i for i, e in enumerate(GLOSSARY.entries) if e.english == "Constitutional Court"}
+    for said in ("Конституциялық соттың төрағасы", "Конституциялық соты", "Конституциялық сотқа"):
+        assert court <= asked(said, GLOSSARY).concepts, said
+    assert not court & asked("Конституциялық комиссия төрағасы", GLOSSARY).concepts
+
+
 def test_a_day_off_and_the_time_before_a_move_are_parts_the_answer_names():
     """Seventeenth session's twenty-second and twenty-third probes: "Is the new
     Constitution Day on 15 March going to be a day off work?" was `high` with the day's new
@@ -709,3 +740,25 @@ def test_the_vote_s_month_ppl_and_in_the_end_are_no_part_of_the_voters():
     assert asked("so how many ppl actually voted yes in the end", GLOSSARY).qualifiers == ()
     switched = "how many deputies did parliament have before they switched to one chamber"
     assert asked(switched, GLOSSARY).before
+
+
+def test_a_country_abroad_no_top_hit_names_is_outside_the_sources():
+    """Eighteenth session's thirty-third probe: "What was the turnout in Uzbekistan's 2023
+    constitutional referendum?", "председатель ЦИК России" were `low` above Kazakhstan's
+    turnout and the commission's chair; a question naming Russian is still answered by
+    sentences naming it."""
+    from qa_service.confidence import elsewhere
+
+    def evidence(question, *sentences):
+        hits = [_hit(f"p{i}", s) for i, s in enumerate(sentences)]
+        reading = SimpleNamespace(reading=question)
+        return SimpleNamespace(asked=asked(question, GLOSSARY), hits=hits, query=reading)
+
+    turnout = "Turnout was 73.12 percent: 9,127,192 people voted at home and abroad."
+    assert elsewhere(evidence("What was the turnout in Uzbekistan's referendum?", turnout))
+    assert not elsewhere(evidence("What was the turnout in the referendum?", turnout))
+    russian = "Russian is used officially on a par with Kazakh, as stated in Article 9."
+    assert not elsewhere(evidence("is russian still official", russian))
+    assert not elsewhere(evidence("is russian still official", turnout))  # the language
+    assert elsewhere(evidence("What was the turnout among Kazakhstanis in Russia?", turnout))
+    assert ConfidenceRule().judge({"elsewhere": 1.0}, "en") == "none"

@@ -260,7 +260,7 @@ def test_the_probe_set_is_valid_against_the_grown_corpus(bodies, dates):
     for row in rows:
         where = row["id"]
         assert set(row) == FIELDS and row["lang"] in LANGS and row["kind"] in prefixes, where
-        assert re.fullmatch(rf"p-{row['lang']}-\d{{3}}", where), where
+        assert re.fullmatch(rf"p-{row['lang']}-\d{{3,4}}", where), where
         assert row["fact"].startswith(prefixes[row["kind"]]), where
         assert row["answerable"] == (row["kind"] in ("answerable", "local")), where
         on = row["kind"] in ("answerable", "unanswerable")

@@ -103,6 +103,9 @@ _PERCENT_Q = _rx(
     r"сколько процентов", r"процент\w*", r"доля", r"долю",
     r"явк\w*", r"пайыз\w*", r"үлес\w*", r"улес\w*", r"қатысу\w*", r"катысу\w*",
     r"келуі", r"келуи",
+    # "what % voted yes" (eighteenth session's thirty-fifth probe: untyped, so the
+    # preliminary 86.9% led the final 87.15%)
+    r"(?:what|how many|how much|сколько|скок\w*|какой|қанша|канша|неше)\s*%",
 )  # fmt: skip
 # An age ("how old", "со скольки лет") is a duration of a person's life, not a term of
 # office: asked, the sentence's duration must be an age (``_AGES``). Kazakh ages ("25
@@ -216,6 +219,20 @@ _TERM_Q = _rx(
     r"сайлан\w*", r"отырады",
     r"in for", r"in office", r"sit", r"sits",  # "how long are they in for?" (seventeenth session)
 )  # fmt: skip
+# A term of office stated ("a single seven-year term", "срок полномочий", "өкілеттік
+# мерзімі", "will sit for five years"): a length only a question about a term, or about
+# someone who holds one, asks (verify.check_hit).
+_TERM_STATED = _rx(
+    r"terms?", r"serv\w*", r"convocation", r"elected for", r"sits? for", r"полномочи\w*",
+    r"созыв\w*", r"избира\w* на", r"өкілеттік", r"окилеттик", r"мерзім\w*", r"мерзим\w*",
+)  # fmt: skip
+
+
+def states_term(sentence: str) -> bool:
+    """Whether ``sentence`` states a term of office (``_TERM_STATED``)."""
+    return _TERM_STATED.search(sentence) is not None
+
+
 # A period to act within: "within one month", "в течение месяца", "бір ай ішінде".
 _WITHIN = re.compile(r"within|in|в течени[ея]|через|ішінде|ишинде", re.IGNORECASE)
 _WITHIN_BEFORE = re.compile(r"(?:within|в течени[ея]|не позднее)\s+$", re.IGNORECASE)
@@ -627,6 +644,13 @@ _EVENTS: dict[str, re.Pattern] = {
         r"проведут",
         r"назнач\w*",
         r"день голосования",
+        # "a decree calling the first elections to the Kurultai for 30 August", "назначил
+        # на 30 августа": the date the vote is called for, not the signing's (eighteenth
+        # session's thirty-seventh probe)
+        r"for(?= (?:\d{1,2} )?(?:january|february|march|april|may|june|july|august"
+        r"|september|october|november|december)\b)",
+        r"на(?= \d{1,2} (?:января|февраля|марта|апреля|мая|июня|июля|августа|сентября"
+        r"|октября|ноября|декабря)\b)",
         r"өтеді",
         r"өтті",
         r"өтетін",
@@ -681,7 +705,7 @@ _EVENTS: dict[str, re.Pattern] = {
         r"куәлі\w*",
         r"куали\w*",
     ),
-    "sign": _rx(r"signed", r"signs", r"подписа\w*", r"қол қой\w*", r"кол кой\w*"),
+    "sign": _rx(r"sign(?:ed|s|ing)?", r"подписа\w*", r"қол қой\w*", r"кол кой\w*"),
     # A holiday's day ("Constitution Day is now celebrated on …", "тойланады"): a date of
     # its own, not the vote's.
     "celebrate": _rx(
@@ -1066,8 +1090,10 @@ CUE_WINDOW = 48  # characters either side of a value in which its cue words are 
 # Classes a question asks about whenever it names them, wherever: "I'll be away on voting
 # day: until when can I get a certificate?" asks for the deadline, not the voting day; "what
 # turnout is needed for the referendum to be valid?" for the threshold, not the turnout;
-# "when did the Kurultai hold its first session?" for the session, not the vote.
-_ASKED_FIRST = ("deadline", "threshold", "session")
+# "when did the Kurultai hold its first session?" for the session, not the vote; "on what
+# day did the president sign the decree on holding the referendum?" for the signing
+# (eighteenth session's thirty-seventh probe: `high` with the vote's day).
+_ASKED_FIRST = ("deadline", "threshold", "session", "sign")
 
 
 def _cue_class(classes: dict[str, re.Pattern], text: str) -> tuple[str, ...]:

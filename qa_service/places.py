@@ -169,8 +169,11 @@ for _name, _forms in PLACES.items():
 def places_in(text: str) -> frozenset[str]:
     """The places (``PLACES``' English names) ``text`` names."""
     found = {name for name, pattern in ABBREVIATIONS.items() if pattern.search(text)}
-    found |= {name for name, pattern in PHRASES.items() if pattern.search(text)}
-    for word in _WORD.findall(fold(text)):
+    # As written and folded: Russian typed in Latin letters is read back with Kazakh
+    # letters ("vybory prezidenta" -> "презідента"; eighteenth session's thirty-fourth probe).
+    folded = fold(text)
+    found |= {name for name, p in PHRASES.items() if p.search(text) or p.search(folded)}
+    for word in _WORD.findall(folded):
         for form, name in _BY_HEAD.get(word[:3], ()):
             if _form_matches(word, form):
                 found.add(name)

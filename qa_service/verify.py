@@ -56,6 +56,7 @@ from .answer_type import (
     question_type,
     role_positions,
     states_answer,
+    states_term,
     threshold_of,
     value_of,
 )
@@ -239,7 +240,11 @@ def asked(question: str, glossary: Glossary) -> Asked:
     converted = False  # a yes/no question read as the value it names
     if qtype is not None and qtype.kind == "yesno" and not asks_may_or_must(question):
         # "Is the referendum in 2027?" asks about a date: checked, and ordered, as one.
-        stated = [v for v in find_values(question) if v.kind != "count" or v.unit]
+        stated = [
+            v
+            for v in find_values(question)
+            if (v.kind != "count" or v.unit) and not _bounds(question, v)
+        ]
         if stated:
             kind = stated[0].kind
             of = (stated[0].unit.split()[0].casefold(),) if kind == "count" else ()
@@ -313,6 +318,24 @@ _ARTICLE_NAMED = re.compile(
     r"(?<![\w-])(?:articles?|стать[яиюей]|ба[бп]\w*)\s+\d+|\d+[-\s]*(?:ба[бп]\w*|стать\w*)",
     re.IGNORECASE,
 )
+
+
+# A value a question gives as a bound ("is there early voting before 15 march", "до 15
+# марта", "15 наурызға дейін"): the time it asks about is before or after it, not it
+# (eighteenth session's thirty-fifth probe: that question was `high` with the vote's day).
+_BOUND_BEFORE = re.compile(
+    r"(?:before|after|until|till|prior to|up to|до|после|перед|к)\s+$", re.IGNORECASE
+)
+_BOUND_AFTER = re.compile(
+    r"^\w*\s+(?:дейін|дейин|кейін|кейин|бұрын|бурын|дейінгі|дейинги)(?![\w-])", re.IGNORECASE
+)
+
+
+def _bounds(question: str, value: Value) -> bool:
+    """Whether ``question`` gives ``value`` as a bound of the time it asks about."""
+    return value.kind == "date" and bool(
+        _BOUND_BEFORE.search(question[: value.start]) or _BOUND_AFTER.match(question[value.end :])
+    )
 
 
 # English names of the deputies and the bodies that the glossary's words do not read, and
@@ -416,6 +439,8 @@ def check_hit(hit: Hit, question: Asked, glossary: Glossary) -> Check:
         if not _names_the_holder(question, sentence, glossary):
             continue  # the president's seven-year term is not the deputies', nor the
             # Senate's end the vice president's
+        if _a_term_unasked(question, sentence, glossary):
+            continue  # the deputies' five years are not how long meat boils
         if _calls_another(question, sentence):
             continue  # calling the elections within a month is not announcing their results
         if question.article and not _ARTICLE_NAMED.search(sentence):
@@ -533,6 +558,24 @@ def _names_the_holder(question: Asked, sentence: str, glossary: Glossary) -> boo
         return True
     asked = question.concepts & glossary.holders
     return not asked or bool(glossary.concepts_in(sentence) & asked)
+
+
+def _a_term_unasked(question: Asked, sentence: str, glossary: Glossary) -> bool:
+    """Whether ``sentence`` states a term of office (``answer_type.states_term``) that a
+    duration question does not ask: it asks no term and names no one who holds one
+    (eighteenth session's thirty-ninth probe: "Бешбармақты қалай дұрыс жасайды, етті қанша
+    уақыт қайнатады?" was `high` with "Құрылтай депутаттарының өкілеттік мерзімі – бес
+    жыл")."""
+    t = question.qtype
+    return (
+        t is not None
+        and t.kind == "duration"
+        and not t.term
+        and not t.offset
+        and t.of != ("age",)
+        and not question.concepts & glossary.holders
+        and states_term(sentence)
+    )
 
 
 def _states_agent(question: Asked, sentence: str) -> bool:

@@ -1159,6 +1159,8 @@ def test_how_many_terms_counts_terms_and_had_to_vote_asks_a_rule():
     ],
 )
 def test_which_parties_why_and_comparisons_ask_no_typed_value(question):
+    # ("what % voted yes" asks a share: eighteenth session's thirty-fifth probe)
+    assert question_type("what % voted yes for the new consitution").kind == "percentage"
     assert question_type(question) is None
     assert question_type("What is the threshold for parties?").kind == "percentage"
     assert question_type("what was the turnout?").kind == "percentage"
@@ -1180,3 +1182,17 @@ def test_a_head_coach_is_no_head_of_a_body_and_voting_day_with_how_asks_no_date(
     how = "Дауыс беру күні басқа қалада болсам, референдумда қалай дауыс беремін?"
     assert question_type(how) is None or question_type(how).kind != "date"
     assert question_type("референдум күні").kind == "date"
+
+
+def test_a_signing_is_the_date_asked_and_a_vote_called_for_a_date_is_its_own():
+    """Eighteenth session's thirty-seventh probe: "Референдум өткізу туралы Жарлыққа
+    Президент қай күні қол қойды?" (the day the decree on holding the referendum was signed)
+    was read as asking the vote's day; the date a decree calls a vote for is the vote's."""
+    signed = question_type("Референдум өткізу туралы Жарлыққа Президент қай күні қол қойды?")
+    assert signed.kind == "date" and signed.of == ("sign",)
+    assert question_type("On what day did the President sign the decree?").of == ("sign",)
+    called = "The president has signed a decree calling the first elections for 30 August 2026."
+    assert not states_answer(question_type("When was the decree signed?"), called)
+    assert states_answer(question_type("When will the elections be held?"), called)
+    dated = "A decree signed on 21 January sets up a Constitutional Commission."
+    assert states_answer(question_type("When was the decree signed?"), dated)

@@ -325,6 +325,9 @@ def test_the_presidential_election_is_not_the_kurultais():
         "When will the next presidential election be held?",
         "Когда пройдут следующие президентские выборы?",
         "Келесі президент сайлауы қашан өтеді?",
+        # Russian typed in Latin letters, as read back (eighteenth session's thirty-fourth
+        # probe: "kogda sleduyushchie vybory prezidenta" was `high` with the Kurultai's).
+        "когда следуюшчіе выборы презідента",
     ):
         q = asked(question, GLOSSARY)
         assert q.places == {"Presidential election"}, question
@@ -762,3 +765,24 @@ def test_a_country_abroad_no_top_hit_names_is_outside_the_sources():
     assert not elsewhere(evidence("is russian still official", turnout))  # the language
     assert elsewhere(evidence("What was the turnout among Kazakhstanis in Russia?", turnout))
     assert ConfidenceRule().judge({"elsewhere": 1.0}, "en") == "none"
+
+
+def test_a_date_given_as_a_bound_is_no_value_the_question_checks():
+    """Eighteenth session's thirty-fifth probe: "is there early voting before 15 march" was
+    read as asking whether the vote is on 15 March, and `high` with the vote's day."""
+    day = _hit("p1", "The vote will take place on Sunday, 15 March 2026.")
+    for bound in ("is there early voting before 15 march", "Референдум 15 наурызға дейін өте ме?"):
+        q = asked(bound, GLOSSARY)
+        assert not (q.qtype and q.qtype.kind == "date"), bound
+    on = asked("Is the referendum on 15 March?", GLOSSARY)
+    assert on.qtype.kind == "date" and check_hit(day, on, GLOSSARY).states
+
+
+def test_a_term_of_office_answers_only_a_question_about_a_term_or_its_holder():
+    """Eighteenth session's thirty-ninth probe: "Бешбармақты қалай дұрыс жасайды, етті қанша
+    уақыт қайнатады?" (how long to boil the meat) was `high` with the deputies' term."""
+    term = _hit("p1", "Құрылтай депутаттарының өкілеттік мерзімі – бес жыл.", "kk")
+    boil = asked("Етті қанша уақыт қайнатады?", GLOSSARY)
+    assert boil.qtype.kind == "duration" and not check_hit(term, boil, GLOSSARY).states
+    for about in ("Құрылтай депутаттары қанша уақыт жұмыс істейді?", "Өкілеттік мерзімі қанша?"):
+        assert check_hit(term, asked(about, GLOSSARY), GLOSSARY).states, about

@@ -1105,6 +1105,30 @@ def _cue_class(classes: dict[str, re.Pattern], text: str) -> tuple[str, ...]:
     return (min(found)[1],) if found else ()
 
 
+def _without_premise(question: str) -> str:
+    """``question`` less the event it gives a date for, where it names another: "Since the
+    referendum was held on 16 March, when did the new Constitution come into force?" asks
+    the entry into force, "Құрылтай сайлауы 30 тамызда өтеді, ал Конституция күні қай күні
+    тойланады?" the holiday (eighteenth session's fortieth probe: both were read as asking
+    the date their premise gives). The cue nearest a date the question states is blanked."""
+    dates = [v for v in find_values(question) if v.kind == "date"]
+    if not dates:
+        return question
+    cues = [m for rx in _QUESTION_EVENTS.values() for m in rx.finditer(question)]
+    if len({m.re for m in cues}) < 2:
+        return question
+
+    def gap(m: re.Match) -> int:
+        return min(max(v.start - m.end(), m.start() - v.end, 0) for v in dates)
+
+    nearest = min(cues, key=gap)
+    return (
+        question[: nearest.start()]
+        + " " * (nearest.end() - nearest.start())
+        + question[nearest.end() :]
+    )
+
+
 def value_of(kind: str, question: str) -> tuple[str, ...]:
     """What a question asking for a value of ``kind`` says it is of, where that is read from
     cue words: a date's event, a percentage's measure (else ())."""
@@ -1137,7 +1161,7 @@ def _date_event(question: str) -> tuple[str, ...]:
     "опубликован", "өтеді"; the start of a period by ``_START_Q``, where it names no other
     event but a deadline's), else "held" when it names the vote itself ("Когда
     референдум?"), else () (unknown: any date answers)."""
-    named = _cue_class(_QUESTION_EVENTS, question)
+    named = _cue_class(_QUESTION_EVENTS, _without_premise(question))
     # "From which day can I get an absentee certificate?" asks the period's first day, not
     # its deadline; "from what date will the Constitution take effect?" still its entry.
     if _START_Q.search(question) and named in ((), ("deadline",)):

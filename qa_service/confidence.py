@@ -410,6 +410,10 @@ class ConfidenceRule:
             and not self._claimed(signals)
         ):
             return LOW
+        # A typed question naming none of the reform's terms, whose first sentence (in its
+        # language) names none of its words, is answered about something else (claim_said).
+        if float(signals.get("typed", 0.0)) == 1.0 and signals.get("says") == 0.0:
+            return LOW
         if self.high is not None and self.high.probability(x) < self.high_at:
             return LOW
         return HIGH

@@ -1196,3 +1196,14 @@ def test_a_signing_is_the_date_asked_and_a_vote_called_for_a_date_is_its_own():
     assert states_answer(question_type("When will the elections be held?"), called)
     dated = "A decree signed on 21 January sets up a Constitutional Commission."
     assert states_answer(question_type("When was the decree signed?"), dated)
+
+
+def test_an_event_the_question_dates_is_its_premise_not_what_it_asks():
+    """Eighteenth session's fortieth probe: "Since the referendum was held on 16 March, when
+    did the new Constitution actually come into force?" was read as asking the vote's date,
+    and so was the Kazakh question about Constitution Day after the elections' date."""
+    since = "Since the referendum was held on 16 March, when did the Constitution come into force?"
+    assert question_type(since).of == ("force",)
+    kk = "Құрылтай сайлауы 30 тамызда өтеді, ал Конституция күні енді қай күні тойланады?"
+    assert question_type(kk).of == ("celebrate",)
+    assert question_type("When will the referendum be held?").of == ("held",)

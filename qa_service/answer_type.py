@@ -107,6 +107,9 @@ _PERCENT_Q = _rx(
     # preliminary 86.9% led the final 87.15%)
     r"(?:what|how many|how much|сколько|скок\w*|какой|қанша|канша|неше)\s*%",
 )  # fmt: skip
+# A share the question states ("87 пайыз қолдаған екен, ал ... қарсы дауыс бергендер
+# нешеу болды?"): its premise, not what it asks (eighteenth session's forty-eighth probe).
+_STATED_SHARE = re.compile(r"\d+(?:[.,]\d+)?\s*(?:%|процент\w*|пайыз\w*|percent\w*)", re.I)
 # An age ("how old", "со скольки лет") is a duration of a person's life, not a term of
 # office: asked, the sentence's duration must be an age (``_AGES``). Kazakh ages ("25
 # жасқа толған", "неше жастан") are counts of "жас" and match as counted nouns.
@@ -329,6 +332,7 @@ _COUNT_Q = _rx(
     r"қанша",
     r"канша",
     r"неше",
+    r"нешеу",  # "how many (of them)": "қарсы дауыс бергендер нешеу болды?"
     r"саны",
     r"санын",
     r"сан[ыі]\s+қанша",
@@ -500,7 +504,7 @@ def question_type(question: str) -> QuestionType | None:
     q = respell(question.strip())
     if _PARTIES_Q.search(q) or _WHY_Q.search(q) or _COMPARED_Q.search(q):
         return None
-    if _PERCENT_Q.search(q) and not _counts_beside_a_share(q):
+    if _PERCENT_Q.search(_STATED_SHARE.sub(" ", q)) and not _counts_beside_a_share(q):
         return QuestionType("percentage", value_of("percentage", q))
     if _AGE_Q.search(q):
         return QuestionType("duration", ("age",))
@@ -706,6 +710,28 @@ _EVENTS: dict[str, re.Pattern] = {
         r"куали\w*",
     ),
     "sign": _rx(r"sign(?:ed|s|ing)?", r"подписа\w*", r"қол қой\w*", r"кол кой\w*"),
+    # A body set up ("the Senate was set up in 1995", "Сенат был создан"): a date of its
+    # own, not its end's (eighteenth session's forty-fourth and forty-eighth probes: "В
+    # каком году был создан Сенат, который теперь упразднили?" was `high` with the day the
+    # Senate ceased to exist). Whole forms only: "құрыл-" also begins "Құрылтай".
+    "create": _rx(
+        r"set up",
+        r"sets up",
+        r"created",
+        r"established",
+        r"founded",
+        r"formed",
+        r"создан\w*",
+        r"созда(?:л|ли|ла)",
+        r"учрежд[её]н\w*",
+        r"учредил\w*",
+        r"образован[аоы]?",
+        r"құрылды",
+        r"құрылған",
+        r"құрылады",
+        r"курылды",
+        r"курылган",
+    ),  # fmt: skip
     # A holiday's day ("Constitution Day is now celebrated on …", "тойланады"): a date of
     # its own, not the vote's.
     "celebrate": _rx(
@@ -900,6 +926,9 @@ _COUNT_STATES: dict[str, tuple[re.Pattern, re.Pattern]] = {
         r"rewrit\w*", r"re-written", r"chang\w*", r"amend\w*", r"revis\w*", r"измен\w*",
         r"перепис\w*", r"поправ\w*", r"обновл\w*", r"өзгер\w*", r"озгер\w*",
         r"[қк]айта\s+жаз\w*", r"түзет\w*", r"тузет\w*",
+        # "сколько статей ... затронула реформа?" (eighteenth session's fifty-first probe:
+        # `high` with the final text's 95)
+        r"затрон\w*", r"затрагива\w*", r"touch\w*", r"affect\w*",
     )),
     # The proposals taken into account, not those sent (seventeenth session's fifteenth
     # probe: "Сколько предложений граждан было учтено в окончательном тексте?" was `high`
@@ -1093,7 +1122,7 @@ CUE_WINDOW = 48  # characters either side of a value in which its cue words are 
 # "when did the Kurultai hold its first session?" for the session, not the vote; "on what
 # day did the president sign the decree on holding the referendum?" for the signing
 # (eighteenth session's thirty-seventh probe: `high` with the vote's day).
-_ASKED_FIRST = ("deadline", "threshold", "session", "sign")
+_ASKED_FIRST = ("deadline", "threshold", "session", "sign", "create")
 
 
 def _cue_class(classes: dict[str, re.Pattern], text: str) -> tuple[str, ...]:
@@ -1105,21 +1134,26 @@ def _cue_class(classes: dict[str, re.Pattern], text: str) -> tuple[str, ...]:
     return (min(found)[1],) if found else ()
 
 
-def _without_premise(question: str) -> str:
-    """``question`` less the event it gives a date for, where it names another: "Since the
-    referendum was held on 16 March, when did the new Constitution come into force?" asks
-    the entry into force, "Құрылтай сайлауы 30 тамызда өтеді, ал Конституция күні қай күні
-    тойланады?" the holiday (eighteenth session's fortieth probe: both were read as asking
-    the date their premise gives). The cue nearest a date the question states is blanked."""
-    dates = [v for v in find_values(question) if v.kind == "date"]
-    if not dates:
+def _without_premise(
+    question: str, classes: dict[str, re.Pattern] | None = None, kind: str = "date"
+) -> str:
+    """``question`` less the class (an event, a measure) it gives a value for, where it
+    names another: "Since the referendum was held on 16 March, when did the new Constitution
+    come into force?" asks the entry into force, "Құрылтай сайлауы 30 тамызда өтеді, ал
+    Конституция күні қай күні тойланады?" the holiday (eighteenth session's fortieth probe:
+    both were read as asking the date their premise gives); "по предварительным данным за
+    было около 86,9%, а скока процентов было против" asks the votes against (forty-eighth
+    probe). The cue nearest a value of ``kind`` the question states is blanked."""
+    classes = _QUESTION_EVENTS if classes is None else classes
+    stated = [v for v in find_values(question) if v.kind == kind]
+    if not stated:
         return question
-    cues = [m for rx in _QUESTION_EVENTS.values() for m in rx.finditer(question)]
+    cues = [m for rx in classes.values() for m in rx.finditer(question)]
     if len({m.re for m in cues}) < 2:
         return question
 
     def gap(m: re.Match) -> int:
-        return min(max(v.start - m.end(), m.start() - v.end, 0) for v in dates)
+        return min(max(v.start - m.end(), m.start() - v.end, 0) for v in stated)
 
     nearest = min(cues, key=gap)
     return (
@@ -1135,7 +1169,7 @@ def value_of(kind: str, question: str) -> tuple[str, ...]:
     if kind == "date":
         return _date_event(question)
     if kind == "percentage":
-        return _cue_class(_MEASURES, question)
+        return _cue_class(_MEASURES, _without_premise(question, _MEASURES, "percentage"))
     return ()
 
 
@@ -1171,6 +1205,12 @@ def _date_event(question: str) -> tuple[str, ...]:
     return ("held",) if names_vote(question) else ()
 
 
+# A decree signed on a day sets up a body that day ("A decree signed on 21 January sets up a
+# Constitutional Commission"): in a sentence naming both acts, either's date is the other's
+# (not in one naming one: the Senate "set up in 1995" was signed on no date it gives).
+_ONE_ACT = {"sign", "create"}
+
+
 def _of_value(classes: dict[str, re.Pattern], asked: str, sentence: str, value: Value) -> bool:
     """Whether ``value`` (a date or a percentage of ``sentence``) is one of the ``asked``
     class: the cue words within ``CUE_WINDOW`` characters of it decide (the nearest class
@@ -1185,7 +1225,9 @@ def _of_value(classes: dict[str, re.Pattern], asked: str, sentence: str, value: 
             if nearest is None or max(gap, 0) < nearest[0]:
                 nearest = (max(gap, 0), name)
     if nearest is not None:
-        return nearest[1] == asked
+        return nearest[1] == asked or (
+            {nearest[1], asked} == _ONE_ACT and classes[asked].search(sentence) is not None
+        )
     # None near: the sentence must name the asked one (the vote itself counts for "held":
     # "at the referendum on March 15"). A bare date ("abolished in 1996") or share
     # answers nothing in particular, and a near miss is worse than a hedge.

@@ -122,14 +122,14 @@ _MEASURE_WORDS = frozenset(
     # English
     "turnout turn share percent proportion portion part rate level figure number count "
     "vote voti voter voted yes against support back approv favo endors adopt accept "
-    "said people ppl person citizen elector eligib regist population resident end "
+    "said answer people ppl person citizen elector eligib regist population resident end "
     "referend constitu draft ballot poll cast final overall total official result "
     "many much what were took take came come went show up participat "
     "actual real exact approx about around rough report data "
     "kazakhstan nation country whole among list right entitl "
     # Russian
     "явка явки явку явкой явке процент доля долю доли часть уровень число количеств результат итог "
-    "проголос голос голосова против поддерж высказа одобр принял приня "
+    "проголос голос голосова против поддерж высказа одобр принял приня ответ "
     "человек люди людей граждан избират населени жител участ пришл пришед "
     "референдум конституц бюллетен окончат официал всего общая общей общий общее "
     "сколько скока какой какая какое каков была было были составил среди всех все "
@@ -140,7 +140,7 @@ _MEASURE_WORDS = frozenset(
     "адам азамат сайлауш халык тургын белсенд "
     "референдум конституц бюллетен корытынд ресми тупкил натиже "
     "канша неше кандай болды болган арасында барлык казакстан елде ел келд келге келу "
-    "деди деген дерек жана "
+    "деди деген дерек жана жауап "
     "денгей саны тизим кукы".split()
 )
 

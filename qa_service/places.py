@@ -104,7 +104,7 @@ PLACES: dict[str, tuple[str, ...]] = {
 # version (these, "first", "preliminary") and not the final one is about that one.
 FINAL = ("final$", "окончательн", "тупкиликти")  # Kazakh түпкілікті, folded
 EARLIER = ("earlier", "previous", "прежн", "предыдущ", "бурынгы", "алдынгы")  # бұрынғы, алдыңғы
-_BEFORE_FINAL = frozenset({"First", "Preliminary"})
+BEFORE_FINAL = frozenset({"First", "Preliminary"})
 # The Constitution as adopted against its drafts (sixteenth session's sixth probe:
 # "On what date was the adopted Constitution officially published?" was `high` with the
 # date its draft was published): a question naming the adopted text and no draft is not
@@ -191,7 +191,7 @@ def names_final(text: str) -> bool:
 def names_earlier_only(sentence: str) -> bool:
     """Whether ``sentence`` names an earlier version (``EARLIER``, the first, the
     preliminary) and not the final one: what it states is not the final version's."""
-    earlier = bool(places_in(sentence) & _BEFORE_FINAL) or _names_any(sentence, EARLIER)
+    earlier = bool(places_in(sentence) & BEFORE_FINAL) or _names_any(sentence, EARLIER)
     return earlier and not names_final(sentence)
 
 

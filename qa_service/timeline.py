@@ -7,9 +7,9 @@ final 95; the overnight partial count beside the commission's results. All of th
 *about* the question, so retrieval ranks them together. This stage reorders the first
 ``WINDOW`` hits (their highlighted sentences checked by verify.py):
 
-1. the lead: among the hits whose sentence states the asked type with at least the first
-   hit's concept cover ("answering"; at least ``COVER_FLOOR`` when the first hit states
-   nothing), the first one; but when answering hits disagree on
+1. the lead: among the hits whose sentence states the asked type with at least half the
+   question's key concepts ("answering": ``COVER_FLOOR``, or the first hit's cover where
+   that is less), the first one; but when answering hits disagree on
    the value (another date, another count), or the question asks about an outcome
    (results, turnout, entry into force: reports after the event are the ones to trust),
    the newest report (of two reports of one day, a final one before one that calls itself
@@ -176,9 +176,13 @@ def order_reports(
     n = min(window, len(hits), len(checks))
     if n < 2:
         return Ordered(list(hits))
-    # A first hit that states no answer sets no bar: "answering" then needs half the
-    # question's key concepts (the share ``high`` asks of a first hit, confidence.py).
-    floor = checks[0].cover if checks[0].answers else min(checks[0].cover, COVER_FLOOR)
+    # "Answering" needs half the question's key concepts (the share ``high`` asks of a first
+    # hit, confidence.py), or the first hit's cover where that is less. (Until the
+    # eighteenth session a first hit that answered set its own cover as the bar: the final
+    # count, "12,482,613 citizens were on the voter lists", naming fewer of "How many
+    # citizens does the Central Referendum Commission count as eligible to vote ...?"'s
+    # terms than the February report, was never compared with it.)
+    floor = min(checks[0].cover, COVER_FLOOR)
     answering = [i for i in range(n) if checks[i].states and checks[i].cover >= floor]
     # An earlier version's report (``Check.earlier``) is compared, never put first.
     leads = [i for i in answering if not checks[i].earlier]

@@ -73,6 +73,7 @@ from .glossary import Glossary
 from .lexical import words
 from .places import (
     ABROAD,
+    BEFORE_FINAL,
     OTHER_VOTES,
     asks_adopted,
     asks_before,
@@ -286,7 +287,7 @@ def asked(question: str, glossary: Glossary) -> Asked:
         concepts,
         names_qualified_role(question),
         body,
-        places_in(_NEGATED.sub(" ", question)),
+        _places_asked(question),
         names_core(question),
         claim,
         states_condition(question),
@@ -294,8 +295,17 @@ def asked(question: str, glossary: Glossary) -> Asked:
         _qualifiers(question, claim, cues, threshold, qtype.of if needed else ())
         if measure or vote_measure or needed
         else (),
-        names_final(question),
-        vote_measure,
+        names_final(_NEGATED.sub(" ", question)),  # not "not the final one"
+        # A share of the voters quoted ("явка вроде была 72,8 процентов, это окончательная
+        # цифра?") is the vote's too: the by-election's 28% is not it (eighteenth session's
+        # forty-eighth probe), though its other words are no qualifiers.
+        vote_measure
+        or (
+            qtype is not None
+            and qtype.kind == "percentage"
+            and len(qtype.of) == 1
+            and qtype.of[0] in VOTER_MEASURES
+        ),
         agent,
         agents_in(question) if agent else 0,
         threshold_of(question) if threshold else None,
@@ -329,6 +339,16 @@ _NEGATED = re.compile(
     r"|(?:[\w-]+\s+){1,3}емес(?![\w-])",
     re.IGNORECASE,
 )
+
+
+def _places_asked(question: str) -> frozenset[str]:
+    """The places a question asks about: not those it sets aside (``_NEGATED``), nor an
+    earlier version it names beside the final one ("По предварительным данным «за» было около
+    86,9%, а каков окончательный процент?" asks the final figure: eighteenth session's
+    forty-eighth probe, `high` with the preliminary one)."""
+    kept = _NEGATED.sub(" ", question)
+    found = places_in(kept)
+    return found - BEFORE_FINAL if names_final(kept) else found
 
 
 # A value a question gives as a bound ("is there early voting before 15 march", "до 15
@@ -500,7 +520,7 @@ def check_hit(hit: Hit, question: Asked, glossary: Glossary) -> Check:
             # no answer; their values stay a report's for the time stage to compare and
             # note as superseded.
             current = current or not (
-                (question.final and names_earlier_only(sentence))
+                (question.final and (names_earlier_only(sentence) or names_earlier_only(title)))
                 or (question.adopted and names_draft_only(sentence))
                 or forecasts(sentence)
             )

@@ -1207,3 +1207,27 @@ def test_an_event_the_question_dates_is_its_premise_not_what_it_asks():
     kk = "Құрылтай сайлауы 30 тамызда өтеді, ал Конституция күні енді қай күні тойланады?"
     assert question_type(kk).of == ("celebrate",)
     assert question_type("When will the referendum be held?").of == ("held",)
+
+
+def test_a_body_set_up_is_a_date_of_its_own_and_a_stated_share_is_a_premise():
+    """Eighteenth session's forty-fourth and forty-eighth probes: "Токаев предложил
+    упразднить Сенат — а в каком году Сенат был создан?" was `high` with the day the Senate
+    ceased to exist; "по предварительным данным за было около 86,9%, а скока процентов было
+    против" was read as asking the yes share its premise gives."""
+    created = question_type("Токаев предложил упразднить Сенат — а в каком году Сенат был создан?")
+    assert created.of == ("create",)
+    assert states_answer(created, "He argued that the Senate was set up in 1995.")
+    assert not states_answer(created, "On 1 July 2026 the Senate ceased to exist.")
+    assert question_type("Когда упразднили Сенат, созданный в 1995 году?").of == ("end",)
+    against = "по предварительным данным за было около 86,9%, а скока процентов было против?"
+    assert question_type(against).of == ("no",)
+    assert question_type("Was turnout 73 percent?").of == ("turnout",)
+    assert question_type("Құрылтай қашан сайланады?").of != ("create",)  # not "құрыл-"
+
+
+def test_a_signing_and_a_setting_up_share_a_date_only_in_a_sentence_naming_both():
+    signed = question_type("On what date did the president sign the adopted Constitution?")
+    assert not states_answer(signed, "He argued that the Senate was set up in 1995.")
+    decree = "A decree signed on 21 January sets up a Constitutional Commission."
+    assert states_answer(question_type("When was the commission set up?"), decree)
+    assert states_answer(question_type("When was the decree signed?"), decree)

@@ -852,3 +852,19 @@ def test_a_typed_question_naming_no_reform_term_is_read_word_for_word():
     rule = ConfidenceRule()
     assert rule.judge({"typed": 1.0, "says": 0.0}, "en") == "low"
     assert rule.judge({"typed": 1.0}, "en") == "high"
+
+
+def test_reports_that_changed_probe_near_misses():
+    """Eighteenth session's forty-eighth, fiftieth and fifty-first probes: a question naming
+    the preliminary figure as its premise and asking the final one, or setting the final
+    one aside ("not the final one, the FIRST draft"), or saying "answered yes"."""
+    final = asked(
+        "По предварительным данным «за» было 86,9%, а каков окончательный процент?", GLOSSARY
+    )
+    assert final.final and "Preliminary" not in final.places
+    first = asked("not the final one, the FIRST draft, how many articles did it have", GLOSSARY)
+    assert not first.final and "First" in first.places
+    answered = asked("so what % of people actually answered yes in the referendum?", GLOSSARY)
+    assert answered.qualifiers == ()
+    touched = asked("а сколько статей Конституции в итоге затронула реформа?", GLOSSARY)
+    assert touched.count_state == "changed"

@@ -492,3 +492,23 @@ def test_a_durations_answer_leads_the_one_naming_most_of_the_question():
     plain = [hits[1], _hit(2, "Голосование пройдёт по всей стране.", "2026-02-12", "ru")]
     kept = order_reports(plain, check_hits(plain, q, GLOSSARY), "ru", compare=False)
     assert kept.hits == plain and not kept.moved
+
+
+def test_a_newer_report_naming_fewer_of_the_question_s_terms_is_still_compared():
+    """Eighteenth session's fifty-first probe: "Сколько граждан имеют право голосовать на
+    референдуме по данным ЦРК?" put the mid-February count first: the final one named fewer
+    of the question's terms than it, and the first hit's cover was the bar."""
+    february = _hit(
+        1,
+        "По данным ЦРК на середину февраля, право голосовать на референдуме имеют "
+        "12 416 759 граждан.",
+        "2026-02-27",
+        "ru",
+    )
+    final = _hit(
+        2, "На референдуме право голоса имели 12 482 613 граждан, сообщила ЦРК.", "2026-03-16", "ru"
+    )
+    question = "Сколько граждан имеют право голосовать на референдуме по данным ЦРК?"
+    ordered = _order(question, [february, final], "ru")
+    assert ordered.hits[0].passage.id == final.passage.id
+    assert [n.passage_id for n in ordered.superseded] == [february.passage.id]

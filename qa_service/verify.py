@@ -336,6 +336,7 @@ _ARTICLE_NAMED = re.compile(
 # 86.9%, which its "предварительным" let by).
 _NEGATED = re.compile(
     r"(?<![\w-])(?:а не|но не|not|rather than|instead of)\s+[^,;?!.]*"
+    r"|,\s*не\s+[^,;?!.]*"  # "окончательная явка, не предварительная"
     r"|(?:[\w-]+\s+){1,3}емес(?![\w-])",
     re.IGNORECASE,
 )

@@ -862,6 +862,8 @@ def test_reports_that_changed_probe_near_misses():
         "По предварительным данным «за» было 86,9%, а каков окончательный процент?", GLOSSARY
     )
     assert final.final and "Preliminary" not in final.places
+    latin = asked("какая окончательная явка на референдуме, не предварительная", GLOSSARY)
+    assert latin.final and "Preliminary" not in latin.places
     first = asked("not the final one, the FIRST draft, how many articles did it have", GLOSSARY)
     assert not first.final and "First" in first.places
     answered = asked("so what % of people actually answered yes in the referendum?", GLOSSARY)

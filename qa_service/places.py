@@ -25,7 +25,7 @@ from .glossary import fold
 
 # English name -> word beginnings (folded: lower case, Kazakh letters as Russian look-alikes).
 PLACES: dict[str, tuple[str, ...]] = {
-    "Almaty": ("almaty", "alma-at", "алматы", "алма-ат"),
+    "Almaty": ("almaty", "alma-at", "алмат", "алма-ат"),  # "в алмате" (eighteenth session)
     "Astana": ("astana", "астан"),
     "Shymkent": ("shymkent", "chimkent", "шымкент", "чимкент"),
     "Karaganda": ("karaganda", "karagandy", "караганд"),

@@ -34,11 +34,20 @@ def _one_edit(a: str, b: str) -> bool:
     return short[i:] == long[i + 1 :]
 
 
+# Words the question reads besides the glossary's ("the frist draft": the version a figure
+# is of, places.PLACES), and words the English lists hold that a question means as a typo of
+# one of them ("frist", an old word for a respite; eighteenth session's twenty-sixth and
+# fifty-fifth probes: "how many artciles were in the frist draft" was `high` with the final
+# draft's 95).
+_ALSO = frozenset({"first", "final", "preliminary", "abroad"})
+_TYPOS_IN_DICTIONARIES = frozenset({"frist", "fisrt"})
+
+
 def _corrected(word: str, vocabulary: Set[str]) -> str:
     low = word.casefold()
-    if low in vocabulary or is_english(low):
+    if low in vocabulary or low in _ALSO or (is_english(low) and low not in _TYPOS_IN_DICTIONARIES):
         return word
-    near = [w for w in vocabulary if _one_edit(low, w)]
+    near = [w for w in (*vocabulary, *_ALSO) if _one_edit(low, w)]
     if len(near) != 1:
         return word
     return near[0].capitalize() if word[0].isupper() else near[0]

@@ -1231,3 +1231,31 @@ def test_a_signing_and_a_setting_up_share_a_date_only_in_a_sentence_naming_both(
     decree = "A decree signed on 21 January sets up a Constitutional Commission."
     assert states_answer(question_type("When was the commission set up?"), decree)
     assert states_answer(question_type("When was the decree signed?"), decree)
+
+
+def test_the_ask_after_a_premise_sets_the_type():
+    """Eighteenth session: of the held-out probes' wrong `high`s, most were questions that
+    state something before they ask ("X, а Y?", "X екен, ал Y?", "Since X, Y?")."""
+    after = "87 пайыз қолдаған екен, ал жаңа Конституцияға қарсы дауыс бергендер нешеу болды?"
+    assert question_type(after).of == ("no",)
+    since = "Since the referendum was held on 16 March, when did the Constitution come into force?"
+    assert question_type(since).of == ("force",)
+    # a count keeps the whole question's noun; a question with no premise is read whole
+    both = question_type("Сколько депутатов будет в Курултае, а сколько было в парламенте?")
+    assert both.kind == "count" and both.of == ("депутатов",)
+    assert question_type("Сколько депутатов будет в Курултае?").of == ("депутатов",)
+
+
+def test_a_premise_ends_at_a_full_stop_or_a_dash_before_the_question_word():
+    """Eighteenth session's fifty-fourth probe: "... білемін. Ал Конституция қабылдануы
+    үшін ...", "87.15% voted yes in the referndum - how many peple voted agianst?"."""
+    against = question_type("87.15% voted yes in the referndum - how many peple voted agianst?")
+    assert against.kind in ("count", "percentage") and "yes" not in against.of
+    assert question_type("how many voted agianst").of != ("yes",)
+
+
+def test_kazakh_yes_typed_with_russian_letters_is_the_yes_measure():
+    """Eighteenth session's fifty-sixth probe: "канша адам иа деп дауыс берди референдумда"
+    was `high` with the 9,127,192 who took part."""
+    heads = question_type("канша адам иа деп дауыс берди референдумда")
+    assert "yes" in heads.of

@@ -870,3 +870,13 @@ def test_reports_that_changed_probe_near_misses():
     assert answered.qualifiers == ()
     touched = asked("а сколько статей Конституции в итоге затронула реформа?", GLOSSARY)
     assert touched.count_state == "changed"
+
+
+def test_almaty_in_russian_cases_and_a_typed_question_sharing_few_words():
+    """Eighteenth session's fifty-fourth probe: "какая явка была в алмате на референдуме"
+    (Almaty's turnout) was `high` with the national one; "Потерял удостоверение личности —
+    ... за сколько дней сделают?" with the seven days the results take (one word of nine)."""
+    assert "Almaty" in asked("какая явка была в алмате на референдуме?", GLOSSARY).places
+    rule = ConfidenceRule()
+    assert rule.judge({"typed": 1.0, "says": 0.11}, "ru") == "low"
+    assert rule.judge({"typed": 1.0, "says": 0.5}, "ru") == "high"

@@ -26,3 +26,14 @@ def test_a_domain_word_one_edit_away_is_read_as_meant(typed, meant):
 )
 def test_english_words_and_names_are_left_alone(text):
     assert correct(text, WORDS) == text
+
+
+def test_a_dictionary_word_that_is_a_common_typo_and_the_versions_are_read():
+    """Eighteenth session: "how many artciles were in the frist draft" ("frist" is in the
+    English word lists) was `high` with the final draft's 95 articles."""
+    vocabulary = Glossary.load().english_words
+    assert correct("how many artciles were in the frist draft", vocabulary) == (
+        "how many articles were in the first draft"
+    )
+    assert correct("the finall text", vocabulary) == "the final text"
+    assert correct("the first draft", vocabulary) == "the first draft"

@@ -416,7 +416,8 @@ class ConfidenceRule:
         ):
             return LOW
         # A typed question naming none of the reform's terms, whose first sentence (in its
-        # language) names none of its words, is answered about something else (claim_said).
+        # language) names too few of its words (``TYPED_SAYS_AT``), is answered about
+        # something else (verify.claim_said).
         if float(signals.get("typed", 0.0)) == 1.0 and signals.get("says", 1.0) < TYPED_SAYS_AT:
             return LOW
         if self.high is not None and self.high.probability(x) < self.high_at:

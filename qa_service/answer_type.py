@@ -29,6 +29,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
+from .places import places_in
 from .values import _WORD, VALUE_KINDS, Value, _month_of, _same_word, find_values
 
 
@@ -203,7 +204,6 @@ _COUNTING = _rx(
 )  # fmt: skip
 # Opening hours by another name: polling hours, until when one can vote.
 _HOURS = re.compile(r"hours|час|уақыт|уакыт|vot(?:e|ing)|голосова|голосуют|дауыс бер", re.I)
-_ABSENTEE = _rx(r"absentee", r"открепит\w*", r"сырттай", r"сырттай\w*")
 _POLLS = _rx(r"polling", r"polls", r"precincts?", r"участк\w*", r"учаске\w*")
 
 
@@ -571,8 +571,9 @@ def _question_type(question: str) -> QuestionType | None:
             # time, not the stations' hours (sixteenth session's fifth probe).
             return QuestionType("clock", ("count",))
         # (an absentee certificate's time is its own, however "voters" reads: seventeenth
-        # session, "Until what time ... could voters pick up an absentee certificate?")
-        hours = opening or (bool(_HOURS.search(q)) and not _ABSENTEE.search(q))
+        # session, "Until what time ... could voters pick up an absentee certificate?"; the
+        # certificate as places.py names it)
+        hours = opening or (bool(_HOURS.search(q)) and "Absentee" not in places_in(q))
         return QuestionType("clock", ("open",) if hours else ())
     if _PRICE_Q.search(q):
         return None  # "how much does petrol cost?": a price, which no check here reads

@@ -244,10 +244,10 @@ def elsewhere(evidence: Evidence) -> bool:
     questions were `low` above Kazakhstan's turnout or chair, a hedge that still shows
     another vote's figure as if it might be the one asked)."""
     asked = evidence.asked.places & ABROAD if evidence.asked is not None else frozenset()
-    if "Russia" in asked and not places_in(_RUSSIAN.sub(" ", evidence.query.reading)) & ABROAD:
-        return False  # the Russian language, not the country
     if not asked:
         return False
+    if "Russia" in asked and not places_in(_RUSSIAN.sub(" ", evidence.query.reading)) & ABROAD:
+        return False  # the Russian language, not the country
     for hit in evidence.hits[:HITS_READ]:
         if asked & (places_in(hit.passage.text) | places_in(hit.article.title or "")):
             return False

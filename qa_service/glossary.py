@@ -215,6 +215,17 @@ class Glossary:
         return frozenset(i for i, e in enumerate(self.entries) if body.search(e.english))
 
     @functools.cached_property
+    def elections(self) -> frozenset[int]:
+        """The entries naming elections (verify: the elections' day is not the vote's a
+        question about the referendum asks)."""
+        return self.concept_ids(["elections"])
+
+    @functools.cached_property
+    def referendum(self) -> frozenset[int]:
+        """The entries naming the referendum."""
+        return self.concept_ids(["referendum"])
+
+    @functools.cached_property
     def holders(self) -> frozenset[int]:
         """The bodies and the offices that hold a term (the president, the vice president,
         deputies): whose term a question asks, which the sentence stating one names too."""

@@ -257,6 +257,9 @@ def asked(question: str, glossary: Glossary) -> Asked:
             concepts |= glossary.concept_ids(named)
     body = any(not names_only_titles(glossary.entries[i].english) for i in concepts)
     claim = claim_words(question)
+    # What it sets aside ("а не по предварительным", "not the final one") is no part it asks.
+    kept = _NEGATED.sub(" ", question)
+    final = names_final(kept)
     # A share of the voters (not of the Constitution, not a threshold), and not for a
     # question that quotes one ("Early reports said turnout was 72.8% - is that the final
     # figure?"): its other words describe the report it quotes.
@@ -287,7 +290,7 @@ def asked(question: str, glossary: Glossary) -> Asked:
         concepts,
         names_qualified_role(question),
         body,
-        _places_asked(question),
+        _places_asked(kept, final),
         names_core(question),
         claim,
         states_condition(question),
@@ -295,7 +298,7 @@ def asked(question: str, glossary: Glossary) -> Asked:
         _qualifiers(question, claim, cues, threshold, qtype.of if needed else ())
         if measure or vote_measure or needed
         else (),
-        names_final(_NEGATED.sub(" ", question)),  # not "not the final one"
+        final,
         # A share of the voters quoted ("явка вроде была 72,8 процентов, это окончательная
         # цифра?") is the vote's too: the by-election's 28% is not it (eighteenth session's
         # forty-eighth probe), though its other words are no qualifiers.
@@ -342,14 +345,14 @@ _NEGATED = re.compile(
 )
 
 
-def _places_asked(question: str) -> frozenset[str]:
-    """The places a question asks about: not those it sets aside (``_NEGATED``), nor an
-    earlier version it names beside the final one ("По предварительным данным «за» было около
-    86,9%, а каков окончательный процент?" asks the final figure: eighteenth session's
-    forty-eighth probe, `high` with the preliminary one)."""
-    kept = _NEGATED.sub(" ", question)
+def _places_asked(kept: str, final: bool) -> frozenset[str]:
+    """The places a question asks about, read in ``kept`` (the question less what it sets
+    aside, ``_NEGATED``): not an earlier version it names beside the final one (``final``:
+    "По предварительным данным «за» было около 86,9%, а каков окончательный процент?" asks
+    the final figure: eighteenth session's forty-eighth probe, `high` with the preliminary
+    one)."""
     found = places_in(kept)
-    return found - BEFORE_FINAL if names_final(kept) else found
+    return found - BEFORE_FINAL if final else found
 
 
 # A value a question gives as a bound ("is there early voting before 15 march", "до 15
@@ -619,12 +622,12 @@ def _another_votes_day(question: Asked, sentence: str, glossary: Glossary) -> bo
     t = question.qtype
     if t is None or t.kind != "date" or t.of != ("held",):
         return False
-    elections, referendum = (
-        glossary.concept_ids(["elections"]),
-        glossary.concept_ids(["referendum"]),
-    )
     named = glossary.concepts_in(sentence)
-    return not question.concepts & elections and bool(named & elections) and not named & referendum
+    return (
+        not question.concepts & glossary.elections
+        and bool(named & glossary.elections)
+        and not named & glossary.referendum
+    )
 
 
 def _a_term_unasked(question: Asked, sentence: str, glossary: Glossary) -> bool:
@@ -679,7 +682,7 @@ def claim_said(hit: Hit, question: Asked, lang: str) -> float | None:
         # A typed question naming none of the reform's terms is read too, in its own
         # language (eighteenth session's forty-fourth probe: "When does Kazakhstan's new Tax
         # Code take effect?" was `high` with the Constitution's entry into force):
-        # ``ConfidenceRule.judge`` hedges one whose sentence names none of its words.
+        # ``ConfidenceRule.judge`` hedges one whose sentence names too few of its words.
         if question.concepts or hit.article.lang != lang:
             return None
     elif hit.article.lang != lang:

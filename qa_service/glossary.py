@@ -226,6 +226,14 @@ class Glossary:
         return self.concept_ids(["referendum"])
 
     @functools.cached_property
+    def counting(self) -> frozenset[int]:
+        """The commissions that count a vote: named in a question about the vote's measure
+        ("How many citizens does the Central Referendum Commission count as eligible?"),
+        the source of the figure, not a body whose own figure is asked (verify.check_hit)."""
+        named = self.concept_ids("Central Referendum Commission".split())
+        return (named & self.bodies) - self.generic_bodies
+
+    @functools.cached_property
     def holders(self) -> frozenset[int]:
         """The bodies and the offices that hold a term (the president, the vice president,
         deputies): whose term a question asks, which the sentence stating one names too."""

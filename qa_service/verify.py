@@ -536,6 +536,8 @@ def check_hit(hit: Hit, question: Asked, glossary: Glossary) -> Check:
         )
         cover = len(question.concepts & named) / len(question.concepts)
         bodies = (question.concepts & glossary.bodies) - glossary.generic_bodies
+        if question.of_the_vote:
+            bodies -= glossary.counting  # who reports the count, not whose count it is
         if question.typed and bodies - named:
             # "How many deputies does the Majilis have now?" is not answered by "145
             # deputies will be elected" (to the Kurultai): a value of a body the question

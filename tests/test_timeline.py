@@ -512,3 +512,28 @@ def test_a_newer_report_naming_fewer_of_the_question_s_terms_is_still_compared()
     ordered = _order(question, [february, final], "ru")
     assert ordered.hits[0].passage.id == final.passage.id
     assert [n.passage_id for n in ordered.superseded] == [february.passage.id]
+
+
+def test_the_commission_a_vote_measure_question_names_is_its_source_not_its_holder():
+    """Eighteenth session's fifty-first and fifty-fifth probes: "How many citizens does the
+    Central Referendum Commission count as eligible to vote ...?" kept the February count
+    first: the final count ("12,482,613 citizens were on the voter lists") does not name the
+    Commission, and a value of a body the question names had to be stated beside it. For a
+    measure of the vote the commission is who reports it; a body's own count still needs it
+    named ("How many deputies does the Majilis have?")."""
+    february = _hit(
+        1,
+        "The Central Referendum Commission currently counts 12,416,759 citizens eligible to vote.",
+        "2026-02-20",
+    )
+    final = _hit(2, "A total of 12,482,613 citizens were on the voter lists.", "2026-03-16")
+    question = (
+        "How many citizens does the Central Referendum Commission count as eligible to vote "
+        "in the referendum?"
+    )
+    ordered = _order(question, [february, final])
+    assert ordered.hits[0].passage.id == final.passage.id
+    assert [n.passage_id for n in ordered.superseded] == [february.passage.id]
+    majilis = asked("How many deputies does the Majilis have now?", GLOSSARY)
+    kurultai = _hit(1, "145 deputies will be elected to the Kurultai.", "2026-02-12")
+    assert not check_hit(kurultai, majilis, GLOSSARY).states

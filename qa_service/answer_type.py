@@ -95,7 +95,13 @@ _COMPARED_Q = re.compile(
     r"(?:\s+[\w-]+){0,2}?\s*,?\s*чем"
     r"(?!\s+(?:половин|\d))"
     r"|(?<![\w-])(?<!\d )(?!жарты)[^\W\d]+(?:дан|ден|тан|тен|нан|нен)\s+"
-    r"(?:ұзақ|узак|көп|коп|аз|жоғары|жогары|төмен|томен|қысқа|кыска)\w*",
+    r"(?:ұзақ|узак|көп|коп|аз|жоғары|жогары|төмен|томен|қысқа|кыска)\w*"
+    # A difference asked ("how much earlier than the timetable", "қаншалықты ертерек",
+    # "салыстырғанда": nineteenth session's sixty-second probe, `high` with the vote's date)
+    # a difference asked, not a frame ("compared with the 1995 text, how many articles were
+    # rewritten?" asks a count)
+    r"|(?<![\w-])(?:how much|насколько|[қк]аншалы[қк]ты|[қк]анша)\s+(?:[\w-]+\s+)?"
+    r"(?:earlier|later|longer|shorter|раньше|позже|дольше|ертерек|кешірек|кеширек)(?![\w-])",
     re.IGNORECASE,
 )
 _PERCENT_Q = _rx(
@@ -144,6 +150,14 @@ _TERM_ENDS = re.compile(
     r"срок\w*",
     re.IGNORECASE,
 )
+# A deadline ("соңғы мерзімі қашан?", "крайний срок", "последний срок"): the last day,
+# a date, not a length (nineteenth session's sixtieth probe: the absentee certificate's
+# "соңғы мерзімі қашан?" was `high` with the deputies' five-year term). Read without it
+# for a duration.
+_DEADLINE_TERM = re.compile(
+    r"(?<![\w-])(?:соңғы|соңгы|сонгы|последн\w*|крайн\w*)\s+(?:мерзім|мерзим|срок)\w*",
+    re.IGNORECASE,
+)
 # A yes/no question naming a term word without asking how long ("Жаңа Конституцияда
 # латын әліпбиіне көшу мерзімі көрсетілген бе?", is a deadline set for the Latin script;
 # "Указан ли срок ...?"): the term is what it asks about, not a length it asks for
@@ -157,9 +171,9 @@ _HOW_MUCH = _rx(
 
 def _read_for_duration(q: str) -> str:
     """``q`` without what makes no duration question of it: a term word in a clause about
-    its end (``_TERM_ENDS``), and every duration cue of a yes/no question that asks no
-    quantity (``_HOW_MUCH``)."""
-    q = _TERM_ENDS.sub(" ", q)
+    its end (``_TERM_ENDS``), a deadline (``_DEADLINE_TERM``), and every duration cue of
+    a yes/no question that asks no quantity (``_HOW_MUCH``)."""
+    q = _DEADLINE_TERM.sub(" ", _TERM_ENDS.sub(" ", q))
     yesno = _YESNO_EN.search(q) or _YESNO_RU.search(q) or _YESNO_KK.search(q)
     if yesno and not _HOW_MUCH.search(q):
         return _DURATION_Q.sub(" ", q)
@@ -517,6 +531,12 @@ def _the_ask(question: str) -> str | None:
     if cut is None and (m := _SINCE.match(question)) is not None:
         cut = m.end()
     return question[cut:] if cut is not None else None
+
+
+def ask_of(question: str) -> str:
+    """The part of ``question`` that asks (after its premise, ``_the_ask``), else all of it."""
+    ask = _the_ask(question)
+    return question if ask is None else ask
 
 
 @functools.lru_cache(maxsize=4096)

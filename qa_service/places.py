@@ -83,7 +83,17 @@ PLACES: dict[str, tuple[str, ...]] = {
     # (a foreigner: "land sold to foreigners" is about no vote abroad).
     "Abroad": ("abroad", "overseas", "рубеж", "заграниц", "шетелде", "шетелге"),
     "Opposition": ("opposition", "оппозиц"),
-    "First": ("first", "initial", "перв", "алгашк", "биринши"),
+    # "алғашында" (at first, initially: nineteenth session's sixty-second probe)
+    "First": (
+        "first",
+        "initial",
+        "original",
+        "перв",
+        "изначальн",
+        "алгашк",
+        "алгашында",
+        "биринши",
+    ),
     "Preliminary": ("prelimin", "partial", "предварит", "алдын$"),
     "Young": ("young", "youth", "молод", "жастар"),  # not "жас" alone: an age ("неше жастан")
     "Women": ("women", "woman", "female", "женщин", "айел"),  # Kazakh әйел folds to айел
@@ -214,6 +224,11 @@ _BEFORE_Q = re.compile(
     # "бұған дейінгі Парламентте" (the Parliament before this: eighteenth session's
     # forty-fourth probe)
     r"|(?<![\w-])(?:бұған|осыған|буган|осыган)\s+дейін\w*"
+    # A holiday's or an event's former date ("какой была прежняя дата праздника?", "the
+    # old date", "бұрынғы күні": nineteenth session's sixtieth probe, `high` with the new
+    # date of Constitution Day)
+    r"|(?<![\w-])(?:бұрынғы|бурынгы|old|former|previous|original|прежн\w*|бывш\w*)\s+"
+    r"(?:dates?|days?|дат[аыуе]\w*|день|дня|күн\w*|кун\w*)(?![\w-])"
     # The two-chamber Parliament is the old one ("қазіргі екі палаталы парламентте неше
     # депутат", "в нынешнем двухпалатном парламенте": seventeenth session's probes).
     r"|(?<![\w-])(?:ескі|бұрынғы|бурынгы|old|former|previous|прежн\w*|бывш\w*|стар\w*"

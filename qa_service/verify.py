@@ -44,6 +44,7 @@ from .answer_type import (
     QuestionType,
     agents_in,
     answer_values,
+    ask_of,
     asks_agent,
     asks_may_or_must,
     count_state,
@@ -161,6 +162,11 @@ class Asked:
     # полномочий президента?", "which article", "қай бапта"): a sentence answering it names
     # an article by its number; the term alone does not (seventeenth session).
     article: bool = False
+    # It asks what was expected before ("back in the autumn, what year did they say the
+    # referendum would probably be?", "what was originally planned", "что прогнозировали",
+    # "күтілген"): a forecast answers it (``forecasts``), a report of what happened does
+    # not (nineteenth session's sixty-second probe: `high` with the vote's 15 March).
+    forecast: bool = False
 
     @property
     def specific(self) -> bool:
@@ -318,7 +324,37 @@ def asked(question: str, glossary: Glossary) -> Asked:
         _CALLS.search(question) is not None,
         applies_to(question, claim),
         _WHICH_ARTICLE.search(question) is not None,
+        asks_forecast(question),
     )
+
+
+# A forecast asked (``Asked.forecast``): what was expected, said or planned before, in
+# so many words; "planned" alone is also a question's word for "scheduled".
+_ASKS_FORECAST = re.compile(
+    r"(?<![\w-])(?:(?:was|were|had been) (?:originally |initially |first )?"
+    r"(?:expected|forecast|predicted|projected|supposed)"
+    r"|(?:originally|initially|first) (?:planned|scheduled|expected|mooted)"
+    r"|did (?:they|he|she|officials|experts|the \w+) (?:say|expect|predict|forecast|estimate)"
+    r"|would (?:probably|likely|possibly)"
+    r"|(?:первоначально|изначально|сначала) (?:планировал|предполагал|ожидал)\w*"
+    r"|прогнозировал\w*|ожидалось|предполагалось"
+    r"|күтілген|күтілді|болжанған|болжанды|жоспарланған еді)(?![\w-])",
+    re.IGNORECASE,
+)
+# What happened asked, whatever was expected ("I thought it was supposed to be in 2027 -
+# when did it actually happen?").
+_ACTUALLY = re.compile(
+    r"(?<![\w-])(?:actually|in the end|in fact|на самом деле|в итоге|фактически|в реальности"
+    r"|іс жүзінде|шын мәнінде|нәтижесінде)(?![\w-])",
+    re.IGNORECASE,
+)
+
+
+def asks_forecast(question: str) -> bool:
+    """Whether ``question``'s ask (after its premise: ``ask_of``) asks what was expected
+    (``_ASKS_FORECAST``), not what happened (``_ACTUALLY``)."""
+    ask = ask_of(question)
+    return _ASKS_FORECAST.search(ask) is not None and _ACTUALLY.search(question) is None
 
 
 # Which article (``Asked.article``), and an article named by its number.
@@ -496,6 +532,8 @@ def check_hit(hit: Hit, question: Asked, glossary: Glossary) -> Check:
             continue  # the deputies' five years are not how long meat boils
         if _calls_another(question, sentence):
             continue  # calling the elections within a month is not announcing their results
+        if question.forecast and not forecasts(sentence):
+            continue  # the 15 March held is not the 2027 expected in the autumn
         if question.article and not _ARTICLE_NAMED.search(sentence):
             continue  # the president's term, stated without its article, says not which
         if question.case and not names_all(question.case, sentence):
@@ -526,7 +564,7 @@ def check_hit(hit: Hit, question: Asked, glossary: Glossary) -> Check:
             current = current or not (
                 (question.final and (names_earlier_only(sentence) or names_earlier_only(title)))
                 or (question.adopted and names_draft_only(sentence))
-                or forecasts(sentence)
+                or (forecasts(sentence) and not question.forecast)
             )
             values += [_dated(v, hit.article.date) for v in found]
     cover = 1.0

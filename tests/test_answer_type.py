@@ -1259,3 +1259,20 @@ def test_kazakh_yes_typed_with_russian_letters_is_the_yes_measure():
     was `high` with the 9,127,192 who took part."""
     heads = question_type("канша адам иа деп дауыс берди референдумда")
     assert "yes" in heads.of
+
+
+def test_a_deadline_asks_a_date_and_a_difference_asks_no_typed_value():
+    """Nineteenth session's sixtieth and sixty-second probes: "... соңғы мерзімі қашан?"
+    (the last day) was `high` with the deputies' five-year term, and "... салыстырғанда
+    қаншалықты ертерек өтті?" (how much earlier) with the vote's date."""
+    deadline = question_type(
+        "Сыртай дауыс беру куәлігін 15 наурызға дейін алуға болад ма, соңғы мерзімі қашан?"
+    )
+    assert deadline is not None and deadline.kind == "date"
+    assert question_type("Какой срок полномочий депутатов?").kind == "duration"
+    earlier = "Референдум күзде талқыланған кестемен салыстырғанда қаншалықты ертерек өтті?"
+    assert question_type(earlier) is None
+    assert question_type("How much earlier was the vote held than planned?") is None
+    # a comparison that only frames the ask still asks its count
+    framed = question_type("1995 жылғы Конституциямен салыстырғанда неше бап қайта жазылды?")
+    assert framed is not None and framed.kind == "count"

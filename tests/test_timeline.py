@@ -537,3 +537,34 @@ def test_the_commission_a_vote_measure_question_names_is_its_source_not_its_hold
     majilis = asked("How many deputies does the Majilis have now?", GLOSSARY)
     kurultai = _hit(1, "145 deputies will be elected to the Kurultai.", "2026-02-12")
     assert not check_hit(kurultai, majilis, GLOSSARY).states
+
+
+def test_an_earlier_value_asked_is_answered_by_a_report_of_it_not_the_current_one():
+    """Nineteenth session's sixtieth and sixty-second probes: the former date of a holiday
+    ("прежняя дата"), the draft as first published ("алғашында") and the year expected in
+    the autumn ("what year did they say ... would probably be?") were `high` with the
+    current value."""
+    new_day = _hit(1, "Теперь День Конституции будут отмечать 15 марта.", "2026-03-17", "ru")
+    old_day = _hit(2, "Раньше День Конституции отмечали 30 августа.", "2026-03-17", "ru")
+    former = asked("Раз День Конституции перенесли, какой была прежняя дата праздника?", GLOSSARY)
+    assert not check_hit(new_day, former, GLOSSARY).states
+    assert check_hit(old_day, former, GLOSSARY).states
+    final = _hit(1, "Пысықталғаннан кейін түпкілікті мәтінде 95 бап қалды.", "2026-02-12", "kk")
+    first = _hit(2, "Алғашқы жобада он бір бөлімге топтастырылған 98 бап бар.", "2026-01-31", "kk")
+    initially = asked("алғашында жарияланған жобада неше бап болған еді?", GLOSSARY)
+    assert not check_hit(final, initially, GLOSSARY).states
+    assert check_hit(first, initially, GLOSSARY).states
+    held = _hit(1, "The referendum will be held on 15 March 2026.", "2026-02-12")
+    forecast = _hit(2, "The referendum could be held in 2027.", "2025-09-08")
+    expected = asked(
+        "back in the autumn, what year did they say the referendum would probably be?", GLOSSARY
+    )
+    assert not check_hit(held, expected, GLOSSARY).states
+    check = check_hit(forecast, expected, GLOSSARY)
+    assert check.states and not check.earlier
+    # what happened, asked after what was expected, is the current report's
+    actual = asked(
+        "I thought the vote was supposed to be in 2027 - when did it actually happen?", GLOSSARY
+    )
+    assert not actual.forecast
+    assert check_hit(forecast, asked("When is the referendum?", GLOSSARY), GLOSSARY).earlier

@@ -359,6 +359,10 @@ _DATE_Q = _rx(
     r"қай кезде", r"кай кезде", r"қай уақытта", r"күні", r"куни", r"куні", r"қай күннен",
     r"кай куннен",
     r"қай кезден", r"кай кезден", r"қашаннан", r"кашаннан",
+    # a month asked ("в каком месяце 2027 года ...?": nineteenth session's sixty-seventh
+    # probe, read as yes or no by its intonation)
+    r"(?:what|which) month", r"в каком месяце", r"какого месяца", r"[қк]ай айда",
+    r"[қк]ай айы\w*",
 )  # fmt: skip
 _PERSON_Q = _rx(
     r"who", r"whom", r"whose", r"кто", r"кого", r"кем", r"кому", r"чей", r"чья", r"кім\w*",
@@ -374,7 +378,8 @@ _YESNO_RU = _rx(r"ли")
 # Yes/no questions about what one may or must do ("can I vote early if I'm away on March
 # 15?", "можно ли"): a value they name is a circumstance, not what is asked.
 _MAY_OR_MUST = _rx(
-    r"^\s*(?:can|could|should|may|must|do|did|have|has)", r"можно", r"могу", r"может",
+    r"^\s*(?:can|could|should|may|must|do|did|have|has)",
+    r"можно", r"могу", r"может",
     r"нужно", r"должен", r"должна", r"бола ала\w*", r"ала ма\w*", r"алам\w*", r"алас\w*",
     r"керек пе",
 )  # fmt: skip
@@ -517,7 +522,11 @@ def respell(question: str) -> str:
 _THEN_ASKS = re.compile(
     r"(?:[.,;:]|\s[—–-])\s*(?:а|ал|but|and|so)\s+(?=\S)"  # ". Ал Конституция ..." too
     r"|\s[—–-]\s+(?=(?:how|what|when|who|which|сколько|скока|какой|какая|когда|кто|[қк]анша"
-    r"|неше|[қк]ашан|[қк]ай|кім)\b)",  # "87.15% voted yes - how many voted against?"
+    r"|неше|[қк]ашан|[қк]ай|кім)\b)"  # "87.15% voted yes - how many voted against?"
+    # A statement, then the question in a sentence of its own ("The first draft ... was
+    # revised after public comment. How many articles are in the final draft?": nineteenth
+    # session's sixty-sixth probe).
+    r"|(?<=[\w)»\"%][.!])\s+(?=[A-ZА-ЯЁӘҒҚҢӨҰҮҺІ][^.!?]*\?\s*$)",
     re.IGNORECASE,
 )
 _SINCE = re.compile(r"^\s*(?:since|given that|as|раз|если уж)\s[^,?]+,\s*(?=\S)", re.IGNORECASE)
@@ -554,6 +563,9 @@ def question_type(question: str) -> QuestionType | None:
     if whole is not None and whole.kind == asked.kind == "count" and whole.of:
         return whole  # "сколько депутатов в Курултае, а сколько в Сенате?": still deputies
     if whole is not None and whole.kind == asked.kind and not asked.of:
+        return whole
+    if whole is not None and not asked.of and {whole.kind, asked.kind} <= {"count", "percentage"}:
+        # "... 87,15 пайызы қолдапты. Бұл нақты неше адам?": the yes voters, counted
         return whole
     return asked
 
@@ -988,7 +1000,8 @@ _COUNT_STATES: dict[str, tuple[re.Pattern, re.Pattern]] = {
     # text has ("contains 95 articles").
     "changed": (_ARTICLES, _rx(
         r"rewrit\w*", r"re-written", r"chang\w*", r"amend\w*", r"revis\w*", r"измен\w*",
-        r"перепис\w*", r"поправ\w*", r"обновл\w*", r"өзгер\w*", r"озгер\w*",
+        r"перепис\w*", r"поправ\w*", r"обновл\w*", r"өзгер\w*", r"озгер\w*", r"rework\w*",
+        r"переработ\w*",
         r"[қк]айта\s+жаз\w*", r"түзет\w*", r"тузет\w*",
         # "сколько статей ... затронула реформа?" (eighteenth session's fifty-first probe:
         # `high` with the final text's 95)
@@ -1028,6 +1041,13 @@ def count_state(question: str) -> str | None:
     )
 
 
+def count_states_of(question: str) -> tuple[str, ...]:
+    """The states a count question's noun can be in (``_COUNT_STATES``), for one that names
+    none: "how many articles are in the final draft?" is not answered by "77 of its 104
+    articles have been rewritten", nor "how many ballots" by those declared invalid."""
+    return tuple(name for name, (noun, _) in _COUNT_STATES.items() if noun.search(question))
+
+
 def names_count_state(state: str, sentence: str) -> bool:
     """Whether ``sentence`` names the counted things' ``state`` (``count_state``)."""
     return _COUNT_STATES[state][1].search(sentence) is not None
@@ -1063,6 +1083,7 @@ _MEASURES: dict[str, re.Pattern] = {
         r"turnout",
         r"(?:came|went|come|go) to the polls",
         r"took part",
+        r"taken part",
         r"take part",
         r"taking part",
         r"participat\w*",
@@ -1236,8 +1257,25 @@ def value_of(kind: str, question: str) -> tuple[str, ...]:
     if kind == "date":
         return _date_event(question)
     if kind == "percentage":
+        question = _ALL_COUNTED.sub(" ", question)
         return _cue_class(_MEASURES, _without_premise(question, _MEASURES, "percentage"))
     return ()
+
+
+# The count finished ("после обработки всех протоколов", "once every protocol had been
+# counted", "барлық хаттамалар"): the final figure asked, not how far the count had got
+# (nineteenth session's sixty-sixth probe: "Говорят, что явка была около 72,8 процента.
+# Какой она оказалась после обработки всех протоколов?" was `high` with the 72.8).
+_ALL_COUNTED = re.compile(
+    r"(?<![\w-])(?:всех|все|every|all(?: the)?|барлы[қк])\s+(?:[\w-]+\s+)?"
+    r"(?:протокол\w*|protocols?|precincts?|участк\w*|хаттама\w*|учаске\w*)",
+    re.IGNORECASE,
+)
+
+
+def asks_all_counted(question: str) -> bool:
+    """Whether ``question`` asks the figure once every protocol was counted (``_ALL_COUNTED``)."""
+    return _ALL_COUNTED.search(question) is not None
 
 
 # A question about the first day of a period (fifteenth session's probe: "Сырттай дауыс
@@ -1257,12 +1295,24 @@ _START_Q = _rx(
 )
 
 
+# What a vote is about ("the public vote on scrapping the senate", "Сенатты жою туралы
+# референдум"): its subject's events are not the date asked (nineteenth session's
+# sixty-seventh probe: "so when's the public vote on scrapping the senate actually
+# happening?" was `high` with the day the Senate ceased to exist).
+_VOTE_SUBJECT = re.compile(
+    r"((?<![\w-])(?:(?:vote|referendum|ballot) (?:on|about|over)|голосование по|референдум об?) )"
+    r"[^?,.;]+"
+    r"|(?<![\w-])[\w-]+(?:\s+[\w-]+)?\s+туралы(?=\s+(?:референдум|дауыс беру))",
+    re.IGNORECASE,
+)
+
+
 def _date_event(question: str) -> tuple[str, ...]:
     """The event a date question asks about: named by its cue words ("enter into force",
     "опубликован", "өтеді"; the start of a period by ``_START_Q``, where it names no other
     event but a deadline's), else "held" when it names the vote itself ("Когда
     референдум?"), else () (unknown: any date answers)."""
-    named = _cue_class(_QUESTION_EVENTS, _without_premise(question))
+    named = _cue_class(_QUESTION_EVENTS, _without_premise(_VOTE_SUBJECT.sub(r"\1 ", question)))
     # "From which day can I get an absentee certificate?" asks the period's first day, not
     # its deadline; "from what date will the Constitution take effect?" still its entry.
     if _START_Q.search(question) and named in ((), ("deadline",)):
@@ -1516,7 +1566,10 @@ _NOT_A_NAME = re.compile(
     r"assembly|administration|general|prosecutor|city|branch|region|"
     r"председат|заместит|конституц|суд|сот|комисси|республик|казахстан|қазақстан|"
     r"центральн|орталық|парламент|мажилис|мәжіліс|сенат|курултай|құрылтай|государствен|"
-    r"мемлекет|президент|премьер|министр|народн|халық|кеңес|совет|төраға|орынбасар)",
+    r"мемлекет|президент|премьер|министр|народн|халық|кеңес|совет|төраға|орынбасар|"
+    # "Қызылордадағы Ұлттық құрылтай" (the National Kurultai in Kyzylorda: nineteenth
+    # session's sixty-fifth probe) is no one's name, nor a decree
+    r"ұлттық|национальн|decree|указ|жарлы|\w+(?:дағы|дегі|тағы|тегі)\b)",
     re.IGNORECASE,
 )
 
@@ -1532,6 +1585,17 @@ def names_person(sentence: str) -> bool:
     )
 
 
+def persons_in(sentence: str) -> list[tuple[str, str]]:
+    """The names ``sentence`` gives (``names_person``'s pairs of capitalized words)."""
+    return [
+        (m.group(1), m.group(2))
+        for m in _CAPITALIZED_PAIR.finditer(sentence)
+        if m.group(1).casefold() not in _FIRST_WORDS
+        and not _NOT_A_NAME.match(m.group(1))
+        and not _NOT_A_NAME.match(m.group(2))
+    ]
+
+
 def role_positions(qtype: QuestionType, sentence: str) -> list[int]:
     """Where ``sentence`` names the roles a person question asks about (their offsets)."""
     return sorted(m.start() for role in qtype.of for m in _rx(*_ROLES[role]).finditer(sentence))
@@ -1544,8 +1608,17 @@ def _role_stated(role: str, deputy: bool, sentence: str) -> bool:
         return False
     if deputy:
         return bool(_DEPUTY.search(sentence))
-    # A head's role: at least one mention not qualified by "deputy" just before it.
-    return any(not _DEPUTY.search(sentence[max(0, m.start() - 16) : m.start()]) for m in found)
+    # A head's role: at least one mention not qualified by "deputy" just before it, nor,
+    # in Kazakh, just after it ("төрағасының орынбасары", the chair's deputy: nineteenth
+    # session's sixty-sixth probe).
+    return any(
+        not _DEPUTY.search(sentence[max(0, m.start() - 16) : m.start()])
+        and not _KK_DEPUTY_AFTER.match(sentence, m.end())
+        for m in found
+    )
+
+
+_KK_DEPUTY_AFTER = re.compile(r"\w*\s+(?:орынбасар|орынбасар)\w*", re.IGNORECASE)
 
 
 # --- the older two-kind view (the answer-type retriever, highlighting) -------------------------

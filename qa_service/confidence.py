@@ -209,6 +209,9 @@ class ConfidenceStage:
         signals["claims"] = float(len(evidence.asked.claim)) if evidence.asked else 0.0
         first = evidence.hits[0].article.lang if evidence.hits else query.lang
         signals["cross_lang"] = float(first != query.lang)
+        # Whether anything the checks read ties the question to its sentence: a glossary
+        # term, a place or part, the event, measure or role its type names (verify.Asked).
+        signals["anchored"] = float(evidence.asked is None or evidence.asked.anchored)
         # Whether ``states`` checks something (``ConfidenceRule.typed_only``, verify.py).
         signals["typed"] = float(evidence.asked is not None and evidence.asked.typed)
         # Whether it names the reform itself (the referendum, the Constitution, the
@@ -419,6 +422,17 @@ class ConfidenceRule:
         # language) names too few of its words (``TYPED_SAYS_AT``), is answered about
         # something else (verify.claim_said).
         if float(signals.get("typed", 0.0)) == 1.0 and signals.get("says", 1.0) < TYPED_SAYS_AT:
+            return LOW
+        # One that names nothing the checks tie to a sentence, answered in another language
+        # (whose sentence is not read word for word), is answered about anything with a
+        # value of its type (nineteenth session's sixty-eighth probe: "сколько лет действует
+        # удостоверение личности?" was `high` with the year a Kazakh report says the
+        # reform's debate needs).
+        if (
+            float(signals.get("typed", 0.0)) == 1.0
+            and signals.get("anchored", 1.0) == 0.0
+            and signals.get("cross_lang", 0.0) == 1.0
+        ):
             return LOW
         if self.high is not None and self.high.probability(x) < self.high_at:
             return LOW

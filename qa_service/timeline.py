@@ -44,7 +44,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from .answer import Hit, Superseded
-from .values import Value
+from .values import Value, agree
 from .verify import Check, highlighted
 
 WINDOW = 8  # hits considered (highlighted only for a question whose reports are compared)
@@ -122,24 +122,6 @@ def _recency(hit: Hit) -> tuple[str, bool]:
     """The order of reports in time: the date, then a final report after a preliminary
     one of the same day."""
     return hit.article.date, not provisional(hit)
-
-
-def agree(a: Value, b: Value) -> bool:
-    """Two values of one kind that do not contradict each other: equal numbers; dates
-    equal where both say (a year alone agrees with any date in that year; a date without a
-    year with any year's same day)."""
-    if a.kind != b.kind:
-        return False
-    if a.kind != "date":
-        if a.kind == "duration" and a.unit != b.unit:
-            return False
-        return a.number is not None and b.number is not None and abs(a.number - b.number) < 1e-6
-    if not a.iso or not b.iso:  # a season: says too little to contradict
-        return True
-    if a.iso.startswith("--") or b.iso.startswith("--"):
-        return a.iso[-5:] == b.iso[-5:] or len(a.iso) < 6 or len(b.iso) < 6
-    n = min(len(a.iso), len(b.iso))
-    return a.iso[:n] == b.iso[:n]
 
 
 def disagree(a: Check, b: Check) -> bool:

@@ -446,4 +446,22 @@ def _counted_noun(sentence: str, at: int) -> tuple[str, int]:
     return " ".join(words), end
 
 
-# --- the question's type ---------------------------------------------------------------------
+# --- two values compared ---------------------------------------------------------------------
+
+
+def agree(a: Value, b: Value) -> bool:
+    """Two values of one kind that do not contradict each other: equal numbers; dates
+    equal where both say (a year alone agrees with any date in that year; a date without a
+    year with any year's same day)."""
+    if a.kind != b.kind:
+        return False
+    if a.kind != "date":
+        if a.kind == "duration" and a.unit != b.unit:
+            return False
+        return a.number is not None and b.number is not None and abs(a.number - b.number) < 1e-6
+    if not a.iso or not b.iso:  # a season: says too little to contradict
+        return True
+    if a.iso.startswith("--") or b.iso.startswith("--"):
+        return a.iso[-5:] == b.iso[-5:] or len(a.iso) < 6 or len(b.iso) < 6
+    n = min(len(a.iso), len(b.iso))
+    return a.iso[:n] == b.iso[:n]

@@ -46,14 +46,17 @@ from .answer_type import (
     answer_values,
     ask_of,
     asks_agent,
+    asks_all_counted,
     asks_may_or_must,
     count_state,
+    count_states_of,
     counts_needed,
     counts_voters,
     names_count_state,
     names_only_titles,
     names_qualified_role,
     names_vote,
+    persons_in,
     question_type,
     role_positions,
     states_answer,
@@ -70,7 +73,7 @@ from .claim import (
     says,
     states_condition,
 )
-from .glossary import Glossary
+from .glossary import Glossary, fold
 from .lexical import words
 from .places import (
     ABROAD,
@@ -84,7 +87,7 @@ from .places import (
     names_final,
     places_in,
 )
-from .values import VALUE_KINDS, Value, _month_of, find_values
+from .values import VALUE_KINDS, Value, _month_of, agree, find_values
 
 
 @dataclass(frozen=True)
@@ -167,6 +170,18 @@ class Asked:
     # "күтілген"): a forecast answers it (``forecasts``), a report of what happened does
     # not (nineteenth session's sixty-second probe: `high` with the vote's 15 March).
     forecast: bool = False
+    # The values of the asked kind it quotes, a year alone aside ("Говорят, что явка была
+    # около 72,8 процента. Какой она оказалась ...?", "my husband works on 15 March, can I
+    # ...?", "the 30 August Kurultai elections"), and for a person question the names it
+    # gives ("Кто возглавлял ЦРК до Нурлана Абдирова?"): a sentence stating only those
+    # restates the question, it does not answer it (nineteenth session's sixty-sixth to
+    # sixty-eighth probes: five such `high`s).
+    quoted: tuple[Value, ...] = ()
+    names: frozenset[str] = frozenset()
+    # For a count naming no state of what it counts (``count_state`` None), the states its
+    # noun can be in (answer_type.count_states_of): a sentence counting them in one of those
+    # counts something else (nineteenth session's sixty-sixth probe).
+    states_unasked: tuple[str, ...] = ()
 
     @property
     def specific(self) -> bool:
@@ -176,6 +191,12 @@ class Asked:
         reordering on it put a near miss first and noted the answer as superseded."""
         t = self.qtype
         return t is not None and t.kind in VALUE_KINDS and bool(t.of)
+
+    @property
+    def anchored(self) -> bool:
+        """Whether anything here ties the question to a sentence besides its answer type:
+        a glossary term, a place or part, the event, measure or role its type names."""
+        return bool(self.concepts or self.places or (self.qtype is not None and self.qtype.of))
 
     @property
     def duration(self) -> bool:
@@ -265,7 +286,7 @@ def asked(question: str, glossary: Glossary) -> Asked:
     claim = claim_words(question)
     # What it sets aside ("а не по предварительным", "not the final one") is no part it asks.
     kept = _NEGATED.sub(" ", question)
-    final = names_final(kept)
+    final = names_final(kept) or asks_all_counted(kept)
     # A share of the voters (not of the Constitution, not a threshold), and not for a
     # question that quotes one ("Early reports said turnout was 72.8% - is that the final
     # figure?"): its other words describe the report it quotes.
@@ -291,6 +312,10 @@ def asked(question: str, glossary: Glossary) -> Asked:
     threshold = threshold or needed
     cues = (*MEASURE_CUES, THRESHOLD_CUE) if threshold else MEASURE_CUES
     agent = qtype is not None and qtype.kind == "person" and asks_agent(question)
+    # (of the ask: "... was revised after public comment. How many articles are in the
+    # final draft?" counts no changed articles)
+    counted = qtype is not None and qtype.kind == "count"
+    state = count_state(ask_of(question)) if counted else None
     return Asked(
         qtype,
         concepts,
@@ -318,13 +343,81 @@ def asked(question: str, glossary: Glossary) -> Asked:
         agent,
         agents_in(question) if agent else 0,
         threshold_of(question) if threshold else None,
-        count_state(question) if qtype is not None and qtype.kind == "count" else None,
+        state,
         asks_before(question),
         asks_adopted(question),
         _CALLS.search(question) is not None,
         applies_to(question, claim),
         _WHICH_ARTICLE.search(question) is not None,
         asks_forecast(question),
+        _quoted(question, qtype) if not converted else (),
+        _names_given(question) if qtype is not None and qtype.kind == "person" else frozenset(),
+        # (not for the old text's count, "How many articles did the 1995 Constitution
+        # have?": "77 of its 104 articles have been rewritten" gives it)
+        count_states_of(ask_of(question)) if counted and state is None and not years else (),
+    )
+
+
+def _quoted(question: str, qtype: QuestionType | None) -> tuple[Value, ...]:
+    """The values of ``qtype``'s kind ``question`` quotes (``Asked.quoted``): dates that
+    say more than a year, counts of something, percentages; in its premise, or anywhere in
+    one asked with a question word (not a phrase typed as keywords, "проходной барьер 5
+    процентов", whose value is what it looks for)."""
+    if qtype is None or qtype.kind not in ("date", "count", "percentage"):
+        return ()
+    premise = len(question) - len(ask_of(question))
+    asking = _QUESTION_WORD.search(question) is not None
+    return tuple(
+        v
+        for v in find_values(question)
+        if v.kind == qtype.kind
+        and (v.kind != "date" or len(v.iso) > 4)
+        and (v.kind != "count" or v.unit)
+        and any(c.isdigit() for c in v.text)  # not "more than half", a rule's words too
+        and (asking or v.end <= premise)
+    )
+
+
+_QUESTION_WORD = re.compile(
+    r"(?<![\w-])(?:when|what|which|how|who|сколько|скока|когда|как\w*|[қк]ашан|[қк]анша|неше"
+    r"|[қк]ай|[қк]андай|кім)(?![\w-])",
+    re.IGNORECASE,
+)
+# Another person than one named ("Кто возглавлял ЦРК до Нурлана Абдирова?", "who besides
+# ...", "X-тен кейін"): the names a person question gives are not its answer.
+_OTHER_THAN = re.compile(
+    r"(?<![\w-])(?:before|after|besides|other than|except|instead of|succeeded|preceded|до|после"
+    r"|кроме|помимо|вместо|дейін|кейін|басқа|орнына)(?![\w-])",
+    re.IGNORECASE,
+)
+
+
+def _restates(quoted: Sequence[Value], sentence: str) -> bool:
+    """Whether every value of the quoted values' kind ``sentence`` states agrees with one
+    the question quotes: it restates the question's figure and gives no other ("The
+    Kurultai will have 145 deputies in place of today's 148" gives the 148 asked beside the
+    145 a question quotes, though the answer type reads only the 145 as deputies)."""
+    kinds = {q.kind for q in quoted}
+    return all(any(agree(v, q) for q in quoted) for v in find_values(sentence) if v.kind in kinds)
+
+
+def _names_given(question: str) -> frozenset[str]:
+    """For a question asking another person than one it names (``_OTHER_THAN``), the
+    beginnings (five letters, folded) of the capitalized words past its first: a name it
+    gives, in any case ending ("до Нурлана Абдирова")."""
+    if _OTHER_THAN.search(question) is None:
+        return frozenset()
+    return frozenset(fold(w)[:5] for w in _CAPITALIZED.findall(question)[1:])
+
+
+_CAPITALIZED = re.compile(r"\b[A-ZА-ЯЁӘҒҚҢӨҰҮҺІ][\w'’-]+")
+
+
+def _names_another(question: Asked, sentence: str) -> bool:
+    """Whether ``sentence`` names a person the question does not (``Asked.names``)."""
+    return any(
+        fold(first)[:5] not in question.names and fold(last)[:5] not in question.names
+        for first, last in persons_in(sentence)
     )
 
 
@@ -334,7 +427,7 @@ _ASKS_FORECAST = re.compile(
     r"(?<![\w-])(?:(?:was|were|had been) (?:originally |initially |first )?"
     r"(?:expected|forecast|predicted|projected|supposed)"
     r"|(?:originally|initially|first) (?:planned|scheduled|expected|mooted)"
-    r"|did (?:they|he|she|officials|experts|the \w+) (?:say|expect|predict|forecast|estimate)"
+    r"|did (?:[\w-]+ ){1,2}(?:expect|predict|forecast|estimate)"
     r"|would (?:probably|likely|possibly)"
     r"|(?:первоначально|изначально|сначала) (?:планировал|предполагал|ожидал)\w*"
     r"|прогнозировал\w*|ожидалось|предполагалось"
@@ -523,6 +616,8 @@ def check_hit(hit: Hit, question: Asked, glossary: Glossary) -> Check:
             continue  # the 5% a party needs is not the turnout a vote needs
         if question.count_state and not names_count_state(question.count_state, sentence):
             continue  # the ballots declared invalid are not those printed
+        if any(names_count_state(state, sentence) for state in question.states_unasked):
+            continue  # the articles rewritten are not those the final text has
         if not _names_the_holder(question, sentence, glossary):
             continue  # the president's seven-year term is not the deputies', nor the
             # Senate's end the vice president's
@@ -545,6 +640,9 @@ def check_hit(hit: Hit, question: Asked, glossary: Glossary) -> Check:
             continue
         read = with_its_day(hit, sentence) if valued else sentence
         found = answer_values(question.qtype, read, translate) if valued else []
+        if question.quoted and found:  # the question's own figure is no answer
+            kept = [v for v in found if not any(agree(v, q) for q in question.quoted)]
+            found = kept if kept or _restates(question.quoted, read) else found
         if found or (
             not valued
             and (
@@ -554,6 +652,7 @@ def check_hit(hit: Hit, question: Asked, glossary: Glossary) -> Check:
                 _states_agent(question, sentence)
                 if question.agent
                 else states_answer(question.qtype, sentence, translate)
+                and (not question.names or _names_another(question, sentence))
             )
         ):
             states = True

@@ -1276,3 +1276,41 @@ def test_a_deadline_asks_a_date_and_a_difference_asks_no_typed_value():
     # a comparison that only frames the ask still asks its count
     framed = question_type("1995 жылғы Конституциямен салыстырғанда неше бап қайта жазылды?")
     assert framed is not None and framed.kind == "count"
+
+
+def test_what_a_question_restates_or_frames_is_not_what_it_asks():
+    """Nineteenth session's sixty-fifth to sixty-seventh probes, their wrong `high`s: a
+    month asked ("в каком месяце 2027 года"), a premise in a sentence of its own, the count
+    finished ("после обработки всех протоколов" is no share of the precincts), what a vote
+    is about ("the public vote on scrapping the senate": the vote's day, not the Senate's
+    end), the yes voters counted in a pronoun's ask ("Бұл нақты неше адам?")."""
+    month = question_type("В каком месяце 2027 года президент предлагал провести референдум?")
+    assert month.kind == "date"
+    revised = (
+        "The first draft, which had 98 articles, was revised after public comment. "
+        "How many articles are in the final draft?"
+    )
+    assert question_type(revised).of == ("articles",)
+    final = question_type(
+        "Говорят, что явка была около 72,8 процента. Какой она оказалась после обработки "
+        "всех протоколов?"
+    )
+    assert final.of == ("turnout",)
+    vote = question_type("so when's the public vote on scrapping the senate actually happening?")
+    assert vote.of == ("held",)
+    heads = question_type(
+        "Жаңа Конституцияны дауыс бергендердің 87,15 пайызы қолдапты. Бұл нақты неше адам?"
+    )
+    assert heads.kind == "percentage" and heads.of == ("yes",)
+
+
+def test_a_kazakh_deputy_follows_the_role_and_a_place_adjective_is_no_name():
+    """Nineteenth session's sixty-fifth and sixty-sixth probes: "Комиссия төрағасының
+    орынбасары – Ерлан Қарин" (the chair's deputy) answered who chairs the commission, and
+    "Қызылордадағы Ұлттық құрылтай" was read as a person's name."""
+    chair = question_type("Конституциялық комиссияны кім басқарады?")
+    deputy = "Комиссия төрағасының орынбасары – Мемлекеттік кеңесші Ерлан Қарин."
+    assert not states_answer(chair, deputy)
+    assert states_answer(chair, "Комиссияның төрағасы – Эльвира Әзімова.")
+    assert not names_person("Қызылордадағы Ұлттық құрылтайдан кейін комиссия құрылды.")
+    assert names_person("Комиссияны Эльвира Әзімова басқарады.")

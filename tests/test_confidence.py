@@ -487,3 +487,17 @@ def test_high_needs_a_question_whose_check_is_of_something():
         ("Who is the president?", True),
     ]:
         assert asked(question, g).typed == typed, question
+
+
+def test_a_typed_question_tied_to_nothing_and_answered_in_another_language_is_hedged():
+    """Nineteenth session's sixty-eighth probe: "сколько лет действует удостоверение
+    личности?" (no glossary term, no place, no event or measure) was `high` with a Kazakh
+    sentence on the year the reform's debate needs."""
+    rule = ConfidenceRule()
+    loose = {"typed": 1.0, "anchored": 0.0, "cross_lang": 1.0}
+    assert rule.judge(loose, "ru") == "low"
+    assert rule.judge({**loose, "cross_lang": 0.0}, "ru") == "high"
+    assert rule.judge({**loose, "anchored": 1.0}, "ru") == "high"
+    glossary = Glossary.load()
+    assert not asked("сколько лет действует удостоверение личности?", glossary).anchored
+    assert asked("and how many said no?", glossary).anchored  # the no vote, measured

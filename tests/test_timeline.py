@@ -568,3 +568,63 @@ def test_an_earlier_value_asked_is_answered_by_a_report_of_it_not_the_current_on
     )
     assert not actual.forecast
     assert check_hit(forecast, asked("When is the referendum?", GLOSSARY), GLOSSARY).earlier
+
+
+def test_a_value_or_a_name_the_question_gives_is_no_answer_to_it():
+    """Nineteenth session's sixty-sixth to sixty-eighth probes: a premise's figure restated
+    ("Говорят, что явка была около 72,8 процента. Какой она оказалась после обработки всех
+    протоколов?"), the elections' own date for a deadline before them, the person a
+    question names for the one before him, the articles rewritten for those the final
+    text has, and what Tokayev expected in September."""
+    preliminary = _hit(
+        1, "По этим предварительным данным явка составила около 72,8 процента.", "2026-03-16", "ru"
+    )
+    final = _hit(2, "Явка составила 73,12 процента.", "2026-03-16", "ru")
+    question = (
+        "Говорят, что явка была около 72,8 процента. Какой она оказалась после обработки всех "
+        "протоколов?"
+    )
+    assert _order(question, [preliminary, final], "ru").hits[0].passage.id == final.passage.id
+    assert not check_hit(preliminary, asked(question, GLOSSARY), GLOSSARY).states
+    lists = asked(
+        "By what date must parties submit their lists for the 30 August Kurultai elections?",
+        GLOSSARY,
+    )
+    called = _hit(
+        1, "A decree calls the first elections to the Kurultai for 30 August 2026.", "2026-07-15"
+    )
+    assert not check_hit(called, lists, GLOSSARY).states
+    before = asked(
+        "Кто возглавлял Центральную референдумную комиссию до Нурлана Абдирова?", GLOSSARY
+    )
+    abdirov = _hit(
+        1,
+        "Председатель Центральной референдумной комиссии Нурлан Абдиров объявил итоги.",
+        "2026-03-16",
+        "ru",
+    )
+    assert not check_hit(abdirov, before, GLOSSARY).states
+    who = asked("Кто возглавляет Центральную референдумную комиссию?", GLOSSARY)
+    assert check_hit(abdirov, who, GLOSSARY).states
+    rewritten = _hit(
+        1, "Compared with the 1995 text, 77 of its 104 articles have been rewritten.", "2026-02-12"
+    )
+    revised = asked(
+        "The first draft was revised after comments. How many articles are in the final draft?",
+        GLOSSARY,
+    )
+    assert not check_hit(rewritten, revised, GLOSSARY).states
+    assert check_hit(
+        rewritten, asked("How many articles were rewritten?", GLOSSARY), GLOSSARY
+    ).states
+    estimate = _hit(
+        1,
+        "By his estimate, the change would touch about 40 articles of the Basic Law.",
+        "2025-09-08",
+    )
+    expected = asked(
+        "Back in September, roughly how many articles did Tokayev expect the reform to touch?",
+        GLOSSARY,
+    )
+    assert expected.forecast and check_hit(estimate, expected, GLOSSARY).states
+    assert not check_hit(rewritten, expected, GLOSSARY).states

@@ -874,6 +874,14 @@ def highlighted(hit: Hit) -> list[str]:
     return [hit.passage.sentence_text(span) for span in hit.highlight] or [text]
 
 
+# Heading as a verb ("басқарады", "возглавляет", "chairs"), not a title ("төрағасы").
+_HEADS_VERB = re.compile(
+    r"(?<![\w-])(?:басқарад\w*|баскарад\w*|басқарды|баскарды|возглавля\w*|возглавил\w*"
+    r"|руководит|руководил\w*|heads|headed|chairs|chaired|leads)(?![\w-])",
+    re.IGNORECASE,
+)
+
+
 def _role_of_asked_body(question: Asked, sentence: str, title: str, glossary: Glossary) -> bool:
     """For a question about a role in a body ("deputy chair of the Constitutional
     Commission"): the sentence or its article's title must name that body (a bare "the
@@ -905,6 +913,10 @@ def _role_of_asked_body(question: Asked, sentence: str, title: str, glossary: Gl
 
     if not any(is_asked(e) for _, e in named):
         return any(is_asked(e) for e in glossary.concepts_in(title) & glossary.bodies)
+    if t.of == ("chair",) and not t.role_deputy and _HEADS_VERB.search(sentence):
+        # "Комиссияны Конституциялық сот төрағасы Эльвира Әзімова басқарады": the body a
+        # verb heads is its object, named anywhere (the Court is her other office)
+        return True
     for role_at in role_positions(t, sentence):
         nearest = min(named, key=lambda pair: abs(pair[0] - role_at))
         if is_asked(nearest[1]):

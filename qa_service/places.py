@@ -145,6 +145,17 @@ PHRASES = {
         r"days? off|day-off|non-working|public holiday|выходн\w*|нерабоч\w*|демалыс\w*",
         re.IGNORECASE,
     ),
+    # A day of the week (nineteenth session's seventy-fifth probe: "референдум был в
+    # воскресенье или в какой день недели?" was `high` with "15 марта 2026 года"): a
+    # question naming one or asking which is answered by a sentence naming one.
+    "Weekday": re.compile(
+        r"(?<![\w-])(?:sunday|monday|tuesday|wednesday|thursday|friday|saturday"
+        r"|day of the week|воскресень\w*|понедельник\w*|вторник\w*|четверг\w*|пятниц\w*"
+        r"|суббот\w*|дн(?:ь|я|ем) недели|день недели|жексенбі\w*|дүйсенбі\w*|сейсенбі\w*"
+        r"|сәрсенбі\w*|бейсенбі\w*|жұма|сенбі\w*|жексенби\w*|дуйсенби\w*|сейсенби\w*"
+        r"|сарсенби\w*|бейсенби\w*|сенби\w*|аптаның|аптанын)(?![\w-])",
+        re.IGNORECASE,
+    ),
     "Presidential election": re.compile(
         r"presidential\s+(?:election|vote|race|poll|ballot|campaign)"
         r"|election\s+of\s+(?:a\s+|the\s+)?(?:new\s+)?president"
@@ -220,7 +231,8 @@ _BEFORE_Q = re.compile(
     r"|(?<![\w-])до (?:переноса|замены)"
     r"|(?<![\w-])до (?:реформ|референдум|изменени|принятия|курултая|новой конституции)\w*"
     r"|(?<![\w-])(?:раньше|прежде|по старой|в старой|при старой)(?![\w-])"
-    r"|(?:реформа|референдум|өзгеріс|құрылтай|конституция)\w*\s+дейін|(?<![\w-])бұрын(?![\w-])"
+    r"|(?:реформа|референдум|өзгеріс|құрылтай|конституция)\w*\s+дейін"
+    r"|(?<![\w-])(?:бұрын|бурын)(?![\w-])"  # (typed without its letter: seventy-fourth probe)
     # "бұған дейінгі Парламентте" (the Parliament before this: eighteenth session's
     # forty-fourth probe)
     r"|(?<![\w-])(?:бұған|осыған|буган|осыган)\s+дейін\w*"

@@ -628,3 +628,38 @@ def test_a_value_or_a_name_the_question_gives_is_no_answer_to_it():
     )
     assert expected.forecast and check_hit(estimate, expected, GLOSSARY).states
     assert not check_hit(rewritten, expected, GLOSSARY).states
+
+
+def test_a_day_of_the_week_asked_is_answered_by_a_sentence_naming_one():
+    """Nineteenth session's seventy-fifth probe: "референдум был в воскресенье или в какой
+    день недели?" was `high` with "Голосование ... состоится 15 марта 2026 года"."""
+    weekday = asked("референдум был в воскресенье или в какой день недели?", GLOSSARY)
+    dated = _hit(
+        1, "Голосование по новой Конституции состоится 15 марта 2026 года.", "2026-02-12", "ru"
+    )
+    sunday = _hit(2, "The vote will take place on Sunday, 15 March 2026.", "2026-02-12")
+    assert not check_hit(dated, weekday, GLOSSARY).states
+    assert check_hit(sunday, weekday, GLOSSARY).states
+    before = asked("бурын конститутция куни кай кунi тойланатын еди", GLOSSARY)
+    assert before.before
+
+
+def test_a_question_chaining_two_asks_needs_both_stated():
+    """Nineteenth session's seventy-third probe: "Сколько депутатов будет в Курултае и на
+    какой срок их избирают?" was `high` with the deputies' term, one half of it; a sentence
+    giving both halves still answers ("Сколько человек и какой процент ...?")."""
+    both = asked("Сколько депутатов будет в Курултае и на какой срок их избирают?", GLOSSARY)
+    assert [t.kind for t in both.other_asks] == ["count"]
+    term = _hit(1, "Срок полномочий депутатов Курултая составит пять лет.", "2026-02-12", "ru")
+    assert not check_hit(term, both, GLOSSARY).states
+    whole = _hit(2, "В Курултае будет 145 депутатов, их избирают на пять лет.", "2026-02-12", "ru")
+    assert check_hit(whole, both, GLOSSARY).states
+    result = asked("Сколько человек и какой процент проголосовали за новую Конституцию?", GLOSSARY)
+    yes = _hit(
+        3,
+        "За новую Конституцию высказались 87,15 процента, или 7 954 667 человек.",
+        "2026-03-16",
+        "ru",
+    )
+    assert check_hit(yes, result, GLOSSARY).states
+    assert not asked("Which article says when the president is elected?", GLOSSARY).other_asks

@@ -96,10 +96,9 @@ _COMPARED_Q = re.compile(
     r"(?!\s+(?:половин|\d))"
     r"|(?<![\w-])(?<!\d )(?!жарты)[^\W\d]+(?:дан|ден|тан|тен|нан|нен)\s+"
     r"(?:ұзақ|узак|көп|коп|аз|жоғары|жогары|төмен|томен|қысқа|кыска)\w*"
-    # A difference asked ("how much earlier than the timetable", "қаншалықты ертерек",
-    # "салыстырғанда": nineteenth session's sixty-second probe, `high` with the vote's date)
-    # a difference asked, not a frame ("compared with the 1995 text, how many articles were
-    # rewritten?" asks a count)
+    # A difference asked ("how much earlier than the timetable", "қаншалықты ертерек":
+    # nineteenth session's sixty-second probe, `high` with the vote's date), not a frame
+    # ("compared with the 1995 text, how many articles were rewritten?" asks a count)
     r"|(?<![\w-])(?:how much|насколько|[қк]аншалы[қк]ты|[қк]анша)\s+(?:[\w-]+\s+)?"
     r"(?:earlier|later|longer|shorter|раньше|позже|дольше|ертерек|кешірек|кеширек)(?![\w-])",
     re.IGNORECASE,
@@ -378,8 +377,7 @@ _YESNO_RU = _rx(r"ли")
 # Yes/no questions about what one may or must do ("can I vote early if I'm away on March
 # 15?", "можно ли"): a value they name is a circumstance, not what is asked.
 _MAY_OR_MUST = _rx(
-    r"^\s*(?:can|could|should|may|must|do|did|have|has)",
-    r"можно", r"могу", r"может",
+    r"^\s*(?:can|could|should|may|must|do|did|have|has)", r"можно", r"могу", r"может",
     r"нужно", r"должен", r"должна", r"бола ала\w*", r"ала ма\w*", r"алам\w*", r"алас\w*",
     r"керек пе",
 )  # fmt: skip
@@ -1653,7 +1651,7 @@ def _role_stated(role: str, deputy: bool, sentence: str) -> bool:
     )
 
 
-_KK_DEPUTY_AFTER = re.compile(r"\w*\s+(?:орынбасар|орынбасар)\w*", re.IGNORECASE)
+_KK_DEPUTY_AFTER = re.compile(r"\w*\s+орынбасар\w*", re.IGNORECASE)
 
 
 # --- the older two-kind view (the answer-type retriever, highlighting) -------------------------

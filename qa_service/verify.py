@@ -172,11 +172,11 @@ class Asked:
     # not (nineteenth session's sixty-second probe: `high` with the vote's 15 March).
     forecast: bool = False
     # The values of the asked kind it quotes, a year alone aside ("Говорят, что явка была
-    # около 72,8 процента. Какой она оказалась ...?", "my husband works on 15 March, can I
-    # ...?", "the 30 August Kurultai elections"), and for a person question the names it
-    # gives ("Кто возглавлял ЦРК до Нурлана Абдирова?"): a sentence stating only those
-    # restates the question, it does not answer it (nineteenth session's sixty-sixth to
-    # sixty-eighth probes: five such `high`s).
+    # около 72,8 процента. Какой она оказалась ...?", "the 30 August Kurultai elections"),
+    # and for a person question asking another than one it names, the names it gives
+    # ("Кто возглавлял ЦРК до Нурлана Абдирова?"): a sentence stating only those restates
+    # the question, it does not answer it (nineteenth session's sixty-sixth to
+    # sixty-eighth probes).
     quoted: tuple[Value, ...] = ()
     names: frozenset[str] = frozenset()
     # For a count naming no state of what it counts (``count_state`` None), the states its

@@ -1609,13 +1609,8 @@ _NOT_A_NAME = re.compile(
 
 def names_person(sentence: str) -> bool:
     """Whether ``sentence`` names a person: two capitalized words in a row, neither of them
-    a title's, an institution's or a function word."""
-    return any(
-        m.group(1).casefold() not in _FIRST_WORDS
-        and not _NOT_A_NAME.match(m.group(1))
-        and not _NOT_A_NAME.match(m.group(2))
-        for m in _CAPITALIZED_PAIR.finditer(sentence)
-    )
+    a title's, an institution's or a function word (``persons_in``)."""
+    return bool(persons_in(sentence))
 
 
 def persons_in(sentence: str) -> list[tuple[str, str]]:

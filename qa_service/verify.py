@@ -242,12 +242,6 @@ class Check:
     # note as superseded, never the answer.
     earlier: bool = False
 
-    @property
-    def answers(self) -> bool:
-        """Whether the sentence states the asked answer (an earlier version's or a forecast
-        value does not)."""
-        return self.states and not self.earlier
-
 
 def as_lead(check: Check) -> Check:
     """``check`` as the confidence stage reads the hit shown first: an earlier version's
@@ -318,13 +312,14 @@ def asked(question: str, glossary: Glossary) -> Asked:
     threshold = threshold or needed
     cues = (*MEASURE_CUES, THRESHOLD_CUE) if threshold else MEASURE_CUES
     agent = qtype is not None and qtype.kind == "person" and asks_agent(question)
+    ask = ask_of(question)  # the part after its premise, read once for the checks below
     places = _places_asked(kept, final)
-    if "Weekday" in places and "Weekday" not in places_in(ask_of(question)):
+    if "Weekday" in places and "Weekday" not in places_in(ask):
         places -= {"Weekday"}  # "референдум жексенбі күні ғой, учаскелер ...?": its premise
     # (of the ask: "... was revised after public comment. How many articles are in the
     # final draft?" counts no changed articles)
     counted = qtype is not None and qtype.kind == "count"
-    state = count_state(ask_of(question)) if counted else None
+    state = count_state(ask) if counted else None
     return Asked(
         qtype,
         concepts,
@@ -358,24 +353,24 @@ def asked(question: str, glossary: Glossary) -> Asked:
         _CALLS.search(question) is not None,
         applies_to(question, claim),
         _WHICH_ARTICLE.search(question) is not None,
-        asks_forecast(question),
-        _quoted(question, qtype) if not converted else (),
+        asks_forecast(question, ask),
+        _quoted(question, ask, qtype) if not converted else (),
         _names_given(question) if qtype is not None and qtype.kind == "person" else frozenset(),
         # (not for the old text's count, "How many articles did the 1995 Constitution
         # have?": "77 of its 104 articles have been rewritten" gives it)
-        count_states_of(ask_of(question)) if counted and state is None and not years else (),
+        count_states_of(ask) if counted and state is None and not years else (),
         other_asks(question, qtype),
     )
 
 
-def _quoted(question: str, qtype: QuestionType | None) -> tuple[Value, ...]:
+def _quoted(question: str, ask: str, qtype: QuestionType | None) -> tuple[Value, ...]:
     """The values of ``qtype``'s kind ``question`` quotes (``Asked.quoted``): dates that
-    say more than a year, counts of something, percentages; in its premise, or anywhere in
-    one asked with a question word (not a phrase typed as keywords, "проходной барьер 5
-    процентов", whose value is what it looks for)."""
+    say more than a year, counts of something, percentages; in its premise (before ``ask``,
+    its ``ask_of``), or anywhere in one asked with a question word (not a phrase typed as
+    keywords, "проходной барьер 5 процентов", whose value is what it looks for)."""
     if qtype is None or qtype.kind not in ("date", "count", "percentage"):
         return ()
-    premise = len(question) - len(ask_of(question))
+    premise = len(question) - len(ask)
     asking = _QUESTION_WORD.search(question) is not None
     return tuple(
         v
@@ -453,10 +448,9 @@ _ACTUALLY = re.compile(
 )
 
 
-def asks_forecast(question: str) -> bool:
-    """Whether ``question``'s ask (after its premise: ``ask_of``) asks what was expected
-    (``_ASKS_FORECAST``), not what happened (``_ACTUALLY``)."""
-    ask = ask_of(question)
+def asks_forecast(question: str, ask: str) -> bool:
+    """Whether ``question``'s ask (``ask``: its ``ask_of``, the part after its premise)
+    asks what was expected (``_ASKS_FORECAST``), not what happened (``_ACTUALLY``)."""
     return _ASKS_FORECAST.search(ask) is not None and _ACTUALLY.search(question) is None
 
 

@@ -301,6 +301,138 @@ def latin_kazakh_to_cyrillic(text: str) -> str:
     return "".join(out)
 
 
+# --- Russian typed in Latin letters -----------------------------------------------------------
+
+# Russian question and function words as people type them without a Cyrillic keyboard
+# ("kogda referendum", "skolko deputatov v kurultae"). Words Kazakh or English share are
+# left out ("ne", "da", "ta"; "do", "no", "to", "a", "i" count for neither language).
+_LATIN_RU_WORDS = frozenset(
+    "kto chto shto kogda gde skolko skolki skolka kakoi kakoy kakoj kakaya kakaia kakoe "
+    "kakie kakih kakikh kakim kakuyu kakuiu kakogo kakom pochemu zachem kak kuda otkuda "
+    "li mozhno nuzhno nado budet budut byl byla bylo byli eto etot eta eti dlya dlia ili "
+    "net uzhe teper seichas seychas sejchas posle cherez mezhdu na po pri pro iz ob bez vo "
+    "so ot za".split()
+)
+_SHARED_LATIN = frozenset("a i o u v s k do no so to".split())
+_LATIN_RU_TO_CYRILLIC = (
+    ("shch", "щ"), ("sch", "щ"), ("zh", "ж"), ("kh", "х"), ("ts", "ц"), ("ch", "ч"),
+    ("sh", "ш"), ("yo", "е"), ("jo", "е"), ("yu", "ю"), ("ju", "ю"), ("ya", "я"),
+    ("ja", "я"), ("ye", "е"), ("'", "ь"), ("’", "ь"), ("j", "й"), ("e", "е"), ("h", "х"),
+    ("c", "ц"), ("w", "в"), ("x", "кс"), ("q", "к"), ("a", "а"), ("b", "б"), ("v", "в"),
+    ("g", "г"), ("d", "д"), ("z", "з"), ("k", "к"), ("l", "л"), ("m", "м"), ("n", "н"),
+    ("o", "о"), ("p", "п"), ("r", "р"), ("s", "с"), ("t", "т"), ("u", "у"), ("f", "ф"),
+)  # fmt: skip
+_LATIN_RU_WHOLE = {
+    "eto": "это", "etot": "этот", "eta": "эта", "eti": "эти", "etom": "этом",
+    "etogo": "этого", "etu": "эту", "shto": "что",
+}  # fmt: skip
+_LATIN_VOWELS = frozenset("aeiouy")
+
+
+def looks_latin_russian(text: str) -> bool:
+    """Russian written in Latin letters: no Cyrillic, no letter only Kazakh's Latin
+    alphabet has, no English function word, and more Russian question or function words
+    ("kogda", "skolko", "na", "po") than Kazakh ones; one is enough in a question of two
+    words or more ("kogda referendum")."""
+    if _CYRILLIC_RE.search(text) or any(ch in _LATIN_KK_MARKS for ch in text):
+        return False
+    found = words(text)
+    if any(w in _EN_STOP and w not in _SHARED_LATIN for w in found):
+        return False
+    russian = sum(1 for w in found if w in _LATIN_RU_WORDS)
+    kazakh = sum(1 for w in found if w in _LATIN_KK_WORDS)
+    return russian > kazakh and len(found) >= 2
+
+
+def latin_russian_to_cyrillic(text: str) -> str:
+    """Russian typed in Latin (the informal habits: "zh", "kh", "ts", "ya"/"ia", "y" for
+    ы and й) -> Cyrillic, word by word, case kept per word's first letter. Approximate
+    (no soft signs where none was typed), which the embedder tolerates far better than
+    Latin-script Russian: ``y`` and ``i`` after a vowel, before a consonant or at the
+    word's end, are й ("novoi", "kakoy", "pervyi", "dney"; "konstitucii" keeps ии);
+    ``ia``/``iu`` are ия/ию ending a word after a consonant ("komissia"), else я/ю
+    ("novaia", "sentiabria")."""
+    out = []
+    for token in re.split(r"([^\w'’]+)", text):
+        if not token or not token[0].isalpha():
+            out.append(token)
+            continue
+        low = token.lower()
+        if low in _LATIN_RU_WHOLE:
+            word = _LATIN_RU_WHOLE[low]
+        else:
+            word = _russian_soft_signs("".join(_latin_russian_letters(low)))
+        if len(token) > 1 and token.isupper():  # "CRK": ЦРК
+            word = word.upper()
+        out.append(word[:1].upper() + word[1:] if token[0].isupper() else word)
+    return "".join(out)
+
+
+# Soft signs people leave out when typing Russian in Latin letters, where Russian spelling
+# has no form without one: "-тельн-" ("okonchatelnom", "nedeistvitelnyh"), "-льк-" and
+# "-льш-" ("skolko", "tolko", "bolshe", "menshe"), a noun's final "-ость" ("dolzhnost"),
+# an infinitive's "-овать"/"-евать"/"-ивать"/"-ывать" ("progolosovat"). The checks'
+# patterns are written for the spelling ("окончательн", "сколько", "меньше").
+_SOFT_SIGNS = (
+    (re.compile(r"тел(?=н)"), "тель"),
+    (re.compile(r"(?<=о)л(?=к[оиу])"), "ль"),
+    (re.compile(r"(?<=[оеи])л(?=ш)"), "ль"),
+    (re.compile(r"(?<=ме)н(?=ш)"), "нь"),
+    (re.compile(r"(?<=н)ост$"), "ость"),
+    (re.compile(r"(?<=[оеиы]ва)т$"), "ть"),
+)
+
+
+def _russian_soft_signs(word: str) -> str:
+    for pattern, spelt in _SOFT_SIGNS:
+        word = pattern.sub(spelt, word)
+    return word
+
+
+def _latin_russian_letters(low: str) -> list[str]:
+    letters: list[str] = []
+    i = 0
+    while i < len(low):
+        ch = low[i]
+        after_vowel = i > 0 and low[i - 1] in _LATIN_VOWELS
+        nxt = low[i + 1] if i + 1 < len(low) else ""
+        if ch == "i" and nxt in ("a", "u"):
+            # A noun's ending after a consonant ("komissia", "partiu"): ия, ию; elsewhere
+            # я, ю as the passports spell them ("sentiabria", "predsedatelia").
+            final = i + 2 == len(low) and i > 0 and not after_vowel and low[i - 1] != "l"
+            letters.append(
+                ("ия" if nxt == "a" else "ию") if final else ("я" if nxt == "a" else "ю")
+            )
+            i += 2
+            continue
+        if (
+            ch in ("y", "i")
+            and after_vowel
+            and not (ch == "i" and low[i - 1] == "i")  # "konstitucii": ии
+            and (not nxt or nxt not in _LATIN_VOWELS)
+        ):
+            letters.append("й")
+            i += 1
+            continue
+        if ch == "y" and not (nxt and low.startswith(("yo", "yu", "ya", "ye"), i)):
+            letters.append("ы")
+            i += 1
+            continue
+        if ch == "i":
+            letters.append("и")
+            i += 1
+            continue
+        for latin, cyr in _LATIN_RU_TO_CYRILLIC:
+            if low.startswith(latin, i):
+                letters.append(cyr)
+                i += len(latin)
+                break
+        else:
+            letters.append(ch)
+            i += 1
+    return letters
+
+
 # Whole words a letter-by-letter reading gets wrong: "ia" is иә (yes), not я; "turaly" is a
 # loan's mixed vowels; "saat" is сағат as it is said.
 _LATIN_WORDS = {"ia": "иә", "iä": "иә", "ie": "иә", "turaly": "туралы", "saat": "сағат"}

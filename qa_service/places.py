@@ -157,7 +157,7 @@ PHRASES = {
         re.IGNORECASE,
     ),
     "Presidential election": re.compile(
-        r"presidential\s+(?:election|vote|race|poll|ballot|campaign)"
+        r"presidenti?al\s+(?:election|vote|race|poll|ballot|campaign)"  # "presidental" too
         r"|election\s+of\s+(?:a\s+|the\s+)?(?:new\s+)?president"
         r"|президентск\w*\s+(?:выбор|кампани|гонк)|выбор\w*\s+(?:нового\s+)?президента"
         r"|президент(?:тік)?\s+сайлау|президентті\s+сайла",  # not "президент сайлайды"
@@ -230,8 +230,13 @@ _BEFORE_Q = re.compile(
     r"(?:moved|changed|replaced|switched|abolished|merged|reformed)"
     r"|(?<![\w-])до (?:переноса|замены)"
     r"|(?<![\w-])до (?:реформ|референдум|изменени|принятия|курултая|новой конституции)\w*"
+    # "до появления Курултая", "до создания Курултая" (twentieth session's ninety-third
+    # probe: `high` with the Kurultai's 145)
+    r"|(?<![\w-])до (?:появления|создания|учреждения|введения|образования) "
+    r"(?:курултая|однопалатного|новой конституции|новой системы)"
     r"|(?<![\w-])(?:раньше|прежде|по старой|в старой|при старой)(?![\w-])"
-    r"|(?:реформа|референдум|өзгеріс|құрылтай|конституция)\w*\s+дейін"
+    # (a verb between: "Құрылтай болғанға дейін", "Құрылтай құрылғанға дейін")
+    r"|(?:реформа|референдум|өзгеріс|құрылтай|конституция)\w*\s+(?:[\w-]+\s+)?дейін"
     r"|(?<![\w-])(?:бұрын|бурын)(?![\w-])"  # (typed without its letter: seventy-fourth probe)
     # "бұған дейінгі Парламентте" (the Parliament before this: eighteenth session's
     # forty-fourth probe)

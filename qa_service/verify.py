@@ -47,6 +47,7 @@ from .answer_type import (
     ask_of,
     asks_agent,
     asks_all_counted,
+    asks_if,
     asks_may_or_must,
     count_state,
     count_states_of,
@@ -188,6 +189,11 @@ class Asked:
     # какой срок их избирают?" is not answered by the term alone: nineteenth session's
     # seventy-third probe, five such `high`s).
     other_asks: tuple[QuestionType, ...] = ()
+    # It asks yes or no of a case it sets ("If turnout is above 50 percent but fewer than
+    # half of those voting say yes, is the Constitution still adopted?"): a rule answers it
+    # (a sentence stating a condition), not a report of what happened (twentieth session's
+    # ninety-first probe: `high` with the 86.9 percent who said yes).
+    hypothetical: bool = False
 
     @property
     def specific(self) -> bool:
@@ -266,12 +272,14 @@ def asked(question: str, glossary: Glossary) -> Asked:
     qtype = question_type(question)
     years = _years_in(question)
     converted = False  # a yes/no question read as the value it names
+    hypothetical = qtype is not None and qtype.kind == "yesno" and asks_if(question)
     if qtype is not None and qtype.kind == "yesno" and not asks_may_or_must(question):
-        # "Is the referendum in 2027?" asks about a date: checked, and ordered, as one.
+        # "Is the referendum in 2027?" asks about a date: checked, and ordered, as one (not
+        # a case it sets: "If turnout is above 50 percent ..., is it adopted?").
         stated = [
             v
             for v in find_values(question)
-            if (v.kind != "count" or v.unit) and not _bounds(question, v)
+            if (v.kind != "count" or v.unit) and not _bounds(question, v) and not hypothetical
         ]
         if stated:
             kind = stated[0].kind
@@ -360,6 +368,7 @@ def asked(question: str, glossary: Glossary) -> Asked:
         # have?": "77 of its 104 articles have been rewritten" gives it)
         count_states_of(ask) if counted and state is None and not years else (),
         other_asks(question, qtype),
+        hypothetical,
     )
 
 
@@ -835,7 +844,12 @@ def claim_said(hit: Hit, question: Asked, lang: str) -> float | None:
     elif hit.article.lang != lang:
         return 0.0
     context = f"{hit.article.title or ''}\n{hit.passage.text}"
-    return says(question.claim, highlighted(hit), question.conditional, context)
+    sentences = highlighted(hit)
+    if question.hypothetical:
+        sentences = [s for s in sentences if states_condition(s)]
+        if not sentences:
+            return 0.0  # what happened says nothing of the case asked
+    return says(question.claim, sentences, question.conditional, context)
 
 
 # A sentence dated by the one before it ("On the same day the powers of the Parliament

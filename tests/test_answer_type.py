@@ -1314,3 +1314,23 @@ def test_a_kazakh_deputy_follows_the_role_and_a_place_adjective_is_no_name():
     assert states_answer(chair, "Комиссияның төрағасы – Эльвира Әзімова.")
     assert not names_person("Қызылордадағы Ұлттық құрылтайдан кейін комиссия құрылды.")
     assert names_person("Комиссияны Эльвира Әзімова басқарады.")
+
+
+def test_a_condition_before_a_yes_no_ask_is_no_type():
+    """Twentieth session's ninety-first probe: "If turnout is above 50 percent but fewer
+    than half of those voting say yes, is the Constitution still adopted?" was typed by its
+    condition's figure (a percentage) and `high` with the 87.15 percent who said yes."""
+    conditional = question_type(
+        "If turnout is above 50 percent but fewer than half of those voting say yes, "
+        "is the Constitution still adopted?"
+    )
+    assert conditional.kind == "yesno"
+    assert (
+        question_type("Если явка выше 50%, но «за» меньше половины, Конституция принята?").kind
+        == "yesno"
+    )
+    # a condition before a typed ask keeps the ask's type
+    assert (
+        question_type("If I am abroad, how many days do I have to get a certificate?").kind
+        == "duration"
+    )

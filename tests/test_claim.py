@@ -881,3 +881,66 @@ def test_almaty_in_russian_cases_and_a_typed_question_sharing_few_words():
     rule = ConfidenceRule()
     assert rule.judge({"typed": 1.0, "says": 0.11}, "ru") == "low"
     assert rule.judge({"typed": 1.0, "says": 0.5}, "ru") == "high"
+
+
+def test_twentieth_session_near_misses_are_not_answers():
+    """Twentieth session's ninetieth to ninety-third probes, their wrong `high`s: the
+    parliament before the Kurultai ("до появления Курултая", "Құрылтай болғанға дейін") is
+    the old one, not the Kurultai's 145; "сколько народу ... против" counts the votes
+    against, not those for; the citizens' comments are not the citizens who voted; a
+    typo'd presidential election is not the Kurultai's."""
+    for before in (
+        "Сколько депутатов было в парламенте до появления Курултая?",
+        "Құрылтай болғанға дейін парламентте неше депутат болды?",
+    ):
+        question = asked(before, GLOSSARY)
+        assert question.before
+        assert not check_hit(
+            _hit("p1", "В Курултай будут избирать 145 депутатов.", "ru"), question, GLOSSARY
+        ).states
+    against = asked("а сколько народу вообще проголосовало против?", GLOSSARY)
+    yes = _hit(
+        "p1",
+        "Of those who voted, 87.15 percent, or 7,954,667 people, supported the new Constitution.",
+    )
+    no = _hit("p2", "Против проголосовали 898 099 человек.", "ru")
+    assert not check_hit(yes, against, GLOSSARY).states
+    assert check_hit(no, against, GLOSSARY).states
+    comments = asked("How many citizen comments did the commission receive?", GLOSSARY)
+    assert not check_hit(yes, comments, GLOSSARY).states
+    received = _hit(
+        "p3", "The commission said more than 4,000 comments from citizens were received."
+    )
+    assert check_hit(received, comments, GLOSSARY).states
+    president = asked("when is the next presidental election?", GLOSSARY)
+    kurultai = _hit(
+        "p4",
+        "The president has signed a decree calling the first elections to the Kurultai "
+        "for 30 August 2026.",
+    )
+    assert not check_hit(kurultai, president, GLOSSARY).states
+
+
+def test_a_case_the_question_sets_is_answered_by_a_rule_not_a_result():
+    """Twentieth session's ninety-first probe: "If turnout is above 50 percent but fewer
+    than half of those voting say yes, is the Constitution still adopted?" was `high` with
+    the 87.15 percent who said yes (its case's figure typed it); it asks yes or no of the
+    case, which a sentence stating the rule answers, and a report of the result does not."""
+    question = asked(
+        "If turnout is above 50 percent but fewer than half of those voting say yes, "
+        "is the Constitution still adopted?",
+        GLOSSARY,
+    )
+    assert question.hypothetical and question.qtype.kind == "yesno"
+    result = _hit(
+        "p1", "About 86.9 percent of those who voted answered yes, at 50 percent turnout."
+    )
+    rule = _hit(
+        "p2",
+        "The Constitution is adopted if more than half of those who voted support it, "
+        "provided turnout is above 50 percent.",
+    )
+    assert claim_said(result, question, "en") == 0.0
+    assert claim_said(rule, question, "en") > 0.5
+    # a yes/no question naming a value, with no case set, still asks about that value
+    assert asked("Is the referendum in 2027?", GLOSSARY).qtype.kind == "date"

@@ -15,7 +15,9 @@ from qa_service.embedder import EmbedderId
 from qa_service.lexical import (
     BM25Index,
     latin_kazakh_to_cyrillic,
+    latin_russian_to_cyrillic,
     looks_latin_kazakh,
+    looks_latin_russian,
     skeleton,
     tokenize,
 )
@@ -303,6 +305,60 @@ def test_latin_kazakh_question_is_answered(seed_searcher):
     assert not answer.abstained
     top = answer.results[0]
     assert any("145" in top.passage.text[a:b] for a, b in top.highlight)
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("kogda referendum", True),
+        ("gde opublikovali pervyi proekt novoi konstitucii", True),
+        ("skolko deputatov budet v kurultae?", True),
+        ("referendum po novoi konstitucii", True),  # a preposition is enough in three words
+        # Kazakh in Latin letters: its own words outnumber (or the letters say so).
+        ("Kuryltaida neshe deputat bolady?", False),
+        ("referendum ne ushin otti", False),  # "ne" counts for neither
+        ("Qūryltai saılauy qashan?", False),
+        # English: a function word English alone has.
+        ("so when did kazakhstan get rid of the vice president", False),
+        ("kogda", False),  # one word: too little to tell
+        ("Когда референдум?", False),
+    ],
+)
+def test_latin_russian_is_detected(text, expected):
+    assert looks_latin_russian(text) is expected
+
+
+def test_latin_russian_becomes_cyrillic():
+    """Russian spelling, not Kazakh letters ("опубліковалі" was the Kazakh reading): й
+    after a vowel before a consonant or at a word's end, ии kept, ия/ию ending a word after
+    a consonant (not л), я/ю elsewhere, the soft signs Russian cannot do without,
+    abbreviations upper case."""
+    assert latin_russian_to_cyrillic("gde opublikovali pervyi proekt novoi konstitucii") == (
+        "где опубликовали первый проект новой конституции"
+    )
+    assert latin_russian_to_cyrillic("Skolko statei v okonchatelnom tekste i naskolko menshe?") == (
+        "Сколько статей в окончательном тексте и насколько меньше?"
+    )
+    assert latin_russian_to_cyrillic("kakaia dolzhnost u predsedatelia CRK v sentiabre") == (
+        "какая должность у председателя ЦРК в сентябре"
+    )
+    assert latin_russian_to_cyrillic("mozhno li progolosovat za mamu, komissia, Rossii") == (
+        "можно ли проголосовать за маму, комиссия, России"
+    )
+    assert latin_russian_to_cyrillic("skolko vyhodnyh, dvoynoe grazhdanstvo, eto") == (
+        "сколько выходных, двойное гражданство, это"
+    )
+    # No soft sign where Russian has words without one ("полка", "женщина").
+    assert latin_russian_to_cyrillic("polka zhenshina") == "полка женшина"
+
+
+def test_latin_russian_question_is_read_as_russian(seed_searcher):
+    query = seed_searcher.prepare("gde opublikovali pervyi proekt novoi konstitucii")
+    assert query.lang == "ru" and query.converted
+    assert query.reading == "где опубликовали первый проект новой конституции"
+    assert query.lexical_text.startswith("gde opublikovali")  # BM25 reads skeletons of both
+    kazakh = seed_searcher.prepare("Qūryltaida neşe deputat bolady?")
+    assert kazakh.lang == "kk" and kazakh.reading.startswith("Құрылтайда неше")
 
 
 def test_builds_store_sentence_vectors_and_reuse_them(seed_index, e5):

@@ -583,9 +583,13 @@ def other_asks(question: str, typed: QuestionType | None) -> tuple[QuestionType,
     )
 
 
-def asks_if(question: str) -> bool:
-    """Whether ``question`` sets a case before it asks ("If ..., is ...?", ``_IF``)."""
-    return _IF.match(question) is not None
+def asks_if_the_vote(question: str) -> bool:
+    """Whether ``question`` sets a case of the vote's outcome before it asks ("If turnout
+    is above 50 percent but ..., is ...?": ``_IF`` naming a measure, the turnout or a
+    share for or against). Not a voter's own case ("If I can only get there at 7:30, will
+    it still be open?"), which the facts answer."""
+    case = _IF.match(question)
+    return case is not None and bool(_cue_class(_MEASURES, case.group(0)))
 
 
 def ask_of(question: str) -> str:

@@ -47,7 +47,7 @@ from .answer_type import (
     ask_of,
     asks_agent,
     asks_all_counted,
-    asks_if,
+    asks_if_the_vote,
     asks_may_or_must,
     count_state,
     count_states_of,
@@ -189,8 +189,9 @@ class Asked:
     # какой срок их избирают?" is not answered by the term alone: nineteenth session's
     # seventy-third probe, five such `high`s).
     other_asks: tuple[QuestionType, ...] = ()
-    # It asks yes or no of a case it sets ("If turnout is above 50 percent but fewer than
-    # half of those voting say yes, is the Constitution still adopted?"): a rule answers it
+    # It asks yes or no of a case of the vote's outcome it sets ("If turnout is above 50
+    # percent but fewer than half of those voting say yes, is the Constitution still
+    # adopted?"; answer_type.asks_if_the_vote): a rule answers it
     # (a sentence stating a condition), not a report of what happened (twentieth session's
     # ninety-first probe: `high` with the 86.9 percent who said yes).
     hypothetical: bool = False
@@ -272,7 +273,7 @@ def asked(question: str, glossary: Glossary) -> Asked:
     qtype = question_type(question)
     years = _years_in(question)
     converted = False  # a yes/no question read as the value it names
-    hypothetical = qtype is not None and qtype.kind == "yesno" and asks_if(question)
+    hypothetical = qtype is not None and qtype.kind == "yesno" and asks_if_the_vote(question)
     if qtype is not None and qtype.kind == "yesno" and not asks_may_or_must(question):
         # "Is the referendum in 2027?" asks about a date: checked, and ordered, as one (not
         # a case it sets: "If turnout is above 50 percent ..., is it adopted?").

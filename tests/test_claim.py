@@ -924,8 +924,9 @@ def test_twentieth_session_near_misses_are_not_answers():
 def test_a_case_the_question_sets_is_answered_by_a_rule_not_a_result():
     """Twentieth session's ninety-first probe: "If turnout is above 50 percent but fewer
     than half of those voting say yes, is the Constitution still adopted?" was `high` with
-    the 87.15 percent who said yes (its case's figure typed it); it asks yes or no of the
-    case, which a sentence stating the rule answers, and a report of the result does not."""
+    the 86.9 percent who said yes (its case's figure typed it); it asks yes or no of a case
+    of the vote's outcome, which a sentence stating the rule answers, and a report of the
+    result does not."""
     question = asked(
         "If turnout is above 50 percent but fewer than half of those voting say yes, "
         "is the Constitution still adopted?",
@@ -942,5 +943,12 @@ def test_a_case_the_question_sets_is_answered_by_a_rule_not_a_result():
     )
     assert claim_said(result, question, "en") == 0.0
     assert claim_said(rule, question, "en") > 0.5
-    # a yes/no question naming a value, with no case set, still asks about that value
+    # a yes/no question naming a value, with no case set, still asks about that value; a
+    # voter's own case is answered by the facts (the hours), not by a rule
     assert asked("Is the referendum in 2027?", GLOSSARY).qtype.kind == "date"
+    own = asked(
+        "If I can only get to the polling station at around 7:30 in the evening, "
+        "will it still be open?",
+        GLOSSARY,
+    )
+    assert not own.hypothetical

@@ -529,9 +529,7 @@ _THEN_ASKS = re.compile(
     r"|(?<=\s)(?:ғой|гой|ведь)\s*[,.]\s*",
     re.IGNORECASE,
 )
-_SINCE = re.compile(
-    r"^\s*(?:since|given that|as|раз|если уж|if|если|егер)\s[^,?]+,\s*(?=\S)", re.IGNORECASE
-)
+_SINCE = re.compile(r"^\s*(?:since|given that|as|раз|если уж)\s[^,?]+,\s*(?=\S)", re.IGNORECASE)
 # A condition before the ask ("If turnout is above 50 percent but fewer than half say yes,
 # is the Constitution still adopted?": twentieth session's ninety-first probe, `high` with
 # the 87.15 percent who said yes, the premise's figure typing the question): its yes/no is
@@ -544,9 +542,38 @@ def _the_ask(question: str) -> str | None:
     cut = None
     for m in _THEN_ASKS.finditer(question):
         cut = m.end()
-    if cut is None and (m := _SINCE.match(question)) is not None:
+    if cut is None and (m := _SINCE.match(question) or _IF.match(question)) is not None:
         cut = m.end()
     return question[cut:] if cut is not None else None
+
+
+def states_premise(question: str) -> bool:
+    """Whether ``question`` states something before it asks (``_THEN_ASKS``, ``_SINCE``;
+    not a case it sets, "If I am abroad, ...?")."""
+    return _THEN_ASKS.search(question) is not None or _SINCE.match(question) is not None
+
+
+# What the asker heard, read or believes, said before or inside the ask ("I heard it was
+# supposed to be 2027", "Говорят, что явка ...", "... деп естідім", "разве не 148?").
+_HEARSAY = _rx(
+    r"i(?:'ve| have)? heard", r"i (?:read|saw) (?:that|somewhere|online)",
+    r"(?:someone|somebody|people|they|my \w+) (?:told me|keeps? saying|say|says|said that)",
+    r"i was told", r"supposedly", r"rumou?rs?", r"i thought", r"is it true",
+    r"слышал\w*", r"говорят", r"говорили", r"мне сказали", r"якобы", r"вроде бы?",
+    r"правда ли", r"разве", r"читал\w*",
+    r"естідім", r"естідік", r"естіп", r"естидим", r"естиген", r"естіген", r"дейді", r"дейди",
+    r"деп жатыр\w*", r"деп еді", r"рас па", r"рас ба", r"шын ба",
+)  # fmt: skip
+
+
+def states_hearsay(question: str) -> bool:
+    """Whether ``question`` carries what its asker heard or believes (``_HEARSAY``)."""
+    return _HEARSAY.search(question) is not None
+
+
+def chains_asks(question: str) -> bool:
+    """Whether ``question`` chains two asks (``_TWO_ASKS``)."""
+    return _TWO_ASKS.search(question) is not None
 
 
 # Two asks chained ("Сколько депутатов будет в Курултае и на какой срок их избирают?",

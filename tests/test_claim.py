@@ -952,3 +952,35 @@ def test_a_case_the_question_sets_is_answered_by_a_rule_not_a_result():
         GLOSSARY,
     )
     assert not own.hypothetical
+
+
+@pytest.mark.parametrize(
+    "question, besides",
+    [
+        # a premise before the ask, what the asker heard, a second ask, an earlier state, a
+        # forecast: the checks read the ask only
+        ("Говорят, что явка была около 72,8 процента. Какой она оказалась?", True),
+        ("when was the referendum again? I heard it was supposed to be 2027", True),
+        ("86,9 пайыз иә деді деп естідім, бұл соңғы сан ба?", True),
+        ("Сколько депутатов будет в Курултае и на какой срок их избирают?", True),
+        ("Сколько депутатов было в парламенте до реформы?", True),
+        ("Since the vote was on 15 March, when were the results announced?", True),
+        # the ask alone, or a voter's own case
+        ("Сколько депутатов будет в Курултае?", False),
+        ("Құрылтайда неше депутат болады?", False),
+        ("When does the new Constitution come into force?", False),
+        ("If I am abroad on 15 March, can I still vote?", False),
+    ],
+)
+def test_what_a_question_says_besides_its_ask(question, besides):
+    assert asked(question, GLOSSARY).besides is besides
+
+
+def test_a_question_saying_something_besides_its_ask_is_hedged():
+    """Twentieth session: of the held-out probes' first `high`s (probes 28-99), 14-18% of
+    those whose question says something besides its ask were wrong, against 4-5% of the
+    others; a rule of evidence hedges them, and never turns them into `none`."""
+    signals = {"top": 0.95, "margin": 0.1, "type": 1.0}
+    assert ConfidenceRule().judge(signals, "ru") == "high"
+    assert ConfidenceRule().judge(signals | {"besides": 1.0}, "ru") == "low"
+    assert ConfidenceRule().judge(signals | {"besides": 1.0, "off_vocabulary": 1.0}, "ru") == "none"

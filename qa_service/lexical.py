@@ -22,7 +22,7 @@ import functools
 import json
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -276,29 +276,49 @@ def latin_kazakh_to_cyrillic(text: str) -> str:
     """Kazakh Latin (official or ASCII habits) -> Cyrillic, word by word, case kept per
     word's first letter. Approximate (Latin ``i`` is і or и, ``y`` ы or й), which the
     embedder tolerates far better than Latin-script Kazakh it has rarely seen."""
+    return _word_by_word(text, _kazakh_word, _KK_SPLIT)
+
+
+def _kazakh_word(low: str) -> str:
+    if low in _LATIN_WORDS:
+        return _LATIN_WORDS[low]
+    converted = []
+    i = 0
+    while i < len(low):
+        cyr, i = _table_letter(low, i, _LATIN_TO_CYRILLIC)
+        converted.append(cyr)
+    return _kazakh_spelling("".join(converted))
+
+
+_KK_SPLIT = re.compile(r"(\W+)")
+_RU_SPLIT = re.compile(r"([^\w'’]+)")  # an apostrophe typed for ь stays in its word
+
+
+def _word_by_word(
+    text: str, convert: Callable[[str], str], split: re.Pattern, upper: bool = False
+) -> str:
+    """``text`` with each word (``split`` keeps what lies between) read by ``convert``
+    from its lower case; its first letter's case kept, and an all-capital word's
+    (``upper``: "CRK" -> ЦРК)."""
     out = []
-    for token in re.split(r"(\W+)", text):
+    for token in split.split(text):
         if not token or not token[0].isalpha():
             out.append(token)
             continue
-        low = token.lower()
-        if low in _LATIN_WORDS:
-            out.append(_LATIN_WORDS[low])
-            continue
-        converted = []
-        i = 0
-        while i < len(low):
-            for latin, cyr in _LATIN_TO_CYRILLIC:
-                if low.startswith(latin, i):
-                    converted.append(cyr)
-                    i += len(latin)
-                    break
-            else:
-                converted.append(low[i])
-                i += 1
-        word = _kazakh_spelling("".join(converted))
+        word = convert(token.lower())
+        if upper and len(token) > 1 and token.isupper():
+            word = word.upper()
         out.append(word[:1].upper() + word[1:] if token[0].isupper() else word)
     return "".join(out)
+
+
+def _table_letter(low: str, i: int, table: Sequence[tuple[str, str]]) -> tuple[str, int]:
+    """The Cyrillic for the longest of ``table``'s Latin spellings at ``low[i]`` (the
+    letter itself where none is), and where the next one starts."""
+    for latin, cyr in table:
+        if low.startswith(latin, i):
+            return cyr, i + len(latin)
+    return low[i], i + 1
 
 
 # --- Russian typed in Latin letters -----------------------------------------------------------
@@ -347,25 +367,19 @@ def looks_latin_russian(text: str) -> bool:
 def latin_russian_to_cyrillic(text: str) -> str:
     """Russian typed in Latin (the informal habits: "zh", "kh", "ts", "ya"/"ia", "y" for
     ы and й) -> Cyrillic, word by word, case kept per word's first letter. Approximate
-    (no soft signs where none was typed), which the embedder tolerates far better than
-    Latin-script Russian: ``y`` and ``i`` after a vowel, before a consonant or at the
-    word's end, are й ("novoi", "kakoy", "pervyi", "dney"; "konstitucii" keeps ии);
+    (a soft sign only where Russian spelling has no form without one, ``_SOFT_SIGNS``),
+    which the embedder tolerates far better than Latin-script Russian: ``y`` and ``i``
+    after a vowel, before a consonant or at the word's end, are й ("novoi", "kakoy",
+    "pervyi", "dney"; "konstitucii" keeps ии);
     ``ia``/``iu`` are ия/ию ending a word after a consonant ("komissia"), else я/ю
     ("novaia", "sentiabria")."""
-    out = []
-    for token in re.split(r"([^\w'’]+)", text):
-        if not token or not token[0].isalpha():
-            out.append(token)
-            continue
-        low = token.lower()
-        if low in _LATIN_RU_WHOLE:
-            word = _LATIN_RU_WHOLE[low]
-        else:
-            word = _russian_soft_signs("".join(_latin_russian_letters(low)))
-        if len(token) > 1 and token.isupper():  # "CRK": ЦРК
-            word = word.upper()
-        out.append(word[:1].upper() + word[1:] if token[0].isupper() else word)
-    return "".join(out)
+    return _word_by_word(text, _russian_word, _RU_SPLIT, upper=True)
+
+
+def _russian_word(low: str) -> str:
+    if low in _LATIN_RU_WHOLE:
+        return _LATIN_RU_WHOLE[low]
+    return _russian_soft_signs("".join(_latin_russian_letters(low)))
 
 
 # Soft signs people leave out when typing Russian in Latin letters, where Russian spelling
@@ -422,14 +436,8 @@ def _latin_russian_letters(low: str) -> list[str]:
             letters.append("и")
             i += 1
             continue
-        for latin, cyr in _LATIN_RU_TO_CYRILLIC:
-            if low.startswith(latin, i):
-                letters.append(cyr)
-                i += len(latin)
-                break
-        else:
-            letters.append(ch)
-            i += 1
+        cyr, i = _table_letter(low, i, _LATIN_RU_TO_CYRILLIC)
+        letters.append(cyr)
     return letters
 
 

@@ -194,16 +194,17 @@ class Asked:
     other_asks: tuple[QuestionType, ...] = ()
     # It asks yes or no of a case of the vote's outcome it sets ("If turnout is above 50
     # percent but fewer than half of those voting say yes, is the Constitution still
-    # adopted?"; answer_type.asks_if_the_vote): a rule answers it
-    # (a sentence stating a condition), not a report of what happened (twentieth session's
-    # ninety-first probe: `high` with the 86.9 percent who said yes).
+    # adopted?"; answer_type.asks_if_the_vote): a rule answers it (a sentence stating a
+    # condition), not a report of what happened (twentieth session's ninety-first probe:
+    # `high` with the 87.15 percent who said yes).
     hypothetical: bool = False
-    # It says something besides its ask: a premise before it, what its asker heard or
-    # believes, a second ask, an earlier state or a forecast it asks about. The checks read
-    # the ask; what else such a question says they read only where a kind was mended. Of
-    # the held-out probes' first runs (twentieth session, probes 28-99), 14-18% of such
-    # questions' `high`s were wrong against 4-5% of the others': ``ConfidenceRule.judge``
-    # hedges them (`low`, the same passage first).
+    # It says something besides its ask (a premise before it, what its asker heard or
+    # believes, a second ask), or asks about the time before the reform or a forecast. The
+    # checks read the ask; what else such a question says, and which of two reports it
+    # wants, they read only where a kind was mended. Of the held-out probes' first runs
+    # (twentieth session, probes 28-99), 18% of such questions' `high`s were wrong against
+    # 4.5% of the others': ``ConfidenceRule.judge`` hedges them (`low`, the same passage
+    # first).
     besides: bool = False
 
     @property

@@ -924,7 +924,7 @@ def test_twentieth_session_near_misses_are_not_answers():
 def test_a_case_the_question_sets_is_answered_by_a_rule_not_a_result():
     """Twentieth session's ninety-first probe: "If turnout is above 50 percent but fewer
     than half of those voting say yes, is the Constitution still adopted?" was `high` with
-    the 86.9 percent who said yes (its case's figure typed it); it asks yes or no of a case
+    the 87.15 percent who said yes (its case's figure typed it); it asks yes or no of a case
     of the vote's outcome, which a sentence stating the rule answers, and a report of the
     result does not."""
     question = asked(

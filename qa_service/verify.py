@@ -280,18 +280,19 @@ def names_core(question: str) -> bool:
 
 def asked(question: str, glossary: Glossary) -> Asked:
     """The answer type and key concepts of ``question`` (its reading: Cyrillic for
-    Latin-typed Kazakh)."""
+    Latin-typed Kazakh or Russian)."""
     qtype = question_type(question)
     years = _years_in(question)
     converted = False  # a yes/no question read as the value it names
-    hypothetical = qtype is not None and qtype.kind == "yesno" and asks_if_the_vote(question)
-    if qtype is not None and qtype.kind == "yesno" and not asks_may_or_must(question):
+    yesno = qtype is not None and qtype.kind == "yesno"
+    hypothetical = yesno and asks_if_the_vote(question)
+    if yesno and not hypothetical and not asks_may_or_must(question):
         # "Is the referendum in 2027?" asks about a date: checked, and ordered, as one (not
         # a case it sets: "If turnout is above 50 percent ..., is it adopted?").
         stated = [
             v
             for v in find_values(question)
-            if (v.kind != "count" or v.unit) and not _bounds(question, v) and not hypothetical
+            if (v.kind != "count" or v.unit) and not _bounds(question, v)
         ]
         if stated:
             kind = stated[0].kind
